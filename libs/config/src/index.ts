@@ -1,0 +1,1 @@
+export { loadConfig, ConfigError, KNOWN_LH_VARIABLES, natsServiceShape } from './load-config';

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+/**
+ * Every `LH_*` variable any Lighthouse service reads. A variable with the prefix that is not
+ * here is a typo or a leftover and fails the boot loudly instead of being silently ignored.
+ */
+export const KNOWN_LH_VARIABLES = new Set([
+  'LH_SERVICE_NAME',
+  'LH_LOG_LEVEL',
+  'LH_GATEWAY_HOST',
+  'LH_GATEWAY_PORT',
+  'LH_MAX_FRAME_BYTES',
+  'LH_MAX_BODY_BYTES',
+  'LH_REQUEST_TIMEOUT_MS',
+  'LH_HEALTH_TIMEOUT_MS',
+  'LH_EVENT_DIR',
+  'LH_EVENT_HMAC_KEYS',
+  'LH_EVENT_ACTIVE_KEY_ID',
+  'LH_EVENT_MAX_EVENT_BYTES',
+  'LH_EVENT_SEGMENT_BYTES',
+]);
+
+const LH_PREFIX = 'LH_';
+
+/** Thrown at boot when the environment does not satisfy a service's configuration schema. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Reads a service's configuration from the environment, strictly: each key of `shape` is an
+ * environment variable name, values are parsed by its schema (use `z.coerce` for numbers).
+ * Unknown `LH_*` variables and values that fail their schema stop the boot with every problem
+ * listed at once.
+ */
+export function loadConfig<S extends z.ZodRawShape>(
+  shape: S,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<z.ZodObject<S>> {
+  const problems: string[] = [];
+  for (const key of Object.keys(env)) {
+    if (key.startsWith(LH_PREFIX) && !KNOWN_LH_VARIABLES.has(key)) {
+      problems.push(`${key}: unknown variable (known: ${[...KNOWN_LH_VARIABLES].join(', ')})`);
+    }
+  }
+  const picked: Record<string, string> = {};
+  for (const key of Object.keys(shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') picked[key] = value;
+  }
+  const parsed = z.object(shape).safeParse(picked);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}`);
+  }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  return parsed.data;
+}
+
+/** Variables every NATS service shares. */
+export const natsServiceShape = {
+  NATS_URL: z.string().default('nats://127.0.0.1:4222'),
+  LH_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  LH_MAX_FRAME_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+  LH_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(10).max(120_000).default(5_000),
+};

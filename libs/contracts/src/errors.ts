@@ -1,0 +1,79 @@
+import { z } from 'zod';
+
+/**
+ * Stable error codes shared by every service. A code never changes meaning; the message may.
+ * The gateway maps each code to an HTTP status, the MCP adapter to a tool error.
+ */
+export const ERROR_CODES = [
+  'VALIDATION_FAILED',
+  'MALFORMED_FRAME',
+  'PAYLOAD_TOO_LARGE',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'RATE_LIMITED',
+  'DEADLINE_EXCEEDED',
+  'SERVICE_UNAVAILABLE',
+  'STORE_UNAVAILABLE',
+  'NO_HANDLER',
+  'INTERNAL',
+] as const;
+
+export const ErrorCodeSchema = z.enum(ERROR_CODES);
+export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
+
+/** The one error shape on the wire, over NATS and HTTP alike. */
+export const WireErrorSchema = z.strictObject({
+  code: ErrorCodeSchema,
+  message: z.string().max(2000),
+});
+export type WireError = z.infer<typeof WireErrorSchema>;
+
+/** HTTP status the gateway answers for each code. */
+export const HTTP_STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
+  VALIDATION_FAILED: 400,
+  MALFORMED_FRAME: 400,
+  PAYLOAD_TOO_LARGE: 413,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  RATE_LIMITED: 429,
+  DEADLINE_EXCEEDED: 504,
+  SERVICE_UNAVAILABLE: 503,
+  STORE_UNAVAILABLE: 503,
+  NO_HANDLER: 501,
+  INTERNAL: 500,
+};
+
+/**
+ * A failure with a stable code. Services throw it (or a subclass); the transport turns it into
+ * a {@link WireError} and back, so the caller sees the same class and code.
+ */
+export class LighthouseError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'LighthouseError';
+  }
+
+  toWire(): WireError {
+    return { code: this.code, message: this.message };
+  }
+
+  static fromWire(wire: WireError): LighthouseError {
+    return new LighthouseError(wire.code, wire.message);
+  }
+}
+
+/** Turns anything thrown into a wire error without leaking internals of unknown errors. */
+export function toWireError(error: unknown): WireError {
+  if (error instanceof LighthouseError) return error.toWire();
+  const parsed = WireErrorSchema.safeParse(error);
+  if (parsed.success) return parsed.data;
+  return { code: 'INTERNAL', message: 'internal error' };
+}

@@ -1,0 +1,5 @@
+export { createLogger } from './logger';
+export type { Logger } from './logger';
+export { PinoNestLogger } from './nest-logger';
+export { startTracing } from './tracing';
+export { ServiceMetrics, LATENCY_BUCKETS } from './metrics';

@@ -1,0 +1,50 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Latency buckets in seconds, fine at the low end where Lighthouse's targets are (1–100 ms). */
+export const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** The metrics every service shares, on a registry of its own (so tests can make many). */
+export class ServiceMetrics {
+  readonly registry = new Registry();
+
+  readonly natsHandleSeconds = new Histogram({
+    name: 'lh_nats_handle_seconds',
+    help: 'Time to handle one NATS request, by subject and outcome',
+    labelNames: ['subject', 'outcome'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  readonly natsRequestSeconds = new Histogram({
+    name: 'lh_nats_request_seconds',
+    help: 'Round trip of one outgoing NATS request, by subject and outcome',
+    labelNames: ['subject', 'outcome'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  readonly httpRequestSeconds = new Histogram({
+    name: 'lh_http_request_seconds',
+    help: 'HTTP request duration, by route, method and status',
+    labelNames: ['route', 'method', 'status'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  readonly rejectedFrames = new Counter({
+    name: 'lh_rejected_frames_total',
+    help: 'Incoming frames rejected before reaching a handler, by reason',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  constructor(service: string, withDefaults = true) {
+    this.registry.setDefaultLabels({ service });
+    if (withDefaults) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** The Prometheus text exposition of every metric. */
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+}

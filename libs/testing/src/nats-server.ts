@@ -1,0 +1,73 @@
+import { connect } from 'nats';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureBinary, freePort, spawnOwned, waitFor, type OwnedProcess } from './processes';
+
+/** A NATS server with JetStream that tests and the local stack can use. */
+export interface NatsHandle {
+  url: string;
+  /** True when we started it (and stop() stops it); false when it was already running. */
+  owned: boolean;
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
+
+/** True when a NATS server with JetStream answers at `url`. */
+export async function natsAnswers(url: string): Promise<boolean> {
+  try {
+    const nc = await connect({ servers: url, timeout: 1000, reconnect: false });
+    try {
+      const jsm = await nc.jetstreamManager({ timeout: 1000 });
+      await jsm.getAccountInfo();
+      return true;
+    } finally {
+      await nc.close();
+    }
+  } catch {
+    return false;
+  }
+}
+
+export interface StartNatsOptions {
+  /** Largest message the server accepts (its default is 1 MiB). */
+  maxPayloadBytes?: number;
+  log?: (line: string) => void;
+}
+
+/** Starts a private nats-server with JetStream on a free loopback port, in a temp store dir. */
+export async function startNats(options: StartNatsOptions = {}): Promise<NatsHandle> {
+  const binary = ensureBinary('nats-server', 'nats-server', options.log);
+  const port = await freePort();
+  const dir = await mkdtemp(join(tmpdir(), 'lh-nats-'));
+  const config = [
+    `listen: "127.0.0.1:${port}"`,
+    `jetstream { store_dir: "${join(dir, 'js')}" }`,
+    options.maxPayloadBytes ? `max_payload: ${options.maxPayloadBytes}` : '',
+  ].join('\n');
+  await writeFile(join(dir, 'nats.conf'), config);
+  const proc: OwnedProcess = spawnOwned(binary, ['-c', join(dir, 'nats.conf')], 'nats-server');
+  const url = `nats://127.0.0.1:${port}`;
+  try {
+    await waitFor(() => natsAnswers(url), 10_000, `nats-server on ${url} (${String(proc)})`);
+  } catch (error) {
+    await proc.stop();
+    throw error;
+  }
+  return {
+    url,
+    owned: true,
+    async stop() {
+      await proc.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The NATS at `NATS_URL` (or the default port) when it answers, else a private one. */
+export async function findOrStartNats(options: StartNatsOptions = {}): Promise<NatsHandle> {
+  const url = process.env['NATS_URL'] || DEFAULT_NATS_URL;
+  if (await natsAnswers(url)) return { url, owned: false, stop: async () => undefined };
+  return startNats(options);
+}

@@ -1,0 +1,81 @@
+import { Packr } from 'msgpackr';
+import { LighthouseError } from '@lighthouse/contracts';
+
+/** Default bound for one frame: 1 MiB, the same as NATS' default max_payload. */
+export const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
+
+/** A frame that cannot be accepted: too large, or not msgpack of the expected shape. */
+export class FrameError extends LighthouseError {
+  constructor(code: 'MALFORMED_FRAME' | 'PAYLOAD_TOO_LARGE', message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+    this.name = 'FrameError';
+  }
+}
+
+/** A request as it travels over NATS (the shape Nest's NATS transport expects). */
+export interface RequestFrame {
+  pattern: string;
+  data: unknown;
+  /** Present on requests that expect a reply; absent on events. */
+  id?: string;
+}
+
+/** A reply: either `response` or `err`. */
+export interface ReplyFrame {
+  id?: string | null;
+  response?: unknown;
+  err?: unknown;
+  status?: string;
+  isDisposed?: boolean;
+}
+
+/**
+ * msgpack encoding and bounded decoding of frames. Records/structures are off so any msgpack
+ * peer can read our frames and a decoder never depends on state shared with the sender.
+ */
+export class FrameCodec {
+  private readonly packr = new Packr({ useRecords: false, moreTypes: false, mapsAsObjects: true });
+
+  constructor(readonly maxFrameBytes = DEFAULT_MAX_FRAME_BYTES) {}
+
+  encode(value: unknown): Uint8Array {
+    const bytes = this.packr.pack(value);
+    if (bytes.length > this.maxFrameBytes) {
+      throw new FrameError('PAYLOAD_TOO_LARGE', `frame of ${bytes.length} bytes exceeds the ${this.maxFrameBytes} byte limit`);
+    }
+    return bytes;
+  }
+
+  /** Decodes one value; oversized or malformed input throws a {@link FrameError}, never anything else. */
+  decode(bytes: Uint8Array): unknown {
+    if (bytes.length > this.maxFrameBytes) {
+      throw new FrameError('PAYLOAD_TOO_LARGE', `frame of ${bytes.length} bytes exceeds the ${this.maxFrameBytes} byte limit`);
+    }
+    if (bytes.length === 0) throw new FrameError('MALFORMED_FRAME', 'empty frame');
+    try {
+      return this.packr.unpack(bytes);
+    } catch (cause) {
+      throw new FrameError('MALFORMED_FRAME', 'frame is not valid msgpack', { cause });
+    }
+  }
+
+  decodeRequest(bytes: Uint8Array): RequestFrame {
+    const value = this.decode(bytes);
+    if (!isPlainObject(value) || typeof value['pattern'] !== 'string' || !('data' in value)) {
+      throw new FrameError('MALFORMED_FRAME', 'frame is not a request ({ pattern, data, id? })');
+    }
+    const id = value['id'];
+    if (id !== undefined && typeof id !== 'string') throw new FrameError('MALFORMED_FRAME', 'request id must be a string');
+    return { pattern: value['pattern'], data: value['data'], id };
+  }
+
+  decodeReply(bytes: Uint8Array): ReplyFrame {
+    const value = this.decode(bytes);
+    if (!isPlainObject(value)) throw new FrameError('MALFORMED_FRAME', 'frame is not a reply');
+    return value as ReplyFrame;
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
+}

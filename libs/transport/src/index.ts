@@ -1,0 +1,17 @@
+export { FrameCodec, FrameError, DEFAULT_MAX_FRAME_BYTES } from './frame-codec';
+export type { RequestFrame, ReplyFrame } from './frame-codec';
+export { NatsMsgpackSerializer } from './nats-msgpack.serializer';
+export { NatsMsgpackDeserializer } from './nats-msgpack.deserializer';
+export { LighthouseNatsServer } from './lighthouse-nats.server';
+export type { LighthouseNatsServerOptions } from './lighthouse-nats.server';
+export { WireErrorFilter } from './wire-error.filter';
+export { ZodValidationPipe, describeIssues } from './zod-validation.pipe';
+export { NatsBus, MESSAGE_BUS, mapNatsError } from './nats-bus';
+export type { MessageBus, NatsBusOptions, RequestOptions } from './nats-bus';
+export { traceHeaders, contextFromHeaders } from './trace-headers';
+export { HealthModule } from './health.module';
+export type { HealthOptions } from './health.module';
+export { startNatsService } from './nats-service';
+export type { NatsServiceOptions } from './nats-service';
+export { runNatsService } from './run-service';
+export type { RunServiceOptions } from './run-service';

@@ -1,0 +1,74 @@
+import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
+import { ServerNats } from '@nestjs/microservices';
+import type { Msg } from 'nats';
+import type { ServiceMetrics } from '@lighthouse/observability';
+import { toWireError } from '@lighthouse/contracts';
+import { FrameCodec } from './frame-codec';
+import { NatsMsgpackDeserializer } from './nats-msgpack.deserializer';
+import { NatsMsgpackSerializer } from './nats-msgpack.serializer';
+import { contextFromHeaders } from './trace-headers';
+
+export interface LighthouseNatsServerOptions {
+  servers: string | string[];
+  /** Queue group: replicas of one service share each subject's messages. */
+  queue: string;
+  /** Connection name, shown by the NATS server's monitoring. */
+  name: string;
+  maxFrameBytes?: number;
+  metrics?: ServiceMetrics;
+}
+
+const tracer = trace.getTracer('lighthouse-transport');
+
+/**
+ * Nest's NATS server with Lighthouse's wire rules: msgpack frames bounded in size, a frame that
+ * cannot be decoded answered with a typed error instead of crashing the handler loop, trace
+ * context taken from the message headers, and per-subject latency metrics.
+ */
+export class LighthouseNatsServer extends ServerNats {
+  private readonly codec: FrameCodec;
+  private readonly metrics?: ServiceMetrics;
+
+  constructor(options: LighthouseNatsServerOptions) {
+    const codec = new FrameCodec(options.maxFrameBytes);
+    super({
+      servers: options.servers,
+      queue: options.queue,
+      name: options.name,
+      maxReconnectAttempts: -1,
+      serializer: new NatsMsgpackSerializer(codec),
+      deserializer: new NatsMsgpackDeserializer(codec),
+    });
+    this.codec = codec;
+    this.metrics = options.metrics;
+  }
+
+  override async handleMessage(channel: string, natsMsg: Msg): Promise<void> {
+    const started = performance.now();
+    const parent = natsMsg.headers ? contextFromHeaders(natsMsg.headers) : context.active();
+    const span = tracer.startSpan(channel, { kind: SpanKind.SERVER }, parent);
+    let outcome = 'ok';
+    try {
+      await context.with(trace.setSpan(parent, span), () => super.handleMessage(channel, natsMsg));
+    } catch (error) {
+      outcome = 'rejected';
+      const wire = toWireError(error);
+      this.metrics?.rejectedFrames.inc({ reason: wire.code });
+      span.setStatus({ code: SpanStatusCode.ERROR, message: wire.code });
+      this.logger.warn(`rejected frame on ${channel}: ${wire.code} ${wire.message}`);
+      this.replyError(natsMsg, wire);
+    } finally {
+      span.end();
+      this.metrics?.natsHandleSeconds.observe({ subject: channel, outcome }, (performance.now() - started) / 1000);
+    }
+  }
+
+  private replyError(natsMsg: Msg, err: unknown): void {
+    if (!natsMsg.reply) return;
+    try {
+      natsMsg.respond(this.codec.encode({ id: null, err, status: 'error', isDisposed: true }));
+    } catch (error) {
+      this.logger.error(`could not send error reply: ${String(error)}`);
+    }
+  }
+}

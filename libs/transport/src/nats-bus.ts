@@ -1,0 +1,100 @@
+import { connect, type NatsConnection, type NatsError } from 'nats';
+import { LighthouseError, toWireError } from '@lighthouse/contracts';
+import type { ServiceMetrics } from '@lighthouse/observability';
+import type { z } from 'zod';
+import { DEFAULT_MAX_FRAME_BYTES, FrameCodec } from './frame-codec';
+import { traceHeaders } from './trace-headers';
+
+export interface RequestOptions<S extends z.ZodType = z.ZodType> {
+  /** Deadline for the whole round trip; past it the call fails with DEADLINE_EXCEEDED. */
+  timeoutMs?: number;
+  /** When given, the reply is validated against it (a bad reply is an INTERNAL error). */
+  schema?: S;
+}
+
+/** The port services use to talk to each other; only this lib knows it is NATS underneath. */
+export interface MessageBus {
+  request<T = unknown>(subject: string, payload: unknown, options?: RequestOptions): Promise<T>;
+  publish(subject: string, payload: unknown): void;
+}
+
+export interface NatsBusOptions {
+  servers: string | string[];
+  name: string;
+  timeoutMs?: number;
+  maxFrameBytes?: number;
+  metrics?: ServiceMetrics;
+}
+
+/** Injection token for {@link MessageBus}. */
+export const MESSAGE_BUS = Symbol('MESSAGE_BUS');
+
+/**
+ * Request/reply and publish over NATS with msgpack frames, deadlines, trace headers and the
+ * stable error mapping: a remote `{ code, message }` comes back as a {@link LighthouseError}.
+ */
+export class NatsBus implements MessageBus {
+  private nextId = 0;
+
+  constructor(
+    readonly connection: NatsConnection,
+    private readonly codec: FrameCodec = new FrameCodec(),
+    private readonly defaultTimeoutMs = 5_000,
+    private readonly metrics?: ServiceMetrics,
+  ) {}
+
+  static async connect(options: NatsBusOptions): Promise<NatsBus> {
+    const connection = await connect({ servers: options.servers, name: options.name, maxReconnectAttempts: -1 });
+    const codec = new FrameCodec(options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES);
+    return new NatsBus(connection, codec, options.timeoutMs, options.metrics);
+  }
+
+  async request<T = unknown>(subject: string, payload: unknown, options: RequestOptions = {}): Promise<T> {
+    const started = performance.now();
+    let outcome = 'ok';
+    try {
+      const frame = this.codec.encode({ pattern: subject, data: payload, id: String(++this.nextId) });
+      const timeout = options.timeoutMs ?? this.defaultTimeoutMs;
+      const reply = await this.connection
+        .request(subject, frame, { timeout, headers: traceHeaders() })
+        .catch((error: NatsError) => Promise.reject(mapNatsError(error, subject, timeout)));
+      const decoded = this.codec.decodeReply(reply.data);
+      if (decoded.err !== undefined && decoded.err !== null) throw LighthouseError.fromWire(toWireError(decoded.err));
+      return parseReply<T>(decoded.response, options.schema, subject);
+    } catch (error) {
+      outcome = error instanceof LighthouseError ? error.code : 'INTERNAL';
+      throw error;
+    } finally {
+      this.metrics?.natsRequestSeconds.observe({ subject, outcome }, (performance.now() - started) / 1000);
+    }
+  }
+
+  publish(subject: string, payload: unknown): void {
+    this.connection.publish(subject, this.codec.encode({ pattern: subject, data: payload }), { headers: traceHeaders() });
+  }
+
+  async close(): Promise<void> {
+    await this.connection.drain();
+  }
+}
+
+function parseReply<T>(response: unknown, schema: z.ZodType | undefined, subject: string): T {
+  if (!schema) return response as T;
+  const parsed = schema.safeParse(response);
+  if (!parsed.success) throw new LighthouseError('INTERNAL', `reply on ${subject} does not match its contract`);
+  return parsed.data as T;
+}
+
+/** NATS client failures mapped onto the stable codes. */
+export function mapNatsError(error: NatsError, subject: string, timeoutMs: number): LighthouseError {
+  switch (error.code) {
+    case 'TIMEOUT':
+      return new LighthouseError('DEADLINE_EXCEEDED', `no reply on ${subject} within ${timeoutMs} ms`, { cause: error });
+    case '503':
+      return new LighthouseError('SERVICE_UNAVAILABLE', `no service is listening on ${subject}`, { cause: error });
+    case 'MAX_PAYLOAD_EXCEEDED':
+      return new LighthouseError('PAYLOAD_TOO_LARGE', `request on ${subject} exceeds the broker's max payload`, { cause: error });
+    default:
+      return new LighthouseError('SERVICE_UNAVAILABLE', `request on ${subject} failed: ${error.message}`, { cause: error });
+  }
+}

@@ -1,0 +1,33 @@
+import type { INestMicroservice } from '@nestjs/common';
+import { NestFactory, type IEntryNestModule } from '@nestjs/core';
+import type { MicroserviceOptions } from '@nestjs/microservices';
+import { queueGroupOf } from '@lighthouse/contracts';
+import { PinoNestLogger, ServiceMetrics, type Logger } from '@lighthouse/observability';
+import { LighthouseNatsServer } from './lighthouse-nats.server';
+import { WireErrorFilter } from './wire-error.filter';
+
+export interface NatsServiceOptions {
+  service: string;
+  natsUrl: string;
+  logger: Logger;
+  maxFrameBytes?: number;
+  metrics?: ServiceMetrics;
+}
+
+/** Boots a Nest module as a Lighthouse NATS microservice (queue group per service). */
+export async function startNatsService(module: IEntryNestModule, options: NatsServiceOptions): Promise<INestMicroservice> {
+  const app = await NestFactory.createMicroservice<MicroserviceOptions>(module, {
+    strategy: new LighthouseNatsServer({
+      servers: options.natsUrl,
+      queue: queueGroupOf(options.service),
+      name: options.service,
+      maxFrameBytes: options.maxFrameBytes,
+      metrics: options.metrics,
+    }),
+    logger: new PinoNestLogger(options.logger),
+  });
+  app.useGlobalFilters(new WireErrorFilter(options.logger));
+  app.enableShutdownHooks();
+  await app.listen();
+  return app;
+}
