@@ -52,11 +52,18 @@ export class FrameCodec {
       throw new FrameError('PAYLOAD_TOO_LARGE', `frame of ${bytes.length} bytes exceeds the ${this.maxFrameBytes} byte limit`);
     }
     if (bytes.length === 0) throw new FrameError('MALFORMED_FRAME', 'empty frame');
+    let values: unknown[];
     try {
-      return this.packr.unpack(bytes);
+      values = this.packr.unpackMultiple(bytes) as unknown[];
     } catch (cause) {
       throw new FrameError('MALFORMED_FRAME', 'frame is not valid msgpack', { cause });
     }
+    // One value exactly: trailing bytes, or msgpack's reserved 0xc1 byte (which msgpackr hands
+    // back as a marker object instead of failing), mean the frame is not what the peer meant.
+    if (values.length !== 1 || isReservedMarker(values[0])) {
+      throw new FrameError('MALFORMED_FRAME', 'frame is not exactly one msgpack value');
+    }
+    return values[0];
   }
 
   decodeRequest(bytes: Uint8Array): RequestFrame {
@@ -74,6 +81,10 @@ export class FrameCodec {
     if (!isPlainObject(value)) throw new FrameError('MALFORMED_FRAME', 'frame is not a reply');
     return value as ReplyFrame;
   }
+}
+
+function isReservedMarker(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && value.constructor?.name === 'C1Type';
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -1,4 +1,4 @@
-import { Controller, Module, type DynamicModule } from '@nestjs/common';
+import { Controller, type DynamicModule } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
 import type { ServiceHealth } from '@lighthouse/contracts';
 import { hostname } from 'node:os';

@@ -1,4 +1,4 @@
-import { FrameCodec, type RequestFrame } from './frame-codec';
+import { type FrameCodec, type RequestFrame } from './frame-codec';
 
 /** Nest deserializer for incoming NATS request frames, bounded and shape-checked. */
 export class NatsMsgpackDeserializer {

@@ -1,5 +1,5 @@
 import type { MsgHdrs } from 'nats';
-import { FrameCodec } from './frame-codec';
+import { type FrameCodec } from './frame-codec';
 
 /** Nest serializer for outgoing NATS frames (replies of a server), msgpack-encoded. */
 export class NatsMsgpackSerializer {

@@ -2,7 +2,7 @@ import type { INestMicroservice } from '@nestjs/common';
 import { NestFactory, type IEntryNestModule } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import { queueGroupOf } from '@lighthouse/contracts';
-import { PinoNestLogger, ServiceMetrics, type Logger } from '@lighthouse/observability';
+import { PinoNestLogger, type ServiceMetrics, type Logger } from '@lighthouse/observability';
 import { LighthouseNatsServer } from './lighthouse-nats.server';
 import { WireErrorFilter } from './wire-error.filter';
 

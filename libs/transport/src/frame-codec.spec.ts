@@ -1,0 +1,43 @@
+import { randomBytes } from 'node:crypto';
+import { pack } from 'msgpackr';
+import { FrameCodec, FrameError } from './frame-codec';
+
+describe('FrameCodec', () => {
+  const codec = new FrameCodec(1024);
+
+  it('round-trips a request frame', () => {
+    const frame = { pattern: 'lh.x.cmd.y.v1', data: { a: 1, b: ['c'] }, id: '1' };
+    expect(codec.decodeRequest(codec.encode(frame))).toEqual(frame);
+  });
+
+  it('refuses to encode a frame over the limit', () => {
+    expect(() => codec.encode({ blob: 'x'.repeat(2000) })).toThrow(expect.objectContaining({ code: 'PAYLOAD_TOO_LARGE' }));
+  });
+
+  it('refuses to decode a frame over the limit before parsing it', () => {
+    expect(() => codec.decode(new Uint8Array(1025))).toThrow(expect.objectContaining({ code: 'PAYLOAD_TOO_LARGE' }));
+  });
+
+  it('rejects bytes that are not msgpack', () => {
+    expect(() => codec.decode(Uint8Array.from([0xc1]))).toThrow(expect.objectContaining({ code: 'MALFORMED_FRAME' }));
+    expect(() => codec.decode(new Uint8Array(0))).toThrow(expect.objectContaining({ code: 'MALFORMED_FRAME' }));
+    expect(() => codec.decode(Uint8Array.from([0x01, 0x02]))).toThrow(expect.objectContaining({ code: 'MALFORMED_FRAME' }));
+  });
+
+  it('rejects msgpack that is not a request', () => {
+    expect(() => codec.decodeRequest(pack([1, 2, 3]))).toThrow(expect.objectContaining({ code: 'MALFORMED_FRAME' }));
+    expect(() => codec.decodeRequest(pack({ pattern: 7, data: 1 }))).toThrow(expect.objectContaining({ code: 'MALFORMED_FRAME' }));
+    expect(() => codec.decodeRequest(pack({ pattern: 'a', data: 1, id: {} }))).toThrow(expect.objectContaining({ code: 'MALFORMED_FRAME' }));
+  });
+
+  it('answers any random input with a request or a FrameError, nothing else', () => {
+    for (let i = 0; i < 2000; i++) {
+      const bytes = randomBytes(1 + (i % 64));
+      try {
+        codec.decodeRequest(bytes);
+      } catch (error) {
+        expect(error).toBeInstanceOf(FrameError);
+      }
+    }
+  });
+});
