@@ -74,12 +74,20 @@ export function spawnOwned(command: string, args: string[], label: string): Owne
   } as OwnedProcess;
 }
 
-/** Polls `probe` until it resolves true or the deadline passes. */
+/**
+ * Polls `probe` until it resolves true or the deadline passes. A probe that throws counts as
+ * "not yet"; the last error is named in the timeout message.
+ */
 export async function waitFor(probe: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  let last: unknown;
   while (Date.now() < deadline) {
-    if (await probe().catch(() => false)) return;
+    try {
+      if (await probe()) return;
+    } catch (error) {
+      last = error;
+    }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last: ${String(last)})` : ''}`);
 }

@@ -27,7 +27,6 @@ export async function startNatsService(module: IEntryNestModule, options: NatsSe
     logger: new PinoNestLogger(options.logger),
   });
   app.useGlobalFilters(new WireErrorFilter(options.logger));
-  app.enableShutdownHooks();
   await app.listen();
   return app;
 }

@@ -1,0 +1,72 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GatewayHealthSchema } from '@lighthouse/contracts';
+import { freePort, startNats, testRedisUrl, type NatsHandle } from '@lighthouse/testing';
+import { NATS_SERVICES, startStack, type RunningStack } from './stack';
+
+// End to end: the built services started as processes (as `npm start` does), on a private NATS
+// so that no other running bridge can answer for them, and driven over HTTP like a user.
+const root = join(__dirname, '..', '..');
+
+describe('the whole bridge, built and started as processes', () => {
+  let nats: NatsHandle;
+  let stack: RunningStack;
+  let stateDir: string;
+
+  beforeAll(async () => {
+    execFileSync(process.execPath, [join(root, 'tools', 'build', 'build.mjs')], { cwd: root, stdio: 'ignore' });
+    nats = await startNats();
+    stateDir = mkdtempSync(join(tmpdir(), 'lh-stack-'));
+    stack = await startStack({
+      root,
+      stateDir,
+      gatewayPort: await freePort(),
+      natsUrl: nats.url,
+      redisUrl: testRedisUrl(),
+      log: () => undefined,
+      env: { LH_LOG_LEVEL: 'warn' },
+    });
+  }, 90_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+    await nats?.stop();
+    if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+  }, 30_000);
+
+  it('reports every service up with its round trip', async () => {
+    const response = await fetch(`${stack.gatewayUrl}/health`);
+    expect(response.status).toBe(200);
+    const health = GatewayHealthSchema.parse(await response.json());
+    expect(Object.keys(health.services).sort()).toEqual([...NATS_SERVICES].sort());
+    for (const service of Object.values(health.services)) {
+      expect(service.status).toBe('up');
+      expect(service.rttMs).toBeGreaterThan(0);
+    }
+  });
+
+  it('serves Prometheus metrics with latency histograms', async () => {
+    const text = await (await fetch(`${stack.gatewayUrl}/metrics`)).text();
+    expect(text).toContain('lh_nats_request_seconds_bucket');
+    expect(text).toContain('lh_http_request_seconds_bucket');
+  });
+
+  it('answers an unknown route with the stable error shape', async () => {
+    const response = await fetch(`${stack.gatewayUrl}/no-such-route`);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ code: 'NOT_FOUND', message: expect.any(String) });
+  });
+
+  it('reports a service that stopped as down, and the bridge as degraded', async () => {
+    process.kill(stack.pids['fuse-mounter'] as number, 'SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const response = await fetch(`${stack.gatewayUrl}/health`);
+    expect(response.status).toBe(503);
+    const health = GatewayHealthSchema.parse(await response.json());
+    expect(health.status).toBe('degraded');
+    expect(health.services['fuse-mounter']).toMatchObject({ status: 'down', rttMs: null });
+    expect(health.services['event-store']).toMatchObject({ status: 'up' });
+  });
+});

@@ -1,0 +1,12 @@
+// npm test: every test of every project, against real NATS and Redis (found or started by the
+// Jest global setup). Extra arguments go to Jest, e.g. `npm test -- libs/event-log`.
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureDependencies } from './ensure-deps.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+ensureDependencies(root);
+const jest = join(root, 'node_modules', 'jest', 'bin', 'jest.js');
+const result = spawnSync(process.execPath, [jest, '--ci', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+process.exit(result.status ?? 1);
