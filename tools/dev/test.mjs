@@ -8,5 +8,7 @@ import { ensureDependencies } from './ensure-deps.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 ensureDependencies(root);
 const jest = join(root, 'node_modules', 'jest', 'bin', 'jest.js');
-const result = spawnSync(process.execPath, [jest, '--ci', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+// A hung test must fail the run, never stall CI: the whole suite gets 25 minutes.
+const result = spawnSync(process.execPath, [jest, '--ci', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit', timeout: 25 * 60_000, killSignal: 'SIGKILL' });
+if (result.error) process.stderr.write(`npm test: ${result.error.message}\n`);
 process.exit(result.status ?? 1);

@@ -1,7 +1,26 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { SUBJECTS } from '@lighthouse/contracts';
-import { HealthModule } from '@lighthouse/transport';
+import type { EventLog } from '@lighthouse/event-log';
+import type { Logger } from '@lighthouse/observability';
+import { HealthModule, type MessageBus } from '@lighthouse/transport';
+import { EventsModule } from './events/events.module';
 
-/** Skeleton: answers health until its own issue gives it a feature. */
-@Module({ imports: [HealthModule.register({ service: 'event-store', subject: SUBJECTS.events.health })] })
-export class AppModule {}
+@Module({})
+export class AppModule {
+  static register(log: EventLog, bus: MessageBus, logger: Logger): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        EventsModule.register(log, bus, logger),
+        HealthModule.register({
+          service: 'event-store',
+          subject: SUBJECTS.events.health,
+          probe: () => ({
+            status: log.halted ? 'degraded' : 'up',
+            detail: { ...log.head(), halted: log.halted },
+          }),
+        }),
+      ],
+    };
+  }
+}

@@ -1,5 +1,34 @@
 import 'reflect-metadata';
-import { runNatsService } from '@lighthouse/transport';
+import { EventLog } from '@lighthouse/event-log';
+import { NatsBus, runNatsService } from '@lighthouse/transport';
 import { AppModule } from './app.module';
+import { eventStoreConfigShape, keyringFrom } from './event-store.config';
+import { runVerify } from './verify/verify.command';
 
-void runNatsService({ service: 'event-store', module: () => AppModule });
+if (process.argv[2] === 'verify') {
+  runVerify(process.argv[3]).then(
+    (code) => process.exit(code),
+    (error: Error) => {
+      process.stderr.write(`verify: ${error.message}\n`);
+      process.exit(2);
+    },
+  );
+} else {
+  void runNatsService({
+    service: 'event-store',
+    shape: eventStoreConfigShape,
+    module: async (config, { logger, metrics }) => {
+      const log = await EventLog.open({
+        dir: config.LH_EVENT_DIR,
+        keyring: keyringFrom(config),
+        checkpointPath: config.LH_EVENT_CHECKPOINT_PATH,
+        maxEventBytes: config.LH_EVENT_MAX_EVENT_BYTES,
+        segmentBytes: config.LH_EVENT_SEGMENT_BYTES,
+        logger: logger.child({ component: 'event-log' }),
+      });
+      logger.info({ head: log.head() }, 'event log open and verified');
+      const bus = await NatsBus.connect({ servers: config.NATS_URL, name: 'event-store-publisher', maxFrameBytes: config.LH_MAX_FRAME_BYTES, metrics });
+      return AppModule.register(log, bus, logger);
+    },
+  });
+}

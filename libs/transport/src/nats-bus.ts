@@ -29,6 +29,9 @@ export interface NatsBusOptions {
 /** Injection token for {@link MessageBus}. */
 export const MESSAGE_BUS = Symbol('MESSAGE_BUS');
 
+/** Injection token for the service's logger (pino). */
+export const LOGGER = Symbol('LOGGER');
+
 /**
  * Request/reply and publish over NATS with msgpack frames, deadlines, trace headers and the
  * stable error mapping: a remote `{ code, message }` comes back as a {@link LighthouseError}.

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import type { KeyringInput } from '@lighthouse/event-log';
+
+/**
+ * `LH_EVENT_HMAC_KEYS`: comma-separated `id:base64secret` pairs. Required: there is no default
+ * secret. Rotate by adding a key and pointing `LH_EVENT_ACTIVE_KEY_ID` at it; keep old keys so
+ * old records keep verifying.
+ */
+const KeysSchema = z
+  .string()
+  .min(1, 'required (comma-separated id:base64secret pairs, each secret at least 32 bytes)')
+  .transform((value, ctx) => {
+    const keys: Array<{ id: number; secret: Uint8Array }> = [];
+    for (const pair of value.split(',')) {
+      const match = /^\s*(\d{1,5}):([A-Za-z0-9+/=_-]+)\s*$/.exec(pair);
+      const secret = match ? Buffer.from(match[2] as string, 'base64') : undefined;
+      if (!match || !secret || secret.length < 32) {
+        ctx.addIssue({ code: 'custom', message: 'each key must be id:base64secret with a secret of at least 32 bytes' });
+        return z.NEVER;
+      }
+      keys.push({ id: Number(match[1]), secret });
+    }
+    return keys;
+  });
+
+export const eventStoreConfigShape = {
+  LH_EVENT_DIR: z.string().min(1),
+  LH_EVENT_HMAC_KEYS: KeysSchema,
+  LH_EVENT_ACTIVE_KEY_ID: z.coerce.number().int().min(0).max(0xffff).optional(),
+  LH_EVENT_CHECKPOINT_PATH: z.string().min(1).optional(),
+  LH_EVENT_MAX_EVENT_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(1024 * 1024),
+  LH_EVENT_SEGMENT_BYTES: z.coerce.number().int().min(4096).max(0xffffffff).default(100 * 1024 * 1024),
+};
+
+export type EventStoreConfig = z.infer<z.ZodObject<typeof eventStoreConfigShape>>;
+
+/** The keyring from configuration; the active key defaults to the highest id. */
+export function keyringFrom(config: Pick<EventStoreConfig, 'LH_EVENT_HMAC_KEYS' | 'LH_EVENT_ACTIVE_KEY_ID'>): KeyringInput {
+  const keys = config.LH_EVENT_HMAC_KEYS;
+  const activeKeyId = config.LH_EVENT_ACTIVE_KEY_ID ?? Math.max(...keys.map((key) => key.id));
+  return { keys, activeKeyId };
+}

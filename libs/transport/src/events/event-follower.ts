@@ -1,0 +1,102 @@
+import { EventEnvelopeSchema, SUBJECTS, type EventEnvelope } from '@lighthouse/contracts';
+import type { NatsConnection, Subscription } from 'nats';
+import { FrameCodec } from '../frame-codec';
+import type { EventStoreClient } from './event-store.client';
+
+export interface FollowOptions {
+  /** First sequence wanted (default 1: the whole history). */
+  fromSequence?: number;
+  /** Called once per event, in sequence order, without gaps or repeats. */
+  onEvent: (event: EventEnvelope) => void | Promise<void>;
+  /** Called when a gap in the live subject was filled from the store (for metrics and logs). */
+  onGap?: (gap: { from: number; to: number }) => void;
+  pageSize?: number;
+}
+
+/**
+ * Catches up from the store by sequence, then follows the live committed-event subject.
+ * Live events that arrive while catching up are buffered; a live event past the next expected
+ * sequence means a gap (a lost message or a slow subscriber), which is filled from the store,
+ * so the callback sees every event exactly once and in order.
+ */
+export class EventFollower {
+  private next: number;
+  private subscription?: Subscription;
+  private chain: Promise<void> = Promise.resolve();
+  private readonly codec = new FrameCodec();
+
+  constructor(
+    private readonly connection: NatsConnection,
+    private readonly store: EventStoreClient,
+    private readonly options: FollowOptions,
+  ) {
+    this.next = options.fromSequence ?? 1;
+  }
+
+  /** Subscribes first (so nothing committed meanwhile is missed), then catches up. */
+  async start(): Promise<void> {
+    this.subscription = this.connection.subscribe(SUBJECTS.events.committed, {
+      callback: (error, msg) => {
+        if (error) return;
+        const event = this.decode(msg.data);
+        if (event) this.enqueue(() => this.onLive(event));
+      },
+    });
+    this.enqueue(() => this.catchUp(Number.POSITIVE_INFINITY));
+    await this.chain;
+  }
+
+  /** The next sequence this follower expects. */
+  get position(): number {
+    return this.next;
+  }
+
+  /** Resolves when everything received so far has been delivered. */
+  idle(): Promise<void> {
+    return this.chain;
+  }
+
+  stop(): void {
+    this.subscription?.unsubscribe();
+  }
+
+  private enqueue(step: () => Promise<void>): void {
+    this.chain = this.chain.then(step);
+  }
+
+  private async onLive(event: EventEnvelope): Promise<void> {
+    if (event.sequence < this.next) return;
+    if (event.sequence > this.next) {
+      const gap = { from: this.next, to: event.sequence - 1 };
+      await this.catchUp(gap.to);
+      this.options.onGap?.(gap);
+      if (event.sequence < this.next) return;
+    }
+    await this.deliver(event);
+  }
+
+  /** Reads from the store from `next` up to `until` (or the end of the log). */
+  private async catchUp(until: number): Promise<void> {
+    while (this.next <= until) {
+      const page = await this.store.read({ fromSequence: this.next, limit: this.options.pageSize ?? 500 });
+      for (const event of page.events) if (event.sequence <= until) await this.deliver(event);
+      if (page.nextSequence === null || page.events.length === 0) return;
+    }
+  }
+
+  private async deliver(event: EventEnvelope): Promise<void> {
+    if (event.sequence !== this.next) return;
+    await this.options.onEvent(event);
+    this.next = event.sequence + 1;
+  }
+
+  private decode(bytes: Uint8Array): EventEnvelope | undefined {
+    try {
+      const frame = this.codec.decodeRequest(bytes);
+      const parsed = EventEnvelopeSchema.safeParse(frame.data);
+      return parsed.success ? parsed.data : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}
