@@ -1,0 +1,156 @@
+// Benchmark of the event store, with its baselines measured in the same run:
+//  (a) engine alone (libs/event-log, in process), 1000 concurrent appenders of ~300-byte events,
+//      against a plain msgpack+HMAC+write+fdatasync group-commit loop;
+//  (b) the built event-store service over NATS with 1000 agents: latency at a fixed offered rate
+//      (BENCH_OPEN_RATE, default 2000 appends/s, for BENCH_SERVICE_SECONDS, default 60: this disk
+//      stalls a few times a minute), and saturation throughput with 1000 concurrent appenders in a
+//      closed loop against a raw NATS echo responder process at the same concurrency;
+//  (c) raw fdatasync latency and the number of stalls over 10 ms seen during the run.
+import { spawn, execFileSync } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, openSync, rmSync, writeSync, fdatasyncSync, closeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NewEvent } from '@lighthouse/contracts';
+import { EventLog } from '@lighthouse/event-log';
+import { startNats, waitFor } from '@lighthouse/testing';
+import { EventStoreClient, NatsBus } from '@lighthouse/transport';
+import { latencySummary } from '../stats';
+import { BaselineLog } from './baseline-log';
+import { closedLoop, openLoop } from './load';
+
+const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 1000);
+const ENGINE_SECONDS = Number(process.env['BENCH_ENGINE_SECONDS'] ?? 10);
+const SERVICE_SECONDS = Number(process.env['BENCH_SERVICE_SECONDS'] ?? 60);
+const ECHO_SECONDS = Number(process.env['BENCH_ECHO_SECONDS'] ?? 15);
+const OPEN_RATE = Number(process.env['BENCH_OPEN_RATE'] ?? 2000);
+const root = join(__dirname, '..', '..', '..');
+
+const event = (worker: number): NewEvent => ({
+  id: randomUUID(),
+  type: 'bench.appended',
+  stream: `agent-${worker}`,
+  agent: `agent-${worker}`,
+  correlationId: 'bench',
+  causationId: null,
+  schemaVersion: 1,
+  data: { command: 'git status --porcelain && npm test -- --runInBand', decision: 'allow', tier: 'memory', pad: 'x'.repeat(60) },
+});
+
+const ms = (s: { p50_us: number; p95_us: number; p99_us: number }) => ({
+  p50_ms: Math.round(s.p50_us) / 1000,
+  p95_ms: Math.round(s.p95_us) / 1000,
+  p99_ms: Math.round(s.p99_us) / 1000,
+});
+const perSecond = (n: number, s: number) => Math.round(n / s);
+const log = (line: string) => process.stderr.write(`[bench event-store] ${line}\n`);
+
+async function engine(dir: string) {
+  const eventLog = await EventLog.open({ dir: join(dir, 'engine'), keyring: { keys: [{ id: 1, secret: randomBytes(32) }], activeKeyId: 1 } });
+  const run = await closedLoop(CONCURRENCY, ENGINE_SECONDS, (w) => eventLog.append({ events: [event(w)] }));
+  await eventLog.close();
+  const baseline = await BaselineLog.open(join(dir, 'baseline.log'), randomBytes(32));
+  const base = await closedLoop(CONCURRENCY, ENGINE_SECONDS, (w) => baseline.append(event(w)));
+  await baseline.close();
+  return { run, base };
+}
+
+async function service(dir: string) {
+  const nats = await startNats();
+  const env = {
+    ...process.env,
+    NATS_URL: nats.url,
+    LH_EVENT_DIR: join(dir, 'service'),
+    LH_EVENT_HMAC_KEYS: `1:${randomBytes(32).toString('base64')}`,
+    LH_LOG_LEVEL: 'warn',
+  };
+  const store = spawn(process.execPath, [join(root, 'dist', 'apps', 'event-store', 'main.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const echo = spawn(process.execPath, ['-e', ECHO_SCRIPT], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const bus = await NatsBus.connect({ servers: nats.url, name: 'bench', timeoutMs: 30_000 });
+  const client = new EventStoreClient(bus, 30_000);
+  try {
+    await waitFor(async () => (await client.head().then(() => true)), 20_000, 'event-store service');
+    await waitFor(async () => (await bus.connection.request('bench.echo', new Uint8Array(1), { timeout: 500 }).then(() => true)), 10_000, 'echo');
+    log(`service: ${CONCURRENCY} agents offering ${OPEN_RATE} appends/s for ${SERVICE_SECONDS} s`);
+    const open = await openLoop(OPEN_RATE, SERVICE_SECONDS, CONCURRENCY, (w) => client.append({ events: [event(w)] }));
+    log(`service: ${CONCURRENCY} appenders in a closed loop for ${ECHO_SECONDS} s`);
+    const run = await closedLoop(CONCURRENCY, ECHO_SECONDS, (w) => client.append({ events: [event(w)] }));
+    const payload = new TextEncoder().encode(JSON.stringify(event(0)));
+    log(`echo: ${CONCURRENCY} requesters for ${ECHO_SECONDS} s`);
+    const base = await closedLoop(CONCURRENCY, ECHO_SECONDS, () => bus.connection.request('bench.echo', payload, { timeout: 30_000 }));
+    return { open, run, base };
+  } finally {
+    await bus.close();
+    store.kill('SIGTERM');
+    echo.kill('SIGTERM');
+    await Promise.all([store, echo].map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)))));
+    await nats.stop();
+  }
+}
+
+const ECHO_SCRIPT = `
+const { connect } = require('nats');
+connect({ servers: process.env.NATS_URL }).then((nc) => {
+  nc.subscribe('bench.echo', { callback: (_e, m) => m.respond(m.data) });
+  process.on('SIGTERM', () => nc.close().then(() => process.exit(0)));
+});`;
+
+function fdatasyncProbe(dir: string, seconds = 5) {
+  const fd = openSync(join(dir, 'fsync.probe'), 'a');
+  const block = Buffer.alloc(4096, 1);
+  const samples: number[] = [];
+  const end = Date.now() + seconds * 1000;
+  while (Date.now() < end) {
+    writeSync(fd, block);
+    const t0 = process.hrtime.bigint();
+    fdatasyncSync(fd);
+    samples.push(Number(process.hrtime.bigint() - t0));
+  }
+  closeSync(fd);
+  return { summary: latencySummary(samples), stalls: samples.filter((ns) => ns > 10e6).length, n: samples.length };
+}
+
+async function main(): Promise<void> {
+  execFileSync(process.execPath, [join(root, 'tools', 'build', 'build.mjs'), 'event-store'], { stdio: 'ignore' });
+  const dir = mkdtempSync(join(process.env['BENCH_DIR'] ?? tmpdir(), 'lh-bench-es-'));
+  try {
+    const fsyncBefore = fdatasyncProbe(dir, 3);
+    log(`engine: ${CONCURRENCY} appenders, ${ENGINE_SECONDS} s each for engine and baseline`);
+    const eng = await engine(dir);
+    const svc = await service(dir);
+    const fsyncAfter = fdatasyncProbe(dir, 3);
+    const engineRate = perSecond(eng.run.samples.length, eng.run.elapsedS);
+    const baseRate = perSecond(eng.base.samples.length, eng.base.elapsedS);
+    const serviceRate = perSecond(svc.run.samples.length, svc.run.elapsedS);
+    const echoRate = perSecond(svc.base.samples.length, svc.base.elapsedS);
+    const fsyncSamples = { p50_us: fsyncAfter.summary.p50_us, p99_us: Math.max(fsyncBefore.summary.p99_us, fsyncAfter.summary.p99_us) };
+    const result = {
+      bench: 'event-store',
+      concurrency: CONCURRENCY,
+      engine: { ...ms(latencySummary(eng.run.samples)), events_per_s: engineRate, errors: eng.run.errors },
+      engine_vs_baseline: Math.round((engineRate / baseRate) * 100) / 100,
+      service_at_offered_rate: {
+        ...ms(latencySummary(svc.open.samples)),
+        offered_per_s: OPEN_RATE,
+        events_per_s: perSecond(svc.open.samples.length, svc.open.elapsedS),
+        seconds: SERVICE_SECONDS,
+        errors: svc.open.errors,
+      },
+      service_saturated: { ...ms(latencySummary(svc.run.samples)), events_per_s: serviceRate, errors: svc.run.errors },
+      service_vs_echo: Math.round((serviceRate / echoRate) * 100) / 100,
+      fdatasync: { ...fsyncSamples, stalls_over_10ms: fsyncBefore.stalls + fsyncAfter.stalls, probes: fsyncBefore.n + fsyncAfter.n },
+      baseline: {
+        engine_loop: { ...ms(latencySummary(eng.base.samples)), events_per_s: baseRate },
+        nats_echo: { ...ms(latencySummary(svc.base.samples)), requests_per_s: echoRate },
+      },
+    };
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`${(error as Error).stack}\n`);
+  process.exit(1);
+});
