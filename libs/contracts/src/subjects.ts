@@ -5,6 +5,28 @@
 export const SUBJECTS = {
   session: {
     health: 'lh.session.query.health.v1',
+    /** Exchange an agent credential for a session and its first token. */
+    create: 'lh.session.cmd.create.v1',
+    /** A new token for the caller's live session (extends its idle expiry). */
+    refresh: 'lh.session.cmd.refresh.v1',
+    /** End one of the caller's sessions. */
+    end: 'lh.session.cmd.end.v1',
+    /** Keep the caller's session (and expert registration) alive. */
+    heartbeat: 'lh.session.cmd.heartbeat.v1',
+    /** Register (or replace) the caller as an expert for a role. */
+    registerExpert: 'lh.session.cmd.register-expert.v1',
+    /** Withdraw the caller's expert registration. */
+    deregisterExpert: 'lh.session.cmd.deregister-expert.v1',
+    /** Registered experts, by role and status. */
+    experts: 'lh.session.query.experts.v1',
+    /** Operator: a new credential for an agent (shown once). */
+    issueCredential: 'lh.session.cmd.issue-credential.v1',
+    /** Operator: revoke an agent (credential, sessions, expert registration). */
+    revokeAgent: 'lh.session.cmd.revoke-agent.v1',
+    /** Every revocation still in force, for a verifier's in-memory list. */
+    revocations: 'lh.session.query.revocations.v1',
+    /** Published once per revocation (agent or session), for every verifier at once. */
+    revoked: 'lh.session.evt.revoked.v1',
   },
   speed: {
     health: 'lh.speed.query.health.v1',
@@ -22,6 +44,20 @@ export const SUBJECTS = {
   },
   delegation: {
     health: 'lh.delegation.query.health.v1',
+    create: 'lh.delegation.cmd.create.v1',
+    get: 'lh.delegation.query.get.v1',
+    list: 'lh.delegation.query.list.v1',
+    /** Long-poll for an expert's next delegation. */
+    next: 'lh.delegation.query.next.v1',
+    claim: 'lh.delegation.cmd.claim.v1',
+    progress: 'lh.delegation.cmd.progress.v1',
+    complete: 'lh.delegation.cmd.complete.v1',
+    fail: 'lh.delegation.cmd.fail.v1',
+    cancel: 'lh.delegation.cmd.cancel.v1',
+    /** Long-poll until a delegation is finished. */
+    wait: 'lh.delegation.query.wait.v1',
+    /** Prefix of per-agent change notices: `<changed>.<agent>` (JetStream stream LH_DELEGATION_NOTICES). */
+    changed: 'lh.delegation.evt.changed.v1',
   },
   fuse: {
     health: 'lh.fuse.query.health.v1',
