@@ -1,0 +1,101 @@
+import { LighthouseError, TERMINAL_DELEGATION_STATES, type Actor, type CreateDelegation, type Delegation } from '@lighthouse/contracts';
+import type { DelegationEvent } from './delegation.events';
+
+/** Timing rules of the router, from configuration. */
+export interface LeaseSettings {
+  /** How long an assigned expert has to claim before the delegation goes back to the queue. */
+  assignLeaseMs: number;
+  /** How long a claim lives without a heartbeat or progress note. */
+  claimLeaseMs: number;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const forbidden = (what: string) => new LighthouseError('FORBIDDEN', what);
+const conflict = (what: string) => new LighthouseError('CONFLICT', what);
+
+export const isTerminal = (d: Delegation): boolean => TERMINAL_DELEGATION_STATES.includes(d.state);
+
+/** Only the requester, the assignee and operators may see a delegation. */
+export function canSee(d: Delegation, actor: Actor): boolean {
+  return actor.operator || d.requester === actor.agent || d.assignee === actor.agent;
+}
+
+export function decideCreate(actor: Actor, request: CreateDelegation, id: string, correlationId: string): DelegationEvent[] {
+  if ('agent' in request.target && request.target.agent === actor.agent) throw new LighthouseError('VALIDATION_FAILED', 'an agent cannot delegate to itself');
+  const { correlationId: _ignored, ...rest } = request;
+  return [{ type: 'delegation.created', data: { id, requester: actor.agent, request: rest as Required<typeof rest>, correlationId } }];
+}
+
+/** May this expert be given this queued delegation? */
+export function canTake(d: Delegation, actor: Actor): boolean {
+  if (d.state !== 'queued' || d.requester === actor.agent || d.releasedFrom.includes(actor.agent)) return false;
+  return 'agent' in d.target ? d.target.agent === actor.agent : actor.roles.includes(d.target.role);
+}
+
+export function decideAssign(d: Delegation, actor: Actor, now: number, settings: LeaseSettings): DelegationEvent[] {
+  if (!canTake(d, actor)) throw conflict(`delegation ${d.id} cannot be assigned to ${actor.agent}`);
+  return [{ type: 'delegation.assigned', data: { assignee: actor.agent, leaseExpiresAt: iso(now + settings.assignLeaseMs) } }];
+}
+
+export function decideClaim(d: Delegation, actor: Actor, now: number, settings: LeaseSettings): DelegationEvent[] {
+  if (d.assignee !== actor.agent) throw forbidden(`delegation ${d.id} is not assigned to ${actor.agent}`);
+  if (d.state !== 'assigned') throw conflict(`delegation ${d.id} is ${d.state}, not assigned`);
+  const claimEpoch = d.claimEpoch + 1;
+  return [{ type: 'delegation.claimed', data: { assignee: actor.agent, claimEpoch, leaseExpiresAt: iso(now + settings.claimLeaseMs) } }];
+}
+
+/**
+ * The fence: only the current holder of the current claim may act on it. A former holder
+ * (its lease expired and the work moved on) gets CONFLICT, a stranger FORBIDDEN.
+ */
+function checkClaim(d: Delegation, actor: Actor, epoch: number): void {
+  const heldBefore = d.releasedFrom.includes(actor.agent);
+  if (d.assignee !== actor.agent && !heldBefore) throw forbidden(`delegation ${d.id} is not assigned to ${actor.agent}`);
+  if (d.assignee !== actor.agent || epoch !== d.claimEpoch || d.state !== 'in_progress') {
+    throw conflict(`claim lost: delegation ${d.id} is ${d.state} at claim epoch ${d.claimEpoch}, you hold epoch ${epoch}`);
+  }
+}
+
+export function decideProgress(d: Delegation, actor: Actor, epoch: number, note: string, now: number, settings: LeaseSettings): DelegationEvent[] {
+  checkClaim(d, actor, epoch);
+  return [{ type: 'delegation.progressed', data: { note, leaseExpiresAt: iso(now + settings.claimLeaseMs) } }];
+}
+
+export function decideComplete(d: Delegation, actor: Actor, epoch: number, result: Record<string, unknown>): DelegationEvent[] {
+  checkClaim(d, actor, epoch);
+  return [{ type: 'delegation.completed', data: { result } }];
+}
+
+export function decideFail(d: Delegation, actor: Actor, epoch: number, error: { code: string; message: string }): DelegationEvent[] {
+  checkClaim(d, actor, epoch);
+  return [{ type: 'delegation.failed', data: { error } }];
+}
+
+export function decideCancel(d: Delegation, actor: Actor, reason: string): DelegationEvent[] {
+  if (d.requester !== actor.agent && !actor.operator) throw forbidden(`only the requester or an operator may cancel delegation ${d.id}`);
+  if (isTerminal(d)) throw conflict(`delegation ${d.id} is already ${d.state}`);
+  return [{ type: 'delegation.cancelled', data: { by: actor.agent, reason } }];
+}
+
+/** A heartbeat of the assignee keeps its claim (or assignment) alive. */
+export function decideExtend(d: Delegation, agent: string, now: number, settings: LeaseSettings): DelegationEvent[] {
+  if (d.assignee !== agent || (d.state !== 'in_progress' && d.state !== 'assigned')) return [];
+  const lease = d.state === 'in_progress' ? settings.claimLeaseMs : settings.assignLeaseMs;
+  return [{ type: 'delegation.lease_extended', data: { leaseExpiresAt: iso(now + lease) } }];
+}
+
+/** Housekeeping at `now`: expire past the deadline, release a lapsed lease. */
+export function decideTick(d: Delegation, now: number): DelegationEvent[] {
+  if (isTerminal(d)) return [];
+  if (now >= Date.parse(d.deadline)) return [{ type: 'delegation.expired', data: {} }];
+  if (d.assignee && d.leaseExpiresAt && now >= Date.parse(d.leaseExpiresAt)) {
+    return [{ type: 'delegation.released', data: { from: d.assignee, reason: `lease expired while ${d.state}` } }];
+  }
+  return [];
+}
+
+/** The assignee is gone (session ended, agent revoked): its work goes back to the queue. */
+export function decideRelease(d: Delegation, agent: string, reason: string): DelegationEvent[] {
+  if (isTerminal(d) || d.assignee !== agent) return [];
+  return [{ type: 'delegation.released', data: { from: agent, reason } }];
+}
