@@ -1,0 +1,135 @@
+import type { EventEnvelope, ReadQuery, ReadResult } from '@lighthouse/contracts';
+import type { ParallelVerifier } from './parallel-verifier';
+import type { LogIndex } from './log-index';
+import type { SegmentReader, Span } from './segment-reader';
+import { RecordVerificationError } from './errors/record-verification.error';
+import { decodePayload, GENESIS_HMAC, HMAC_BYTES, HMAC_OFFSET, parseRecord } from './record-codec';
+
+// A filtered read stops after examining this many records and hands back a cursor, so one
+// query for a rare type cannot pin the process scanning the whole log.
+const SCAN_BUDGET = 50_000;
+const FILTERED_CHUNK = 1000;
+
+/** The sequences a query may return, in order: a stream's list, or a plain range. */
+interface Candidates {
+  length: number;
+  at(position: number): number;
+}
+
+/**
+ * Answers read queries from the index, fetching only candidate records (a stream's own
+ * sequences when the query names a stream) and verifying each against its predecessor's HMAC.
+ */
+export class LogReader {
+  constructor(
+    private readonly index: LogIndex,
+    private readonly segments: SegmentReader,
+    private readonly verifier: ParallelVerifier,
+  ) {}
+
+  async read(query: ReadQuery): Promise<ReadResult> {
+    const candidates = this.candidates(query);
+    const matches = matcher(query);
+    const filtered = query.type !== undefined || query.agent !== undefined || query.fromTime !== undefined || query.toTime !== undefined;
+    const events: EventEnvelope[] = [];
+    let position = 0;
+    while (events.length < query.limit && position < candidates.length && position < SCAN_BUDGET) {
+      const size = Math.min(filtered ? FILTERED_CHUNK : query.limit - events.length, candidates.length - position);
+      const chunk = Array.from({ length: size }, (_, offset) => candidates.at(position + offset));
+      for (const envelope of await this.fetch(chunk)) {
+        position += 1;
+        if (matches(envelope)) events.push(envelope);
+        if (events.length === query.limit) break;
+      }
+    }
+    return { events, nextSequence: position < candidates.length ? candidates.at(position) : null };
+  }
+
+  /** The envelopes at `sequences`, each verified against the chain. */
+  async fetch(sequences: readonly number[]): Promise<EventEnvelope[]> {
+    const bytes = await this.segments.read(this.spansOf(sequences));
+    let cursor = 0;
+    const checks = sequences.map((sequence) => {
+      const record = parseRecord(bytes[cursor] as Buffer, 0);
+      if (record.kind !== 'record' || record.size !== (bytes[cursor++] as Buffer).length) {
+        throw new RecordVerificationError(sequence, `record ${sequence} is no longer well-formed on disk`);
+      }
+      const previous = sequence > 1 ? (bytes[cursor++] as Buffer) : GENESIS_HMAC;
+      return { keyId: record.keyId, previous, sequence, payload: record.payload, hmac: record.hmac };
+    });
+    // Decode here while the worker checks HMACs; nothing decoded is returned unless it verifies.
+    const verdicts = this.verifier.check(checks);
+    const envelopes = checks.map((check) => tryDecode(check.payload));
+    const valid = await verdicts;
+    return checks.map((check, i) => verified(check.sequence, valid[i] === 1, envelopes[i]));
+  }
+
+  /** Stops the verification worker. */
+  close(): Promise<void> {
+    return this.verifier.close();
+  }
+
+  /** Each record, followed by the HMAC field of its predecessor (the first record has none). */
+  private spansOf(sequences: readonly number[]): Span[] {
+    const spans: Span[] = [];
+    for (const sequence of sequences) {
+      const location = this.index.location(sequence);
+      if (!location) throw new RecordVerificationError(sequence, `sequence ${sequence} is not in the log`);
+      spans.push({ segment: location.segment, offset: location.offset, length: location.size });
+      const previous = sequence > 1 ? this.index.location(sequence - 1) : undefined;
+      if (previous) spans.push({ segment: previous.segment, offset: previous.offset + HMAC_OFFSET, length: HMAC_BYTES });
+    }
+    return spans;
+  }
+
+  private candidates(query: ReadQuery): Candidates {
+    const last = this.index.lastSequence;
+    if (query.stream === undefined) {
+      const from = query.fromSequence;
+      return { length: Math.max(0, last - from + 1), at: (position) => from + position };
+    }
+    const sequences = this.index.streamSequences(query.stream);
+    const start = lowerBound(sequences, query.fromSequence);
+    return { length: sequences.length - start, at: (position) => sequences[start + position] as number };
+  }
+}
+
+function tryDecode(payload: Buffer): EventEnvelope | undefined {
+  try {
+    return decodePayload(payload);
+  } catch {
+    return undefined;
+  }
+}
+
+function verified(sequence: number, valid: boolean, envelope: EventEnvelope | undefined): EventEnvelope {
+  if (!valid) throw new RecordVerificationError(sequence, `record ${sequence} fails HMAC verification: the log was modified`);
+  if (envelope?.sequence !== sequence) {
+    throw new RecordVerificationError(sequence, `record ${sequence} does not decode to the event at that sequence`);
+  }
+  return envelope;
+}
+
+function matcher(query: ReadQuery): (envelope: EventEnvelope) => boolean {
+  const from = query.fromTime === undefined ? -Infinity : Date.parse(query.fromTime);
+  const to = query.toTime === undefined ? Infinity : Date.parse(query.toTime);
+  const timed = query.fromTime !== undefined || query.toTime !== undefined;
+  return (envelope) => {
+    if (query.type !== undefined && envelope.type !== query.type) return false;
+    if (query.agent !== undefined && envelope.agent !== query.agent) return false;
+    if (!timed) return true;
+    const time = Date.parse(envelope.time);
+    return time >= from && time <= to;
+  };
+}
+
+function lowerBound(sorted: readonly number[], value: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((sorted[middle] as number) < value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
