@@ -57,6 +57,8 @@ export const ActorSchema = z.strictObject({
   operator: z.boolean().default(false),
   /** Roles the agent is registered under as an expert. */
   roles: z.array(RoleSchema).max(20).default([]),
+  /** How many delegations the agent works on at once, as it registered (experts only). */
+  capacity: z.number().int().min(1).max(100).default(4),
 });
 export type Actor = z.infer<typeof ActorSchema>;
 

@@ -27,6 +27,8 @@ export const SUBJECTS = {
     revocations: 'lh.session.query.revocations.v1',
     /** Published once per revocation (agent or session), for every verifier at once. */
     revoked: 'lh.session.evt.revoked.v1',
+    /** An agent is alive (heartbeat) or gone (session ended, agent revoked); routers listen. */
+    presence: 'lh.session.evt.presence.v1',
   },
   speed: {
     health: 'lh.speed.query.health.v1',
