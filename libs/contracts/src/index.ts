@@ -106,3 +106,5 @@ export {
   PresenceSchema,
 } from './delegations';
 export type { DelegationState, DelegationTarget, Delegation, Actor, CreateDelegation, DelegationChanged, Presence } from './delegations';
+export { FS_STREAM, FS_LIMITS, FS_EVENT_DATA, FS_EVENT_TYPES, ProjectPathSchema, ContentHashSchema } from './fs-events';
+export type { FsEventType, FsEventData } from './fs-events';
