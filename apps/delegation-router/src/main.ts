@@ -1,5 +1,13 @@
 import 'reflect-metadata';
-import { runNatsService } from '@lighthouse/transport';
+import { NatsBus, runNatsService } from '@lighthouse/transport';
 import { AppModule } from './app.module';
+import { delegationRouterConfigShape } from './delegation-router.config';
 
-void runNatsService({ service: 'delegation-router', module: () => AppModule });
+void runNatsService({
+  service: 'delegation-router',
+  shape: delegationRouterConfigShape,
+  module: async (config, { logger, metrics }) => {
+    const bus = await NatsBus.connect({ servers: config.NATS_URL, name: 'delegation-router', maxFrameBytes: config.LH_MAX_FRAME_BYTES, metrics });
+    return AppModule.register({ config, bus, logger });
+  },
+});

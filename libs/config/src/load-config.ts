@@ -19,6 +19,19 @@ export const KNOWN_LH_VARIABLES = new Set([
   'LH_EVENT_MAX_EVENT_BYTES',
   'LH_EVENT_SEGMENT_BYTES',
   'LH_EVENT_CHECKPOINT_PATH',
+  'LH_TOKEN_SECRET',
+  'LH_TOKEN_AUDIENCE',
+  'LH_TOKEN_TTL_S',
+  'LH_SESSION_TTL_S',
+  'LH_SESSION_IDLE_S',
+  'LH_ADMIN_SECRET',
+  'LH_REDIS_PREFIX',
+  'LH_RATE_LIMIT_RPS',
+  'LH_RATE_LIMIT_BURST',
+  'LH_REGISTRY_MAX_INFLIGHT',
+  'LH_DELEGATION_ASSIGN_LEASE_MS',
+  'LH_DELEGATION_CLAIM_LEASE_MS',
+  'LH_DELEGATION_TICK_MS',
 ]);
 
 const LH_PREFIX = 'LH_';
@@ -66,4 +79,23 @@ export const natsServiceShape = {
   LH_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   LH_MAX_FRAME_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
   LH_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(10).max(120_000).default(5_000),
+};
+
+const atLeast32Bytes = (name: string) =>
+  z
+    .string()
+    .refine((value) => Buffer.byteLength(value, 'utf8') >= 32, `${name} must be at least 32 bytes (e.g. openssl rand -base64 48)`);
+
+/**
+ * Variables every verifier of session tokens shares (gateway and session-registry). The secret
+ * has no default: a deployment that forgets it does not boot.
+ */
+export const tokenShape = {
+  LH_TOKEN_SECRET: atLeast32Bytes('LH_TOKEN_SECRET'),
+  LH_TOKEN_AUDIENCE: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/).default('lighthouse'),
+};
+
+/** The operator secret for admin routes: optional (unset, they are disabled), at least 32 bytes when set. */
+export const adminSecretShape = {
+  LH_ADMIN_SECRET: atLeast32Bytes('LH_ADMIN_SECRET').optional(),
 };

@@ -18,7 +18,7 @@ import { evolve } from './delegation.evolve';
 
 const settings: LeaseSettings = { assignLeaseMs: 10_000, claimLeaseMs: 30_000 };
 const T0 = Date.parse('2026-11-27T10:00:00.000Z');
-const actor = (agent: string, roles: string[] = [], operator = false): Actor => ({ agent, roles, operator });
+const actor = (agent: string, roles: string[] = [], operator = false): Actor => ({ agent, roles, operator, capacity: 4 });
 const alice = actor('alice');
 const sec1 = actor('sec-1', ['security_architect']);
 const sec2 = actor('sec-2', ['security_architect']);
@@ -93,6 +93,7 @@ describe('delegation decider', () => {
 
   it('heartbeats extend the lease; progress notes do too and are kept', () => {
     const d = claimedBy(sec1);
+    expect(decideExtend(d, 'sec-1', T0 + 10_000, settings)).toEqual([]);
     const extended = apply(d, decideExtend(d, 'sec-1', T0 + 20_000, settings));
     expect(decideTick(extended, T0 + 40_000)).toEqual([]);
     expect(decideExtend(d, 'sec-2', T0, settings)).toEqual([]);

@@ -77,10 +77,14 @@ export function decideCancel(d: Delegation, actor: Actor, reason: string): Deleg
   return [{ type: 'delegation.cancelled', data: { by: actor.agent, reason } }];
 }
 
-/** A heartbeat of the assignee keeps its claim (or assignment) alive. */
+/**
+ * A heartbeat of the assignee keeps its claim (or assignment) alive. Only once half the lease is
+ * used, so frequent heartbeats do not turn into a stream of events.
+ */
 export function decideExtend(d: Delegation, agent: string, now: number, settings: LeaseSettings): DelegationEvent[] {
   if (d.assignee !== agent || (d.state !== 'in_progress' && d.state !== 'assigned')) return [];
   const lease = d.state === 'in_progress' ? settings.claimLeaseMs : settings.assignLeaseMs;
+  if (d.leaseExpiresAt && Date.parse(d.leaseExpiresAt) - now > lease / 2) return [];
   return [{ type: 'delegation.lease_extended', data: { leaseExpiresAt: iso(now + lease) } }];
 }
 

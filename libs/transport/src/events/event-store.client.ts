@@ -30,6 +30,20 @@ export class EventStoreClient {
     return this.bus.request(SUBJECTS.events.read, query, { timeoutMs: this.timeoutMs, schema: ReadResultSchema });
   }
 
+  /** Resolves once the store answers (services that start together wait for it), or throws. */
+  async waitUntilReady(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        await this.bus.request(SUBJECTS.events.head, {}, { timeoutMs: 1_000 });
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+  }
+
   head(): Promise<LogHead> {
     return this.bus.request(SUBJECTS.events.head, {}, { timeoutMs: this.timeoutMs, schema: LogHeadSchema });
   }

@@ -1,0 +1,13 @@
+import { z } from 'zod';
+
+export const delegationRouterConfigShape = {
+  /** How long an assigned expert has to claim before the delegation is given to another. */
+  LH_DELEGATION_ASSIGN_LEASE_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  /** How long a claim lives without a heartbeat or a progress note. */
+  LH_DELEGATION_CLAIM_LEASE_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+  /** How often leases and deadlines are checked. */
+  LH_DELEGATION_TICK_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+};
+
+export type DelegationRouterConfig = z.infer<z.ZodObject<typeof delegationRouterConfigShape>>;
+export const DELEGATION_ROUTER_CONFIG = Symbol('DELEGATION_ROUTER_CONFIG');

@@ -1,0 +1,152 @@
+import type { INestMicroservice } from '@nestjs/common';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SUBJECTS, type Actor, type Delegation } from '@lighthouse/contracts';
+import { createLogger } from '@lighthouse/observability';
+import { startNats, waitFor, type NatsHandle } from '@lighthouse/testing';
+import { EventStoreClient, NatsBus, startNatsService } from '@lighthouse/transport';
+import { AppModule } from './app.module';
+import type { DelegationRouterConfig } from './delegation-router.config';
+
+// The router in process, against a real NATS (JetStream) and the real event store (the built
+// service, as a process). Experts and requesters talk to it over NATS as the gateway would.
+const root = join(__dirname, '..', '..', '..');
+const S = SUBJECTS.delegation;
+const config: DelegationRouterConfig = { LH_DELEGATION_ASSIGN_LEASE_MS: 1500, LH_DELEGATION_CLAIM_LEASE_MS: 1500, LH_DELEGATION_TICK_MS: 100 };
+const logger = createLogger('delegation-test', 'silent');
+
+const who = (agent: string, roles: string[] = []): Actor => ({ agent, roles, operator: false, capacity: 4 });
+const requester = who('requester-1');
+const sec1 = who('sec-1', ['security_architect']);
+const sec2 = who('sec-2', ['security_architect']);
+const stranger = who('stranger', ['performance_engineer']);
+
+describe('delegation router over real NATS and the event store', () => {
+  let nats: NatsHandle;
+  let dir: string;
+  let store: ChildProcess;
+  let router: INestMicroservice | undefined;
+  let client: NatsBus;
+
+  const startRouter = async () => {
+    const bus = await NatsBus.connect({ servers: nats.url, name: 'router' });
+    router = await startNatsService(await AppModule.register({ config, bus, logger }), { service: 'delegation-router', natsUrl: nats.url, logger });
+  };
+  const call = <T = Delegation>(subject: string, payload: unknown, timeoutMs = 5000) => client.request<T>(subject, payload, { timeoutMs });
+  const create = (title: string, target: object = { role: 'security_architect' }, deadlineSeconds = 60) =>
+    call(S.create, { actor: requester, request: { target, title, deadlineSeconds } });
+
+  beforeAll(async () => {
+    execFileSync(process.execPath, [join(root, 'tools', 'build', 'build.mjs'), 'event-store'], { stdio: 'ignore' });
+    nats = await startNats();
+    dir = mkdtempSync(join(tmpdir(), 'lh-deleg-'));
+    store = spawn(process.execPath, [join(root, 'dist', 'apps', 'event-store', 'main.js')], {
+      env: { ...process.env, NATS_URL: nats.url, LH_EVENT_DIR: dir, LH_EVENT_HMAC_KEYS: `1:${randomBytes(32).toString('base64')}`, LH_LOG_LEVEL: 'warn' },
+      stdio: 'ignore',
+    });
+    client = await NatsBus.connect({ servers: nats.url, name: 'test-client' });
+    await new EventStoreClient(client).waitUntilReady();
+    await startRouter();
+  }, 60_000);
+
+  afterAll(async () => {
+    await router?.close();
+    await client?.close();
+    store?.kill('SIGTERM');
+    if (store && store.exitCode === null) await new Promise((resolve) => store.once('exit', resolve));
+    await nats?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('routes a role delegation to an expert of that role and the result back to the requester', async () => {
+    const created = await create('security review of this diff');
+    const waiting = call(S.wait, { actor: requester, id: created.id, waitMs: 5000 }, 8000);
+    expect(await call<{ delegation: Delegation | null }>(S.next, { actor: stranger, waitMs: 100 })).toEqual({ delegation: null });
+    const { delegation } = await call<{ delegation: Delegation }>(S.next, { actor: sec1, waitMs: 2000 });
+    expect(delegation).toMatchObject({ id: created.id, state: 'assigned', assignee: 'sec-1' });
+    const claimed = await call(S.claim, { actor: sec1, id: created.id });
+    await call(S.complete, { actor: sec1, id: created.id, epoch: claimed.claimEpoch, result: { verdict: 'approve' } });
+    expect(await waiting).toMatchObject({ state: 'completed', result: { verdict: 'approve' } });
+  });
+
+  it('answers a long-poll as soon as work arrives', async () => {
+    const polling = call<{ delegation: Delegation | null }>(S.next, { actor: sec2, waitMs: 5000 }, 8000);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const created = await create('arrives while polling');
+    expect((await polling).delegation?.id).toBe(created.id);
+    await call(S.cancel, { actor: requester, id: created.id });
+  });
+
+  it('reassigns the work of an expert killed mid-task and refuses its late completion', async () => {
+    const created = await create('review the auth middleware');
+    const expert = spawnExpert(nats.url, sec1, created.id);
+    const epoch = await new Promise<number>((resolve, reject) => {
+      expert.stdout?.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
+      expert.once('exit', (code) => reject(new Error(`expert exited early (${code})`)));
+    });
+    expect(epoch).toBe(1);
+    expert.kill('SIGKILL');
+    await new Promise((resolve) => expert.once('exit', resolve));
+
+    const { delegation } = await call<{ delegation: Delegation }>(S.next, { actor: sec2, waitMs: 6000 }, 8000);
+    expect(delegation).toMatchObject({ id: created.id, assignee: 'sec-2', releasedFrom: ['sec-1'] });
+    const claimed = await call(S.claim, { actor: sec2, id: created.id });
+    expect(claimed.claimEpoch).toBe(2);
+    await expect(call(S.complete, { actor: sec1, id: created.id, epoch: 1, result: { late: true } })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await call(S.complete, { actor: sec2, id: created.id, epoch: 2, result: { verdict: 'fixed' } });
+    expect(await call(S.get, { actor: requester, id: created.id })).toMatchObject({ state: 'completed', result: { verdict: 'fixed' } });
+  }, 20_000);
+
+  it('expires a delegation past its deadline and tells the waiting requester', async () => {
+    const created = await create('nobody will take this', { role: 'nobody_has_this_role' }, 1);
+    const final = await call(S.wait, { actor: requester, id: created.id, waitMs: 5000 }, 8000);
+    expect(final).toMatchObject({ state: 'expired', error: { code: 'EXPIRED' } });
+  });
+
+  it('keeps others out: reading, claiming and completing what is not yours is forbidden', async () => {
+    const created = await create('private work');
+    await expect(call(S.get, { actor: stranger, id: created.id })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await call(S.next, { actor: sec1, waitMs: 2000 });
+    await expect(call(S.claim, { actor: sec2, id: created.id })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const claimed = await call(S.claim, { actor: sec1, id: created.id });
+    await expect(call(S.complete, { actor: stranger, id: created.id, epoch: claimed.claimEpoch, result: {} })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(call(S.cancel, { actor: sec1, id: created.id })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await call(S.cancel, { actor: requester, id: created.id });
+  });
+
+  it('loses no queued delegation when the router restarts', async () => {
+    const created = await create('queued across a restart', { role: 'restart_role' });
+    await router?.close();
+    router = undefined;
+    await startRouter();
+    const { delegation } = await call<{ delegation: Delegation }>(S.next, { actor: who('restart-expert', ['restart_role']), waitMs: 2000 });
+    expect(delegation).toMatchObject({ id: created.id, title: 'queued across a restart' });
+  }, 20_000);
+});
+
+/** An expert in its own process: takes the delegation, claims it, prints the epoch, heartbeats. */
+function spawnExpert(natsUrl: string, actor: Actor, id: string): ChildProcess {
+  const script = `
+    const { connect } = require('nats');
+    const { pack, unpack } = require('msgpackr');
+    const S = ${JSON.stringify(SUBJECTS)};
+    const actor = ${JSON.stringify(actor)};
+    (async () => {
+      const nc = await connect({ servers: ${JSON.stringify(natsUrl)} });
+      let n = 0;
+      const call = async (subject, data) => {
+        const reply = unpack((await nc.request(subject, pack({ pattern: subject, data, id: String(++n) }), { timeout: 5000 })).data);
+        if (reply.err) throw new Error(JSON.stringify(reply.err));
+        return reply.response;
+      };
+      const { delegation } = await call(S.delegation.next, { actor, waitMs: 3000 });
+      if (!delegation || delegation.id !== ${JSON.stringify(id)}) process.exit(3);
+      const claimed = await call(S.delegation.claim, { actor, id: delegation.id });
+      process.stdout.write(claimed.claimEpoch + '\\n');
+      setInterval(() => nc.publish(S.session.presence, pack({ pattern: S.session.presence, data: { agent: actor.agent, status: 'alive', at: new Date().toISOString() } })), 200);
+    })().catch(() => process.exit(2));`;
+  return spawn(process.execPath, ['-e', script], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+}

@@ -1,0 +1,63 @@
+import { Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import type { Logger } from '@lighthouse/observability';
+import { EventFollower, EventStoreClient, LOGGER, type NatsBus } from '@lighthouse/transport';
+import { DELEGATION_ROUTER_CONFIG, type DelegationRouterConfig } from '../delegation-router.config';
+import { DelegationHousekeeper, NATS_CONNECTION } from './delegation.housekeeper';
+import { DelegationNotifier } from './delegation.notifier';
+import { DelegationProjection } from './delegation.projection';
+import { DelegationRepository } from './delegation.repository';
+import { DelegationsController } from './delegations.controller';
+import { DelegationsService } from './delegations.service';
+
+export interface DelegationsDeps {
+  config: DelegationRouterConfig;
+  bus: NatsBus;
+  logger: Logger;
+}
+
+@Module({})
+export class DelegationsModule {
+  /**
+   * Catches the projection up from the event store before the module answers anything, then
+   * keeps following the committed-event subject.
+   */
+  static async register({ config, bus, logger }: DelegationsDeps): Promise<DynamicModule> {
+    const projection = new DelegationProjection();
+    const store = new EventStoreClient(bus);
+    const follower = new EventFollower(bus.connection, store, {
+      onEvent: (event) => projection.applyEnvelope(event),
+      onGap: (gap) => logger.warn(gap, 'filled a gap in the event stream from the store'),
+    });
+    await store.waitUntilReady();
+    await follower.start();
+    const notifier = await DelegationNotifier.create(bus.connection, logger);
+    return {
+      module: DelegationsModule,
+      controllers: [DelegationsController],
+      providers: [
+        DelegationsService,
+        DelegationHousekeeper,
+        { provide: DelegationRepository, useValue: new DelegationRepository(store, projection) },
+        { provide: DelegationNotifier, useValue: notifier },
+        { provide: DELEGATION_ROUTER_CONFIG, useValue: config },
+        { provide: NATS_CONNECTION, useValue: bus.connection },
+        { provide: LOGGER, useValue: logger },
+        { provide: 'FOLLOWER_STOPPER', useValue: new FollowerStopper(follower, bus) },
+      ],
+      exports: [DelegationsService, DelegationRepository],
+    };
+  }
+}
+
+/** Stops following and drains the connection when the service shuts down. */
+class FollowerStopper implements OnApplicationShutdown {
+  constructor(
+    private readonly follower: EventFollower,
+    private readonly bus: NatsBus,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    this.follower.stop();
+    await this.bus.close().catch(() => undefined);
+  }
+}
