@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SUBJECTS, type Actor, type Delegation } from '@lighthouse/contracts';
 import { createLogger } from '@lighthouse/observability';
-import { startNats, waitFor, type NatsHandle } from '@lighthouse/testing';
+import { startNats, type NatsHandle } from '@lighthouse/testing';
 import { EventStoreClient, NatsBus, startNatsService } from '@lighthouse/transport';
 import { AppModule } from './app.module';
 import type { DelegationRouterConfig } from './delegation-router.config';
