@@ -19,6 +19,8 @@ export const KNOWN_LH_VARIABLES = new Set([
   'LH_EVENT_MAX_EVENT_BYTES',
   'LH_EVENT_SEGMENT_BYTES',
   'LH_EVENT_CHECKPOINT_PATH',
+  'LH_OPS_PORT',
+  'LH_OPS_HOST',
   'LH_TOKEN_SECRET',
   'LH_TOKEN_AUDIENCE',
   'LH_TOKEN_TTL_S',
@@ -79,6 +81,9 @@ export const natsServiceShape = {
   LH_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   LH_MAX_FRAME_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
   LH_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(10).max(120_000).default(5_000),
+  /** Port of the small HTTP server for probes and Prometheus (/healthz, /readyz, /metrics); 0 = off. */
+  LH_OPS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  LH_OPS_HOST: z.string().default('127.0.0.1'),
 };
 
 const atLeast32Bytes = (name: string) =>

@@ -4,6 +4,7 @@ import { loadConfig, natsServiceShape } from '@lighthouse/config';
 import { ServiceMetrics, createLogger, startTracing, type Logger } from '@lighthouse/observability';
 import type { z } from 'zod';
 import { startNatsService } from './nats-service';
+import { startOpsServer } from './ops-server';
 
 type BaseConfig = z.infer<z.ZodObject<typeof natsServiceShape>>;
 
@@ -38,9 +39,15 @@ export async function runNatsService<S extends z.ZodRawShape = Record<never, nev
     maxFrameBytes: config.LH_MAX_FRAME_BYTES,
     metrics,
   });
-  logger.info({ nats: config.NATS_URL }, `${options.service} ready`);
+  let stopping = false;
+  const ops = config.LH_OPS_PORT
+    ? await startOpsServer({ host: config.LH_OPS_HOST, port: config.LH_OPS_PORT, metrics, ready: () => !stopping })
+    : undefined;
+  logger.info({ nats: config.NATS_URL, opsPort: config.LH_OPS_PORT || undefined }, `${options.service} ready`);
   const stop = async (signal: string) => {
     logger.info(`${signal}: stopping`);
+    stopping = true;
+    ops?.close();
     await app.close();
     await stopTracing();
     process.exit(0);
