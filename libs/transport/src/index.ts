@@ -18,3 +18,5 @@ export type { RunServiceOptions } from './run-service';
 export { EventStoreClient } from './events/event-store.client';
 export { EventFollower } from './events/event-follower';
 export type { FollowOptions } from './events/event-follower';
+export { startOpsServer } from './ops-server';
+export type { OpsServerOptions } from './ops-server';
