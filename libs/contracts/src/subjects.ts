@@ -32,6 +32,10 @@ export const SUBJECTS = {
   },
   speed: {
     health: 'lh.speed.query.health.v1',
+    /** Decide allow / deny / escalate for one tool call. */
+    validate: 'lh.speed.cmd.validate.v1',
+    /** Journal of decisions (JetStream stream LH_DECISIONS), forwarded into the event store. */
+    decided: 'lh.speed.evt.decided.v1',
   },
   events: {
     health: 'lh.events.query.health.v1',
