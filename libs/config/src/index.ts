@@ -1,1 +1,1 @@
-export { loadConfig, ConfigError, KNOWN_LH_VARIABLES, natsServiceShape } from './load-config';
+export { loadConfig, ConfigError, KNOWN_LH_VARIABLES, natsServiceShape, tokenShape, adminSecretShape } from './load-config';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError, loadConfig, natsServiceShape } from './load-config';
+import { ConfigError, adminSecretShape, loadConfig, natsServiceShape, tokenShape } from './load-config';
 
 describe('loadConfig', () => {
   it('applies defaults when variables are absent', () => {
@@ -30,5 +30,16 @@ describe('loadConfig', () => {
 
   it('requires variables without a default', () => {
     expect(() => loadConfig({ LH_EVENT_HMAC_KEYS: z.string().min(1) }, {})).toThrow(/LH_EVENT_HMAC_KEYS/);
+  });
+
+  it('requires a token secret of at least 32 bytes, with no default', () => {
+    expect(() => loadConfig(tokenShape, {})).toThrow(/LH_TOKEN_SECRET/);
+    expect(() => loadConfig(tokenShape, { LH_TOKEN_SECRET: 'x'.repeat(31) })).toThrow(/at least 32 bytes/);
+    expect(loadConfig(tokenShape, { LH_TOKEN_SECRET: 'x'.repeat(32) })).toEqual({ LH_TOKEN_SECRET: 'x'.repeat(32), LH_TOKEN_AUDIENCE: 'lighthouse' });
+  });
+
+  it('leaves the admin secret unset unless given, and refuses a short one', () => {
+    expect(loadConfig(adminSecretShape, {}).LH_ADMIN_SECRET).toBeUndefined();
+    expect(() => loadConfig(adminSecretShape, { LH_ADMIN_SECRET: 'admin' })).toThrow(/LH_ADMIN_SECRET/);
   });
 });

@@ -76,6 +76,30 @@ export class NatsBus implements MessageBus {
     this.connection.publish(subject, this.codec.encode({ pattern: subject, data: payload }), { headers: traceHeaders() });
   }
 
+  /**
+   * Delivers the payload of every message published on `subject` (by {@link publish}) that
+   * decodes and, when a schema is given, matches it; anything else is dropped, never thrown.
+   */
+  subscribe<S extends z.ZodType>(subject: string, schema: S, onMessage: (payload: z.infer<S>) => void): { unsubscribe(): void } {
+    const subscription = this.connection.subscribe(subject, {
+      callback: (error, msg) => {
+        if (error) return;
+        try {
+          const parsed = schema.safeParse(this.codec.decodeRequest(msg.data).data);
+          if (parsed.success) onMessage(parsed.data);
+        } catch {
+          // A frame that does not decode is not ours to act on.
+        }
+      },
+    });
+    return { unsubscribe: () => subscription.unsubscribe() };
+  }
+
+  /** Resolves once the server has every message published so far (a round trip to it). */
+  async flush(): Promise<void> {
+    await this.connection.flush();
+  }
+
   async close(): Promise<void> {
     await this.connection.drain();
   }

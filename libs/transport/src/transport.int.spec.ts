@@ -138,6 +138,21 @@ describe('transport against a real NATS', () => {
     await expect(bus.request(`${prefix}.nobody`, {})).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
   });
 
+  it('delivers published payloads that match the schema to a subscriber, and drops the rest', async () => {
+    const subject = `${prefix}.evt`;
+    const seen: Array<{ n: number }> = [];
+    const subscription = bus.subscribe(subject, z.strictObject({ n: z.number() }), (payload) => seen.push(payload));
+    await bus.flush();
+    bus.publish(subject, { n: 1 });
+    bus.publish(subject, { n: 'not a number' });
+    raw.publish(subject, Uint8Array.from([0xc1]));
+    bus.publish(subject, { n: 2 });
+    await bus.flush();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    subscription.unsubscribe();
+    expect(seen).toEqual([{ n: 1 }, { n: 2 }]);
+  });
+
   it('carries the trace context in NATS headers', async () => {
     const contextManager = new AsyncLocalStorageContextManager().enable();
     context.setGlobalContextManager(contextManager);

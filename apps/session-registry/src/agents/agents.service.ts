@@ -1,0 +1,46 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { AgentRevoked, IssueCredentialCommand, IssuedCredential, RevocationsSnapshot, RevokeAgentCommand } from '@lighthouse/contracts';
+import { hashCredential, newCredential } from '@lighthouse/auth';
+import { RevocationsPublisher } from '../events/revocations.publisher';
+import { SessionEventsRecorder } from '../events/session-events.recorder';
+import { RegistryStore } from '../store/registry.store';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The operator's side: issue an agent's credential, revoke an agent, list revocations. */
+@Injectable()
+export class AgentsService {
+  constructor(
+    @Inject(RegistryStore) private readonly store: RegistryStore,
+    @Inject(SessionEventsRecorder) private readonly recorder: SessionEventsRecorder,
+    @Inject(RevocationsPublisher) private readonly revocations: RevocationsPublisher,
+  ) {}
+
+  /** A new credential (replacing any earlier one), returned this once; only its hash is kept. */
+  async issueCredential(command: IssueCredentialCommand): Promise<IssuedCredential> {
+    const credential = newCredential();
+    const nowMs = Date.now();
+    await this.recorder.record('credential.issued', command.agentId, { by: 'operator', via: command.via, issuedAt: iso(nowMs) }, command.correlationId);
+    await this.store.setCredential(command.agentId, hashCredential(credential), nowMs);
+    return { agentId: command.agentId, credential, issuedAt: iso(nowMs) };
+  }
+
+  /**
+   * Revocation takes effect first and is recorded second: cutting an agent off must not wait
+   * for the event store. When the event cannot be stored the answer is STORE_UNAVAILABLE (the
+   * revocation stands; repeating it records it).
+   */
+  async revoke(command: RevokeAgentCommand): Promise<AgentRevoked> {
+    const nowMs = Date.now();
+    const revokedAtS = Math.floor(nowMs / 1000);
+    const { sessionsEnded } = await this.store.revokeAgent(command.agentId, revokedAtS);
+    await this.revocations.publish({ kind: 'agent', agentId: command.agentId, revokedAt: revokedAtS });
+    const data = { by: 'operator' as const, via: command.via, revokedAt: iso(nowMs), sessionsEnded };
+    await this.recorder.record('agent.revoked', command.agentId, data, command.correlationId, 'the agent IS revoked but the revocation is not in the history yet');
+    return { agentId: command.agentId, revokedAt: iso(nowMs), sessionsEnded };
+  }
+
+  async snapshot(): Promise<RevocationsSnapshot> {
+    return { revocations: await this.store.revocations(Math.floor(Date.now() / 1000)) };
+  }
+}

@@ -1,0 +1,55 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { AuthProof } from '@lighthouse/contracts';
+import type { AuthKeys, TokenClaims } from '@lighthouse/auth';
+import { AUTH_KEYS, REGISTRY_CONFIG, SESSION_LIMITS, type RegistryConfig } from '../registry.config';
+import type { SessionLimits } from '../sessions/session-policy';
+import { NONCE_TTL_S } from '../sessions/session-policy';
+import { RegistryStore } from '../store/registry.store';
+import { provenClaims, refusalOf } from './caller-proof';
+
+/** A caller whose token, session and (for a change) nonce have all been checked. */
+export interface Caller {
+  claims: TokenClaims;
+  /** The session's absolute end. */
+  absExpMs: number;
+  /** When the session ends if nothing else happens. */
+  idleExpMs: number;
+}
+
+@Injectable()
+export class CallerAuthService {
+  constructor(
+    @Inject(AUTH_KEYS) private readonly keys: AuthKeys,
+    @Inject(REGISTRY_CONFIG) private readonly config: RegistryConfig,
+    @Inject(SESSION_LIMITS) private readonly limits: SessionLimits,
+    @Inject(RegistryStore) private readonly store: RegistryStore,
+  ) {}
+
+  /** Token only; no Redis yet. For checks that must refuse before anything is stored. */
+  claimsOf(auth: AuthProof, change: boolean): TokenClaims {
+    return provenClaims(auth, this.keys, this.config.LH_TOKEN_AUDIENCE, Math.floor(Date.now() / 1000), change);
+  }
+
+  /** A change: the session is live, the nonce is new (and now spent), the session kept alive. */
+  forChange(auth: AuthProof, claims = this.claimsOf(auth, true)): Promise<Caller> {
+    return this.authorize(claims, { nonce: auth.nonce as string, nonceTtlS: NONCE_TTL_S });
+  }
+
+  /** A query: the session is live; nothing is written. */
+  forQuery(auth: AuthProof): Promise<Caller> {
+    return this.authorize(this.claimsOf(auth, false), undefined);
+  }
+
+  private async authorize(claims: TokenClaims, change: { nonce: string; nonceTtlS: number } | undefined): Promise<Caller> {
+    const result = await this.store.authorize({
+      agentId: claims.sub,
+      sessionId: claims.sid,
+      sessionStartedS: claims.sat,
+      nowMs: Date.now(),
+      idleMs: this.limits.idleS * 1000,
+      change,
+    });
+    if (result.status !== 'ok') throw refusalOf(result.status);
+    return { claims, absExpMs: result.absExpMs, idleExpMs: result.idleExpMs };
+  }
+}

@@ -1,0 +1,53 @@
+import { randomUUID } from 'node:crypto';
+import { loadConfig, natsServiceShape } from '@lighthouse/config';
+import { createLogger } from '@lighthouse/observability';
+import { EventStoreClient, NatsBus } from '@lighthouse/transport';
+import { Redis } from 'ioredis';
+import { AgentsService } from '../agents/agents.service';
+import { RevocationsPublisher } from '../events/revocations.publisher';
+import { SessionEventsRecorder } from '../events/session-events.recorder';
+import { redisShape } from '../registry.config';
+import { redisOptions } from '../store/redis-options';
+import { RegistryStore } from '../store/registry.store';
+import { parseAgentArgs } from './agent-args';
+
+/**
+ * `issue-credential --agent <id>` and `revoke-agent --agent <id>`: the operator's commands,
+ * straight to Redis (no gateway, no admin secret: whoever runs this can reach Redis anyway),
+ * with the same rules as the admin routes: the event is stored or nothing is issued.
+ * Exit 0 on success, 1 on failure, 2 on a usage error, 78 on a bad configuration.
+ */
+export async function runAgentCommand(command: 'issue-credential' | 'revoke-agent', args: readonly string[]): Promise<number> {
+  let agentId: string;
+  try {
+    agentId = parseAgentArgs(args);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    return 2;
+  }
+  let config;
+  try {
+    config = loadConfig({ ...natsServiceShape, ...redisShape });
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    return 78;
+  }
+  const redis = new Redis(config.REDIS_URL, redisOptions('session-registry-cli'));
+  redis.on('error', () => undefined);
+  const bus = await NatsBus.connect({ servers: config.NATS_URL, name: 'session-registry-cli', timeoutMs: config.LH_REQUEST_TIMEOUT_MS });
+  try {
+    const recorder = new SessionEventsRecorder(new EventStoreClient(bus, config.LH_REQUEST_TIMEOUT_MS), createLogger('session-registry-cli', 'silent'));
+    const agents = new AgentsService(new RegistryStore(redis, config.LH_REDIS_PREFIX), recorder, new RevocationsPublisher(bus));
+    const request = { agentId, via: 'cli' as const, correlationId: `cli-${randomUUID()}` };
+    const result = command === 'issue-credential' ? await agents.issueCredential(request) : await agents.revoke(request);
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    if (command === 'issue-credential') process.stderr.write('the credential is shown this once; only its hash is stored\n');
+    return 0;
+  } catch (error) {
+    process.stderr.write(`${command}: ${(error as Error).message}\n`);
+    return 1;
+  } finally {
+    await bus.close().catch(() => undefined);
+    redis.disconnect();
+  }
+}

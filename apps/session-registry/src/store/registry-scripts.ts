@@ -1,0 +1,72 @@
+/**
+ * Lua scripts the registry runs in Redis, so each check-and-change is atomic across replicas.
+ * Each touches the keys of one agent only (one hash slot).
+ */
+
+/**
+ * Authorizes a request of a session and, for a change, consumes its nonce and keeps the session
+ * (and the expert registration it made) alive.
+ *
+ * KEYS: session, revokedAt, nonce, expert
+ * ARGV: sessionStartedS, nowMs, idleMs, nonceTtlS, mode ('query' | 'change'), sessionId
+ * Returns { status, absExpMs, idleExpMs }; status is ok | revoked | no_session | replay.
+ */
+export const AUTHORIZE_LUA = `
+local revokedAt = redis.call('GET', KEYS[2])
+if revokedAt and tonumber(revokedAt) >= tonumber(ARGV[1]) then return {'revoked'} end
+local absExp = tonumber(redis.call('HGET', KEYS[1], 'absExpMs'))
+local now = tonumber(ARGV[2])
+if not absExp or absExp <= now then return {'no_session'} end
+if ARGV[5] ~= 'change' then return {'ok', tostring(absExp), tostring(now + redis.call('PTTL', KEYS[1]))} end
+if not redis.call('SET', KEYS[3], '1', 'NX', 'EX', ARGV[4]) then return {'replay'} end
+local ttl = math.min(tonumber(ARGV[3]), absExp - now)
+redis.call('PEXPIRE', KEYS[1], ttl)
+redis.call('HSET', KEYS[1], 'lastSeenMs', ARGV[2])
+if redis.call('HGET', KEYS[4], 'sessionId') == ARGV[6] then
+  redis.call('PEXPIRE', KEYS[4], ttl)
+  redis.call('HSET', KEYS[4], 'lastSeenMs', ARGV[2])
+end
+return {'ok', tostring(absExp), tostring(now + ttl)}
+`;
+
+/**
+ * Starts a session, only if the credential that was checked is still the agent's credential
+ * (a revocation or a new credential in between wins) and the agent is not revoked since.
+ *
+ * KEYS: credential, session, sessions, revokedAt
+ * ARGV: credentialHash, nowMs, absExpMs, idleMs, sessionId, sessionStartedS
+ * Returns ok | credential_changed | revoked.
+ */
+export const START_SESSION_LUA = `
+if redis.call('HGET', KEYS[1], 'hash') ~= ARGV[1] then return 'credential_changed' end
+local revokedAt = redis.call('GET', KEYS[4])
+if revokedAt and tonumber(revokedAt) >= tonumber(ARGV[6]) then return 'revoked' end
+redis.call('HSET', KEYS[2], 'createdMs', ARGV[2], 'absExpMs', ARGV[3], 'lastSeenMs', ARGV[2])
+redis.call('PEXPIRE', KEYS[2], ARGV[4])
+redis.call('SADD', KEYS[3], ARGV[5])
+local keep = tonumber(ARGV[3]) - tonumber(ARGV[2])
+if redis.call('PTTL', KEYS[3]) < keep then redis.call('PEXPIRE', KEYS[3], keep) end
+return 'ok'
+`;
+
+/**
+ * Revokes an agent: its credential goes, its watermark rises, every session it has ends and
+ * its expert registration is withdrawn.
+ *
+ * KEYS: credential, revokedAt, sessions, expert
+ * ARGV: revokedAtS, sessionKeyPrefix (the session key without the id)
+ * Returns { sessionsEnded, expertRole or '' }.
+ */
+export const REVOKE_AGENT_LUA = `
+redis.call('DEL', KEYS[1])
+local previous = tonumber(redis.call('GET', KEYS[2]) or '0')
+redis.call('SET', KEYS[2], tostring(math.max(previous, tonumber(ARGV[1]))))
+local ended = 0
+for _, sessionId in ipairs(redis.call('SMEMBERS', KEYS[3])) do
+  ended = ended + redis.call('DEL', ARGV[2] .. sessionId)
+end
+redis.call('DEL', KEYS[3])
+local role = redis.call('HGET', KEYS[4], 'role') or ''
+redis.call('DEL', KEYS[4])
+return {ended, role}
+`;
