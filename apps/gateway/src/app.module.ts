@@ -1,14 +1,23 @@
 import { Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import type { Logger } from '@lighthouse/observability';
 import { ServiceMetrics } from '@lighthouse/observability';
-import { MESSAGE_BUS, NatsBus } from '@lighthouse/transport';
+import { LOGGER, MESSAGE_BUS, NatsBus } from '@lighthouse/transport';
+import { AdminModule } from './admin/admin.module';
+import { AuthGuard } from './auth/auth.guard';
+import { RevocationsService } from './auth/revocations.service';
+import { ExpertsModule } from './experts/experts.module';
 import { GATEWAY_CONFIG, type GatewayConfig } from './gateway.config';
 import { GatewayHealthModule } from './health/health.module';
 import { MetricsController } from './metrics/metrics.controller';
+import { OpenApiController } from './openapi/openapi.controller';
+import { RegistryClient } from './registry/registry.client';
+import { SessionsModule } from './sessions/sessions.module';
 
 @Module({})
 export class AppModule {
-  /** The root module, given the validated configuration, metrics and a connected bus. */
-  static register(config: GatewayConfig, metrics: ServiceMetrics, bus: NatsBus): DynamicModule {
+  /** The root module, given the validated configuration, metrics, a connected bus and the logger. */
+  static register(config: GatewayConfig, metrics: ServiceMetrics, bus: NatsBus, logger: Logger): DynamicModule {
     const shared = {
       module: AppModule,
       global: true,
@@ -16,11 +25,20 @@ export class AppModule {
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: ServiceMetrics, useValue: metrics },
         { provide: MESSAGE_BUS, useValue: bus },
+        { provide: NatsBus, useValue: bus },
+        { provide: LOGGER, useValue: logger },
         { provide: BusCloser, useFactory: () => new BusCloser(bus) },
+        RevocationsService,
+        RegistryClient,
+        { provide: APP_GUARD, useClass: AuthGuard },
       ],
-      exports: [GATEWAY_CONFIG, ServiceMetrics, MESSAGE_BUS],
+      exports: [GATEWAY_CONFIG, ServiceMetrics, MESSAGE_BUS, NatsBus, LOGGER, RevocationsService, RegistryClient],
     };
-    return { ...shared, imports: [GatewayHealthModule], controllers: [MetricsController] };
+    return {
+      ...shared,
+      imports: [GatewayHealthModule, SessionsModule, ExpertsModule, AdminModule],
+      controllers: [MetricsController, OpenApiController],
+    };
   }
 }
 

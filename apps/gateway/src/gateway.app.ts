@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { PinoNestLogger, ServiceMetrics, type Logger } from '@lighthouse/observability';
@@ -8,7 +10,8 @@ import { HttpErrorFilter } from './http/http-error.filter';
 
 /**
  * Builds the gateway (not listening yet): Fastify with the body limit enforced before parsing,
- * the stable error filter, request-duration metrics, and a connected NATS bus.
+ * the auth guard on every route, the stable error filter, request-duration metrics, request ids,
+ * and a connected NATS bus.
  */
 export async function createGateway(config: GatewayConfig, logger: Logger): Promise<NestFastifyApplication> {
   const metrics = new ServiceMetrics('gateway');
@@ -19,15 +22,26 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     maxFrameBytes: config.LH_MAX_FRAME_BYTES,
     metrics,
   });
-  const adapter = new FastifyAdapter({ bodyLimit: config.LH_MAX_BODY_BYTES });
+  const adapter = new FastifyAdapter({ bodyLimit: config.LH_MAX_BODY_BYTES, genReqId: requestIdOf });
+  adapter.getInstance().addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
   adapter.getInstance().addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.httpRequestSeconds.observe({ route, method: request.method, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, metrics, bus), adapter, {
+  // rawBody: the signature of a request covers the body bytes exactly as they were sent.
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, metrics, bus, logger), adapter, {
     logger: new PinoNestLogger(logger),
+    rawBody: true,
   });
   app.useGlobalFilters(new HttpErrorFilter(logger));
   app.enableShutdownHooks();
   return app;
+}
+
+/** The client's X-Request-Id when it is a sane token, else a new UUID; it becomes the correlation id of events. */
+function requestIdOf(request: IncomingMessage): string {
+  const given = request.headers['x-request-id'];
+  return typeof given === 'string' && /^[A-Za-z0-9_.:-]{1,128}$/.test(given) ? given : randomUUID();
 }

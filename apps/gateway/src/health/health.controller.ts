@@ -2,7 +2,9 @@ import { Controller, Get, Res } from '@nestjs/common';
 import type { GatewayHealth } from '@lighthouse/contracts';
 import type { FastifyReply } from 'fastify';
 import { HealthService } from './health.service';
+import { Access } from '../auth/access.decorator';
 
+@Access('public')
 @Controller('health')
 export class HealthController {
   constructor(private readonly health: HealthService) {}

@@ -24,7 +24,11 @@ export class HttpErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const [status, body] = this.describe(exception);
     if (status >= 500 && !(exception instanceof LighthouseError)) this.logger.error({ err: exception }, 'unhandled error');
-    void host.switchToHttp().getResponse<FastifyReply>().status(status).send(body);
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const retryAfter = retryAfterOf(exception, status);
+    if (retryAfter !== undefined) void reply.header('retry-after', String(retryAfter));
+    if (status === 401) void reply.header('www-authenticate', 'Bearer realm="lighthouse"');
+    void reply.status(status).send(body);
   }
 
   private describe(exception: unknown): [number, WireError] {
@@ -35,6 +39,13 @@ export class HttpErrorFilter implements ExceptionFilter {
     }
     return [500, { code: 'INTERNAL', message: 'internal error' }];
   }
+}
+
+/** 429, 503 and 504 say when to come back: the error's own figure, or one second. */
+function retryAfterOf(exception: unknown, status: number): number | undefined {
+  const given = (exception as { retryAfterSeconds?: unknown })?.retryAfterSeconds;
+  if (typeof given === 'number') return given;
+  return status === 429 || status === 503 || status === 504 ? 1 : undefined;
 }
 
 /** Fastify's own errors (body too large, bad JSON) carry a statusCode. */

@@ -1,6 +1,8 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ServiceMetrics } from '@lighthouse/observability';
+import { Access } from '../auth/access.decorator';
 
+@Access('public')
 @Controller('metrics')
 export class MetricsController {
   constructor(@Inject(ServiceMetrics) private readonly metrics: ServiceMetrics) {}

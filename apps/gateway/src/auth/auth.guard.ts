@@ -1,0 +1,57 @@
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { deriveAuthKeys, type AuthKeys } from '@lighthouse/auth';
+import type { FastifyRequest } from 'fastify';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway.config';
+import { RetryLaterError } from '../http/retry-later.error';
+import { ACCESS_METADATA, type AccessLevel } from './access.decorator';
+import { changesState, checkAdmin, identify, verifySignature, type AgentIdentity, type RequestFacts } from './authenticate';
+import { RateLimiter } from './rate-limiter';
+import { RevocationsService } from './revocations.service';
+
+type GuardedRequest = FastifyRequest & { rawBody?: Buffer; lhIdentity?: AgentIdentity };
+
+/** The gateway's one guard, on every route: what each route needs is its {@link AccessLevel}. */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  private readonly keys: AuthKeys;
+  private readonly limiter: RateLimiter;
+
+  constructor(
+    @Inject(Reflector) private readonly reflector: Reflector,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    @Inject(RevocationsService) private readonly revocations: RevocationsService,
+  ) {
+    this.keys = deriveAuthKeys(config.LH_TOKEN_SECRET);
+    this.limiter = new RateLimiter({ ratePerSecond: config.LH_RATE_LIMIT_RPS, burst: config.LH_RATE_LIMIT_BURST });
+  }
+
+  canActivate(context: ExecutionContext): boolean {
+    const level = this.reflector.getAllAndOverride<AccessLevel | undefined>(ACCESS_METADATA, [context.getHandler(), context.getClass()]) ?? 'agent';
+    const request = context.switchToHttp().getRequest<GuardedRequest>();
+    if (level === 'admin') checkAdmin(request.headers, this.config.LH_ADMIN_SECRET);
+    if (level === 'credential') this.limit(`credential:${claimedAgent(request.body)}`);
+    if (level === 'agent') request.lhIdentity = this.authenticate(request);
+    return true;
+  }
+
+  private authenticate(request: GuardedRequest): AgentIdentity {
+    if (!this.revocations.ready) throw new RetryLaterError('SERVICE_UNAVAILABLE', 'the gateway has not loaded the revocation list yet', 1);
+    const facts: RequestFacts = { method: request.method, url: request.url, headers: request.headers, rawBody: request.rawBody };
+    const verifier = { keys: this.keys, audience: this.config.LH_TOKEN_AUDIENCE, nowMs: Date.now(), revocations: this.revocations.list };
+    const identity = identify(facts, verifier);
+    this.limit(identity.claims.sub);
+    return changesState(request.method) ? verifySignature(facts, identity, verifier) : identity;
+  }
+
+  private limit(key: string): void {
+    const retryAfter = this.limiter.take(key);
+    if (retryAfter !== undefined) throw new RetryLaterError('RATE_LIMITED', `too many requests; retry in ${retryAfter} s`, retryAfter);
+  }
+}
+
+/** The agent a credential exchange claims to be (unverified: used only to key its rate limit). */
+function claimedAgent(body: unknown): string {
+  const agentId = (body as { agentId?: unknown } | undefined)?.agentId;
+  return typeof agentId === 'string' ? agentId.slice(0, 128) : '(none)';
+}

@@ -1,0 +1,40 @@
+import { Body, Controller, Delete, Get, Inject, Param, Post, Query } from '@nestjs/common';
+import {
+  AgentIdSchema,
+  DeregisterExpertResultSchema,
+  ExpertListSchema,
+  ExpertSchema,
+  ListExpertsQuerySchema,
+  RegisterExpertRequestSchema,
+  SUBJECTS,
+  type DeregisterExpertResult,
+  type Expert,
+  type ExpertList,
+  type ListExpertsQuery,
+  type RegisterExpertRequest,
+} from '@lighthouse/contracts';
+import { ZodValidationPipe } from '@lighthouse/transport';
+import type { AgentIdentity } from '../auth/authenticate';
+import { Caller, CorrelationId, proofOf } from '../auth/identity.decorators';
+import { RegistryClient } from '../registry/registry.client';
+
+@Controller('experts')
+export class ExpertsController {
+  constructor(@Inject(RegistryClient) private readonly registry: RegistryClient) {}
+
+  /** Registers the caller (never anyone else: the agent comes from the token, not the body). */
+  @Post()
+  register(@Body(new ZodValidationPipe(RegisterExpertRequestSchema)) expert: RegisterExpertRequest, @Caller() caller: AgentIdentity, @CorrelationId() correlationId: string): Promise<Expert> {
+    return this.registry.send(SUBJECTS.session.registerExpert, { auth: proofOf(caller), expert, correlationId }, ExpertSchema);
+  }
+
+  @Delete(':agentId')
+  deregister(@Param('agentId', new ZodValidationPipe(AgentIdSchema)) agentId: string, @Caller() caller: AgentIdentity, @CorrelationId() correlationId: string): Promise<DeregisterExpertResult> {
+    return this.registry.send(SUBJECTS.session.deregisterExpert, { auth: proofOf(caller), agentId, correlationId }, DeregisterExpertResultSchema);
+  }
+
+  @Get()
+  list(@Query(new ZodValidationPipe(ListExpertsQuerySchema)) query: ListExpertsQuery, @Caller() caller: AgentIdentity): Promise<ExpertList> {
+    return this.registry.send(SUBJECTS.session.experts, { auth: proofOf(caller), query }, ExpertListSchema);
+  }
+}

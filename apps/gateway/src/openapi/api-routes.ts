@@ -1,0 +1,108 @@
+import {
+  AgentIdSchema,
+  AgentRevokedSchema,
+  CreateSessionRequestSchema,
+  DeregisterExpertResultSchema,
+  EndSessionResultSchema,
+  ExpertListSchema,
+  ExpertSchema,
+  GatewayHealthSchema,
+  HeartbeatResultSchema,
+  IssueCredentialRequestSchema,
+  IssuedCredentialSchema,
+  ListExpertsQuerySchema,
+  RegisterExpertRequestSchema,
+  SessionGrantSchema,
+  SessionIdSchema,
+  WhoAmISchema,
+} from '@lighthouse/contracts';
+import { z } from 'zod';
+import type { AccessLevel } from '../auth/access.decorator';
+
+/** One HTTP route as the OpenAPI document describes it; the schemas are the contracts themselves. */
+export interface ApiRoute {
+  method: 'get' | 'post' | 'delete';
+  /** OpenAPI path, `{param}` style. */
+  path: string;
+  access: AccessLevel;
+  summary: string;
+  params?: Record<string, z.ZodType>;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  status: number;
+  /** JSON answer; absent for non-JSON answers (metrics). */
+  response?: z.ZodType;
+  contentType?: string;
+  /** Errors this route can answer besides the ones every route of its access level can. */
+  errors?: number[];
+}
+
+const LiveSchema = z.strictObject({ status: z.literal('up') });
+
+/** Every route the gateway serves, in the order the document lists them. */
+export const API_ROUTES: readonly ApiRoute[] = [
+  {
+    method: 'post',
+    path: '/sessions',
+    access: 'credential',
+    summary: 'Exchange an agent credential for a session token, its session key and expiries',
+    body: CreateSessionRequestSchema,
+    status: 201,
+    response: SessionGrantSchema,
+  },
+  { method: 'post', path: '/sessions/refresh', access: 'agent', summary: "A new token for the caller's session (same session and key)", status: 200, response: SessionGrantSchema },
+  { method: 'post', path: '/sessions/heartbeat', access: 'agent', summary: 'Keep the session (and the expert registration it made) alive', status: 200, response: HeartbeatResultSchema },
+  {
+    method: 'delete',
+    path: '/sessions/{sessionId}',
+    access: 'agent',
+    summary: "End one of the caller's own sessions",
+    params: { sessionId: SessionIdSchema },
+    status: 200,
+    response: EndSessionResultSchema,
+    errors: [403],
+  },
+  { method: 'get', path: '/whoami', access: 'agent', summary: 'The identity the token proves (answered by the gateway alone)', status: 200, response: WhoAmISchema },
+  {
+    method: 'post',
+    path: '/experts',
+    access: 'agent',
+    summary: 'Register (or replace the registration of) the caller as an expert',
+    body: RegisterExpertRequestSchema,
+    status: 201,
+    response: ExpertSchema,
+  },
+  {
+    method: 'delete',
+    path: '/experts/{agentId}',
+    access: 'agent',
+    summary: "Withdraw the caller's own expert registration",
+    params: { agentId: AgentIdSchema },
+    status: 200,
+    response: DeregisterExpertResultSchema,
+    errors: [403, 404],
+  },
+  { method: 'get', path: '/experts', access: 'agent', summary: 'Live experts, by role and status', query: ListExpertsQuerySchema, status: 200, response: ExpertListSchema },
+  {
+    method: 'post',
+    path: '/admin/agents',
+    access: 'admin',
+    summary: "Operator: issue (or replace) an agent's credential, shown once",
+    body: IssueCredentialRequestSchema,
+    status: 201,
+    response: IssuedCredentialSchema,
+  },
+  {
+    method: 'post',
+    path: '/admin/agents/{agentId}/revoke',
+    access: 'admin',
+    summary: 'Operator: revoke an agent (credential, every session, expert registration) on every replica',
+    params: { agentId: AgentIdSchema },
+    status: 200,
+    response: AgentRevokedSchema,
+  },
+  { method: 'get', path: '/health', access: 'public', summary: 'Every service up or down with its NATS round trip (503 unless all up)', status: 200, response: GatewayHealthSchema, errors: [503] },
+  { method: 'get', path: '/health/live', access: 'public', summary: 'Liveness of the gateway process alone', status: 200, response: LiveSchema },
+  { method: 'get', path: '/metrics', access: 'public', summary: 'Prometheus metrics', status: 200, contentType: 'text/plain; version=0.0.4' },
+  { method: 'get', path: '/openapi.json', access: 'public', summary: 'This document', status: 200, contentType: 'application/json' },
+];

@@ -1,0 +1,34 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { MESSAGE_BUS, type MessageBus } from '@lighthouse/transport';
+import { BulkheadRejectedError, bulkhead, type BulkheadPolicy } from 'cockatiel';
+import type { z } from 'zod';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway.config';
+import { RetryLaterError } from '../http/retry-later.error';
+
+/**
+ * Requests to the session-registry, with their replies checked against the contract and a
+ * bulkhead (cockatiel): at most LH_REGISTRY_MAX_INFLIGHT in flight, as many waiting, and beyond
+ * that an immediate 503 with Retry-After, so overload sheds load instead of piling up deadlines.
+ */
+@Injectable()
+export class RegistryClient {
+  private readonly bulkhead: BulkheadPolicy;
+
+  constructor(
+    @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
+    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+  ) {
+    this.bulkhead = bulkhead(config.LH_REGISTRY_MAX_INFLIGHT, config.LH_REGISTRY_MAX_INFLIGHT);
+  }
+
+  async send<S extends z.ZodType>(subject: string, payload: unknown, schema: S): Promise<z.infer<S>> {
+    try {
+      return await this.bulkhead.execute(() => this.bus.request<z.infer<S>>(subject, payload, { schema }));
+    } catch (error) {
+      if (error instanceof BulkheadRejectedError) {
+        throw new RetryLaterError('SERVICE_UNAVAILABLE', 'the gateway has too many requests waiting for the session-registry', 1);
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,61 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import {
+  CreateSessionRequestSchema,
+  EndSessionResultSchema,
+  HeartbeatResultSchema,
+  SUBJECTS,
+  SessionGrantSchema,
+  SessionIdSchema,
+  type CreateSessionRequest,
+  type EndSessionResult,
+  type HeartbeatResult,
+  type SessionGrant,
+  type WhoAmI,
+} from '@lighthouse/contracts';
+import { ZodValidationPipe } from '@lighthouse/transport';
+import { Access } from '../auth/access.decorator';
+import type { AgentIdentity } from '../auth/authenticate';
+import { Caller, CorrelationId, proofOf } from '../auth/identity.decorators';
+import { RevocationsService } from '../auth/revocations.service';
+import { RegistryClient } from '../registry/registry.client';
+import { EmptyBodySchema } from './empty-body';
+import { whoAmIOf } from './whoami';
+
+@Controller()
+export class SessionsController {
+  constructor(
+    @Inject(RegistryClient) private readonly registry: RegistryClient,
+    @Inject(RevocationsService) private readonly revocations: RevocationsService,
+  ) {}
+
+  @Post('sessions')
+  @Access('credential')
+  create(@Body(new ZodValidationPipe(CreateSessionRequestSchema)) body: CreateSessionRequest, @CorrelationId() correlationId: string): Promise<SessionGrant> {
+    return this.registry.send(SUBJECTS.session.create, { ...body, correlationId }, SessionGrantSchema);
+  }
+
+  @Post('sessions/refresh')
+  @HttpCode(200)
+  refresh(@Body(new ZodValidationPipe(EmptyBodySchema)) _body: unknown, @Caller() caller: AgentIdentity, @CorrelationId() correlationId: string): Promise<SessionGrant> {
+    return this.registry.send(SUBJECTS.session.refresh, { auth: proofOf(caller), correlationId }, SessionGrantSchema);
+  }
+
+  @Post('sessions/heartbeat')
+  @HttpCode(200)
+  heartbeat(@Body(new ZodValidationPipe(EmptyBodySchema)) _body: unknown, @Caller() caller: AgentIdentity, @CorrelationId() correlationId: string): Promise<HeartbeatResult> {
+    return this.registry.send(SUBJECTS.session.heartbeat, { auth: proofOf(caller), correlationId }, HeartbeatResultSchema);
+  }
+
+  @Delete('sessions/:sessionId')
+  async end(@Param('sessionId', new ZodValidationPipe(SessionIdSchema)) sessionId: string, @Caller() caller: AgentIdentity, @CorrelationId() correlationId: string): Promise<EndSessionResult> {
+    const ended = await this.registry.send(SUBJECTS.session.end, { auth: proofOf(caller), sessionId, correlationId }, EndSessionResultSchema);
+    this.revocations.sessionEnded(caller.claims.sub, sessionId);
+    return ended;
+  }
+
+  /** Answered here from the verified token: no NATS hop. */
+  @Get('whoami')
+  whoami(@Caller() caller: AgentIdentity): WhoAmI {
+    return whoAmIOf(caller.claims);
+  }
+}
