@@ -110,15 +110,27 @@ async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /**
- * Secrets for a local stack: taken from the environment when set, otherwise generated once at
- * random and kept in the state dir (mode 0600). There is no built-in default secret.
+ * Secrets for a local stack, in groups that go together: taken from the environment when set
+ * (a group is set by its first variable), otherwise generated once at random and kept in the
+ * state dir (mode 0600), adding any a newer version needs. There is no built-in default secret.
  */
+const DEV_SECRETS: Array<Record<string, () => string>> = [
+  { LH_EVENT_HMAC_KEYS: () => `1:${randomBytes(32).toString('base64')}`, LH_EVENT_ACTIVE_KEY_ID: () => '1' },
+  { LH_TOKEN_SECRET: () => randomBytes(48).toString('base64url') },
+  { LH_ADMIN_SECRET: () => randomBytes(48).toString('base64url') },
+];
+
 function devSecrets(stateDir: string): NodeJS.ProcessEnv {
-  if (process.env['LH_EVENT_HMAC_KEYS']) return {};
   const file = join(stateDir, 'dev-secrets.json');
-  if (!existsSync(file)) {
-    const secrets = { LH_EVENT_HMAC_KEYS: `1:${randomBytes(32).toString('base64')}`, LH_EVENT_ACTIVE_KEY_ID: '1' };
-    writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  const kept = (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {}) as Record<string, string>;
+  const missing = DEV_SECRETS.flatMap((group) => Object.entries(group)).filter(([name]) => !kept[name]);
+  for (const [name, make] of missing) kept[name] = make();
+  if (missing.length > 0) writeFileSync(file, JSON.stringify(kept, null, 2), { mode: 0o600 });
+  const fromFile: NodeJS.ProcessEnv = {};
+  for (const group of DEV_SECRETS) {
+    const names = Object.keys(group);
+    if (process.env[names[0] as string]) continue;
+    for (const name of names) fromFile[name] = kept[name];
   }
-  return JSON.parse(readFileSync(file, 'utf8')) as NodeJS.ProcessEnv;
+  return fromFile;
 }
