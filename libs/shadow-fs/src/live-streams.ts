@@ -22,7 +22,8 @@ export class LiveStreams {
 
   constructor(
     private readonly windowBytes = DEFAULT_STREAM_WINDOW_BYTES,
-    startedMs = 0,
+    /** When the mounter started (the streams' time until their first event). */
+    readonly startedMs = 0,
   ) {
     for (const name of Object.keys(STREAMS)) this.streams.set(name, { chunks: [], start: 0, end: 0, mtimeMs: startedMs });
   }

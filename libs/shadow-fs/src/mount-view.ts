@@ -33,7 +33,9 @@ export function resolveView(state: ShadowState, streams: LiveStreams, path: stri
   const parsed = parseMountPath(path);
   if (!parsed.ok) return parsed;
   const { area, parts } = parsed.value;
-  const times = { mtimeMs: state.lastTimeMs, ctimeMs: state.lastTimeMs };
+  // Folders that are not in the tree carry the time of the last event (or of the mount).
+  const latest = state.lastTimeMs || streams.startedMs;
+  const times = { mtimeMs: latest, ctimeMs: latest };
   if (area === null) return ok({ type: 'dir', mode: 0o755, ...times, names: () => [...AREAS] });
   const resolved = AREA_VIEWS[area](state, streams, parts, times);
   return resolved ? ok(resolved) : refuse('ENOENT', `${path} does not exist`);
@@ -46,7 +48,8 @@ const bytesFile = (times: Omit<Times, 'mode'>, bytes: Uint8Array | undefined): V
   bytes && { type: 'file', mode: READ_ONLY_FILE, ...times, size: bytes.length, writable: false, body: { kind: 'bytes', bytes } };
 
 const AREA_VIEWS: Record<Area, AreaView> = {
-  current: (state, _streams, parts) => {
+  current: (state, _streams, parts, times) => {
+    if (parts.length === 0) return dir(times, () => [...state.tree.root.children.keys()], 0o755);
     const node = state.tree.lookup(parts);
     return node && treeEntry(node);
   },

@@ -1,0 +1,80 @@
+import { constants } from 'node:os';
+import type { Logger } from '@lighthouse/observability';
+import { FsError } from './fs-error';
+import type { FsOperations } from './fs-operations';
+
+type Reply = (...args: unknown[]) => void;
+
+const EIO = constants.errno.EIO;
+
+/** The negative errno fuse-native wants for an error thrown by an operation. */
+function errnoOf(error: unknown, op: string, path: string, logger: Logger): number {
+  if (error instanceof FsError) {
+    const code = (constants.errno as Record<string, number>)[error.errno];
+    return -(code ?? EIO);
+  }
+  logger.warn({ err: error, op, path }, 'filesystem call failed: answering EIO');
+  return -EIO;
+}
+
+/**
+ * fuse-native's callback-style operations, mapped onto {@link FsOperations}: metadata calls
+ * answer synchronously (no promise on the hot path), the rest when their promise settles.
+ */
+export function fuseBinding(ops: FsOperations, logger: Logger): Record<string, Reply> {
+  const settle = (op: string, path: string, reply: Reply, work: Promise<unknown>, answer: (value: unknown) => unknown[] = () => [0]) => {
+    work.then(
+      (value) => reply(...answer(value)),
+      (error) => reply(errnoOf(error, op, path, logger)),
+    );
+  };
+  const now = (op: string, path: string, reply: Reply, work: () => unknown[]) => {
+    try {
+      reply(...work());
+    } catch (error) {
+      reply(errnoOf(error, op, path, logger));
+    }
+  };
+  const args = <T extends unknown[]>(raw: unknown[]) => raw as unknown as T;
+  return {
+    init: (reply: Reply) => reply(0),
+    getattr: (path, reply) => now('getattr', path as string, reply as Reply, () => [0, ops.getattr(path as string)]),
+    readdir: (path, reply) => now('readdir', path as string, reply as Reply, () => [0, ops.readdir(path as string)]),
+    statfs: (path, reply) => settle('statfs', path as string, reply as Reply, ops.statfs(), (value) => [0, value]),
+    open: (path, flags, reply) => settle('open', path as string, reply as Reply, ops.open(path as string, flags as number), (fd) => [0, fd]),
+    create: (path, mode, reply) => settle('create', path as string, reply as Reply, ops.create(path as string, mode as number), (fd) => [0, fd]),
+    read: (...raw: unknown[]) => {
+      const [path, fd, buffer, length, position, reply] = args<[string, number, Buffer, number, number, Reply]>(raw);
+      settle('read', path, reply, ops.read(fd, buffer, length, position), (bytes) => [bytes]);
+    },
+    write: (...raw: unknown[]) => {
+      const [path, fd, buffer, length, position, reply] = args<[string, number, Buffer, number, number, Reply]>(raw);
+      settle('write', path, reply, ops.write(fd, buffer, length, position), (bytes) => [bytes]);
+    },
+    truncate: (path, size, reply) => settle('truncate', path as string, reply as Reply, ops.truncate(path as string, size as number)),
+    ftruncate: (path, fd, size, reply) => settle('ftruncate', path as string, reply as Reply, ops.ftruncate(fd as number, size as number)),
+    flush: (path, fd, reply) => settle('flush', path as string, reply as Reply, ops.flush(fd as number)),
+    fsync: (path, _datasync, fd, reply) => settle('fsync', path as string, reply as Reply, ops.fsync(fd as number)),
+    release: (path, fd, reply) => settle('release', path as string, reply as Reply, ops.release(fd as number)),
+    unlink: (path, reply) => settle('unlink', path as string, reply as Reply, ops.unlink(path as string)),
+    rename: (from, to, reply) => settle('rename', from as string, reply as Reply, ops.rename(from as string, to as string)),
+    mkdir: (path, mode, reply) => settle('mkdir', path as string, reply as Reply, ops.mkdir(path as string, mode as number)),
+    rmdir: (path, reply) => settle('rmdir', path as string, reply as Reply, ops.rmdir(path as string)),
+    chmod: (path, mode, reply) => settle('chmod', path as string, reply as Reply, ops.chmod(path as string, mode as number)),
+    chown: (path, _uid, _gid, reply) => now('chown', path as string, reply as Reply, () => accepted(ops, path as string)),
+    utimens: (path, _atime, _mtime, reply) => now('utimens', path as string, reply as Reply, () => accepted(ops, path as string)),
+  } as Record<string, Reply>;
+}
+
+/** Owners and times come from the event log: accepted for paths that exist, not recorded. */
+function accepted(ops: FsOperations, path: string): unknown[] {
+  ops.getattr(path);
+  return [0];
+}
+
+/**
+ * Calls fuse-native must not answer ETIMEDOUT for on its own: those that commit (they have their
+ * own deadlines, and a timeout answered while the commit goes on would be a lie) and those that
+ * may queue behind a commit of the same file (a late write would still happen).
+ */
+export const UNTIMED_CALLS = ['flush', 'fsync', 'release', 'truncate', 'ftruncate', 'unlink', 'rename', 'mkdir', 'rmdir', 'chmod', 'open', 'create', 'write'];
