@@ -50,7 +50,7 @@ describe('decisions of the writable area', () => {
     expect(decideWrite(tree, '/current/../etc/passwd', content, 0o644)).toMatchObject({ ok: false, errno: 'EINVAL' });
     expect(decideWrite(tree, `/current/${'n'.repeat(256)}`, content, 0o644)).toMatchObject({ ok: false, errno: 'ENAMETOOLONG' });
     expect(decideWrite(tree, '/current/src', content, 0o644)).toMatchObject({ ok: false, errno: 'EISDIR' });
-    expect(decideWrite(tree, '/top-level-file', content, 0o644)).toMatchObject({ ok: false, errno: 'ENOENT' });
+    expect(decideWrite(tree, '/top-level-file', content, 0o644)).toMatchObject({ ok: false, errno: 'EACCES' });
     expect(decideChmod(tree, '/current/src/a.ts', 0o100755)).toMatchObject({ ok: true, value: { data: { mode: 0o755 } } });
   });
 

@@ -29,7 +29,7 @@ describe('mount paths', () => {
     expect(writablePath('/history/a')).toMatchObject({ ok: false, errno: 'EROFS' });
     expect(writablePath('/streams/all')).toMatchObject({ ok: false, errno: 'EROFS' });
     expect(writablePath('/current')).toMatchObject({ ok: false, errno: 'EACCES' });
-    expect(writablePath('/newdir')).toMatchObject({ ok: false, errno: 'ENOENT' });
+    expect(writablePath('/newdir')).toMatchObject({ ok: false, errno: 'EACCES' });
     expect(writablePath('/')).toMatchObject({ ok: false, errno: 'EACCES' });
   });
 });

@@ -41,6 +41,8 @@ export function parseMountPath(path: string): Outcome<MountPath> {
  */
 export function writablePath(path: string): Outcome<string[]> {
   const parsed = parseMountPath(path);
+  // A new name beside the areas: the layout is fixed.
+  if (!parsed.ok && parsed.errno === 'ENOENT') return refuse('EACCES', 'the layout of the mount is fixed');
   if (!parsed.ok) return parsed;
   const { area, parts } = parsed.value;
   if (area === 'current' && parts.length > 0) return ok(parts);

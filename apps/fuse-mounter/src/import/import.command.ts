@@ -3,7 +3,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { loadConfig, natsServiceShape } from '@lighthouse/config';
 import { ProjectPathSchema } from '@lighthouse/contracts';
 import { createLogger, type Logger } from '@lighthouse/observability';
-import { decideMkdir, decideWrite, type FsCommand, type FsTree } from '@lighthouse/shadow-fs';
+import { decideWrite, type FsCommand, type FsTree } from '@lighthouse/shadow-fs';
 import { EventStoreClient, NatsBus } from '@lighthouse/transport';
 import { ObjectChunkStore } from '../content/chunk-store';
 import { ContentWriter } from '../content/content-writer';
@@ -65,14 +65,15 @@ export async function importTree(root: string, exclude: Set<string>, sync: Shado
   const { dirs, files } = await walk(root, exclude, summary);
   const tree = (): FsTree => sync.state.tree;
   const batch = new Batch(sync, summary);
-  for (const path of dirs) {
-    if (tree().lookup(path.split('/'))?.kind === 'dir') continue;
-    const decided = decideMkdir(tree(), `/current/${path}`, 0o755);
-    if (!decided.ok) {
-      summary.skipped.push({ path, why: decided.reason });
+  // Parents come before children, and one append applies in order: no need to wait between them.
+  for (const { path, mode } of dirs) {
+    const there = tree().lookup(path.split('/'));
+    if (there?.kind === 'dir') continue;
+    if (there) {
+      summary.skipped.push({ path, why: 'a file of that name is in /current' });
       continue;
     }
-    await batch.add(decided.value, 0);
+    await batch.add({ type: 'fs.directory_created', data: { path, mode } }, 0);
     summary.directories++;
   }
   await batch.flush();
@@ -105,7 +106,7 @@ export async function importTree(root: string, exclude: Set<string>, sync: Shado
 
 /** Folders (parents first) and regular files below `root`, as project paths. */
 async function walk(root: string, exclude: Set<string>, summary: ImportSummary) {
-  const dirs: string[] = [];
+  const dirs: Array<{ path: string; mode: number }> = [];
   const files: Array<{ path: string; mode: number }> = [];
   const visit = async (dir: string): Promise<void> => {
     const entries = (await readdir(dir)).sort();
@@ -116,7 +117,7 @@ async function walk(root: string, exclude: Set<string>, summary: ImportSummary) 
       const stat = await lstat(full);
       if (!ProjectPathSchema.safeParse(path).success) summary.skipped.push({ path, why: 'not a valid project path' });
       else if (stat.isDirectory()) {
-        dirs.push(path);
+        dirs.push({ path, mode: stat.mode & 0o7777 });
         await visit(full);
       } else if (stat.isFile()) files.push({ path, mode: stat.mode & 0o7777 });
       else summary.skipped.push({ path, why: stat.isSymbolicLink() ? 'symbolic links are not supported' : 'not a regular file' });

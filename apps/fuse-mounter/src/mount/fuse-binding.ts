@@ -1,5 +1,6 @@
 import { constants } from 'node:os';
 import type { Logger } from '@lighthouse/observability';
+import { writablePath } from '@lighthouse/shadow-fs';
 import { FsError } from './fs-error';
 import type { FsOperations } from './fs-operations';
 
@@ -66,9 +67,11 @@ export function fuseBinding(ops: FsOperations, logger: Logger): Record<string, R
   } as Record<string, Reply>;
 }
 
-/** Owners and times come from the event log: accepted for paths that exist, not recorded. */
+/** Owners and times come from the event log: accepted in /current, not recorded; EROFS elsewhere. */
 function accepted(ops: FsOperations, path: string): unknown[] {
   ops.getattr(path);
+  const writable = writablePath(path);
+  if (!writable.ok && writable.errno !== 'EACCES') throw new FsError(writable.errno, writable.reason);
   return [0];
 }
 
