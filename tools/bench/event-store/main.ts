@@ -24,6 +24,8 @@ const ENGINE_SECONDS = Number(process.env['BENCH_ENGINE_SECONDS'] ?? 10);
 const SERVICE_SECONDS = Number(process.env['BENCH_SERVICE_SECONDS'] ?? 60);
 const ECHO_SECONDS = Number(process.env['BENCH_ECHO_SECONDS'] ?? 15);
 const OPEN_RATE = Number(process.env['BENCH_OPEN_RATE'] ?? 2000);
+/** `engine` runs part (a) only (for profiling the engine); default: everything. */
+const ENGINE_ONLY = process.env['BENCH_PARTS'] === 'engine';
 const root = join(__dirname, '..', '..', '..');
 
 const event = (worker: number): NewEvent => ({
@@ -117,6 +119,11 @@ async function main(): Promise<void> {
     const fsyncBefore = fdatasyncProbe(dir, 3);
     log(`engine: ${CONCURRENCY} appenders, ${ENGINE_SECONDS} s each for engine and baseline`);
     const eng = await engine(dir);
+    if (ENGINE_ONLY) {
+      const rate = (r: typeof eng.run) => perSecond(r.samples.length, r.elapsedS);
+      process.stdout.write(`${JSON.stringify({ bench: 'event-store', part: 'engine', engine: { ...ms(latencySummary(eng.run.samples)), events_per_s: rate(eng.run) }, engine_vs_baseline: Math.round((rate(eng.run) / rate(eng.base)) * 100) / 100, baseline: { engine_loop: { ...ms(latencySummary(eng.base.samples)), events_per_s: rate(eng.base) } } })}\n`);
+      return;
+    }
     const svc = await service(dir);
     const fsyncAfter = fdatasyncProbe(dir, 3);
     const engineRate = perSecond(eng.run.samples.length, eng.run.elapsedS);
