@@ -1,0 +1,89 @@
+import { invariantProblems } from './invariants';
+import { renderKustomize, schemaProblems, type K8sObject } from './manifests';
+
+// The invariant and schema checks must be able to fail: each case breaks one rule in a copy of
+// the rendered dev overlay and expects exactly that rule to be reported.
+describe('the deployment checks catch', () => {
+  let pristine: K8sObject[];
+  beforeAll(() => {
+    pristine = renderKustomize('k8s/overlays/dev');
+  });
+
+  const broken = (change: (objects: K8sObject[]) => void): string[] => {
+    const objects = structuredClone(pristine);
+    change(objects);
+    return invariantProblems(objects, 'dev');
+  };
+  const workload = (objects: K8sObject[], name: string) => objects.find((o) => (o.kind === 'Deployment' || o.kind === 'StatefulSet') && o.metadata.name === name)!;
+  const container = (objects: K8sObject[], name: string) => workload(objects, name).spec.template.spec.containers[0];
+  const sidecar = (objects: K8sObject[]) => workload(objects, 'agent-workspace').spec.template.spec.initContainers[0];
+
+  it('nothing in the rendered overlay as it is', () => {
+    expect(invariantProblems(pristine, 'dev')).toEqual([]);
+  });
+
+  it('a privileged service container', () => {
+    expect(broken((o) => (container(o, 'speed-layer').securityContext.privileged = true))).toEqual(['Deployment/speed-layer container speed-layer: privileged']);
+  });
+
+  it('a container that may run as root', () => {
+    expect(broken((o) => (workload(o, 'gateway').spec.template.spec.securityContext.runAsUser = 0))).toContain('Deployment/gateway container gateway: runs as uid 0');
+  });
+
+  it('a missing probe or limit', () => {
+    expect(
+      broken((o) => {
+        delete container(o, 'event-store').readinessProbe;
+        delete container(o, 'gateway').resources.limits.memory;
+      }),
+    ).toEqual(expect.arrayContaining(['StatefulSet/event-store container event-store: no readinessProbe', 'Deployment/gateway container gateway: no limits.memory']));
+  });
+
+  it('a secret given as a value', () => {
+    expect(broken((o) => (container(o, 'event-store').env.find((e: { name: string }) => e.name === 'LH_EVENT_HMAC_KEYS').valueFrom = undefined))).toEqual(
+      expect.arrayContaining(['StatefulSet/event-store container event-store: LH_EVENT_HMAC_KEYS is not from a secretKeyRef', 'no container takes LH_EVENT_HMAC_KEYS from a Secret']),
+    );
+    expect(broken((o) => o.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'oops' }, data: {} }))).toEqual(['Secret/oops: secrets are referenced, never rendered']);
+  });
+
+  it('a variable no service knows, which would stop it at boot', () => {
+    expect(broken((o) => (o.find((x) => x.kind === 'ConfigMap' && x.metadata.name === 'lighthouse-config')!.data!['LH_LOG_LEVL'] = 'debug'))).toEqual([
+      'ConfigMap/lighthouse-config: LH_LOG_LEVL is no service\'s variable',
+    ]);
+  });
+
+  it('a FUSE sidecar with another capability, or consumers without HostToContainer', () => {
+    expect(broken((o) => sidecar(o).securityContext.capabilities.add.push('NET_ADMIN'))).toEqual([
+      'Deployment/agent-workspace container fuse-mounter: must add exactly [SYS_ADMIN], adds [SYS_ADMIN,NET_ADMIN]',
+    ]);
+    expect(broken((o) => delete container(o, 'agent-workspace').volumeMounts[0].mountPropagation)).toEqual([
+      'Deployment/agent-workspace container agent: reads lighthouse-fs without mountPropagation HostToContainer',
+    ]);
+  });
+
+  it('an event store without its own volume, or with a second writer', () => {
+    expect(broken((o) => (workload(o, 'event-store').spec.volumeClaimTemplates = []))).toContain(
+      'StatefulSet/event-store: LH_EVENT_DIR is not on a volumeClaimTemplate (one PVC per partition)',
+    );
+    expect(broken((o) => (workload(o, 'event-store').spec.replicas = 2))).toEqual(['StatefulSet/event-store: 2 partitions; the service supports exactly one log']);
+  });
+
+  it('a stateless service without its HPA, or a policy opening a backend to everyone', () => {
+    expect(broken((o) => o.splice(o.findIndex((x) => x.kind === 'HorizontalPodAutoscaler' && x.metadata.name === 'speed-layer'), 1))).toEqual([
+      'Deployment/speed-layer: no HorizontalPodAutoscaler',
+    ]);
+    expect(broken((o) => o.find((x) => x.kind === 'NetworkPolicy' && x.metadata.name === 'redis')!.spec.ingress[0].from = undefined)).toEqual([
+      'NetworkPolicy/redis: opens redis to every source',
+    ]);
+  });
+
+  it('an object that breaks its Kubernetes schema', () => {
+    const deployment = structuredClone(workload(pristine, 'gateway'));
+    deployment.spec.template.spec.containers[0].ports[0].containerPort = 'http';
+    delete deployment.spec.selector;
+    expect(schemaProblems(deployment).join('\n')).toMatch(/containerPort must be integer|must have required property 'selector'/);
+    expect(schemaProblems({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } })).toEqual([
+      'Widget/w: no schema for example.com/v1 Widget (add its kubernetes-models class to MODELS)',
+    ]);
+  });
+});
