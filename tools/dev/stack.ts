@@ -55,6 +55,10 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       REDIS_URL: redis.url,
       LH_GATEWAY_PORT: String(options.gatewayPort),
       LH_EVENT_DIR: process.env['LH_EVENT_DIR'] ?? join(options.stateDir, 'events'),
+      // The shared project view of the local stack; `optional`: a machine without FUSE still comes up.
+      LH_FUSE_MOUNT_POINT: process.env['LH_FUSE_MOUNT_POINT'] ?? join(options.stateDir, 'mnt'),
+      LH_FUSE_CACHE_DIR: process.env['LH_FUSE_CACHE_DIR'] ?? join(options.stateDir, 'fuse-cache'),
+      LH_FUSE_MOUNT: process.env['LH_FUSE_MOUNT'] ?? 'optional',
       ...devSecrets(options.stateDir),
       ...options.env,
     };

@@ -7,7 +7,7 @@ import type { NewEvent } from '@lighthouse/contracts';
 import { startNats, whichBinary, type NatsHandle } from '@lighthouse/testing';
 import { EventStoreClient, NatsBus } from '@lighthouse/transport';
 import {
-  buildApp,
+  buildApps,
   cleanUp,
   mountsUnder,
   poll,
@@ -60,8 +60,8 @@ describeMount('fuse-mounter mounted for real', () => {
     poll(async () => (await sh(script, 5, dir)).stdout === expected, 10_000, `${script} to print ${JSON.stringify(expected)}`);
 
   beforeAll(async () => {
-    const storeMain = buildApp('event-store', 'fuse-mount');
-    mounterMain = buildApp('fuse-mounter', 'fuse-mount');
+    const [storeMain, built] = buildApps(['event-store', 'fuse-mounter'], 'fuse-mount') as [string, string];
+    mounterMain = built;
     nats = await startNats();
     dir = mkdtempSync(join(tmpdir(), 'lh-fuse-'));
     bus = await NatsBus.connect({ servers: nats.url, name: 'fuse-test' });

@@ -13,7 +13,7 @@ import { ContentWriter } from '../content/content-writer';
 import { useNativeObjectDigest } from '../content/native-object-digest';
 import { importTree } from '../import/import.command';
 import { ShadowSync } from '../sync/shadow-sync';
-import { buildApp, poll, ROOT, startEventStore, type Child } from '../testing/process-stack';
+import { buildApps, poll, ROOT, startEventStore, type Child } from '../testing/process-stack';
 import { FsOperations } from './fs-operations';
 
 // Two pods' filesystems without a kernel mount: the same FsOperations the FUSE binding calls,
@@ -79,7 +79,7 @@ describe('the shared filesystem of two pods (no kernel mount)', () => {
   const seenBy = (on: Pod, sequence?: number) => poll(async () => on.sync.state.lastSequence >= (sequence ?? (await client.head()).lastSequence), 10_000, 'the pod to catch up');
 
   beforeAll(async () => {
-    const main = buildApp('event-store', 'fs-ops');
+    const [main] = buildApps(['event-store'], 'fs-ops') as [string];
     nats = await startNats();
     dir = mkdtempSync(join(tmpdir(), 'lh-fsops-'));
     clientBus = await NatsBus.connect({ servers: nats.url, name: 'test-client' });
@@ -111,7 +111,7 @@ describe('the shared filesystem of two pods (no kernel mount)', () => {
     expect((await readFile(b, '/current/src/data.bin', bytes.length, 40_000)).equals(bytes)).toBe(true);
     const node = b.sync.state.tree.lookup(['src', 'data.bin']);
     expect(node).toMatchObject({ kind: 'file', hash: sha(bytes), owner: 'pod-a' });
-    expect((node as { chunks: string[] }).chunks).toHaveLength(6);
+    expect(node?.kind === 'file' && node.chunks).toHaveLength(6);
   });
 
   it('acknowledges a close only once the event is in the store and the pod shows it', async () => {
@@ -206,7 +206,8 @@ describe('the shared filesystem of two pods (no kernel mount)', () => {
       const first = await readFile(small, '/current/lib/data.bin', size, CHUNK);
       const again = await readFile(small, '/current/lib/data.bin', size, CHUNK);
       expect(first.equals(again)).toBe(true);
-      expect(sha(first)).toBe((small.sync.state.tree.lookup(['lib', 'data.bin']) as { hash: string }).hash);
+      const node = small.sync.state.tree.lookup(['lib', 'data.bin']);
+      expect(node?.kind === 'file' && node.hash).toBe(sha(first));
       expect(small.cache.stats.bytes).toBeLessThanOrEqual(3 * CHUNK);
       expect(small.cache.stats.fetchedBytes).toBeGreaterThan(size);
     } finally {

@@ -8,12 +8,13 @@ import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(__dirname, '..', '..', '..', '..');
 
-/** Bundles an app into a private file (so test files building side by side never share one). */
-export function buildApp(app: string, tag: string): string {
-  const outfile = join('dist', 'test', `${tag}-${process.pid}`, app, 'main.js');
-  const script = `import('./tools/build/build.mjs').then((m) => m.buildEntry('apps/${app}/src/main.ts', ${JSON.stringify(outfile)}))`;
+/** Bundles apps into private files (so test files building side by side never share one); answers their paths. */
+export function buildApps(apps: string[], tag: string): string[] {
+  const outfiles = apps.map((app) => join('dist', 'test', `${tag}-${process.pid}`, app, 'main.js'));
+  const builds = apps.map((app, i) => `m.buildEntry('apps/${app}/src/main.ts', ${JSON.stringify(outfiles[i])})`).join(', ');
+  const script = `import('./tools/build/build.mjs').then((m) => Promise.all([${builds}]))`;
   execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, stdio: 'pipe' });
-  return join(ROOT, outfile);
+  return outfiles.map((outfile) => join(ROOT, outfile));
 }
 
 export interface Child {
