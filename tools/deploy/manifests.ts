@@ -21,20 +21,26 @@ export interface K8sObject {
   data?: Record<string, string>;
 }
 
-export const KUBECTL_INSTALL = 'apt-get update && apt-get install -y kubernetes-client   # Debian: kubectl with built-in kustomize';
+/** What installs a kubectl recent enough (CI runs it; Debian's kubernetes-client is kubectl 1.20, too old). */
+export const KUBECTL_INSTALL = 'bash tools/deploy/ensure-kubectl.sh';
 
 let kubectlFound = false;
 
 /** kubectl on PATH, or an error that says how to install it (the tests fail, never skip). */
 export function kubectl(): string {
   if (kubectlFound) return 'kubectl';
+  let version: string;
   try {
-    execFileSync('kubectl', ['version', '--client'], { stdio: 'pipe' });
-    kubectlFound = true;
-    return 'kubectl';
+    version = execFileSync('kubectl', ['version', '--client'], { encoding: 'utf8', stdio: 'pipe' });
   } catch {
     throw new Error(`kubectl is not installed; the deployment tests need it to render the overlays. Install it with:\n  ${KUBECTL_INSTALL}`);
   }
+  const kustomize = /Kustomize Version: v(\d+)\./.exec(version);
+  if (!kustomize || Number(kustomize[1]) < 4) {
+    throw new Error(`kubectl's kustomize is too old for the overlays (components need v4+):\n${version}\nInstall a recent kubectl with:\n  ${KUBECTL_INSTALL}`);
+  }
+  kubectlFound = true;
+  return 'kubectl';
 }
 
 export function parseObjects(text: string): K8sObject[] {
