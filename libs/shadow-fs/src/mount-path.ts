@@ -11,8 +11,8 @@ export interface MountPath {
   parts: string[];
 }
 
-const encoder = new TextEncoder();
-const bytes = (value: string): number => encoder.encode(value).length;
+/** UTF-8 length without encoding (this runs on every filesystem call). */
+const bytes = (value: string): number => Buffer.byteLength(value, 'utf8');
 const isArea = (name: string): name is Area => (AREAS as readonly string[]).includes(name);
 
 /**

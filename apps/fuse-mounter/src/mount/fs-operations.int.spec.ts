@@ -161,8 +161,8 @@ describe('the shared filesystem of two pods (no kernel mount)', () => {
   it('refuses bad paths and writes outside /current with their errno, and nothing reaches the store', async () => {
     const before = (await client.head()).lastSequence;
     const [version] = a.ops.readdir('/history/ack.txt').filter((name) => !name.startsWith('.'));
-    await expect(a.ops.open(`/history/ack.txt/${version}`, constants.O_WRONLY)).rejects.toMatchObject({ errno: 'EROFS' });
-    await expect(a.ops.open('/history/ack.txt', constants.O_WRONLY)).rejects.toMatchObject({ errno: 'EISDIR' });
+    expect(() => a.ops.open(`/history/ack.txt/${version}`, constants.O_WRONLY)).toThrow(expect.objectContaining({ errno: 'EROFS' }));
+    expect(() => a.ops.open('/history/ack.txt', constants.O_WRONLY)).toThrow(expect.objectContaining({ errno: 'EISDIR' }));
     await expect(a.ops.create('/agents/me.json', 0o644)).rejects.toMatchObject({ errno: 'EROFS' });
     await expect(a.ops.create('/current/a\u0000b', 0o644)).rejects.toMatchObject({ errno: 'EINVAL' });
     await expect(a.ops.create('/current/../escape', 0o644)).rejects.toMatchObject({ errno: 'EINVAL' });

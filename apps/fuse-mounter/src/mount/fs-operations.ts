@@ -11,6 +11,7 @@ import {
   decideWrite,
   resolveView,
   writablePath,
+  type ChunkSlice,
   type FileBody,
   type FileContent,
   type ViewEntry,
@@ -112,20 +113,28 @@ export class FsOperations {
     return ['.', '..', ...names];
   }
 
-  async open(path: string, flags: number): Promise<number> {
+  /** Opening to read is answered at once; opening to write may first have to empty the file. */
+  open(path: string, flags: number): number | Promise<number> {
     const writable = (flags & 3) !== constants.O_RDONLY;
     const view = this.view(path);
     let session = this.sessions.get(path);
     if (!view.ok && !session) throw new FsError(view.errno, view.reason);
     const entry = view.ok ? view.value : undefined;
     if (entry?.type === 'dir') throw new FsError('EISDIR');
-    if (writable) {
-      unwrap(writablePath(path));
-      session ??= this.startSession(path, entry?.mode ?? 0o644, false);
-      if (flags & constants.O_TRUNC) await this.truncateSession(session, 0, false);
-    }
-    const attached = writable || session?.spooled ? session : undefined;
-    return this.addHandle({ path, body: entry?.type === 'file' ? entry.body : undefined, session: attached, writable, append: (flags & constants.O_APPEND) !== 0, lastChunk: -1 });
+    const body = entry?.type === 'file' ? entry.body : undefined;
+    const append = (flags & constants.O_APPEND) !== 0;
+    if (!writable) return this.addHandle({ path, body, session: session?.spooled ? session : undefined, writable, append, lastChunk: -1 });
+    unwrap(writablePath(path));
+    session ??= this.startSession(path, entry?.mode ?? 0o644, false);
+    const handle = this.addHandle({ path, body, session, writable, append, lastChunk: -1 });
+    if (!(flags & constants.O_TRUNC)) return handle;
+    return this.truncateSession(session, 0, false).then(
+      () => handle,
+      async (error: unknown) => {
+        await this.release(handle);
+        throw error;
+      },
+    );
   }
 
   async create(path: string, mode: number): Promise<number> {
@@ -136,7 +145,8 @@ export class FsOperations {
     return this.addHandle({ path, session, writable: true, append: false, lastChunk: -1 });
   }
 
-  async read(fd: number, into: Buffer, length: number, position: number): Promise<number> {
+  /** Reads of chunks on local disk are answered at once; others wait for their download. */
+  read(fd: number, into: Buffer, length: number, position: number): number | Promise<number> {
     const handle = this.handle(fd);
     if (handle.session?.spooled) return handle.session.read(into, length, position);
     const body = handle.body;
@@ -195,11 +205,11 @@ export class FsOperations {
    * was only created or truncated at open waits for its last close (a shell's `> file` closes a
    * duplicate of the descriptor before writing: committing then would record an empty version).
    */
-  async flush(fd: number): Promise<void> {
+  flush(fd: number): void | Promise<void> {
     const handle = this.handle(fd);
     const session = handle.session;
     if (!handle.writable || !session) return;
-    await session.serially(async () => {
+    return session.serially(async () => {
       if (session.changed) await this.commit(session);
     });
   }
@@ -213,14 +223,14 @@ export class FsOperations {
   }
 
   /** The last handle of a session commits what is left and deletes the spool. */
-  async release(fd: number): Promise<void> {
+  release(fd: number): void | Promise<void> {
     const handle = this.handles.get(fd);
     this.handles.delete(fd);
     const session = handle?.session;
     if (!session) return;
     session.handles.delete(fd);
     if (session.handles.size > 0) return;
-    await session.serially(async () => {
+    return session.serially(async () => {
       try {
         await this.commit(session);
       } finally {
@@ -346,23 +356,37 @@ export class FsOperations {
     this.sessions.delete(path);
   }
 
-  private async readChunks(handle: Handle, content: FileContent, into: Buffer, length: number, position: number): Promise<number> {
-    let done = 0;
+  private readChunks(handle: Handle, content: FileContent, into: Buffer, length: number, position: number): number | Promise<number> {
     const slices = chunkSlices(content, position, length);
+    this.readAhead(handle, content, slices);
+    let done = 0;
+    for (const [i, slice] of slices.entries()) {
+      const bytes = this.options.cache.readLocal(slice.hash, slice.offset, slice.length, into, done);
+      if (bytes === undefined) return this.fetchAndRead(slices.slice(i), into, done);
+      done += bytes;
+      if (bytes < slice.length) break;
+    }
+    return done;
+  }
+
+  private async fetchAndRead(slices: ChunkSlice[], into: Buffer, done: number): Promise<number> {
     for (const slice of slices) {
       const bytes = await this.options.cache.read(slice.hash, slice.offset, slice.length, into, done);
       done += bytes;
       if (bytes < slice.length) break;
     }
-    const last = slices.at(-1);
-    if (last && last.index !== handle.lastChunk) {
-      handle.lastChunk = last.index;
-      for (let ahead = 1; ahead <= READ_AHEAD_CHUNKS; ahead++) {
-        const next = content.chunks[last.index + ahead];
-        if (next) this.options.cache.prefetch(next);
-      }
-    }
     return done;
+  }
+
+  /** Reading moved to another chunk: start fetching the next ones. */
+  private readAhead(handle: Handle, content: FileContent, slices: ChunkSlice[]): void {
+    const last = slices.at(-1);
+    if (!last || last.index === handle.lastChunk) return;
+    handle.lastChunk = last.index;
+    for (let ahead = 1; ahead <= READ_AHEAD_CHUNKS; ahead++) {
+      const next = content.chunks[last.index + ahead];
+      if (next) this.options.cache.prefetch(next);
+    }
   }
 
   private addHandle(handle: Handle): number {

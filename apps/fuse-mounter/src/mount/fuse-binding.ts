@@ -23,56 +23,60 @@ function errnoOf(error: unknown, op: string, path: string, logger: Logger): numb
  * answer synchronously (no promise on the hot path), the rest when their promise settles.
  */
 export function fuseBinding(ops: FsOperations, logger: Logger): Record<string, Reply> {
-  const settle = (op: string, path: string, reply: Reply, work: Promise<unknown>, answer: (value: unknown) => unknown[] = () => [0]) => {
-    work.then(
-      (value) => reply(...answer(value)),
-      (error) => reply(errnoOf(error, op, path, logger)),
-    );
-  };
-  const now = (op: string, path: string, reply: Reply, work: () => unknown[]) => {
+  /** Answers at once when the work was done at once, else when its promise settles. */
+  const answer = (op: string, path: string, reply: Reply, work: () => unknown, map: (value: unknown) => unknown[] = () => [0]) => {
+    let result: unknown;
     try {
-      reply(...work());
+      result = work();
     } catch (error) {
       reply(errnoOf(error, op, path, logger));
+      return;
     }
+    if (!(result instanceof Promise)) {
+      reply(...map(result));
+      return;
+    }
+    result.then(
+      (value) => reply(...map(value)),
+      (error) => reply(errnoOf(error, op, path, logger)),
+    );
   };
   const args = <T extends unknown[]>(raw: unknown[]) => raw as unknown as T;
   return {
     init: (reply: Reply) => reply(0),
-    getattr: (path, reply) => now('getattr', path as string, reply as Reply, () => [0, ops.getattr(path as string)]),
-    readdir: (path, reply) => now('readdir', path as string, reply as Reply, () => [0, ops.readdir(path as string)]),
-    statfs: (path, reply) => settle('statfs', path as string, reply as Reply, ops.statfs(), (value) => [0, value]),
-    open: (path, flags, reply) => settle('open', path as string, reply as Reply, ops.open(path as string, flags as number), (fd) => [0, fd]),
-    create: (path, mode, reply) => settle('create', path as string, reply as Reply, ops.create(path as string, mode as number), (fd) => [0, fd]),
+    getattr: (path, reply) => answer('getattr', path as string, reply as Reply, () => ops.getattr(path as string), (stat) => [0, stat]),
+    readdir: (path, reply) => answer('readdir', path as string, reply as Reply, () => ops.readdir(path as string), (names) => [0, names]),
+    statfs: (path, reply) => answer('statfs', path as string, reply as Reply, () => ops.statfs(), (value) => [0, value]),
+    open: (path, flags, reply) => answer('open', path as string, reply as Reply, () => ops.open(path as string, flags as number), (fd) => [0, fd]),
+    create: (path, mode, reply) => answer('create', path as string, reply as Reply, () => ops.create(path as string, mode as number), (fd) => [0, fd]),
     read: (...raw: unknown[]) => {
       const [path, fd, buffer, length, position, reply] = args<[string, number, Buffer, number, number, Reply]>(raw);
-      settle('read', path, reply, ops.read(fd, buffer, length, position), (bytes) => [bytes]);
+      answer('read', path, reply, () => ops.read(fd, buffer, length, position), (bytes) => [bytes]);
     },
     write: (...raw: unknown[]) => {
       const [path, fd, buffer, length, position, reply] = args<[string, number, Buffer, number, number, Reply]>(raw);
-      settle('write', path, reply, ops.write(fd, buffer, length, position), (bytes) => [bytes]);
+      answer('write', path, reply, () => ops.write(fd, buffer, length, position), (bytes) => [bytes]);
     },
-    truncate: (path, size, reply) => settle('truncate', path as string, reply as Reply, ops.truncate(path as string, size as number)),
-    ftruncate: (path, fd, size, reply) => settle('ftruncate', path as string, reply as Reply, ops.ftruncate(fd as number, size as number)),
-    flush: (path, fd, reply) => settle('flush', path as string, reply as Reply, ops.flush(fd as number)),
-    fsync: (path, _datasync, fd, reply) => settle('fsync', path as string, reply as Reply, ops.fsync(fd as number)),
-    release: (path, fd, reply) => settle('release', path as string, reply as Reply, ops.release(fd as number)),
-    unlink: (path, reply) => settle('unlink', path as string, reply as Reply, ops.unlink(path as string)),
-    rename: (from, to, reply) => settle('rename', from as string, reply as Reply, ops.rename(from as string, to as string)),
-    mkdir: (path, mode, reply) => settle('mkdir', path as string, reply as Reply, ops.mkdir(path as string, mode as number)),
-    rmdir: (path, reply) => settle('rmdir', path as string, reply as Reply, ops.rmdir(path as string)),
-    chmod: (path, mode, reply) => settle('chmod', path as string, reply as Reply, ops.chmod(path as string, mode as number)),
-    chown: (path, _uid, _gid, reply) => now('chown', path as string, reply as Reply, () => accepted(ops, path as string)),
-    utimens: (path, _atime, _mtime, reply) => now('utimens', path as string, reply as Reply, () => accepted(ops, path as string)),
+    truncate: (path, size, reply) => answer('truncate', path as string, reply as Reply, () => ops.truncate(path as string, size as number)),
+    ftruncate: (path, fd, size, reply) => answer('ftruncate', path as string, reply as Reply, () => ops.ftruncate(fd as number, size as number)),
+    flush: (path, fd, reply) => answer('flush', path as string, reply as Reply, () => ops.flush(fd as number)),
+    fsync: (path, _datasync, fd, reply) => answer('fsync', path as string, reply as Reply, () => ops.fsync(fd as number)),
+    release: (path, fd, reply) => answer('release', path as string, reply as Reply, () => ops.release(fd as number)),
+    unlink: (path, reply) => answer('unlink', path as string, reply as Reply, () => ops.unlink(path as string)),
+    rename: (from, to, reply) => answer('rename', from as string, reply as Reply, () => ops.rename(from as string, to as string)),
+    mkdir: (path, mode, reply) => answer('mkdir', path as string, reply as Reply, () => ops.mkdir(path as string, mode as number)),
+    rmdir: (path, reply) => answer('rmdir', path as string, reply as Reply, () => ops.rmdir(path as string)),
+    chmod: (path, mode, reply) => answer('chmod', path as string, reply as Reply, () => ops.chmod(path as string, mode as number)),
+    chown: (path, _uid, _gid, reply) => answer('chown', path as string, reply as Reply, () => accepted(ops, path as string)),
+    utimens: (path, _atime, _mtime, reply) => answer('utimens', path as string, reply as Reply, () => accepted(ops, path as string)),
   } as Record<string, Reply>;
 }
 
 /** Owners and times come from the event log: accepted in /current, not recorded; EROFS elsewhere. */
-function accepted(ops: FsOperations, path: string): unknown[] {
+function accepted(ops: FsOperations, path: string): void {
   ops.getattr(path);
   const writable = writablePath(path);
   if (!writable.ok && writable.errno !== 'EACCES') throw new FsError(writable.errno, writable.reason);
-  return [0];
 }
 
 /**

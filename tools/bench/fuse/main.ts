@@ -1,0 +1,146 @@
+// Benchmark of the fuse-mounter: stat and 4 KiB read latency (open + read 4 KiB + close) through
+// the mount, against the same calls, in the same run, on (a) a plain directory and (b) a minimal
+// pass-through FUSE filesystem on fuse-native with the same kernel cache settings. The mounters
+// run as their own processes; this one makes plain synchronous system calls, so each sample is
+// one call's latency. Target: p95 under 1 ms and at most 2x the minimal FUSE filesystem's.
+//
+//   npm run bench -- fuse            BENCH_FILES (100), BENCH_SAMPLES (4000 per op and target)
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startNats } from '@lighthouse/testing';
+import { EventStoreClient, NatsBus } from '@lighthouse/transport';
+import { latencySummary } from '../stats';
+import { runPassthrough } from './passthrough';
+
+const FILES = Number(process.env['BENCH_FILES'] ?? 100);
+const SAMPLES = Number(process.env['BENCH_SAMPLES'] ?? 4000);
+const ROUNDS = 8;
+const root = resolve(__dirname, '..', '..', '..');
+
+type Target = { name: string; dir: string };
+
+function mounted(path: string): boolean {
+  return readFileSync('/proc/mounts', 'utf8').split('\n').some((line) => line.split(' ')[1] === path);
+}
+
+async function until(probe: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await Promise.resolve().then(probe).catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((done) => setTimeout(done, 50));
+  }
+}
+
+function start(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  return child;
+}
+
+async function stop(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((done) => child.once('exit', done));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+const statOnce = (path: string) => () => void statSync(path);
+const buffer = Buffer.alloc(4096);
+const readOnce = (path: string) => () => {
+  const fd = openSync(path, 'r');
+  try {
+    if (readSync(fd, buffer, 0, 4096, 0) !== 4096) throw new Error(`short read of ${path}`);
+  } finally {
+    closeSync(fd);
+  }
+};
+
+function sample(count: number, files: string[], op: (path: string) => () => void): number[] {
+  const samples: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const call = op(files[i % files.length] as string);
+    const started = process.hrtime.bigint();
+    call();
+    samples.push(Number(process.hrtime.bigint() - started));
+  }
+  return samples;
+}
+
+async function main(): Promise<void> {
+  if (process.argv[2] === 'passthrough') return runPassthrough(process.argv[3] as string, process.argv[4] as string);
+  if (process.getuid?.() !== 0) throw new Error('the fuse benchmark mounts filesystems: run it as root with /dev/fuse');
+  execFileSync(process.execPath, [join(root, 'tools', 'build', 'build.mjs'), 'event-store', 'fuse-mounter'], { stdio: 'ignore' });
+  const nats = await startNats();
+  const dir = mkdtempSync(join(tmpdir(), 'lh-bench-fuse-'));
+  const ours = join(dir, 'mnt-lighthouse');
+  const passthrough = join(dir, 'mnt-passthrough');
+  const plain = join(dir, 'plain');
+  const children: ChildProcess[] = [];
+  const bus = await NatsBus.connect({ servers: nats.url, name: 'bench-fuse' });
+  try {
+    children.push(start([join(root, 'dist', 'apps', 'event-store', 'main.js')], { NATS_URL: nats.url, LH_EVENT_DIR: join(dir, 'events'), LH_EVENT_HMAC_KEYS: `1:${randomBytes(32).toString('base64')}`, LH_LOG_LEVEL: 'warn' }));
+    const store = new EventStoreClient(bus, 1000);
+    await until(() => store.head().then(() => true), 30_000, 'the event store');
+    children.push(start([join(root, 'dist', 'apps', 'fuse-mounter', 'main.js')], { NATS_URL: nats.url, LH_FUSE_MOUNT_POINT: ours, LH_FUSE_CACHE_DIR: join(dir, 'cache'), LH_LOG_LEVEL: 'warn' }));
+    // The same files at the same depth in all three: <target>/current/bench/fNNN, 4 KiB each.
+    mkdirSync(join(plain, 'current', 'bench'), { recursive: true });
+    for (let i = 0; i < FILES; i++) writeFileSync(join(plain, 'current', 'bench', `f${i}`), randomBytes(4096));
+    mkdirSync(passthrough, { recursive: true });
+    children.push(start([process.argv[1] as string, 'passthrough', plain, passthrough], {}));
+    await until(() => mounted(ours) && mounted(passthrough), 30_000, 'both mounts');
+    await until(() => statSync(join(ours, 'current')).isDirectory(), 10_000, 'the lighthouse mount to answer');
+    execFileSync('cp', ['-r', join(plain, 'current', 'bench'), join(ours, 'current', 'bench')]);
+
+    const targets: Target[] = [
+      { name: 'lighthouse', dir: ours },
+      { name: 'passthrough_fuse', dir: passthrough },
+      { name: 'plain', dir: plain },
+    ];
+    const files = (target: Target) => Array.from({ length: FILES }, (_, i) => join(target.dir, 'current', 'bench', `f${i}`));
+    const results = new Map(targets.map((t) => [t.name, { stat: [] as number[], read: [] as number[] }]));
+    for (const target of targets) sample(500, files(target), readOnce);
+    // Interleaved rounds, so drift in machine load falls on every target alike.
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const target of targets) {
+        const into = results.get(target.name) as { stat: number[]; read: number[] };
+        into.stat.push(...sample(SAMPLES / ROUNDS, files(target), statOnce));
+        into.read.push(...sample(SAMPLES / ROUNDS, files(target), readOnce));
+      }
+    }
+    const summary = (name: string) => {
+      const r = results.get(name) as { stat: number[]; read: number[] };
+      const stat = latencySummary(r.stat);
+      const read = latencySummary(r.read);
+      return { stat_p50_us: stat.p50_us, stat_p95_us: stat.p95_us, stat_p99_us: stat.p99_us, read4k_p50_us: read.p50_us, read4k_p95_us: read.p95_us, read4k_p99_us: read.p99_us };
+    };
+    const mine = summary('lighthouse');
+    const fuse = summary('passthrough_fuse');
+    const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+    const result = {
+      bench: 'fuse',
+      files: FILES,
+      samples_per_op: SAMPLES,
+      ...mine,
+      ratio_stat_p95: ratio(mine.stat_p95_us, fuse.stat_p95_us),
+      ratio_read4k_p95: ratio(mine.read4k_p95_us, fuse.read4k_p95_us),
+      target_met: mine.stat_p95_us < 1000 && mine.read4k_p95_us < 1000 && mine.stat_p95_us <= 2 * fuse.stat_p95_us && mine.read4k_p95_us <= 2 * fuse.read4k_p95_us,
+      baseline: { passthrough_fuse: fuse, plain: summary('plain') },
+    };
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } finally {
+    for (const child of children.reverse()) await stop(child);
+    await bus.close();
+    await nats.stop();
+    for (const mountPoint of [ours, passthrough]) if (mounted(mountPoint)) execFileSync('fusermount', ['-uz', mountPoint]);
+    if (!mounted(ours) && !mounted(passthrough)) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`${(error as Error).stack}\n`);
+  process.exit(1);
+});
