@@ -1,6 +1,7 @@
-import { basename } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { invariantProblems } from './invariants';
-import { overlays, renderKustomize, schemaProblems, type K8sObject } from './manifests';
+import { overlays, parseObjects, renderKustomize, root, schemaProblems, type K8sObject } from './manifests';
 
 // Every overlay as `kubectl kustomize` renders it (offline), every object against the Kubernetes
 // schema of its kind (kubernetes-models), then the deployment invariants (invariants.ts).
@@ -45,5 +46,14 @@ describe('the overlays', () => {
       const redis = deployment?.spec.template.spec.containers[0].env.find((e: { name: string }) => e.name === 'REDIS_URL');
       expect(redis.valueFrom.secretKeyRef).toEqual({ name: 'lighthouse-secrets', key: 'REDIS_URL', optional: false });
     }
+  });
+});
+
+describe('k8s/maintenance/event-store-maintenance.yaml', () => {
+  it('is a valid Pod that mounts the first partition and takes the keys from the Secret', () => {
+    const [pod] = parseObjects(readFileSync(join(root, 'k8s', 'maintenance', 'event-store-maintenance.yaml'), 'utf8'));
+    expect(schemaProblems(pod as K8sObject)).toEqual([]);
+    expect(pod?.spec.volumes[0].persistentVolumeClaim.claimName).toBe('events-event-store-0');
+    expect(pod?.spec.containers[0].env.map((e: { valueFrom: { secretKeyRef: { key: string } } }) => e.valueFrom.secretKeyRef.key)).toEqual(['LH_EVENT_HMAC_KEYS', 'LH_EVENT_ACTIVE_KEY_ID']);
   });
 });

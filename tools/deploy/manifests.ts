@@ -6,7 +6,7 @@ import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { Ingress, NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
-import { ConfigMap, Namespace, Service, ServiceAccount } from 'kubernetes-models/v1';
+import { ConfigMap, Namespace, Pod, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { parseAllDocuments } from 'yaml';
 
 export const root = join(__dirname, '..', '..');
@@ -80,6 +80,7 @@ const MODELS: Record<string, Model> = {
   'policy/v1/PodDisruptionBudget': PodDisruptionBudget as Model,
   'v1/ConfigMap': ConfigMap as Model,
   'v1/Namespace': Namespace as Model,
+  'v1/Pod': Pod as Model,
   'v1/Service': Service as Model,
   'v1/ServiceAccount': ServiceAccount as Model,
 };
