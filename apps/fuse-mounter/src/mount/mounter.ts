@@ -122,7 +122,12 @@ export class Mounter {
       agent: this.config.LH_FUSE_AGENT,
       logger: this.logger,
     });
-    await sync.start();
+    try {
+      await sync.start();
+    } catch (error) {
+      sync.stop();
+      throw error;
+    }
     this.sync = sync;
     this.ops = new FsOperations({ sync, cache: this.cache, writer: new ContentWriter(store, this.cache), spoolDir, logger: this.logger });
     this.logger.info({ lastSequence: sync.state.lastSequence, ...sync.state.tree.totals }, 'caught up with the event log');

@@ -132,7 +132,13 @@ export class ShadowSync {
       },
     });
     this.follower = follower;
-    await follower.start();
+    try {
+      await follower.start();
+    } catch (error) {
+      // Its catch-up read failed: do not leave its live subscription behind.
+      follower.stop();
+      throw error;
+    }
   }
 
   /**
