@@ -76,6 +76,10 @@ async function main(): Promise<void> {
       LH_TOKEN_SECRET: secret(),
       LH_ADMIN_SECRET: secret(),
       LH_GATEWAY_PORT: String(gatewayPort),
+      // The fuse-mounter mounts (when this machine has FUSE) under the temp dir, never elsewhere.
+      LH_FUSE_MOUNT: 'optional',
+      LH_FUSE_MOUNT_POINT: join(stateDir, 'mnt'),
+      LH_FUSE_CACHE_DIR: join(stateDir, 'fuse-cache'),
     };
     for (const app of SERVICES) {
       const ops = app === 'gateway' ? {} : { LH_OPS_PORT: String(await freePort()) };
