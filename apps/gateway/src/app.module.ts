@@ -6,6 +6,7 @@ import { LOGGER, MESSAGE_BUS, NatsBus } from '@lighthouse/transport';
 import { AdminModule } from './admin/admin.module';
 import { AuthGuard } from './auth/auth.guard';
 import { RevocationsService } from './auth/revocations.service';
+import { DelegationsModule } from './delegations/delegations.module';
 import { ExpertsModule } from './experts/experts.module';
 import { GATEWAY_CONFIG, type GatewayConfig } from './gateway.config';
 import { GatewayHealthModule } from './health/health.module';
@@ -36,7 +37,7 @@ export class AppModule {
     };
     return {
       ...shared,
-      imports: [GatewayHealthModule, SessionsModule, ExpertsModule, AdminModule],
+      imports: [GatewayHealthModule, SessionsModule, ExpertsModule, AdminModule, DelegationsModule],
       controllers: [MetricsController, OpenApiController],
     };
   }

@@ -4,6 +4,7 @@ import { HealthModule } from '@lighthouse/transport';
 import { AgentsModule } from './agents/agents.module';
 import { ExpertsModule } from './experts/experts.module';
 import { RegistryCoreModule, type RegistryDependencies } from './registry-core.module';
+import { PresenceModule } from './presence/presence.module';
 import { SessionsModule } from './sessions/sessions.module';
 
 @Module({})
@@ -13,6 +14,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         RegistryCoreModule.register(deps),
+        PresenceModule,
         SessionsModule,
         ExpertsModule,
         AgentsModule,

@@ -1,4 +1,4 @@
-export { SUBJECTS, SERVICE_HEALTH_SUBJECTS, queueGroupOf } from './subjects';
+export { SUBJECTS, SERVICE_HEALTH_SUBJECTS, JETSTREAM_STREAMS, queueGroupOf } from './subjects';
 export type { ServiceName } from './subjects';
 export {
   ERROR_CODES,
@@ -110,3 +110,5 @@ export { FS_STREAM, FS_LIMITS, FS_EVENT_DATA, FS_EVENT_TYPES, ProjectPathSchema,
 export type { FsEventType, FsEventData } from './fs-events';
 export { ValidateRequestSchema, DecisionSchema, TierSchema, ValidationResultSchema, ValidateMessageSchema } from './validation';
 export type { ValidateRequest, DecisionValue, Tier, ValidationResult, ValidateMessage } from './validation';
+export { AuthorizeCommandSchema, AuthorizedCallerSchema } from './sessions';
+export type { AuthorizeCommand, AuthorizedCaller } from './sessions';

@@ -196,3 +196,14 @@ export type Revocation = z.infer<typeof RevocationSchema>;
 
 export const RevocationsSnapshotSchema = z.strictObject({ revocations: z.array(RevocationSchema) });
 export type RevocationsSnapshot = z.infer<typeof RevocationsSnapshotSchema>;
+
+export const AuthorizeCommandSchema = z.strictObject({ auth: AuthProofSchema, change: z.boolean() });
+export type AuthorizeCommand = z.infer<typeof AuthorizeCommandSchema>;
+
+/** Who a proof belongs to, and the expert registration it acts under (null when none). */
+export const AuthorizedCallerSchema = z.strictObject({
+  agentId: AgentIdSchema,
+  sessionId: z.string().min(1).max(128),
+  expert: z.strictObject({ role: ExpertRoleSchema, capacity: z.number().int().min(1), status: ExpertStatusSchema }).nullable(),
+});
+export type AuthorizedCaller = z.infer<typeof AuthorizedCallerSchema>;

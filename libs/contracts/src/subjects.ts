@@ -27,6 +27,11 @@ export const SUBJECTS = {
     revocations: 'lh.session.query.revocations.v1',
     /** Published once per revocation (agent or session), for every verifier at once. */
     revoked: 'lh.session.evt.revoked.v1',
+    /**
+     * Checks a caller's proof for a request another service serves (a change spends its nonce)
+     * and answers who it is and its expert registration.
+     */
+    authorize: 'lh.session.query.authorize.v1',
     /** An agent is alive (heartbeat) or gone (session ended, agent revoked); routers listen. */
     presence: 'lh.session.evt.presence.v1',
   },
@@ -68,6 +73,14 @@ export const SUBJECTS = {
   fuse: {
     health: 'lh.fuse.query.health.v1',
   },
+} as const;
+
+/** JetStream streams, by purpose (created by the service that writes them). */
+export const JETSTREAM_STREAMS = {
+  /** Per-agent delegation change notices, a day deep, for resumable event streams. */
+  delegationNotices: 'LH_DELEGATION_NOTICES',
+  /** Validation decisions on their way into the event store. */
+  decisions: 'LH_DECISIONS',
 } as const;
 
 /** The NATS services the gateway reports on in `GET /health`, with their health subject. */

@@ -134,5 +134,6 @@ describe('delegation decider', () => {
     expect(canSee(d, sec1)).toBe(true);
     expect(canSee(d, actor('ops', [], true))).toBe(true);
     expect(canSee(d, sec2)).toBe(false);
+    expect(canSee(created({ agent: 'sec-2' }), sec2)).toBe(true);
   });
 });

@@ -15,9 +15,10 @@ const conflict = (what: string) => new LighthouseError('CONFLICT', what);
 
 export const isTerminal = (d: Delegation): boolean => TERMINAL_DELEGATION_STATES.includes(d.state);
 
-/** Only the requester, the assignee and operators may see a delegation. */
+/** Only the requester, the assignee (or the agent it is addressed to) and operators may see a delegation. */
 export function canSee(d: Delegation, actor: Actor): boolean {
-  return actor.operator || d.requester === actor.agent || d.assignee === actor.agent;
+  const addressedTo = 'agent' in d.target && d.target.agent === actor.agent;
+  return actor.operator || d.requester === actor.agent || d.assignee === actor.agent || addressedTo;
 }
 
 export function decideCreate(actor: Actor, request: CreateDelegation, id: string, correlationId: string): DelegationEvent[] {

@@ -1,10 +1,10 @@
-import { SUBJECTS, type Delegation } from '@lighthouse/contracts';
+import { JETSTREAM_STREAMS, SUBJECTS, type Delegation } from '@lighthouse/contracts';
 import type { Logger } from '@lighthouse/observability';
 import { FrameCodec } from '@lighthouse/transport';
 import { RetentionPolicy, StorageType, type JetStreamClient, type NatsConnection } from 'nats';
 
 /** JetStream stream that keeps a day of per-agent change notices, so a reconnecting agent can resume. */
-export const NOTICE_STREAM = 'LH_DELEGATION_NOTICES';
+export const NOTICE_STREAM = JETSTREAM_STREAMS.delegationNotices;
 
 /**
  * Tells each agent a change concerns (requester, assignee, and an expert that lost its claim) on

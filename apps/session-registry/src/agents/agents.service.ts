@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { AgentRevoked, IssueCredentialCommand, IssuedCredential, RevocationsSnapshot, RevokeAgentCommand } from '@lighthouse/contracts';
 import { hashCredential, newCredential } from '@lighthouse/auth';
 import { RevocationsPublisher } from '../events/revocations.publisher';
+import { PresencePublisher } from '../presence/presence.publisher';
 import { SessionEventsRecorder } from '../events/session-events.recorder';
 import { RegistryStore } from '../store/registry.store';
 
@@ -14,6 +15,7 @@ export class AgentsService {
     @Inject(RegistryStore) private readonly store: RegistryStore,
     @Inject(SessionEventsRecorder) private readonly recorder: SessionEventsRecorder,
     @Inject(RevocationsPublisher) private readonly revocations: RevocationsPublisher,
+    @Inject(PresencePublisher) private readonly presence: PresencePublisher,
   ) {}
 
   /** A new credential (replacing any earlier one), returned this once; only its hash is kept. */
@@ -35,6 +37,7 @@ export class AgentsService {
     const revokedAtS = Math.floor(nowMs / 1000);
     const { sessionsEnded } = await this.store.revokeAgent(command.agentId, revokedAtS);
     await this.revocations.publish({ kind: 'agent', agentId: command.agentId, revokedAt: revokedAtS });
+    this.presence.gone(command.agentId);
     const data = { by: 'operator' as const, via: command.via, revokedAt: iso(nowMs), sessionsEnded };
     await this.recorder.record('agent.revoked', command.agentId, data, command.correlationId, 'the agent IS revoked but the revocation is not in the history yet');
     return { agentId: command.agentId, revokedAt: iso(nowMs), sessionsEnded };

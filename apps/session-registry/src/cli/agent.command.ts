@@ -5,6 +5,7 @@ import { EventStoreClient, NatsBus } from '@lighthouse/transport';
 import { Redis } from 'ioredis';
 import { AgentsService } from '../agents/agents.service';
 import { RevocationsPublisher } from '../events/revocations.publisher';
+import { PresencePublisher } from '../presence/presence.publisher';
 import { SessionEventsRecorder } from '../events/session-events.recorder';
 import { redisShape } from '../registry.config';
 import { redisOptions } from '../store/redis-options';
@@ -37,7 +38,7 @@ export async function runAgentCommand(command: 'issue-credential' | 'revoke-agen
   const bus = await NatsBus.connect({ servers: config.NATS_URL, name: 'session-registry-cli', timeoutMs: config.LH_REQUEST_TIMEOUT_MS });
   try {
     const recorder = new SessionEventsRecorder(new EventStoreClient(bus, config.LH_REQUEST_TIMEOUT_MS), createLogger('session-registry-cli', 'silent'));
-    const agents = new AgentsService(new RegistryStore(redis, config.LH_REDIS_PREFIX), recorder, new RevocationsPublisher(bus));
+    const agents = new AgentsService(new RegistryStore(redis, config.LH_REDIS_PREFIX), recorder, new RevocationsPublisher(bus), new PresencePublisher(bus));
     const request = { agentId, via: 'cli' as const, correlationId: `cli-${randomUUID()}` };
     const result = command === 'issue-credential' ? await agents.issueCredential(request) : await agents.revoke(request);
     process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -14,6 +14,7 @@ import type { Logger } from '@lighthouse/observability';
 import { LOGGER } from '@lighthouse/transport';
 import { CallerAuthService } from '../auth/caller-auth.service';
 import { RevocationsPublisher } from '../events/revocations.publisher';
+import { PresencePublisher } from '../presence/presence.publisher';
 import { SessionEventsRecorder } from '../events/session-events.recorder';
 import { AUTH_KEYS, REGISTRY_CONFIG, SESSION_LIMITS, type RegistryConfig } from '../registry.config';
 import { RegistryStore } from '../store/registry.store';
@@ -37,6 +38,7 @@ export class SessionsService {
     @Inject(REGISTRY_CONFIG) private readonly config: RegistryConfig,
     @Inject(SESSION_LIMITS) private readonly limits: SessionLimits,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(PresencePublisher) private readonly presence: PresencePublisher,
   ) {}
 
   async create(command: CreateSessionCommand): Promise<SessionGrant> {
@@ -80,6 +82,7 @@ export class SessionsService {
   async heartbeat(command: HeartbeatCommand): Promise<HeartbeatResult> {
     const caller = await this.auth.forChange(command.auth);
     const { sub: agentId, sid: sessionId } = caller.claims;
+    this.presence.alive(agentId);
     return { agentId, sessionId, idleExpiresAt: iso(caller.idleExpMs), sessionExpiresAt: iso(caller.absExpMs) };
   }
 
@@ -100,6 +103,7 @@ export class SessionsService {
     const until = Math.ceil(endedMs / 1000) + this.limits.tokenTtlS;
     await this.store.endSession(agentId, command.sessionId, until);
     await this.revocations.publish({ kind: 'session', agentId, sessionId: command.sessionId, until });
+    if (expertDeregistered) this.presence.gone(agentId);
     return { sessionId: command.sessionId, endedAt: iso(endedMs) };
   }
 

@@ -1,0 +1,94 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import {
+  CreateDelegationSchema,
+  DelegationListSchema,
+  DelegationSchema,
+  NextDelegationSchema,
+  SUBJECTS,
+  type CreateDelegation,
+  type Delegation,
+} from '@lighthouse/contracts';
+import { MESSAGE_BUS, ZodValidationPipe, type MessageBus } from '@lighthouse/transport';
+import { z } from 'zod';
+import type { AgentIdentity } from '../auth/authenticate';
+import { Caller, CorrelationId } from '../auth/identity.decorators';
+import { ActorResolver } from './actor.resolver';
+import { CancelBodySchema, CompleteBodySchema, FailBodySchema, ListQuerySchema, ProgressBodySchema, WaitQuerySchema } from './delegation-http.schemas';
+
+const S = SUBJECTS.delegation;
+const Id = new ZodValidationPipe(z.uuid());
+const valid = <T extends z.ZodType>(schema: T) => new ZodValidationPipe(schema);
+/** Long polls get the router's wait plus a margin before the gateway gives up on the reply. */
+const pollDeadline = (waitMs: number) => waitMs + 5_000;
+
+@Controller('delegations')
+export class DelegationsController {
+  constructor(
+    @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
+    @Inject(ActorResolver) private readonly actors: ActorResolver,
+  ) {}
+
+  @Post()
+  async create(@Body(valid(CreateDelegationSchema)) request: CreateDelegation, @Caller() caller: AgentIdentity, @CorrelationId() correlationId: string): Promise<Delegation> {
+    const actor = await this.actors.checked(caller, true);
+    return this.bus.request(S.create, { actor, request: { ...request, correlationId: request.correlationId ?? correlationId } }, { schema: DelegationSchema });
+  }
+
+  @Get()
+  list(@Query(valid(ListQuerySchema)) query: z.infer<typeof ListQuerySchema>, @Caller() caller: AgentIdentity) {
+    return this.bus.request(S.list, { actor: this.actors.fromToken(caller), ...query }, { schema: DelegationListSchema });
+  }
+
+  /** Long-poll: answers as soon as work for the caller arrives, or `{ delegation: null }` at the timeout. */
+  @Get('next')
+  async next(@Query(valid(WaitQuerySchema)) { waitMs }: { waitMs: number }, @Caller() caller: AgentIdentity) {
+    const actor = await this.actors.checked(caller, false);
+    return this.bus.request(S.next, { actor, waitMs }, { schema: NextDelegationSchema, timeoutMs: pollDeadline(waitMs) });
+  }
+
+  @Get(':id')
+  get(@Param('id', Id) id: string, @Caller() caller: AgentIdentity): Promise<Delegation> {
+    return this.bus.request(S.get, { actor: this.actors.fromToken(caller), id }, { schema: DelegationSchema });
+  }
+
+  /** Long-poll: the delegation once it is finished, or as it stands at the timeout. */
+  @Get(':id/wait')
+  wait(@Param('id', Id) id: string, @Query(valid(WaitQuerySchema)) { waitMs }: { waitMs: number }, @Caller() caller: AgentIdentity): Promise<Delegation> {
+    return this.bus.request(S.wait, { actor: this.actors.fromToken(caller), id, waitMs }, { schema: DelegationSchema, timeoutMs: pollDeadline(waitMs) });
+  }
+
+  @Post(':id/claim')
+  @HttpCode(200)
+  async claim(@Param('id', Id) id: string, @Body(valid(z.strictObject({}))) _body: unknown, @Caller() caller: AgentIdentity): Promise<Delegation> {
+    return this.change(S.claim, caller, { id });
+  }
+
+  @Post(':id/progress')
+  @HttpCode(200)
+  progress(@Param('id', Id) id: string, @Body(valid(ProgressBodySchema)) body: z.infer<typeof ProgressBodySchema>, @Caller() caller: AgentIdentity): Promise<Delegation> {
+    return this.change(S.progress, caller, { id, ...body });
+  }
+
+  @Post(':id/complete')
+  @HttpCode(200)
+  complete(@Param('id', Id) id: string, @Body(valid(CompleteBodySchema)) body: z.infer<typeof CompleteBodySchema>, @Caller() caller: AgentIdentity): Promise<Delegation> {
+    return this.change(S.complete, caller, { id, ...body });
+  }
+
+  @Post(':id/fail')
+  @HttpCode(200)
+  fail(@Param('id', Id) id: string, @Body(valid(FailBodySchema)) body: z.infer<typeof FailBodySchema>, @Caller() caller: AgentIdentity): Promise<Delegation> {
+    return this.change(S.fail, caller, { id, ...body });
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  cancel(@Param('id', Id) id: string, @Body(valid(CancelBodySchema)) body: z.infer<typeof CancelBodySchema>, @Caller() caller: AgentIdentity): Promise<Delegation> {
+    return this.change(S.cancel, caller, { id, ...body });
+  }
+
+  private async change(subject: string, caller: AgentIdentity, payload: Record<string, unknown>): Promise<Delegation> {
+    const actor = await this.actors.checked(caller, true);
+    return this.bus.request(subject, { actor, ...payload }, { schema: DelegationSchema });
+  }
+}

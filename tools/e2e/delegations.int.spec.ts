@@ -1,0 +1,147 @@
+import { request as httpRequest } from 'node:http';
+import { join } from 'node:path';
+import type { Delegation } from '@lighthouse/contracts';
+import { AgentClient, issueCredential } from './agent-client';
+import { startE2eStack, type E2eStack } from './e2e-stack';
+
+// End to end through the gateway: agents delegate to an expert role, experts long-poll for work,
+// results come back to the requester (by long-poll and by the server-sent event stream).
+const repo = join(__dirname, '..', '..');
+
+describe('delegations through the gateway', () => {
+  let stack: E2eStack;
+  let requester: AgentClient;
+  let expert: AgentClient;
+  let stranger: AgentClient;
+  let lapsing: AgentClient;
+
+  beforeAll(async () => {
+    stack = await startE2eStack({ repo, env: { LH_DELEGATION_CLAIM_LEASE_MS: '2000', LH_DELEGATION_ASSIGN_LEASE_MS: '2000', LH_DELEGATION_TICK_MS: '200' } });
+    const agent = async (id: string) => {
+      const client = new AgentClient(stack.gatewayUrl, id, await issueCredential(stack.gatewayUrl, stack.adminSecret, id));
+      expect((await client.start()).status).toBe(201);
+      return client;
+    };
+    [requester, expert, stranger, lapsing] = await Promise.all([agent('dev-ana'), agent('sec-bo'), agent('perf-cy'), agent('qa-di')]);
+    expect((await expert.change('POST', '/experts', { role: 'security_architect', capacity: 2 })).status).toBe(201);
+    expect((await lapsing.change('POST', '/experts', { role: 'qa_engineer' })).status).toBe(201);
+    expect((await stranger.change('POST', '/experts', { role: 'performance_engineer' })).status).toBe(201);
+  }, 120_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+  }, 60_000);
+
+  it('routes a delegation to an expert of the role and brings the result back to the requester', async () => {
+    const events = openEventStream(stack.gatewayUrl, requester.session.token);
+    try {
+      await events.connected;
+      const created = await requester.change<Delegation>('POST', '/delegations', { target: { role: 'security_architect' }, title: 'security review of this diff', body: 'diff --git a/auth.ts' });
+      expect(created).toMatchObject({ status: 201, body: { state: 'queued', requester: 'dev-ana' } });
+      const id = created.body.id;
+      const waiting = requester.get<Delegation>(`/delegations/${id}/wait?waitMs=10000`);
+
+      expect((await stranger.get<{ delegation: Delegation | null }>('/delegations/next?waitMs=200')).body).toEqual({ delegation: null });
+      const next = await expert.get<{ delegation: Delegation }>('/delegations/next?waitMs=5000');
+      expect(next).toMatchObject({ status: 200, body: { delegation: { id, assignee: 'sec-bo', state: 'assigned' } } });
+      const claimed = await expert.change<Delegation>('POST', `/delegations/${id}/claim`, {});
+      expect(claimed).toMatchObject({ status: 200, body: { state: 'in_progress', claimEpoch: 1 } });
+      expect((await expert.change('POST', `/delegations/${id}/progress`, { epoch: 1, note: 'reading the diff' })).status).toBe(200);
+      const done = await expert.change<Delegation>('POST', `/delegations/${id}/complete`, { epoch: 1, result: { verdict: 'approve', findings: [] } });
+      expect(done).toMatchObject({ status: 200, body: { state: 'completed' } });
+
+      expect(await waiting).toMatchObject({ status: 200, body: { state: 'completed', result: { verdict: 'approve' } } });
+      const seen = await events.until((e) => e.delegation.id === id && e.delegation.state === 'completed');
+      expect(seen.map((e) => e.change)).toEqual(expect.arrayContaining(['created', 'assigned', 'claimed', 'completed']));
+      expect(events.ids().every((n) => Number.isInteger(n) && n > 0)).toBe(true);
+    } finally {
+      events.close();
+    }
+  }, 30_000);
+
+  it('keeps a delegation to its requester, its assignee and nobody else', async () => {
+    const created = await requester.change<Delegation>('POST', '/delegations', { target: { agent: 'sec-bo' }, title: 'private question' });
+    const id = created.body.id;
+    expect((await stranger.get(`/delegations/${id}`)).status).toBe(403);
+    expect((await stranger.change('POST', `/delegations/${id}/claim`, {})).status).toBe(403);
+    expect((await stranger.change('POST', `/delegations/${id}/cancel`, {})).status).toBe(403);
+    expect((await expert.get(`/delegations/${id}`)).status).toBe(200);
+    expect((await requester.change('POST', `/delegations/${id}/cancel`, { reason: 'never mind' })).body).toMatchObject({ state: 'cancelled' });
+  });
+
+  it('cannot delegate as another agent: the requester comes from the token, and unknown fields are refused', async () => {
+    const forged = await stranger.change('POST', '/delegations', { target: { role: 'security_architect' }, title: 'x', requester: 'dev-ana' });
+    expect(forged).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
+    const own = await stranger.change<Delegation>('POST', '/delegations', { target: { role: 'security_architect' }, title: 'mine' });
+    expect(own.body.requester).toBe('perf-cy');
+    await stranger.change('POST', `/delegations/${own.body.id}/cancel`, {});
+  });
+
+  it('refuses a replayed completion and a completion by an expert whose claim lapsed', async () => {
+    const created = await requester.change<Delegation>('POST', '/delegations', { target: { role: 'qa_engineer' }, title: 'lease test' });
+    const id = created.body.id;
+    expect((await lapsing.get<{ delegation: Delegation }>('/delegations/next?waitMs=3000')).body.delegation.id).toBe(id);
+    const claim = lapsing.prepareChange('POST', `/delegations/${id}/claim`, {});
+    expect((await sendPrepared(claim)).status).toBe(200);
+    expect((await sendPrepared(claim)).status).toBe(401);
+    // No heartbeat: the claim lapses and the delegation goes back to the queue.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const late = await lapsing.change('POST', `/delegations/${id}/complete`, { epoch: 1, result: { late: true } });
+    expect(late).toMatchObject({ status: 409, body: { code: 'CONFLICT' } });
+    expect((await requester.get<Delegation>(`/delegations/${id}`)).body).toMatchObject({ state: 'queued', releasedFrom: ['qa-di'] });
+    await requester.change('POST', `/delegations/${id}/cancel`, {});
+  }, 20_000);
+});
+
+async function sendPrepared(prepared: ReturnType<AgentClient['prepareChange']>) {
+  const { send } = await import('./agent-client');
+  return send(prepared);
+}
+
+interface Notice {
+  delegation: Delegation;
+  change: string;
+}
+
+/** A minimal server-sent events client over node:http, as a browser's EventSource would be. */
+function openEventStream(base: string, token: string) {
+  const notices: Notice[] = [];
+  const ids: number[] = [];
+  const listeners: Array<() => void> = [];
+  let buffer = '';
+  let onConnected: () => void = () => undefined;
+  let onRefused: (error: Error) => void = () => undefined;
+  const connected = new Promise<void>((resolve, reject) => ((onConnected = resolve), (onRefused = reject)));
+  const request = httpRequest(`${base}/events/stream`, { headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' } }, (response) => {
+    response.setEncoding('utf8');
+    if (response.statusCode !== 200) onRefused(new Error(`event stream answered ${response.statusCode}`));
+    response.on('data', (chunk: string) => {
+      buffer += chunk;
+      if (buffer.includes(': connected')) onConnected();
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        const id = /^id: (\d+)$/m.exec(block)?.[1];
+        if (data) notices.push(JSON.parse(data) as Notice);
+        if (id) ids.push(Number(id));
+        listeners.forEach((l) => l());
+      }
+    });
+  });
+  request.on('error', () => undefined);
+  request.end();
+  return {
+    connected,
+    ids: () => ids,
+    until: (predicate: (n: Notice) => boolean, timeoutMs = 5000) =>
+      new Promise<Notice[]>((resolve, reject) => {
+        const check = () => notices.some(predicate) && resolve(notices);
+        const timer = setTimeout(() => reject(new Error(`no matching event in ${timeoutMs} ms: ${JSON.stringify(notices.map((n) => n.change))}`)), timeoutMs);
+        listeners.push(() => check() && clearTimeout(timer));
+        if (check()) clearTimeout(timer);
+      }),
+    close: () => request.destroy(),
+  };
+}
