@@ -15,9 +15,16 @@ import {
   SessionGrantSchema,
   SessionIdSchema,
   WhoAmISchema,
+  CreateDelegationSchema,
+  DelegationSchema,
+  DelegationListSchema,
+  NextDelegationSchema,
+  ValidateRequestSchema,
+  ValidationResultSchema,
 } from '@lighthouse/contracts';
 import { z } from 'zod';
 import type { AccessLevel } from '../auth/access.decorator';
+import { CancelBodySchema, CompleteBodySchema, FailBodySchema, ListQuerySchema, ProgressBodySchema, WaitQuerySchema } from '../delegations/delegation-http.schemas';
 
 /** One HTTP route as the OpenAPI document describes it; the schemas are the contracts themselves. */
 export interface ApiRoute {
@@ -101,6 +108,18 @@ export const API_ROUTES: readonly ApiRoute[] = [
     status: 200,
     response: AgentRevokedSchema,
   },
+  { method: 'post', path: '/delegations', access: 'agent', summary: 'Delegate work to an expert role or a named agent (the requester is the caller)', body: CreateDelegationSchema, status: 201, response: DelegationSchema },
+  { method: 'get', path: '/delegations', access: 'agent', summary: 'Delegations the caller asked for (mine) or was given (assigned), by state', query: ListQuerySchema, status: 200, response: DelegationListSchema },
+  { method: 'get', path: '/delegations/next', access: 'agent', summary: "Long-poll: the caller's next delegation as an expert, or null at the timeout", query: WaitQuerySchema, status: 200, response: NextDelegationSchema },
+  { method: 'get', path: '/delegations/{id}', access: 'agent', summary: 'One delegation (requester, assignee or addressee only)', params: { id: z.uuid() }, status: 200, response: DelegationSchema, errors: [403, 404] },
+  { method: 'get', path: '/delegations/{id}/wait', access: 'agent', summary: 'Long-poll: the delegation once finished, or as it stands at the timeout', params: { id: z.uuid() }, query: WaitQuerySchema, status: 200, response: DelegationSchema, errors: [403, 404] },
+  { method: 'post', path: '/delegations/{id}/claim', access: 'agent', summary: 'Claim an assigned delegation; answers the claim epoch that fences later calls', params: { id: z.uuid() }, body: z.strictObject({}), status: 200, response: DelegationSchema, errors: [403, 404, 409] },
+  { method: 'post', path: '/delegations/{id}/progress', access: 'agent', summary: 'Progress note; extends the claim', params: { id: z.uuid() }, body: ProgressBodySchema, status: 200, response: DelegationSchema, errors: [403, 404, 409] },
+  { method: 'post', path: '/delegations/{id}/complete', access: 'agent', summary: 'Complete with a result (current claim epoch only)', params: { id: z.uuid() }, body: CompleteBodySchema, status: 200, response: DelegationSchema, errors: [403, 404, 409] },
+  { method: 'post', path: '/delegations/{id}/fail', access: 'agent', summary: 'Fail with an error (current claim epoch only)', params: { id: z.uuid() }, body: FailBodySchema, status: 200, response: DelegationSchema, errors: [403, 404, 409] },
+  { method: 'post', path: '/delegations/{id}/cancel', access: 'agent', summary: 'Cancel (requester or operator)', params: { id: z.uuid() }, body: CancelBodySchema, status: 200, response: DelegationSchema, errors: [403, 404, 409] },
+  { method: 'get', path: '/events/stream', access: 'agent', summary: "Server-sent events of the caller's delegations (id = stream sequence; resume with Last-Event-ID)", status: 200, contentType: 'text/event-stream' },
+  { method: 'post', path: '/validate', access: 'agent', summary: 'Decide allow / deny / escalate for one tool call, with tier, rule or reason, confidence and latency', body: ValidateRequestSchema, status: 200, response: ValidationResultSchema },
   { method: 'get', path: '/health', access: 'public', summary: 'Every service up or down with its NATS round trip (503 unless all up)', status: 200, response: GatewayHealthSchema, errors: [503] },
   { method: 'get', path: '/health/live', access: 'public', summary: 'Liveness of the gateway process alone', status: 200, response: LiveSchema },
   { method: 'get', path: '/metrics', access: 'public', summary: 'Prometheus metrics', status: 200, contentType: 'text/plain; version=0.0.4' },
