@@ -66,8 +66,12 @@ describeMount('fuse-mounter mounted for real', () => {
     dir = mkdtempSync(join(tmpdir(), 'lh-fuse-'));
     bus = await NatsBus.connect({ servers: nats.url, name: 'fuse-test' });
     client = new EventStoreClient(bus, 3000);
-    store = await startEventStore(storeMain, nats.url, join(dir, 'events'), () => client.head());
-    [a, b] = await Promise.all([startMounter(mounterMain, nats.url, dir, 'a'), startMounter(mounterMain, nats.url, dir, 'b', { LH_FUSE_CACHE_BYTES: String(32 * MiB) })]);
+    // All three at once: a mounter retries until the store answers.
+    [store, a, b] = await Promise.all([
+      startEventStore(storeMain, nats.url, join(dir, 'events'), () => client.head()),
+      startMounter(mounterMain, nats.url, dir, 'a'),
+      startMounter(mounterMain, nats.url, dir, 'b', { LH_FUSE_CACHE_BYTES: String(32 * MiB) }),
+    ]);
   }, 60_000);
 
   afterAll(async () => {

@@ -28,6 +28,7 @@ export class Mounter {
   private mounted?: Mounted;
   private running?: Promise<void>;
   private retry?: NodeJS.Timeout;
+  private failures = 0;
 
   constructor(
     private readonly config: FuseConfig,
@@ -102,8 +103,10 @@ export class Mounter {
     } catch (error) {
       this.problem = (error as Error).message;
       if (this.stopped) return;
-      this.logger.warn({ err: error, phase: this.phase }, 'fuse-mounter not ready; retrying in 5 s');
-      this.retry = setTimeout(() => (this.running = this.attempt()), 5000);
+      // Soon at first (the event store may be starting beside us), then every 5 s.
+      const delay = Math.min(5000, 250 * 2 ** this.failures++);
+      this.logger.warn({ err: error, phase: this.phase, retryInMs: delay }, 'fuse-mounter not ready; retrying');
+      this.retry = setTimeout(() => (this.running = this.attempt()), delay);
     }
   }
 
