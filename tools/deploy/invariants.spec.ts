@@ -59,6 +59,9 @@ describe('the deployment checks catch', () => {
     expect(broken((o) => delete container(o, 'agent-workspace').volumeMounts[0].mountPropagation)).toEqual([
       'Deployment/agent-workspace container agent: reads lighthouse-fs without mountPropagation HostToContainer',
     ]);
+    expect(broken((o) => (container(o, 'agent-workspace').securityContext.runAsUser = 2000))).toEqual([
+      'Deployment/agent-workspace container agent: runs as uid 2000, the mount allows only the mounter\'s uid 1000',
+    ]);
   });
 
   it('an event store without its own volume, or with a second writer', () => {

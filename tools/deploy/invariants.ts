@@ -65,6 +65,8 @@ function nonRootProblems(c: Container): string[] {
   return problems;
 }
 
+const uidOf = (c: Container): number | undefined => c.spec.securityContext?.runAsUser ?? c.podSpec.securityContext?.runAsUser;
+
 function volumeOf(c: Container, name: string): any {
   return (c.podSpec.volumes ?? []).find((volume: any) => volume.name === name);
 }
@@ -103,6 +105,8 @@ function privilegeProblems(c: Container, all: Container[]): string[] {
     for (const reader of readers) {
       const m = reader.spec.volumeMounts.find((vm: any) => vm.name === mount.name);
       if (m.mountPropagation !== 'HostToContainer') problems.push(`${id(reader)}: reads ${mount.name} without mountPropagation HostToContainer`);
+      // The mounter passes allow_other only as root: any other uid is refused by the mount.
+      if (uidOf(reader) !== uidOf(c)) problems.push(`${id(reader)}: runs as uid ${uidOf(reader)}, the mount allows only the mounter's uid ${uidOf(c)}`);
     }
   }
   return problems;
