@@ -189,7 +189,18 @@ describe('gateway over HTTP, alone on a private NATS', () => {
     expect(documented).toHaveLength(API_ROUTES.length);
   });
 
-  it('answers 503 with Retry-After when the registry does not answer, and says so', async () => {
+  it('answers 503 with Retry-After when the registry answers too late', async () => {
+    const { token, claims } = tokenFor('agent-slow');
+    const sessionKey = sessionKeyOf(keys, claims.sid).toString('base64url');
+    const headers = { authorization: `Bearer ${token}`, ...signRequest(sessionKey, { method: 'POST', path: '/sessions/heartbeat' }) };
+    const response = await fetch(`${url}/sessions/heartbeat`, { method: 'POST', headers });
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('1');
+    expect(await response.json()).toEqual({ code: 'SERVICE_UNAVAILABLE', message: expect.stringContaining('did not answer in time') });
+    expect(reachedRegistry).toEqual([SUBJECTS.session.heartbeat]);
+  });
+
+  it('answers 503 with Retry-After when no registry is there at all', async () => {
     commands.unsubscribe();
     const credential = `lhc_${randomBytes(32).toString('base64url')}`;
     const response = await fetch(`${url}/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ agentId: 'agent-d', credential }) });

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { LighthouseError } from '@lighthouse/contracts';
 import { MESSAGE_BUS, type MessageBus } from '@lighthouse/transport';
 import { BulkheadRejectedError, bulkhead, type BulkheadPolicy } from 'cockatiel';
 import type { z } from 'zod';
@@ -9,6 +10,8 @@ import { RetryLaterError } from '../http/retry-later.error';
  * Requests to the session-registry, with their replies checked against the contract and a
  * bulkhead (cockatiel): at most LH_REGISTRY_MAX_INFLIGHT in flight, as many waiting, and beyond
  * that an immediate 503 with Retry-After, so overload sheds load instead of piling up deadlines.
+ * A registry that answers too late is overload too: 503 with Retry-After (every registry route
+ * is safe to repeat: a repeat makes a second session at worst, or the same registration).
  */
 @Injectable()
 export class RegistryClient {
@@ -27,6 +30,9 @@ export class RegistryClient {
     } catch (error) {
       if (error instanceof BulkheadRejectedError) {
         throw new RetryLaterError('SERVICE_UNAVAILABLE', 'the gateway has too many requests waiting for the session-registry', 1);
+      }
+      if (error instanceof LighthouseError && error.code === 'DEADLINE_EXCEEDED') {
+        throw new RetryLaterError('SERVICE_UNAVAILABLE', 'the session-registry did not answer in time; the request may or may not have taken effect', 1);
       }
       throw error;
     }
