@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
-import type { NewEvent } from '@lighthouse/contracts';
+import { SUBJECTS, type NewEvent } from '@lighthouse/contracts';
 import { startNats, whichBinary, type NatsHandle } from '@lighthouse/testing';
 import { EventStoreClient, NatsBus } from '@lighthouse/transport';
 import {
@@ -93,6 +93,7 @@ describeMount('fuse-mounter mounted for real', () => {
     await eventually('sha256sum < mnt-b/current/src/blob.bin', await ok('sha256sum < mnt-a/current/src/blob.bin'));
     expect(await ok('ls mnt-b mnt-b/current/src')).toBe('mnt-b:\nagents\ncurrent\ndelegations\nhistory\nshadows\nstreams\n\nmnt-b/current/src:\nblob.bin\nlib\n');
     expect(await ok(`stat -c '%s %A' mnt-b/current/src/lib/answer.ts`)).toBe('26 -rw-r--r--\n');
+    expect(await bus.request(SUBJECTS.fuse.health, {})).toMatchObject({ service: 'fuse-mounter', status: 'up', detail: { mounted: true, tree: { files: 2 } } });
   });
 
   it('propagates renames and deletes, of files and folders', async () => {

@@ -88,6 +88,12 @@ export class Mounter {
       this.phase = 'synced';
       if (this.config.LH_FUSE_MOUNT === 'off') return;
       const missing = await fuseUnavailable();
+      if (missing && this.config.LH_FUSE_MOUNT === 'optional') {
+        // Nothing will change that while we run: say so once, keep syncing, do not retry.
+        this.problem = missing;
+        this.logger.warn({ problem: missing }, 'FUSE is not available here: following the event log without a mount');
+        return;
+      }
       if (missing) throw new Error(missing);
       const ops = this.ops as FsOperations;
       this.mounted = await mount({
