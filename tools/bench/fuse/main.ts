@@ -1,11 +1,12 @@
 // Benchmark of the fuse-mounter: stat and 4 KiB read latency (open + read 4 KiB + close) through
 // the mount, against the same calls, in the same run, on (a) a plain directory and (b) a minimal
 // pass-through FUSE filesystem on fuse-native with the same kernel cache settings. The mounters
-// run as their own processes; this one makes plain synchronous system calls, so each sample is
-// one call's latency. Target: p95 under 1 ms and at most 2x the minimal FUSE filesystem's.
+// run as their own processes; a child of this one makes plain synchronous system calls (each
+// sample is one call's latency) under a deadline, so a hung mount cannot stall the run.
+// Target: p95 under 1 ms and at most 2x the minimal FUSE filesystem's.
 //
 //   npm run bench -- fuse            BENCH_FILES (100), BENCH_SAMPLES (4000 per op and target)
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -70,8 +71,25 @@ function sample(count: number, files: string[], op: (path: string) => () => void
   return samples;
 }
 
+/** The child that makes the calls: samples every target, interleaved, and prints them as JSON. */
+function measure(targets: Target[]): void {
+  const files = (target: Target) => Array.from({ length: FILES }, (_, i) => join(target.dir, 'current', 'bench', `f${i}`));
+  const results = Object.fromEntries(targets.map((t) => [t.name, { stat: [] as number[], read: [] as number[] }]));
+  for (const target of targets) sample(500, files(target), readOnce);
+  // Interleaved rounds, so drift in machine load falls on every target alike.
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const target of targets) {
+      const into = results[target.name] as { stat: number[]; read: number[] };
+      into.stat.push(...sample(SAMPLES / ROUNDS, files(target), statOnce));
+      into.read.push(...sample(SAMPLES / ROUNDS, files(target), readOnce));
+    }
+  }
+  process.stdout.write(JSON.stringify(results));
+}
+
 async function main(): Promise<void> {
   if (process.argv[2] === 'passthrough') return runPassthrough(process.argv[3] as string, process.argv[4] as string);
+  if (process.argv[2] === 'measure') return measure(JSON.parse(process.argv[3] as string) as Target[]);
   if (process.getuid?.() !== 0) throw new Error('the fuse benchmark mounts filesystems: run it as root with /dev/fuse');
   execFileSync(process.execPath, [join(root, 'tools', 'build', 'build.mjs'), 'event-store', 'fuse-mounter'], { stdio: 'ignore' });
   const nats = await startNats();
@@ -92,25 +110,18 @@ async function main(): Promise<void> {
     mkdirSync(passthrough, { recursive: true });
     children.push(start([process.argv[1] as string, 'passthrough', plain, passthrough], {}));
     await until(() => mounted(ours) && mounted(passthrough), 30_000, 'both mounts');
-    await until(() => statSync(join(ours, 'current')).isDirectory(), 10_000, 'the lighthouse mount to answer');
-    execFileSync('cp', ['-r', join(plain, 'current', 'bench'), join(ours, 'current', 'bench')]);
+    await until(() => spawnSync('timeout', ['5', 'ls', join(ours, 'current')]).status === 0, 10_000, 'the lighthouse mount to answer');
+    execFileSync('timeout', ['-k', '2', '60', 'cp', '-r', join(plain, 'current', 'bench'), join(ours, 'current', 'bench')]);
 
     const targets: Target[] = [
       { name: 'lighthouse', dir: ours },
       { name: 'passthrough_fuse', dir: passthrough },
       { name: 'plain', dir: plain },
     ];
-    const files = (target: Target) => Array.from({ length: FILES }, (_, i) => join(target.dir, 'current', 'bench', `f${i}`));
-    const results = new Map(targets.map((t) => [t.name, { stat: [] as number[], read: [] as number[] }]));
-    for (const target of targets) sample(500, files(target), readOnce);
-    // Interleaved rounds, so drift in machine load falls on every target alike.
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const target of targets) {
-        const into = results.get(target.name) as { stat: number[]; read: number[] };
-        into.stat.push(...sample(SAMPLES / ROUNDS, files(target), statOnce));
-        into.read.push(...sample(SAMPLES / ROUNDS, files(target), readOnce));
-      }
-    }
+    // The calls run in a child process under a deadline: a hung mount ends the run, never stalls it.
+    const measured = spawnSync(process.execPath, [process.argv[1] as string, 'measure', JSON.stringify(targets)], { timeout: 300_000, killSignal: 'SIGKILL', maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' });
+    if (measured.status !== 0) throw new Error(`measuring failed (${measured.signal ?? measured.status}): ${measured.stderr}`);
+    const results = new Map(Object.entries(JSON.parse(measured.stdout) as Record<string, { stat: number[]; read: number[] }>));
     const summary = (name: string) => {
       const r = results.get(name) as { stat: number[]; read: number[] };
       const stat = latencySummary(r.stat);
@@ -135,7 +146,7 @@ async function main(): Promise<void> {
     for (const child of children.reverse()) await stop(child);
     await bus.close();
     await nats.stop();
-    for (const mountPoint of [ours, passthrough]) if (mounted(mountPoint)) execFileSync('fusermount', ['-uz', mountPoint]);
+    for (const mountPoint of [ours, passthrough]) if (mounted(mountPoint)) spawnSync('fusermount', ['-uz', mountPoint], { timeout: 10_000 });
     if (!mounted(ours) && !mounted(passthrough)) rmSync(dir, { recursive: true, force: true });
   }
 }
