@@ -7,6 +7,7 @@ import { AdminModule } from './admin/admin.module';
 import { AuthGuard } from './auth/auth.guard';
 import { RevocationsService } from './auth/revocations.service';
 import { DelegationsModule } from './delegations/delegations.module';
+import { ValidationModule } from './validation/validation.module';
 import { ExpertsModule } from './experts/experts.module';
 import { GATEWAY_CONFIG, type GatewayConfig } from './gateway.config';
 import { GatewayHealthModule } from './health/health.module';
@@ -37,7 +38,7 @@ export class AppModule {
     };
     return {
       ...shared,
-      imports: [GatewayHealthModule, SessionsModule, ExpertsModule, AdminModule, DelegationsModule],
+      imports: [GatewayHealthModule, SessionsModule, ExpertsModule, AdminModule, DelegationsModule, ValidationModule],
       controllers: [MetricsController, OpenApiController],
     };
   }

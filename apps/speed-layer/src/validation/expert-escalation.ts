@@ -1,0 +1,114 @@
+import { DelegationSchema, SUBJECTS, type Actor, type Delegation } from '@lighthouse/contracts';
+import type { MessageBus } from '@lighthouse/transport';
+import { CountBreaker, TimeoutStrategy, circuitBreaker, handleAll, timeout, wrap, type CircuitBreakerPolicy, CircuitState } from 'cockatiel';
+
+export interface EscalationSettings {
+  /** How long a validation waits for an expert (30 s by default). */
+  timeoutMs: number;
+  /** Share of failed escalations, over the last `windowSize`, that opens the breaker. */
+  failureRatio: number;
+  windowSize: number;
+  /** Volume threshold: the breaker never opens on fewer calls than this. */
+  minimumCalls: number;
+  /** After this long open, one trial call is let through (half-open). */
+  halfOpenAfterMs: number;
+}
+
+export interface EscalationQuestion {
+  role: string;
+  title: string;
+  body: string;
+  context: Record<string, unknown>;
+}
+
+export interface Ruling {
+  decision: 'allow' | 'deny';
+  reason: string;
+  delegationId: string;
+}
+
+/** Why there was no ruling: the caller falls back to the policy's fail-closed answer. */
+export class NoRuling extends Error {
+  constructor(
+    message: string,
+    readonly delegationId: string | null,
+  ) {
+    super(message);
+    this.name = 'NoRuling';
+  }
+}
+
+const RulingSchema = DelegationSchema.shape.result;
+
+/**
+ * Asks an expert through the delegation router (a delegation of kind `validation`), behind a
+ * timeout that really cancels (the delegation is cancelled, so no expert acts on a stale
+ * question) and a circuit breaker with an explicit volume threshold.
+ */
+export class ExpertEscalation {
+  readonly breaker: CircuitBreakerPolicy;
+  private readonly policy;
+
+  constructor(
+    private readonly bus: MessageBus,
+    private readonly settings: EscalationSettings,
+  ) {
+    this.breaker = circuitBreaker(handleAll, {
+      halfOpenAfter: settings.halfOpenAfterMs,
+      breaker: new CountBreaker({ threshold: settings.failureRatio, size: settings.windowSize, minimumNumberOfCalls: settings.minimumCalls }),
+    });
+    this.policy = wrap(this.breaker, timeout(settings.timeoutMs, TimeoutStrategy.Cooperative));
+  }
+
+  get state(): 'closed' | 'open' | 'half-open' | 'isolated' {
+    return ({ [CircuitState.Closed]: 'closed', [CircuitState.Open]: 'open', [CircuitState.HalfOpen]: 'half-open', [CircuitState.Isolated]: 'isolated' } as const)[this.breaker.state];
+  }
+
+  /** The expert's ruling, or NoRuling (timeout, breaker open, expert refused to rule). */
+  async ask(actor: Actor, question: EscalationQuestion): Promise<Ruling> {
+    let delegationId: string | null = null;
+    try {
+      return await this.policy.execute(async ({ signal }) => {
+        const created = await this.bus.request<Delegation>(SUBJECTS.delegation.create, {
+          actor,
+          request: { kind: 'validation', target: { role: question.role }, title: question.title, body: question.body, context: question.context, deadlineSeconds: Math.ceil(this.settings.timeoutMs / 1000) + 5 },
+        });
+        delegationId = created.id;
+        const finished = await this.waitFor(actor, created.id, signal);
+        return toRuling(finished);
+      });
+    } catch (error) {
+      if (delegationId) void this.cancel(actor, delegationId);
+      throw new NoRuling(describe(error), delegationId);
+    }
+  }
+
+  /** Long-polls the router in slices so an abort (timeout) is honoured within a second. */
+  private async waitFor(actor: Actor, id: string, signal: AbortSignal): Promise<Delegation> {
+    for (;;) {
+      if (signal.aborted) throw new Error('escalation timed out');
+      const latest = await this.bus.request<Delegation>(SUBJECTS.delegation.wait, { actor, id, waitMs: 1000 }, { timeoutMs: 3000 });
+      if (['completed', 'failed', 'cancelled', 'expired'].includes(latest.state)) return latest;
+    }
+  }
+
+  private async cancel(actor: Actor, id: string): Promise<void> {
+    await this.bus.request(SUBJECTS.delegation.cancel, { actor, id, reason: 'validation no longer waiting' }).catch(() => undefined);
+  }
+}
+
+function toRuling(d: Delegation): Ruling {
+  const result = RulingSchema.parse(d.result) ?? {};
+  const decision = result['decision'];
+  if (d.state !== 'completed' || (decision !== 'allow' && decision !== 'deny')) {
+    throw new Error(`expert gave no ruling (delegation ${d.state})`);
+  }
+  return { decision, reason: typeof result['reason'] === 'string' ? result['reason'] : `expert ${d.assignee} ruled ${decision}`, delegationId: d.id };
+}
+
+function describe(error: unknown): string {
+  const name = (error as Error)?.name;
+  if (name === 'BrokenCircuitError') return 'expert escalation circuit is open';
+  if (name === 'TaskCancelledError') return 'no expert answered in time';
+  return (error as Error)?.message ?? 'escalation failed';
+}

@@ -1,0 +1,76 @@
+import { Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { MemoryTier, PatternModel, loadDefaultPolicy, loadPolicyFile } from '@lighthouse/policy';
+import type { Logger, ServiceMetrics } from '@lighthouse/observability';
+import { EventFollower, EventStoreClient, type NatsBus } from '@lighthouse/transport';
+import type { Redis } from 'ioredis';
+import type { SpeedLayerConfig } from '../speed-layer.config';
+import { RequestKeyCache } from './decision-cache';
+import { DecisionJournal } from './decision-journal';
+import { ExpertEscalation } from './expert-escalation';
+import { trainFrom } from './pattern-trainer';
+import { SharedDecisionCache } from './shared-decision.cache';
+import { ValidationController } from './validation.controller';
+import { ValidationService } from './validation.service';
+
+export interface ValidationDeps {
+  config: SpeedLayerConfig;
+  bus: NatsBus;
+  redis: Redis;
+  logger: Logger;
+  metrics?: ServiceMetrics;
+}
+
+@Module({})
+export class ValidationModule {
+  /** Loads the policy (a bad policy stops the boot), replays past decisions into the model, opens the journal. */
+  static async register({ config, bus, redis, logger, metrics }: ValidationDeps): Promise<DynamicModule> {
+    const policy = config.LH_SPEED_POLICY_FILE ? loadPolicyFile(config.LH_SPEED_POLICY_FILE) : loadDefaultPolicy();
+    const store = new EventStoreClient(bus);
+    await store.waitUntilReady();
+    const pattern = new PatternModel({ threshold: config.LH_SPEED_PATTERN_THRESHOLD });
+    const follower = new EventFollower(bus.connection, store, { onEvent: (event) => trainFrom(pattern, event) });
+    await follower.start();
+    const journal = await DecisionJournal.open(bus.connection, store, logger);
+    journal.start();
+    const service = new ValidationService({
+      config,
+      policy,
+      pattern,
+      journal,
+      metrics,
+      memory: new MemoryTier({ max: config.LH_SPEED_MEMORY_ENTRIES, namespace: `${policy.digest}:` }),
+      requestKeys: new RequestKeyCache(config.LH_SPEED_MEMORY_ENTRIES),
+      shared: new SharedDecisionCache(redis, config.LH_REDIS_PREFIX, policy.digest, config.LH_SPEED_SHARED_TTL_S),
+      escalation: new ExpertEscalation(bus, {
+        timeoutMs: config.LH_SPEED_ESCALATION_TIMEOUT_MS,
+        failureRatio: config.LH_SPEED_BREAKER_FAILURE_RATIO,
+        windowSize: config.LH_SPEED_BREAKER_WINDOW,
+        minimumCalls: config.LH_SPEED_BREAKER_MIN_CALLS,
+        halfOpenAfterMs: config.LH_SPEED_BREAKER_HALF_OPEN_MS,
+      }),
+    });
+    logger.info({ policy: policy.digest, rules: policy.rules.length }, 'policy loaded');
+    return {
+      module: ValidationModule,
+      controllers: [ValidationController],
+      providers: [{ provide: ValidationService, useValue: service }, { provide: 'VALIDATION_CLOSER', useValue: new Closer(follower, journal, bus, redis) }],
+      exports: [ValidationService],
+    };
+  }
+}
+
+class Closer implements OnApplicationShutdown {
+  constructor(
+    private readonly follower: EventFollower,
+    private readonly journal: DecisionJournal,
+    private readonly bus: NatsBus,
+    private readonly redis: Redis,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    this.follower.stop();
+    await this.journal.stop();
+    await this.bus.close().catch(() => undefined);
+    this.redis.disconnect();
+  }
+}
