@@ -1,7 +1,5 @@
 import { constants } from 'node:fs';
-import { statfs } from 'node:fs/promises';
 import {
-  chunkSlices,
   decideChmod,
   decideCreate,
   decideMkdir,
@@ -11,7 +9,6 @@ import {
   decideWrite,
   resolveView,
   writablePath,
-  type ChunkSlice,
   type FileBody,
   type FileContent,
   type ViewEntry,
@@ -20,36 +17,10 @@ import type { Logger } from '@lighthouse/observability';
 import type { ChunkCache } from '../content/chunk-cache';
 import type { ContentWriter } from '../content/content-writer';
 import type { ShadowSync } from '../sync/shadow-sync';
+import { ContentReader, type ReadCursor } from './content-reader';
 import { FsError, unwrap } from './fs-error';
+import { dirStat, diskStatfs, fileStat, type FsStat, type FsStatfs } from './fs-stat';
 import { WriteSession } from './write-session';
-
-/** What getattr answers (the FUSE binding turns it into a struct stat). */
-export interface FsStat {
-  mode: number;
-  size: number;
-  uid: number;
-  gid: number;
-  nlink: number;
-  mtime: number;
-  atime: number;
-  ctime: number;
-  blocks: number;
-  blksize: number;
-}
-
-export interface FsStatfs {
-  bsize: number;
-  frsize: number;
-  blocks: number;
-  bfree: number;
-  bavail: number;
-  files: number;
-  ffree: number;
-  favail: number;
-  fsid: number;
-  flag: number;
-  namemax: number;
-}
 
 interface Handle {
   path: string;
@@ -59,7 +30,8 @@ interface Handle {
   session?: WriteSession;
   writable: boolean;
   append: boolean;
-  lastChunk: number;
+  /** Where this handle last read (for read-ahead). */
+  cursor: ReadCursor;
 }
 
 export interface FsOperationsOptions {
@@ -70,9 +42,6 @@ export interface FsOperationsOptions {
   logger: Logger;
 }
 
-const READ_AHEAD_CHUNKS = 2;
-const uid = process.getuid?.() ?? 0;
-const gid = process.getgid?.() ?? 0;
 
 /**
  * The filesystem's calls, one method each, independent of the FUSE binding: metadata is
@@ -83,8 +52,11 @@ export class FsOperations {
   private readonly handles = new Map<number, Handle>();
   private readonly sessions = new Map<string, WriteSession>();
   private nextHandle = 1;
+  private readonly reader: ContentReader;
 
-  constructor(private readonly options: FsOperationsOptions) {}
+  constructor(private readonly options: FsOperationsOptions) {
+    this.reader = new ContentReader(options.cache);
+  }
 
   get openHandles(): number {
     return this.handles.size;
@@ -98,7 +70,7 @@ export class FsOperations {
       throw new FsError(view.errno, view.reason);
     }
     const entry = view.value;
-    if (entry.type === 'dir') return { ...fileStat(4096, entry.mode, entry.mtimeMs, entry.ctimeMs), mode: constants.S_IFDIR | entry.mode, nlink: 2 };
+    if (entry.type === 'dir') return dirStat(entry.mode, entry.mtimeMs, entry.ctimeMs);
     return fileStat(session?.spooled ? (session.size as number) : entry.size, entry.mode, entry.mtimeMs, entry.ctimeMs);
   }
 
@@ -123,10 +95,10 @@ export class FsOperations {
     if (entry?.type === 'dir') throw new FsError('EISDIR');
     const body = entry?.type === 'file' ? entry.body : undefined;
     const append = (flags & constants.O_APPEND) !== 0;
-    if (!writable) return this.addHandle({ path, body, session: session?.spooled ? session : undefined, writable, append, lastChunk: -1 });
+    if (!writable) return this.addHandle({ path, body, session: session?.spooled ? session : undefined, writable, append, cursor: { lastChunk: -1 } });
     unwrap(writablePath(path));
     session ??= this.startSession(path, entry?.mode ?? 0o644, false);
-    const handle = this.addHandle({ path, body, session, writable, append, lastChunk: -1 });
+    const handle = this.addHandle({ path, body, session, writable, append, cursor: { lastChunk: -1 } });
     if (!(flags & constants.O_TRUNC)) return handle;
     return this.truncateSession(session, 0, false).then(
       () => handle,
@@ -142,7 +114,7 @@ export class FsOperations {
     if (this.sessions.has(path)) throw new FsError('EEXIST');
     const session = this.startSession(path, mode & 0o7777, true);
     await this.truncateSession(session, 0, false);
-    return this.addHandle({ path, session, writable: true, append: false, lastChunk: -1 });
+    return this.addHandle({ path, session, writable: true, append: false, cursor: { lastChunk: -1 } });
   }
 
   /** Reads of chunks on local disk are answered at once; others wait for their download. */
@@ -164,7 +136,7 @@ export class FsOperations {
         return bytes.length;
       }
       case 'chunks':
-        return this.readChunks(handle, body.content, into, length, position);
+        return this.reader.read(handle.cursor, body.content, into, length, position);
     }
   }
 
@@ -286,22 +258,8 @@ export class FsOperations {
     await this.options.sync.commit([unwrap(decideChmod(this.options.sync.state.tree, path, mode))]);
   }
 
-  async statfs(): Promise<FsStatfs> {
-    const disk = await statfs(this.options.spoolDir);
-    const { files } = this.options.sync.state.tree.totals;
-    return {
-      bsize: disk.bsize,
-      frsize: disk.bsize,
-      blocks: disk.blocks,
-      bfree: disk.bfree,
-      bavail: disk.bavail,
-      files: files + disk.ffree,
-      ffree: disk.ffree,
-      favail: disk.ffree,
-      fsid: 0x4c48,
-      flag: 0,
-      namemax: 255,
-    };
+  statfs(): Promise<FsStatfs> {
+    return diskStatfs(this.options.spoolDir, this.options.sync.state.tree.totals.files);
   }
 
   /** Drops every spool (unsaved bytes of files still open when the mount goes away). */
@@ -356,39 +314,6 @@ export class FsOperations {
     this.sessions.delete(path);
   }
 
-  private readChunks(handle: Handle, content: FileContent, into: Buffer, length: number, position: number): number | Promise<number> {
-    const slices = chunkSlices(content, position, length);
-    this.readAhead(handle, content, slices);
-    let done = 0;
-    for (const [i, slice] of slices.entries()) {
-      const bytes = this.options.cache.readLocal(slice.hash, slice.offset, slice.length, into, done);
-      if (bytes === undefined) return this.fetchAndRead(slices.slice(i), into, done);
-      done += bytes;
-      if (bytes < slice.length) break;
-    }
-    return done;
-  }
-
-  private async fetchAndRead(slices: ChunkSlice[], into: Buffer, done: number): Promise<number> {
-    for (const slice of slices) {
-      const bytes = await this.options.cache.read(slice.hash, slice.offset, slice.length, into, done);
-      done += bytes;
-      if (bytes < slice.length) break;
-    }
-    return done;
-  }
-
-  /** Reading moved to another chunk: start fetching the next ones. */
-  private readAhead(handle: Handle, content: FileContent, slices: ChunkSlice[]): void {
-    const last = slices.at(-1);
-    if (!last || last.index === handle.lastChunk) return;
-    handle.lastChunk = last.index;
-    for (let ahead = 1; ahead <= READ_AHEAD_CHUNKS; ahead++) {
-      const next = content.chunks[last.index + ahead];
-      if (next) this.options.cache.prefetch(next);
-    }
-  }
-
   private addHandle(handle: Handle): number {
     const id = this.nextHandle;
     this.nextHandle = this.nextHandle >= 0x7fffffff ? 1 : this.nextHandle + 1;
@@ -402,8 +327,4 @@ export class FsOperations {
     if (!handle) throw new FsError('EBADF');
     return handle;
   }
-}
-
-function fileStat(size: number, mode: number, mtimeMs: number, ctimeMs: number): FsStat {
-  return { mode: constants.S_IFREG | mode, size, uid, gid, nlink: 1, mtime: mtimeMs, atime: mtimeMs, ctime: ctimeMs, blocks: Math.ceil(size / 512), blksize: 4096 };
 }
