@@ -15,6 +15,8 @@ import { latencySummary } from '../stats';
 
 const AGENTS = Number(process.env['BENCH_AGENTS'] ?? 1000);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
+/** Sequential requests of one agent per path, for the uncontended figures (kept under its rate limit). */
+const SOLO = Number(process.env['BENCH_SOLO'] ?? 20);
 // dist/tools/bench/sessions.js → the repository root
 const repo = process.env['BENCH_REPO'] ?? join(__dirname, '..', '..', '..');
 
@@ -75,6 +77,25 @@ async function main(): Promise<void> {
       rounds.heartbeat.push(await burst(agents.map((a) => () => a.change('POST', '/sessions/heartbeat'))));
       log(`round ${round + 1}/${ROUNDS} done`);
     }
+    // The same requests from one agent at a time: the cost of each path without queueing.
+    const solo = agents[0] as AgentClient;
+    const alone = { baseline: [] as number[], create: [] as number[], whoami: [] as number[], heartbeat: [] as number[] };
+    const timed = async (samples: number[], request: () => Promise<unknown>) => {
+      const started = process.hrtime.bigint();
+      await request();
+      samples.push(Number(process.hrtime.bigint() - started));
+    };
+    for (let i = 0; i < SOLO; i++) {
+      await timed(alone.baseline, live);
+      await timed(alone.create, () => solo.start());
+      await timed(alone.whoami, () => solo.get('/whoami'));
+      await timed(alone.heartbeat, () => solo.change('POST', '/sessions/heartbeat'));
+    }
+    const p = (samples: number[]) => {
+      const { p50_us, p99_us } = latencySummary(samples);
+      return { p50_us, p99_us };
+    };
+    const uncontended = { requests: SOLO, create_session: p(alone.create), whoami: p(alone.whoami), heartbeat: p(alone.heartbeat), baseline: p(alone.baseline) };
     const baseline = collect(rounds.baseline);
     const figures = { create_session: collect(rounds.create), whoami: collect(rounds.whoami), heartbeat: collect(rounds.heartbeat) };
     const ratio = (f: { p50_us: number }) => Math.round((f.p50_us / baseline.p50_us) * 100) / 100;
@@ -87,6 +108,7 @@ async function main(): Promise<void> {
       ...figures,
       ratio_p50: { create_session: ratio(figures.create_session), whoami: ratio(figures.whoami), heartbeat: ratio(figures.heartbeat) },
       overhead: { create_session: overhead(figures.create_session), whoami: overhead(figures.whoami), heartbeat: overhead(figures.heartbeat) },
+      uncontended,
       baseline: { route: 'GET /health/live', ...baseline },
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
