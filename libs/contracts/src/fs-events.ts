@@ -9,8 +9,12 @@ import { z } from 'zod';
  */
 export const FS_STREAM = 'fs';
 
-/** Largest name of one path component, and of a whole path, in bytes (Linux NAME_MAX, PATH_MAX). */
-export const FS_LIMITS = { nameBytes: 255, pathBytes: 4096, maxChunks: 16_384 } as const;
+/**
+ * Largest name of one path component, and of a whole path, in bytes (Linux NAME_MAX, PATH_MAX);
+ * most chunks one file may have (so its event stays under the store's 1 MiB event limit: about
+ * 11.7 GiB in 1 MiB chunks).
+ */
+export const FS_LIMITS = { nameBytes: 255, pathBytes: 4096, maxChunks: 12_000 } as const;
 
 const encoder = new TextEncoder();
 const utf8Bytes = (value: string): number => encoder.encode(value).length;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { read } from 'node:fs';
+import { FS_LIMITS } from '@lighthouse/contracts';
 import { DEFAULT_CHUNK_BYTES, type FileContent } from '@lighthouse/shadow-fs';
 import type { ChunkCache } from './chunk-cache';
 import type { ChunkStore } from './chunk-store';
@@ -21,8 +22,13 @@ export class ContentWriter {
     private readonly store: ChunkStore,
     /** Where this pod keeps the chunks it wrote (none for a one-off import). */
     private readonly cache: ChunkCache | undefined,
-    private readonly chunkSize = DEFAULT_CHUNK_BYTES,
+    readonly chunkSize = DEFAULT_CHUNK_BYTES,
   ) {}
+
+  /** Largest file an event can name. */
+  get maxFileBytes(): number {
+    return FS_LIMITS.maxChunks * this.chunkSize;
+  }
 
   async storeFile(fd: number, size: number): Promise<FileContent> {
     const whole = createHash('sha256');

@@ -172,6 +172,7 @@ describe('the shared filesystem of two pods (no kernel mount)', () => {
     await expect(a.ops.mkdir('/outside', 0o755)).rejects.toMatchObject({ errno: 'EACCES' });
     await expect(a.ops.rename('/current/ack.txt', '/history/ack.txt')).rejects.toMatchObject({ errno: 'EROFS' });
     await expect(a.ops.rmdir('/current/lib')).rejects.toMatchObject({ errno: 'ENOTEMPTY' });
+    await expect(a.ops.truncate('/current/ack.txt', a.writer.maxFileBytes + 1)).rejects.toMatchObject({ errno: 'EFBIG' });
     expect((await client.head()).lastSequence).toBe(before);
   });
 

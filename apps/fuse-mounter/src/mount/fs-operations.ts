@@ -146,7 +146,9 @@ export class FsOperations {
     if (!handle.writable || !session) throw new FsError('EBADF');
     return session.serially(async () => {
       await session.materialize(this.committed(session.path), this.options.cache);
-      return session.write(data, length, handle.append ? (session.size as number) : position);
+      const at = handle.append ? (session.size as number) : position;
+      if (at + length > this.options.writer.maxFileBytes) throw new FsError('EFBIG', 'past the largest file an event can name');
+      return session.write(data, length, at);
     });
   }
 
@@ -288,6 +290,7 @@ export class FsOperations {
   }
 
   private truncateSession(session: WriteSession, size: number, changed: boolean): Promise<void> {
+    if (size > this.options.writer.maxFileBytes) return Promise.reject(new FsError('EFBIG', 'past the largest file an event can name'));
     return session.serially(async () => {
       await session.materialize(this.committed(session.path), this.options.cache, { limit: size, empty: size === 0 });
       await session.truncate(size, changed);
