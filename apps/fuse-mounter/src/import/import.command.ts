@@ -11,9 +11,10 @@ import { fuseConfigShape } from '../fuse-mounter.config';
 import { ShadowSync } from '../sync/shadow-sync';
 
 const USAGE = 'usage: fuse-mounter import <dir> [--exclude <name>]... (default excludes: .git)';
-/** Events per append, and bytes of new files between appends. */
+/** Events per append, bytes of new files between appends, and encoded event bytes per append (frames are 1 MiB at most). */
 const BATCH_EVENTS = 200;
 const BATCH_BYTES = 64 * 1024 * 1024;
+const BATCH_FRAME_BYTES = 512 * 1024;
 
 export interface ImportSummary {
   directories: number;
@@ -131,6 +132,7 @@ async function walk(root: string, exclude: Set<string>, summary: ImportSummary) 
 class Batch {
   private commands: FsCommand[] = [];
   private bytes = 0;
+  private frame = 0;
 
   constructor(
     private readonly sync: ShadowSync,
@@ -138,8 +140,11 @@ class Batch {
   ) {}
 
   async add(command: FsCommand, bytes: number): Promise<void> {
+    const encoded = JSON.stringify(command.data).length + 256;
+    if (this.frame + encoded > BATCH_FRAME_BYTES) await this.flush();
     this.commands.push(command);
     this.bytes += bytes;
+    this.frame += encoded;
     if (this.commands.length >= BATCH_EVENTS || this.bytes >= BATCH_BYTES) await this.flush();
   }
 
@@ -147,6 +152,7 @@ class Batch {
     if (this.commands.length === 0) return;
     const commands = this.commands.splice(0);
     this.bytes = 0;
+    this.frame = 0;
     this.summary.lastSequence = await this.sync.commit(commands);
   }
 }
