@@ -12,6 +12,12 @@ export const speedLayerConfigShape = {
   LH_SPEED_ENVIRONMENT: z.string().min(1).max(64).default('local'),
   LH_SPEED_MEMORY_ENTRIES: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   LH_SPEED_PATTERN_THRESHOLD: z.coerce.number().min(0.5).max(1).default(0.8),
+  /**
+   * Evidence the pattern model needs before its confidence can reach the threshold. Small
+   * values let one expert ruling on `git reset --hard` settle `git clean -fdx` (seen in a test):
+   * an escalation should be settled by a pattern, not by an anecdote.
+   */
+  LH_SPEED_PATTERN_PRIOR_SUPPORT: z.coerce.number().min(0).max(10_000).default(25),
   LH_SPEED_ESCALATION_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   /** Role asked when a rule escalates without naming one. */
   LH_SPEED_DEFAULT_EXPERT_ROLE: z.string().min(1).max(64).default('security_architect'),

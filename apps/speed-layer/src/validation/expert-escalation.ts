@@ -1,6 +1,6 @@
 import { DelegationSchema, SUBJECTS, type Actor, type Delegation } from '@lighthouse/contracts';
 import type { MessageBus } from '@lighthouse/transport';
-import { CountBreaker, TimeoutStrategy, circuitBreaker, handleAll, timeout, wrap, type CircuitBreakerPolicy, CircuitState } from 'cockatiel';
+import { BrokenCircuitError, CountBreaker, TaskCancelledError, TimeoutStrategy, circuitBreaker, handleAll, timeout, wrap, type CircuitBreakerPolicy, CircuitState } from 'cockatiel';
 
 export interface EscalationSettings {
   /** How long a validation waits for an expert (30 s by default). */
@@ -86,7 +86,7 @@ export class ExpertEscalation {
   /** Long-polls the router in slices so an abort (timeout) is honoured within a second. */
   private async waitFor(actor: Actor, id: string, signal: AbortSignal): Promise<Delegation> {
     for (;;) {
-      if (signal.aborted) throw new Error('escalation timed out');
+      if (signal.aborted) throw new Error('no expert answered in time');
       const latest = await this.bus.request<Delegation>(SUBJECTS.delegation.wait, { actor, id, waitMs: 1000 }, { timeoutMs: 3000 });
       if (['completed', 'failed', 'cancelled', 'expired'].includes(latest.state)) return latest;
     }
@@ -107,8 +107,7 @@ function toRuling(d: Delegation): Ruling {
 }
 
 function describe(error: unknown): string {
-  const name = (error as Error)?.name;
-  if (name === 'BrokenCircuitError') return 'expert escalation circuit is open';
-  if (name === 'TaskCancelledError') return 'no expert answered in time';
+  if (error instanceof BrokenCircuitError) return 'expert escalation circuit is open';
+  if (error instanceof TaskCancelledError) return 'no expert answered in time';
   return (error as Error)?.message ?? 'escalation failed';
 }

@@ -27,7 +27,7 @@ export class ValidationModule {
     const policy = config.LH_SPEED_POLICY_FILE ? loadPolicyFile(config.LH_SPEED_POLICY_FILE) : loadDefaultPolicy();
     const store = new EventStoreClient(bus);
     await store.waitUntilReady();
-    const pattern = new PatternModel({ threshold: config.LH_SPEED_PATTERN_THRESHOLD });
+    const pattern = new PatternModel({ threshold: config.LH_SPEED_PATTERN_THRESHOLD, priorSupport: config.LH_SPEED_PATTERN_PRIOR_SUPPORT });
     const follower = new EventFollower(bus.connection, store, { onEvent: (event) => trainFrom(pattern, event) });
     await follower.start();
     const journal = await DecisionJournal.open(bus.connection, store, logger);

@@ -1,0 +1,149 @@
+import type { INestMicroservice } from '@nestjs/common';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SUBJECTS, type Actor, type Delegation, type ValidationResult } from '@lighthouse/contracts';
+import { natsServiceShape, loadConfig } from '@lighthouse/config';
+import { createLogger } from '@lighthouse/observability';
+import { startNats, startRedis, uniqueName, type NatsHandle, type RedisHandle } from '@lighthouse/testing';
+import { EventStoreClient, NatsBus, startNatsService } from '@lighthouse/transport';
+import { Redis } from 'ioredis';
+import { AppModule } from './app.module';
+import { speedLayerConfigShape } from './speed-layer.config';
+
+// The speed layer in process, against a real NATS (JetStream), a real Redis, and the real event
+// store and delegation router (the built services, as processes). The expert is played over NATS
+// exactly as the gateway would relay it.
+const root = join(__dirname, '..', '..', '..');
+const logger = createLogger('speed-test', 'silent');
+const agent: Actor = { agent: 'dev-1', operator: false, roles: [], capacity: 1 };
+const expert: Actor = { agent: 'sec-1', operator: false, roles: ['security_architect'], capacity: 4 };
+const bash = (command: string) => ({ tool: 'Bash', input: { command }, cwd: '/workspace/app' });
+
+describe('speed layer over real NATS, Redis, event store and delegation router', () => {
+  let nats: NatsHandle;
+  let redisServer: RedisHandle;
+  let dir: string;
+  const children: ChildProcess[] = [];
+  let service: INestMicroservice;
+  let client: NatsBus;
+
+  const validate = (request: ReturnType<typeof bash>, timeoutMs = 10_000) => client.request<ValidationResult>(SUBJECTS.speed.validate, { actor: agent, request }, { timeoutMs });
+
+  beforeAll(async () => {
+    execFileSync(process.execPath, [join(root, 'tools', 'build', 'build.mjs'), 'event-store', 'delegation-router'], { stdio: 'ignore' });
+    [nats, redisServer] = await Promise.all([startNats(), startRedis()]);
+    dir = mkdtempSync(join(tmpdir(), 'lh-speed-'));
+    const env = { ...process.env, NATS_URL: nats.url, LH_EVENT_DIR: dir, LH_EVENT_HMAC_KEYS: `1:${randomBytes(32).toString('base64')}`, LH_LOG_LEVEL: 'warn', LH_DELEGATION_TICK_MS: '200' };
+    for (const app of ['event-store', 'delegation-router']) children.push(spawn(process.execPath, [join(root, 'dist', 'apps', app, 'main.js')], { env, stdio: 'ignore' }));
+    client = await NatsBus.connect({ servers: nats.url, name: 'speed-test' });
+    await new EventStoreClient(client).waitUntilReady();
+    const config = loadConfig({ ...natsServiceShape, ...speedLayerConfigShape }, {
+      NATS_URL: nats.url,
+      REDIS_URL: redisServer.url,
+      LH_REDIS_PREFIX: `${uniqueName('speed')}:`,
+      LH_SPEED_ESCALATION_TIMEOUT_MS: '1500',
+      LH_SPEED_BREAKER_MIN_CALLS: '3',
+      LH_SPEED_BREAKER_WINDOW: '4',
+      LH_SPEED_BREAKER_HALF_OPEN_MS: '1500',
+    });
+    const bus = await NatsBus.connect({ servers: nats.url, name: 'speed-layer' });
+    const redis = new Redis(redisServer.url, { enableOfflineQueue: false, commandTimeout: 50, maxRetriesPerRequest: 0 });
+    redis.on('error', () => undefined);
+    service = await startNatsService(await AppModule.register({ config, bus, redis, logger }), { service: 'speed-layer', natsUrl: nats.url, logger });
+    // The router needs a moment to subscribe after the store is up.
+    await waitForRouter(client);
+  }, 90_000);
+
+  afterAll(async () => {
+    await service?.close();
+    await client?.close();
+    for (const child of children) {
+      child.kill('SIGTERM');
+      if (child.exitCode === null) await new Promise((resolve) => child.once('exit', resolve));
+    }
+    await redisServer?.stop();
+    await nats?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }, 30_000);
+
+  it('denies a dangerous command by policy, allows a harmless one, and answers a repeat from memory', async () => {
+    expect(await validate(bash('rm -rf /'))).toMatchObject({ decision: 'deny', tier: 'policy', ruleId: expect.any(String) });
+    expect(await validate(bash('ls -la'))).toMatchObject({ decision: 'allow', tier: 'policy' });
+    const again = await validate(bash('ls -la'));
+    expect(again).toMatchObject({ decision: 'allow', tier: 'memory' });
+    expect(await validate(bash("bash -lc 'rm -rf /'"))).toMatchObject({ decision: 'deny' });
+  });
+
+  it('journals every decision into the event store', async () => {
+    const decided = await validate(bash('git status'));
+    const store = new EventStoreClient(client);
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const { events } = await store.read({ stream: 'decisions', type: 'validation.decided', limit: 1000 });
+      if (events.some((e) => e.id === decided.decisionId)) break;
+      if (Date.now() > deadline) throw new Error('decision never reached the event store');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  });
+
+  it('escalates to an expert through the delegation router and uses the ruling', async () => {
+    const pending = validate(bash('git reset --hard HEAD~1'));
+    const { delegation } = await client.request<{ delegation: Delegation }>(SUBJECTS.delegation.next, { actor: expert, waitMs: 5000 }, { timeoutMs: 8000 });
+    expect(delegation).toMatchObject({ kind: 'validation', requester: 'dev-1', target: { role: 'security_architect' } });
+    const claimed = await client.request<Delegation>(SUBJECTS.delegation.claim, { actor: expert, id: delegation.id });
+    await client.request(SUBJECTS.delegation.complete, { actor: expert, id: delegation.id, epoch: claimed.claimEpoch, result: { decision: 'allow', reason: 'reviewed: branch is disposable' } });
+    expect(await pending).toMatchObject({ decision: 'allow', tier: 'expert', delegationId: delegation.id, reason: 'reviewed: branch is disposable' });
+    expect(await validate(bash('git reset --hard HEAD~1'))).toMatchObject({ decision: 'allow', tier: 'memory' });
+  }, 20_000);
+
+  it('falls back to deny when no expert answers in time, then opens the breaker, then closes it after a good trial', async () => {
+    // The window holds the earlier success too: the breaker opens once failures pass half of at least 3 calls.
+    const timedOut: ValidationResult[] = [];
+    for (let n = 1; n <= 4; n++) {
+      const started = Date.now();
+      const result = await validate(bash(`git clean -fdx build${n}`));
+      expect(result).toMatchObject({ decision: 'deny', tier: 'fallback' });
+      if (/circuit is open/.test(result.reason)) {
+        expect(Date.now() - started).toBeLessThan(1000);
+        break;
+      }
+      expect(result.reason).toMatch(/no expert answered in time/);
+      timedOut.push(result);
+    }
+    expect(timedOut.length).toBeGreaterThanOrEqual(1);
+    expect(timedOut.length).toBeLessThan(4);
+
+    await new Promise((resolve) => setTimeout(resolve, 1700));
+    const trial = validate(bash('git clean -fdx build5'));
+    const { delegation } = await client.request<{ delegation: Delegation }>(SUBJECTS.delegation.next, { actor: expert, waitMs: 3000 }, { timeoutMs: 6000 });
+    const claimed = await client.request<Delegation>(SUBJECTS.delegation.claim, { actor: expert, id: delegation.id });
+    await client.request(SUBJECTS.delegation.complete, { actor: expert, id: delegation.id, epoch: claimed.claimEpoch, result: { decision: 'deny', reason: 'keep build outputs' } });
+    expect(await trial).toMatchObject({ decision: 'deny', tier: 'expert' });
+    // Closed again: the next escalation reaches an expert (and times out normally) instead of failing fast.
+    expect(await validate(bash('git clean -fdx build6'))).toMatchObject({ tier: 'fallback', reason: expect.stringMatching(/no expert answered in time/) });
+  }, 30_000);
+
+  it('never allows more when Redis is gone: local tiers go on, escalations fail closed', async () => {
+    await redisServer.stop();
+    expect(await validate(bash('rm -rf ~'))).toMatchObject({ decision: 'deny' });
+    expect(await validate(bash('echo hello'))).toMatchObject({ decision: 'allow' });
+    const escalated = await validate(bash('chmod -R 777 /workspace/app/secrets'));
+    expect(escalated.decision).not.toBe('allow');
+  }, 20_000);
+});
+
+async function waitForRouter(bus: NatsBus): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    try {
+      await bus.request(SUBJECTS.delegation.health, {}, { timeoutMs: 500 });
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}

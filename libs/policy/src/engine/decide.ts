@@ -1,0 +1,86 @@
+import type { NormalisedToolCall } from '../normalised.schema';
+import type { CompiledPolicy, CompiledRule } from '../policy/compiled-policy';
+import { loadDefaultPolicy } from '../policy/policy-loader';
+import { conditionMatches, type MatchOptions } from '../policy/rule-matcher';
+import { subjectsOf, type Subject } from '../policy/subject';
+import { normaliseInContext, parseContext } from '../tool/tool-call-normaliser';
+import type { DecisionContextInput, ToolCall } from '../tool/tool-call.schema';
+import { strictness, type Decision, type DecisionBasis, type DecisionValue } from './decision.schema';
+import { containsSecretDeep, redactDeep, redactText } from './redaction';
+
+interface Verdict {
+  readonly action: DecisionValue;
+  readonly basis: DecisionBasis;
+  readonly rule?: CompiledRule;
+  readonly subject: Subject;
+}
+
+/**
+ * The policy tier: normalises a tool call and decides it with `policy` (the shipped default
+ * when omitted). Pure apart from reading the default policy file once.
+ */
+export function decide(toolCall: ToolCall, context: DecisionContextInput, policy: CompiledPolicy = loadDefaultPolicy()): Decision {
+  const ctx = parseContext(context);
+  return evaluate(normaliseInContext(toolCall, ctx), policy, ctx.pathExists ? { pathExists: ctx.pathExists } : {});
+}
+
+/**
+ * Decides an already normalised call. Each command gets the first rule that matches it (or the
+ * default), a computed command name raises it to at least `defaults.dynamicCommand`, and the
+ * strictest command decides the call (deny > escalate > allow; the earliest on a tie).
+ */
+export function evaluate(call: NormalisedToolCall, policy: CompiledPolicy, options: MatchOptions = {}): Decision {
+  if (call.failure) return failClosed(call, policy);
+  const verdicts = subjectsOf(call).map((subject) => verdictFor(subject, policy, options));
+  const chosen = verdicts.reduce<Verdict | undefined>((best, next) => (!best || strictness(next.action) > strictness(best.action) ? next : best), undefined);
+  if (!chosen) return finish(call, policy, { decision: policy.defaults.action, basis: 'default', reason: 'empty command: no rule matched' });
+  return finish(call, policy, {
+    decision: chosen.action,
+    basis: chosen.basis,
+    reason: reasonFor(chosen, verdicts.length),
+    command: chosen.subject.label,
+    ...(chosen.rule ? { ruleId: chosen.rule.id, category: chosen.rule.category } : {}),
+    ...escalation(chosen.action, chosen.rule?.escalateTo, policy),
+  });
+}
+
+function verdictFor(subject: Subject, policy: CompiledPolicy, options: MatchOptions): Verdict {
+  const rule = policy.rules.find((candidate) => conditionMatches(candidate.when, subject, options));
+  const verdict: Verdict = rule ? { action: rule.action, basis: 'rule', rule, subject } : { action: policy.defaults.action, basis: 'default', subject };
+  const floor = policy.defaults.dynamicCommand;
+  if (subject.command?.dynamicProgram && strictness(floor) > strictness(verdict.action)) return { action: floor, basis: 'dynamic-command', subject };
+  return verdict;
+}
+
+function reasonFor(verdict: Verdict, commands: number): string {
+  const label = `\`${verdict.subject.label}\``;
+  if (verdict.rule) return `${verdict.rule.reason}: ${label}`;
+  if (verdict.basis === 'dynamic-command') return `command name is computed at run time: ${label}`;
+  return commands === 1 ? `no rule matched ${label}` : `no rule matched any of ${commands} commands`;
+}
+
+function failClosed(call: NormalisedToolCall, policy: CompiledPolicy): Decision {
+  const failure = call.failure ?? { kind: 'unparseable' as const, reason: 'unknown' };
+  const unknownTool = failure.kind === 'unknown-tool';
+  const decision = unknownTool ? policy.defaults.unknownTool : policy.defaults.unparseable;
+  const reason = unknownTool ? failure.reason : `${failure.kind === 'unparseable' ? '' : `${failure.kind}: `}${failure.reason}`;
+  return finish(call, policy, { decision, basis: unknownTool ? 'unknown-tool' : 'fail-closed', reason, ...escalation(decision, undefined, policy) });
+}
+
+function escalation(decision: DecisionValue, ruleRole: string | undefined, policy: CompiledPolicy): { escalateTo?: string } {
+  const role = ruleRole ?? policy.defaults.escalateTo;
+  return decision === 'escalate' && role ? { escalateTo: role } : {};
+}
+
+/** Attaches the normalised call, redacting secrets from it and from the reason. */
+function finish(call: NormalisedToolCall, policy: CompiledPolicy, decision: Omit<Decision, 'normalised'>): Decision {
+  const redactors = policy.redactors;
+  const detector = policy.secretDetector;
+  if (!detector || !containsSecretDeep(call, [detector])) return { ...decision, normalised: call };
+  return {
+    ...decision,
+    reason: redactText(decision.reason, redactors),
+    ...(decision.command !== undefined ? { command: redactText(decision.command, redactors) } : {}),
+    normalised: redactDeep(call, redactors),
+  };
+}

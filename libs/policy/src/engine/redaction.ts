@@ -1,0 +1,35 @@
+import type { RE2JS } from 're2js';
+
+/** What a redacted secret is replaced with. */
+export const REDACTED = '[REDACTED]';
+
+/** True when any redactor finds a match in `text`. */
+export function containsSecret(text: string, redactors: readonly RE2JS[]): boolean {
+  return redactors.some((regex) => regex.test(text));
+}
+
+/** True when any string anywhere in plain data `value` holds a secret. */
+export function containsSecretDeep(value: unknown, redactors: readonly RE2JS[]): boolean {
+  if (typeof value === 'string') return containsSecret(value, redactors);
+  if (Array.isArray(value)) return value.some((item: unknown) => containsSecretDeep(item, redactors));
+  if (value && typeof value === 'object') return Object.values(value as Record<string, unknown>).some((inner) => containsSecretDeep(inner, redactors));
+  return false;
+}
+
+/** `text` with every redactor match replaced by {@link REDACTED}. */
+export function redactText(text: string, redactors: readonly RE2JS[]): string {
+  let out = text;
+  for (const regex of redactors) if (regex.test(out)) out = regex.matcher(out).replaceAll(REDACTED);
+  return out;
+}
+
+/** A deep copy of plain data with every string redacted. */
+export function redactDeep<T>(value: T, redactors: readonly RE2JS[]): T {
+  if (typeof value === 'string') return redactText(value, redactors) as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => redactDeep(item, redactors)) as T;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).map(([key, inner]) => [key, redactDeep(inner, redactors)]);
+    return Object.fromEntries(entries) as T;
+  }
+  return value;
+}

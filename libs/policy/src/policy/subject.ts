@@ -1,0 +1,119 @@
+import type { NormalisedCommand, NormalisedEnv, NormalisedToolCall } from '../normalised.schema';
+import { isTruncatingRedirect, isWriteRedirect } from '../shell/redirect-evaluator';
+import { resolvePath } from '../tool/path-resolver';
+import { PATH_TOKENS } from './glob';
+
+/** A path a subject touches, in every spelling rules can match; `resolved` unset when unknown. */
+export interface PathRef {
+  readonly resolved?: string;
+  readonly spellings: readonly string[];
+}
+
+/** What one rule is matched against: one shell command, or one non-shell tool call. */
+export interface Subject {
+  readonly tool: string;
+  readonly command?: NormalisedCommand;
+  readonly paths: readonly PathRef[];
+  readonly writes: readonly PathRef[];
+  readonly truncates: readonly PathRef[];
+  readonly content: string;
+  readonly environment: string;
+  /** How reasons name it: the command line or `Write /path`. */
+  readonly label: string;
+}
+
+/** Programs whose arguments are text, not paths (`echo /etc/shadow` reads nothing). */
+const TEXT_ARGS = new Set(['echo', 'printf', 'true', 'false', ':', 'export', 'local', 'declare', 'readonly', 'typeset', 'alias', 'kill', 'pkill', 'killall']);
+const COPY_LIKE = new Set(['cp', 'mv', 'install', 'ln', 'rsync', 'scp']);
+const EDITS_IN_PLACE = new Set(['sed', 'perl']);
+const WRITES_OPERANDS = new Set(['tee', 'truncate', 'shred', 'touch']);
+
+/** The subjects of a normalised call, in order. */
+export function subjectsOf(call: NormalisedToolCall): Subject[] {
+  if (call.kind === 'shell') return call.commands.map((command) => commandSubject(call, command));
+  const base = { tool: call.tool, environment: call.env.environment, truncates: [] };
+  if (call.file) {
+    const ref = pathRef(call.file.path, call.env.workspaceRoot, call.env);
+    const writes = call.file.access === 'write' ? [ref] : [];
+    return [{ ...base, paths: [ref], writes, content: call.file.content ?? '', label: `${call.tool} ${call.file.path}` }];
+  }
+  return [{ ...base, paths: [], writes: [], content: call.content ?? '', label: call.tool }];
+}
+
+function commandSubject(call: NormalisedToolCall, command: NormalisedCommand): Subject {
+  const ref = (arg: string): PathRef => pathRef(arg, command.cwd, call.env);
+  return {
+    tool: call.tool,
+    command,
+    paths: pathArgs(command).map(ref),
+    writes: writtenArgs(command).map(ref),
+    truncates: command.redirects.filter(isTruncatingRedirect).map((redirect) => ref(redirect.target)),
+    content: [...command.assigns.map((assign) => `${assign.name}=${assign.value}`), command.text, command.stdin ?? ''].join('\n'),
+    environment: call.env.environment,
+    label: command.text || command.assigns.map((assign) => `${assign.name}=…`).join(' ') || 'redirection',
+  };
+}
+
+function pathArgs(command: NormalisedCommand): string[] {
+  const out: string[] = [];
+  if (!TEXT_ARGS.has(command.program)) for (const arg of command.positionals) out.push(arg, ...derivedPaths(arg));
+  for (const flag of [...command.flags, ...command.globalFlags]) {
+    const eq = flag.indexOf('=');
+    if (eq > 0 && eq < flag.length - 1) out.push(flag.slice(eq + 1), ...derivedPaths(flag.slice(eq + 1)));
+  }
+  for (const redirect of command.redirects) if (!/^(\d+|-)$/.test(redirect.target)) out.push(redirect.target);
+  return out;
+}
+
+/** `@file` (curl data) and `key=/path` (dd if=, --opt=/path in positionals). */
+function derivedPaths(arg: string): string[] {
+  if (arg.startsWith('@') && arg.length > 1) return [arg.slice(1)];
+  const kv = /^[A-Za-z_][\w.-]*=(.+)$/.exec(arg);
+  return kv?.[1] ? [kv[1]] : [];
+}
+
+function writtenArgs(command: NormalisedCommand): string[] {
+  const out = command.redirects.filter(isWriteRedirect).map((redirect) => redirect.target);
+  const { program, positionals } = command;
+  if (WRITES_OPERANDS.has(program)) out.push(...positionals);
+  if (program === 'curl' || program === 'wget') out.push(...flagValues(command, ['--output', '--output-document']));
+  if (COPY_LIKE.has(program)) {
+    const targets = flagValues(command, ['-t', '--target-directory']);
+    out.push(...(targets.length > 0 ? targets : positionals.slice(positionals.length > 1 ? -1 : positionals.length)));
+  }
+  if (EDITS_IN_PLACE.has(program) && command.flags.some((flag) => flag === '--in-place' || flag === '-i')) {
+    const scripted = program === 'perl' || command.flags.some((flag) => /^(-e|-f|--expression|--file)=/.test(flag));
+    out.push(...(scripted ? positionals : positionals.slice(1)));
+  }
+  return out;
+}
+
+function flagValues(command: NormalisedCommand, names: readonly string[]): string[] {
+  return command.flags.flatMap((flag) => {
+    const eq = flag.indexOf('=');
+    return eq > 0 && names.includes(flag.slice(0, eq)) ? [flag.slice(eq + 1)] : [];
+  });
+}
+
+/** Resolves one argument; anything computed at run time (`$…`) or relative to an unknown cwd is unresolved. */
+export function pathRef(arg: string, cwd: string | undefined, env: NormalisedEnv): PathRef {
+  const relative = !arg.startsWith('/') && !arg.startsWith('~');
+  if (arg.includes('$') || (relative && cwd === undefined)) return { spellings: [] };
+  const resolved = resolvePath(arg, { cwd: cwd ?? env.workspaceRoot, home: env.homeDir });
+  if (!resolved.ok) return { spellings: [] };
+  return { resolved: resolved.path, spellings: spellings(resolved.path, env) };
+}
+
+function spellings(path: string, env: NormalisedEnv): string[] {
+  const out = [path];
+  addSpelling(out, path, env.workspaceRoot, PATH_TOKENS.workspace);
+  addSpelling(out, path, env.homeDir, PATH_TOKENS.home);
+  for (const tmp of env.tmpDirs) addSpelling(out, path, tmp, PATH_TOKENS.tmp);
+  return out;
+}
+
+function addSpelling(out: string[], path: string, root: string, token: string): void {
+  const base = root.length > 1 ? root.replace(/\/+$/, '') : '';
+  if (path === root || path === base) out.push(token);
+  else if (path.startsWith(`${base}/`)) out.push(token + path.slice(base.length));
+}

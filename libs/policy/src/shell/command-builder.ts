@@ -1,0 +1,141 @@
+import type { NormalisedCommand, Redirect } from '../normalised.schema';
+import { parseArgs, type ParsedArgs } from './flag-parser';
+import { programName, type Field } from './wrapper-unwrapper';
+
+/** Everything known about one simple command once wrappers are peeled off. */
+export interface Invocation {
+  readonly argv: readonly Field[];
+  readonly assigns: readonly { readonly name: string; readonly value: string }[];
+  readonly redirects: readonly Redirect[];
+  readonly redirectsUnresolved: boolean;
+  readonly stdin?: string;
+  readonly variables: readonly string[];
+  readonly via: readonly string[];
+  readonly inSubstitution: boolean;
+  readonly cwd?: string;
+  /** Arguments also arrive on stdin (`xargs cmd`). */
+  readonly stdinArgs: boolean;
+}
+
+/** The words standing for what xargs / find feed in at run time. */
+export const STDIN_ARG = '$(xargs)';
+/** Stands for the path `find -exec` substitutes for `{}`. */
+export const FIND_MATCH = '$(find)';
+
+const FIND_EXEC = new Set(['-exec', '-execdir', '-ok', '-okdir']);
+
+/** Builds the canonical command: flags sorted and de-duplicated, git refspecs and dd operands read. */
+export function buildCommand(invocation: Invocation): NormalisedCommand {
+  const [head, ...rest] = invocation.argv;
+  const word = head?.text ?? '';
+  const dynamicProgram = (head?.unresolved ?? false) || head?.glob === true;
+  const program = dynamicProgram ? word : canonicalProgram(word);
+  const args = rest.map((field) => field.text);
+  if (invocation.stdinArgs) args.push(STDIN_ARG);
+  const parsed = canonicalArgs(program, program === 'find' ? collapseFindExec(args) : args);
+  const operands = program === 'dd' ? ddOperands(parsed.positionals) : [];
+  const canonical = renderArgs(parsed);
+  return {
+    program,
+    ...(word.includes('/') && !dynamicProgram ? { programPath: word } : {}),
+    dynamicProgram,
+    ...(parsed.subcommand !== undefined ? { subcommand: parsed.subcommand } : {}),
+    args: canonical,
+    positionals: parsed.positionals,
+    flags: sortedUnique(parsed.flags),
+    globalFlags: sortedUnique(parsed.globalFlags),
+    redirects: [...invocation.redirects, ...operands],
+    pipedFrom: [],
+    pipedTo: [],
+    viaWrapper: [...invocation.via],
+    inSubstitution: invocation.inSubstitution,
+    unresolved: dynamicProgram || invocation.stdinArgs || rest.some((field) => field.unresolved) || invocation.redirectsUnresolved,
+    variables: sortedUnique(invocation.variables),
+    assigns: [...invocation.assigns],
+    ...(invocation.cwd !== undefined ? { cwd: invocation.cwd } : {}),
+    ...(invocation.stdin !== undefined ? { stdin: invocation.stdin } : {}),
+    text: [program, ...canonical].join(' '),
+  };
+}
+
+/** `/usr/bin/git` → `git`; `.` is `source`. */
+export function canonicalProgram(word: string): string {
+  const name = programName(word);
+  return name === '.' ? 'source' : name;
+}
+
+/** The commands `find … -exec cmd {} ;` runs, with `{}` standing for a found path. */
+export function findExecCommands(args: readonly string[]): string[][] {
+  const out: string[][] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (!FIND_EXEC.has(args[i] ?? '')) continue;
+    const end = findSegmentEnd(args, i + 1);
+    out.push(args.slice(i + 1, end).map((arg) => arg.split('{}').join(FIND_MATCH)));
+    i = end;
+  }
+  return out;
+}
+
+function canonicalArgs(program: string, args: readonly string[]): ParsedArgs {
+  const parsed = parseArgs(program, args);
+  return program === 'git' && parsed.subcommand === 'push' ? canonicalPush(parsed) : parsed;
+}
+
+/**
+ * `git push origin +main`, `HEAD:refs/heads/main` and `:main` say force, target branch and delete
+ * in the refspec; rewrite them as `--force` / `--delete` plus the plain branch name.
+ */
+function canonicalPush(parsed: ParsedArgs): ParsedArgs {
+  const [remote, ...specs] = parsed.positionals;
+  if (remote === undefined || specs.length === 0) return parsed;
+  const flags = [...parsed.flags];
+  const refs = specs.map((spec) => {
+    let ref = spec;
+    if (ref.startsWith('+')) {
+      flags.push('--force');
+      ref = ref.slice(1);
+    }
+    const colon = ref.lastIndexOf(':');
+    if (colon === 0) flags.push('--delete');
+    if (colon >= 0) ref = ref.slice(colon + 1);
+    return ref.replace(/^refs\/heads\//, '');
+  });
+  return { ...parsed, flags, positionals: [remote, ...refs] };
+}
+
+function collapseFindExec(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    if (!FIND_EXEC.has(arg)) {
+      out.push(arg);
+      continue;
+    }
+    const end = findSegmentEnd(args, i + 1);
+    out.push(`${arg}=${args.slice(i + 1, end).join(' ')}`);
+    i = end;
+  }
+  return out;
+}
+
+function findSegmentEnd(args: readonly string[], from: number): number {
+  for (let j = from; j < args.length; j++) if (args[j] === ';' || args[j] === '+') return j;
+  return args.length;
+}
+
+function ddOperands(positionals: readonly string[]): Redirect[] {
+  return positionals.flatMap((operand): Redirect[] => {
+    if (operand.startsWith('of=')) return [{ op: 'of=', target: operand.slice(3) }];
+    if (operand.startsWith('if=')) return [{ op: 'if=', target: operand.slice(3) }];
+    return [];
+  });
+}
+
+function renderArgs(parsed: ParsedArgs): string[] {
+  const sub = parsed.subcommand !== undefined ? [parsed.subcommand] : [];
+  return [...sortedUnique(parsed.globalFlags), ...sub, ...sortedUnique(parsed.flags), ...parsed.positionals];
+}
+
+function sortedUnique(values: readonly string[]): string[] {
+  return [...new Set(values)].sort();
+}
