@@ -37,7 +37,11 @@ export async function clearStaleMount(mountPoint: string, timeoutMs = 5000): Pro
   return true;
 }
 
-/** Why this machine cannot mount FUSE, or null when it can (as far as can be told up front). */
+/**
+ * Why this machine cannot mount FUSE, or null when it can (as far as can be told up front). The
+ * setuid `fusermount` does not help a process that cannot open /dev/fuse itself: as uid 65534
+ * with /dev/fuse 0600 root, the mount fails with "failed to open /dev/fuse: Permission denied".
+ */
 export async function fuseUnavailable(): Promise<string | null> {
   try {
     await access('/dev/fuse', constants.R_OK | constants.W_OK);
