@@ -248,15 +248,16 @@ describe('session-registry over a real NATS and Redis', () => {
 
   it('ends a session after its idle timeout, unless heartbeats keep it alive', async () => {
     const idlePrefix = `${uniqueName('lh-test-idle')}:`;
-    const idle = await startRegistryOnOwnSubjects(configFor(nats.url, testRedisUrl(), idlePrefix, { LH_SESSION_IDLE_S: 2, LH_TOKEN_TTL_S: 2 }));
+    const idle = await startRegistryOnOwnSubjects(configFor(nats.url, testRedisUrl(), idlePrefix, { LH_SESSION_IDLE_S: 3, LH_TOKEN_TTL_S: 3 }));
     try {
       const grant = SessionGrantSchema.parse(await idle.call(SUBJECTS.session.create, { agentId: 'olivia', credential: await idle.issue('olivia'), correlationId: 't' }));
-      expect(grant.idleTimeoutSeconds).toBe(2);
+      // Whole-second token times: with 3 s the token is still valid at the heartbeat whenever in a second it was issued.
+      expect(grant.idleTimeoutSeconds).toBe(3);
       await sleep(1200);
       await idle.call(SUBJECTS.session.heartbeat, { auth: signed(grant), correlationId: 't' });
       await sleep(1200);
       expect(await redis.exists(`${idlePrefix}agent:{olivia}:session:${grant.sessionId}`)).toBe(1);
-      await sleep(2100);
+      await sleep(2600);
       expect(await redis.exists(`${idlePrefix}agent:{olivia}:session:${grant.sessionId}`)).toBe(0);
     } finally {
       await idle.stop();

@@ -27,6 +27,7 @@ export class DelegationsModule {
     const follower = new EventFollower(bus.connection, store, {
       onEvent: (event) => projection.applyEnvelope(event),
       onGap: (gap) => logger.warn(gap, 'filled a gap in the event stream from the store'),
+      onError: (error) => logger.warn({ err: error }, 'following the event store failed; catching up again shortly'),
     });
     await store.waitUntilReady();
     await follower.start();

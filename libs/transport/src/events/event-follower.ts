@@ -10,6 +10,10 @@ export interface FollowOptions {
   onEvent: (event: EventEnvelope) => void | Promise<void>;
   /** Called when a gap in the live subject was filled from the store (for metrics and logs). */
   onGap?: (gap: { from: number; to: number }) => void;
+  /** Called when a step failed (a store read, the callback); the follower retries on its own. */
+  onError?: (error: unknown) => void;
+  /** Pause before catching up again after a failure (default 1000 ms). */
+  retryMs?: number;
   pageSize?: number;
 }
 
@@ -22,6 +26,8 @@ export interface FollowOptions {
 export class EventFollower {
   private next: number;
   private subscription?: Subscription;
+  private retryTimer?: NodeJS.Timeout;
+  private stopped = false;
   private chain: Promise<void> = Promise.resolve();
   private readonly codec = new FrameCodec();
 
@@ -42,8 +48,10 @@ export class EventFollower {
         if (event) this.enqueue(() => this.onLive(event));
       },
     });
-    this.enqueue(() => this.catchUp(Number.POSITIVE_INFINITY));
-    await this.chain;
+    // The first catch-up must succeed (a service should not start on a partial view).
+    const first = this.chain.then(() => this.catchUp(Number.POSITIVE_INFINITY));
+    this.chain = first.catch(() => undefined);
+    await first;
   }
 
   /** The next sequence this follower expects. */
@@ -57,11 +65,30 @@ export class EventFollower {
   }
 
   stop(): void {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
     this.subscription?.unsubscribe();
   }
 
+  /**
+   * Steps run one at a time, in order. A failed step must not stop the follower for good: it is
+   * reported, and a catch-up from the store is scheduled (which also covers whatever live event
+   * the failed step was handling).
+   */
   private enqueue(step: () => Promise<void>): void {
-    this.chain = this.chain.then(step);
+    this.chain = this.chain.then(step).catch((error: unknown) => {
+      this.options.onError?.(error);
+      this.scheduleRetry();
+    });
+  }
+
+  private scheduleRetry(): void {
+    if (this.retryTimer || this.stopped) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.enqueue(() => this.catchUp(Number.POSITIVE_INFINITY));
+    }, this.options.retryMs ?? 1000);
+    this.retryTimer.unref?.();
   }
 
   private async onLive(event: EventEnvelope): Promise<void> {
