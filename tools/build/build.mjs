@@ -6,15 +6,69 @@
 //   node tools/build/build.mjs                 every app
 //   node tools/build/build.mjs gateway ...     the named apps
 //   import { buildEntry } from './build.mjs'   any other entry (bench, dev stack)
+//
+// Self-contained entries (the MCP adapter, started once per agent on developer machines) bundle
+// their npm dependencies too: one file, no node_modules, smaller and faster to start.
 import { transformFile } from '@swc/core';
 import { build } from 'esbuild';
-import { existsSync, readdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, readdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-const swcDecorators = {
+/**
+ * Entries bundled with their dependencies (see the head of this file), and modules of those
+ * dependencies the entry replaces with a smaller stand-in of its own (each explains why).
+ */
+const SELF_CONTAINED = new Map([
+  [
+    'apps/mcp-adapter/src/main.ts',
+    {
+      substitutes: { '@modelcontextprotocol/sdk/dist/esm/validation/ajv-provider.js': 'apps/mcp-adapter/src/server/no-json-schema-validator.ts' },
+      // The tool definitions (JSON Schemas from the zod contracts) and their hash, fixed in the bundle.
+      constants: { LIGHTHOUSE_TOOL_DEFINITIONS: 'apps/mcp-adapter/src/tools/tool-definitions.ts#computeToolDefinitions' },
+    },
+  ],
+]);
+
+/**
+ * esbuild `define`s computed now: each `NAME: 'file.ts#fn'` becomes the JSON of what `fn()`
+ * returns, built and run here (with the workspace's node_modules).
+ */
+async function constantsOf(constants = {}) {
+  const define = {};
+  for (const [name, source] of Object.entries(constants)) {
+    const [file, fn] = source.split('#');
+    const out = await buildEntry(file, `dist/.build/${name}-${process.pid}-${randomBytes(4).toString('hex')}.cjs`, { selfContained: false });
+    try {
+      define[name] = JSON.stringify(createRequire(import.meta.url)(out)[fn]());
+    } finally {
+      for (const f of [out, `${out}.map`]) rmSync(f, { force: true });
+    }
+  }
+  return define;
+}
+
+const substitutes = (replacements = {}) => ({
+  name: 'substitutes',
+  setup(b) {
+    b.onResolve({ filter: /\.js$/ }, async (args) => {
+      if (args.pluginData === 'substituted' || !args.importer.includes('node_modules')) return undefined;
+      const resolved = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: 'substituted' });
+      const match = Object.keys(replacements).find((suffix) => resolved.path.endsWith(join('node_modules', suffix)));
+      return match ? { path: join(root, replacements[match]) } : resolved;
+    });
+  },
+});
+
+// esbuild keeps every export of zod behind `import { z } from 'zod'` (a namespace re-exported as
+// a value) but drops unused ones behind `import * as z from 'zod'`, which means the same thing.
+const zodNamespaceImport = (code) => code.replace(/import\s*\{\s*z\s*\}\s*from\s*(["'])zod\1/g, 'import * as z from $1zod$1');
+
+const swcDecorators = (rewrite = (code) => code) => ({
   name: 'swc-decorators',
   setup(b) {
     b.onLoad({ filter: /\.ts$/ }, async (args) => {
@@ -28,13 +82,18 @@ const swcDecorators = {
         module: { type: 'es6' },
         sourceMaps: 'inline',
       });
-      return { contents: code, loader: 'js' };
+      return { contents: rewrite(code), loader: 'js' };
     });
   },
-};
+});
 
-/** Bundles one TypeScript entry into `outfile` (relative paths are from the workspace root). */
-export async function buildEntry(entry, outfile) {
+/**
+ * Bundles one TypeScript entry into `outfile` (relative paths are from the workspace root).
+ * `selfContained` (default: whether the entry is listed above) bundles node_modules as well.
+ */
+export async function buildEntry(entry, outfile, { selfContained = SELF_CONTAINED.has(entry) } = {}) {
+  const options = SELF_CONTAINED.get(entry) ?? {};
+  const plugins = selfContained ? [substitutes(options.substitutes), swcDecorators(zodNamespaceImport)] : [swcDecorators()];
   await build({
     entryPoints: [join(root, entry)],
     outfile: join(root, outfile),
@@ -42,13 +101,17 @@ export async function buildEntry(entry, outfile) {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    packages: 'external',
+    packages: selfContained ? undefined : 'external',
+    minify: selfContained,
     tsconfig: join(root, 'tsconfig.base.json'),
     sourcemap: 'linked',
-    keepNames: true,
+    keepNames: !selfContained,
     logLevel: 'warning',
-    plugins: [swcDecorators],
+    plugins,
+    define: selfContained ? await constantsOf(options.constants) : undefined,
   });
+  // A self-contained bundle with a #! line (kept from its entry) is a command of its own.
+  if (selfContained) chmodSync(join(root, outfile), 0o755);
   return join(root, outfile);
 }
 
