@@ -1,0 +1,22 @@
+import type { HookOutcome } from './hook-outcome';
+import { preToolUseOutcome } from './pre-tool-use.hook';
+
+/** Runs one hook event and exits with its outcome; an unexpected failure still decides (fail closed). */
+export async function runHookCommand(event: string | undefined): Promise<void> {
+  if (event !== 'pre-tool-use') {
+    process.stderr.write(`lighthouse-mcp hook: unknown event ${JSON.stringify(event)}; supported: pre-tool-use\n`);
+    process.exit(64);
+  }
+  const outcome = await preToolUseOutcome(process.env, process.stdin).catch(
+    // Exit 1 would let Claude Code run the call: a surprise blocks it instead.
+    (error: Error): HookOutcome => ({ exitCode: 2, stderr: `the Lighthouse hook failed, so the call is blocked: ${error.message}` }),
+  );
+  await write(process.stdout, outcome.stdout);
+  await write(process.stderr, outcome.stderr);
+  process.exit(outcome.exitCode);
+}
+
+function write(stream: NodeJS.WriteStream, text: string | undefined): Promise<void> {
+  if (!text) return Promise.resolve();
+  return new Promise((resolve) => stream.write(`${text}\n`, () => resolve()));
+}

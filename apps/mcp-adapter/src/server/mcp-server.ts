@@ -1,0 +1,68 @@
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { CallToolRequestSchema, ErrorCode as JsonRpcError, ListToolsRequestSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
+import type { AdapterConfig } from '../config/adapter.config';
+import { ProjectView } from '../files/project-view';
+import { GatewayClient } from '../gateway/gateway.client';
+import { HttpTransport } from '../gateway/http-transport';
+import { SessionKeeper } from '../session/session.keeper';
+import { callTool } from '../tools/tool-call';
+import { toolDefinitions } from '../tools/tool-definitions';
+import { toolHandlers } from '../tools/tool-handlers';
+
+export const ADAPTER_VERSION = '0.1.0';
+
+const INSTRUCTIONS = [
+  'Lighthouse coordinates you with other AI agents through a shared bridge.',
+  'Before a risky command, call validate. To hand work to a specialist, call delegate with a role, then wait_for_result.',
+  'If you are an expert, call next_delegation to receive work, then complete_delegation (or fail_delegation) with the epoch it returned.',
+  'The shared project is readable with list_files and read_file (/current is the live project).',
+].join(' ');
+
+/**
+ * `lighthouse-mcp`: one agent's MCP server on stdio. It holds no state of its own beyond its
+ * session: every tool is a call to the gateway (or a read of the shared view). It ends its
+ * session when the client goes away, so its claims are released at once.
+ */
+export async function runServer(config: AdapterConfig): Promise<void> {
+  const log = (message: string) => process.stderr.write(`lighthouse-mcp [${config.agentId}] ${message}\n`);
+  const http = new HttpTransport(config.gatewayUrl, config.connectTimeoutMs);
+  const gateway = new GatewayClient(http, config.timeoutMs);
+  const expert = { current: config.expert };
+  const session = new SessionKeeper(gateway, {
+    agentId: config.agentId,
+    credential: config.credential,
+    heartbeatMs: config.heartbeatMs,
+    log,
+    // With the grant itself (not through the keeper): the keeper is still opening this session.
+    onOpened: async (grant) => {
+      if (expert.current) await gateway.change(grant, 'POST', '/experts', expert.current);
+      if (expert.current) log(`registered as ${expert.current.role}`);
+    },
+  });
+  const handlers = toolHandlers({ gateway, session, files: new ProjectView(config.mount, config.fsTimeoutMs), timeoutMs: config.timeoutMs, version: ADAPTER_VERSION, expert });
+
+  const server = new Server({ name: 'lighthouse', version: ADAPTER_VERSION }, { capabilities: { tools: { listChanged: false } }, instructions: INSTRUCTIONS });
+  server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: toolDefinitions().tools }));
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    const result = await callTool(handlers, request.params.name, request.params.arguments ?? {}, { signal: extra.signal });
+    if (!result) throw new McpError(JsonRpcError.InvalidParams, `unknown tool ${request.params.name}`);
+    return result;
+  });
+  process.on('unhandledRejection', (reason) => log(`unhandled rejection: ${(reason as Error)?.stack ?? String(reason)}`));
+
+  await server.connect(new StdioServerTransport());
+  session.start();
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await session.stop();
+    http.close();
+    process.exit(0);
+  };
+  process.stdin.once('end', () => void stop());
+  process.stdin.once('close', () => void stop());
+  process.once('SIGTERM', () => void stop());
+  process.once('SIGINT', () => void stop());
+}
