@@ -2,7 +2,7 @@
 //  (a) engine alone (libs/event-log, in process), 1000 concurrent appenders of ~300-byte events,
 //      against a plain msgpack+HMAC+write+fdatasync group-commit loop;
 //  (b) the built event-store service over NATS with 1000 agents: latency at a fixed offered rate
-//      (BENCH_OPEN_RATE, default 2000 appends/s, for BENCH_SERVICE_SECONDS, default 60: this disk
+//      (BENCH_OPEN_RATE, default 1000 appends/s: one a second per agent, for BENCH_SERVICE_SECONDS, default 60: this disk
 //      stalls a few times a minute), and saturation throughput with 1000 concurrent appenders in a
 //      closed loop against a raw NATS echo responder process at the same concurrency;
 //  (c) raw fdatasync latency and the number of stalls over 10 ms seen during the run.
@@ -23,7 +23,7 @@ const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 1000);
 const ENGINE_SECONDS = Number(process.env['BENCH_ENGINE_SECONDS'] ?? 10);
 const SERVICE_SECONDS = Number(process.env['BENCH_SERVICE_SECONDS'] ?? 60);
 const ECHO_SECONDS = Number(process.env['BENCH_ECHO_SECONDS'] ?? 15);
-const OPEN_RATE = Number(process.env['BENCH_OPEN_RATE'] ?? 2000);
+const OPEN_RATE = Number(process.env['BENCH_OPEN_RATE'] ?? 1000);
 /** `engine` runs part (a) only (for profiling the engine); default: everything. */
 const ENGINE_ONLY = process.env['BENCH_PARTS'] === 'engine';
 const root = join(__dirname, '..', '..', '..');
