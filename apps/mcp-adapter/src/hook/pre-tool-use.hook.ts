@@ -18,8 +18,8 @@ const PreToolUsePayloadSchema = z.object({
 type PreToolUsePayload = z.infer<typeof PreToolUsePayloadSchema>;
 
 const MAX_PAYLOAD_BYTES = 32 * 1024 * 1024;
-/** A cached token with less life than this left is refreshed first. */
-const TOKEN_MARGIN_MS = 30_000;
+/** A cached token with less life than this left is refreshed first (the gateway checks it on arrival). */
+const TOKEN_MARGIN_MS = 5_000;
 /** Calls to the bridge's own MCP tools are authorized by the gateway itself. */
 const OWN_TOOLS = /^mcp__lighthouse__/;
 

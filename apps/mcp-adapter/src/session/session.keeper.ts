@@ -10,7 +10,7 @@ export interface SessionKeeperOptions {
   onOpened?: (grant: SessionGrant) => Promise<void>;
 }
 
-/** Refresh a token when this share of its life is gone (and at least a minute before it expires). */
+/** Refresh a token when this share of its life is gone. */
 const REFRESH_AT = 0.75;
 const RETRY_MS = 5_000;
 
@@ -107,7 +107,7 @@ export class SessionKeeper {
     this.current = grant;
     clearTimeout(this.refreshTimer);
     const lifeMs = Date.parse(grant.tokenExpiresAt) - Date.now();
-    const inMs = Math.max(1_000, Math.min(lifeMs * REFRESH_AT, lifeMs - 60_000));
+    const inMs = Math.max(1_000, lifeMs * REFRESH_AT);
     this.refreshTimer = setTimeout(() => void this.refresh(grant), inMs);
     this.refreshTimer.unref();
   }
