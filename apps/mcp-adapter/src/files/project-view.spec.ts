@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LighthouseError } from '@lighthouse/contracts';
+import { type LighthouseError } from '@lighthouse/contracts';
 import { ProjectView } from './project-view';
 
 // A directory with the layout of the shared view stands in for the FUSE mount (the mount itself

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { LighthouseError } from '@lighthouse/contracts';
+import { type LighthouseError } from '@lighthouse/contracts';
 import { HttpTransport, type HttpCall } from './http-transport';
 
 // A local HTTP server answering as a gateway would (or would not) checks how the adapter's
