@@ -15,6 +15,8 @@ const depConstraints = [
   ...['gateway', 'session-registry', 'speed-layer', 'event-store', 'delegation-router', 'fuse-mounter', 'mcp-adapter'].map(
     (app) => ({ sourceTag: `scope:${app}`, onlyDependOnLibsWithTags: ['scope:shared', `scope:${app}`] }),
   ),
+  // One adapter runs per agent on developer machines: no broker, store, Nest or their util libs in it.
+  { sourceTag: 'scope:mcp-adapter', onlyDependOnLibsWithTags: ['type:domain', 'type:contracts', 'scope:mcp-adapter'], bannedExternalImports: infrastructure },
 ];
 
 /** Tests (and only tests) may also use the testing lib. */
