@@ -9,7 +9,7 @@ import type { Delegation, EventEnvelope, ExpertList } from '@lighthouse/contract
 import { whichBinary } from '@lighthouse/testing';
 import { EventStoreClient, NatsBus } from '@lighthouse/transport';
 import { z } from 'zod';
-import { issueCredential } from './agent-client';
+import { AgentClient, issueCredential } from './agent-client';
 import { startE2eStack, type E2eStack } from './e2e-stack';
 
 // End to end: the built bridge as processes, and lighthouse-mcp adapters started the way Claude
@@ -223,6 +223,12 @@ describe('lighthouse-mcp: adapters and the hook against the running bridge', () 
     // One session served both runs: the grant was cached (owner-only) and reused.
     const sessions = (await events.read({ stream: 'agent:mcp-hook-fa', type: 'session.created', limit: 100 })).events;
     expect(sessions).toHaveLength(1);
+    // Its cached session ended elsewhere: the next run is refused once, opens a new one and decides.
+    const other = new AgentClient(stack.gatewayUrl, 'mcp-hook-fa', await credentialOf('mcp-hook-fa'));
+    await other.start();
+    expect((await other.change('DELETE', `/sessions/${(sessions[0]?.data as { sessionId: string }).sessionId}`)).status).toBe(200);
+    expect((await hook(env, 'Bash', { command: 'ls' })).code).toBe(0);
+    expect((await events.read({ stream: 'agent:mcp-hook-fa', type: 'session.created', limit: 100 })).events).toHaveLength(3);
   }, 30_000);
 
   it('fails closed when the gateway cannot be reached: shell and write tools blocked, reads pass with a warning', async () => {
@@ -296,6 +302,20 @@ describe('lighthouse-mcp: adapters and the hook against the running bridge', () 
     expect((await agent.call('list_files', { path: '/' })).value).toMatchObject({ entries: expect.arrayContaining([{ name: 'history', type: 'directory' }]) });
     expect((await agent.call('read_file', { path: '/current/../../etc/passwd' })).value).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
   }, 60_000);
+
+  it('opens a new session (and registers again) when its session is ended behind its back', async () => {
+    const agent = await adapter('mcp-back-ni', { LIGHTHOUSE_ROLE: 'data_engineer' });
+    const before = await agent.call<{ whoami: { sessionId: string } }>('status');
+    // The same agent, from elsewhere, ends the adapter's session: its token is refused from now on.
+    const other = new AgentClient(stack.gatewayUrl, 'mcp-back-ni', await credentialOf('mcp-back-ni'));
+    expect((await other.start()).status).toBe(201);
+    expect((await other.change('DELETE', `/sessions/${before.value.whoami.sessionId}`)).status).toBe(200);
+    expect((await other.get<ExpertList>('/experts?role=data_engineer')).body.experts).toEqual([]);
+    const after = await agent.call<{ whoami: { sessionId: string } }>('status');
+    expect(after.isError).toBe(false);
+    expect(after.value.whoami.sessionId).not.toBe(before.value.whoami.sessionId);
+    expect((await other.get<ExpertList>('/experts?role=data_engineer')).body.experts).toEqual([expect.objectContaining({ agentId: 'mcp-back-ni' })]);
+  }, 30_000);
 
   it('ends its session when the client goes away: the expert registration goes with it', async () => {
     const leaving = await adapter('mcp-leave-lu', { LIGHTHOUSE_ROLE: 'performance_engineer' });
