@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { VirtualAgent, roleOf, type AgentRun } from './agents';
 import type { LoadOptions } from './cli';
 import { EventStoreMetrics } from './event-store-metrics';
 import { GatewayClient } from './gateway-client';
 import { startLocalStack, type LocalStack } from './local-stack';
-import { childrenNamed, ProcSampler } from './proc-sampler';
+import { childrenNamed, idleCpu, ProcSampler } from './proc-sampler';
 import { Recorder } from './recorder';
 import type { LoadResult } from './result';
 import { expertCount, operationOf, type Scenario } from './scenario';
@@ -46,6 +47,8 @@ async function drive(options: LoadOptions, scenario: Scenario, context: RunConte
   const ids = Array.from({ length: options.agents }, (_, i) => `${scenario.agents.idPrefix}-${runId}-${String(i).padStart(5, '0')}`);
   context.log(`issuing ${ids.length} credentials at ${gatewayUrl}`);
   const credentials = await issueAll(client, adminSecret, ids);
+  const processes = await processesOf(stack);
+  const idle = stack ? await idleCpu(processes) : {};
   const expected = expectations(scenario);
   const recorder = new Recorder(expected);
   const startedAt = new Date().toISOString();
@@ -61,11 +64,13 @@ async function drive(options: LoadOptions, scenario: Scenario, context: RunConte
   };
   const experts = expertCount(scenario, ids.length);
   const agents = ids.map((id, i) => new VirtualAgent(run, id, credentials[i] as string, i < experts ? roleOf(scenario, i) : undefined));
-  const sampler = new ProcSampler(await processesOf(stack), () => recorder.now());
+  const sampler = new ProcSampler(processes, () => recorder.now());
   const storeUrl = options.eventStoreMetrics ?? stack?.eventStoreMetricsUrl;
   const store = storeUrl ? new EventStoreMetrics(storeUrl, () => recorder.now()) : undefined;
   await store?.start().catch((error: Error) => context.log(`event store metrics not readable (${error.message}): append target n/a`));
   sampler.start();
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
   context.log(`${ids.length} agents (${experts} experts) for ${options.durationS} s, sessions over the first ${rampUpS} s`);
   const progress = setInterval(() => context.log(`${Math.round(recorder.now() / 1000)} s: ${recorder.samples.length} requests`), 10_000);
   let cut = setTimeout(() => client.close(), run.endsAt + GRACE_MS);
@@ -81,6 +86,7 @@ async function drive(options: LoadOptions, scenario: Scenario, context: RunConte
     clearInterval(progress);
     client.close();
     sampler.stop();
+    loop.disable();
   }
   const appends = await store?.stop();
   return summarize({
@@ -103,8 +109,12 @@ async function drive(options: LoadOptions, scenario: Scenario, context: RunConte
     },
     ...(appends && store ? { appends: { histogram: appends, series: store.points } } : {}),
     processes: sampler.series,
+    idleCpuPct: idle,
+    driver: { loopDelayP50Ms: ns2ms(loop.percentile(50)), loopDelayP99Ms: ns2ms(loop.percentile(99)), loopDelayMaxMs: ns2ms(loop.max) },
   });
 }
+
+const ns2ms = (ns: number) => Math.round(ns / 1e4) / 100;
 
 /** Statuses that are not errors, by operation: the mix's `expect`, else 2xx. */
 export function expectations(scenario: Scenario): (op: string) => readonly number[] {

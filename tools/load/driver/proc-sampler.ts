@@ -90,3 +90,18 @@ export class ProcSampler {
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
+
+/** Each process's CPU (% of a core) over `ms` of doing nothing: the background a cost leaves out. */
+export async function idleCpu(processes: Array<{ name: string; pid: number }>, ms = 3000): Promise<Record<string, number>> {
+  const before = processes.map((p) => readProc(p.pid));
+  const started = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const elapsedS = (performance.now() - started) / 1000;
+  return Object.fromEntries(
+    processes.flatMap((p, i) => {
+      const a = before[i];
+      const b = readProc(p.pid);
+      return a && b ? [[p.name, round1(((b.ticks - a.ticks) / TICKS_PER_S / elapsedS) * 100)]] : [];
+    }),
+  );
+}

@@ -1,6 +1,8 @@
 import type { LoadResult, OperationResult } from './result';
 import { targetOperations, type Scenario } from './scenario';
 import { NINES_TICKS, PALETTE, esc, lineChart, ninesX } from './svg-chart';
+import { fmtMs } from './format';
+import { costLine, driverLine } from './text-table';
 
 /**
  * The report as one self-contained HTML page: inline CSS and SVG, no script, nothing fetched.
@@ -16,6 +18,7 @@ export function renderReport(result: LoadResult, scenario: Scenario): string {
     runFacts(result),
     '<h2>Targets</h2>',
     targetsTable(result),
+    costSection(result),
     '<h2>Throughput and latency</h2><div class="grid">',
     throughputChart(result),
     overviewChart(result),
@@ -23,7 +26,7 @@ export function renderReport(result: LoadResult, scenario: Scenario): string {
     '<h2>Operations</h2>',
     operationsTable(result),
     '<div class="grid">',
-    ...result.operations.flatMap((op) => operationCharts(op, limitFor(op.op, scenario))),
+    ...result.operations.flatMap((op) => operationCharts(op, limitFor(op.op, scenario), result.run.durationS)),
     '</div>',
     eventStoreSection(result),
     processesSection(result),
@@ -57,7 +60,7 @@ function targetsTable(result: LoadResult): string {
 function operationsTable(result: LoadResult): string {
   const rows = result.operations.map((o) => {
     const errors = o.n - o.okN;
-    return `<tr><td><code>${esc(o.op)}</code>${o.longPoll ? ' <small>(long poll)</small>' : ''}</td><td>${esc(o.method)} ${esc(o.route)}</td><td>${o.n}</td><td>${o.perS}</td><td>${o.p50}</td><td>${o.p95}</td><td>${o.p99}</td><td>${o.max}</td><td>${o.p99VsBaseline ?? '–'}</td><td class="${errors > 0 ? 'bad' : ''}">${errors}</td></tr>`;
+    return `<tr><td><code>${esc(o.op)}</code>${o.longPoll ? ' <small>(long poll)</small>' : ''}</td><td>${esc(routeOf(o))}</td><td>${o.n}</td><td>${o.perS}</td><td>${fmtMs(o.p50)}</td><td>${fmtMs(o.p95)}</td><td>${fmtMs(o.p99)}</td><td>${fmtMs(o.max)}</td><td>${o.p99VsBaseline ?? '–'}</td><td class="${errors > 0 ? 'bad' : ''}">${errors}</td></tr>`;
   });
   return `<table class="ops"><thead><tr><th>operation</th><th>route</th><th>n</th><th>per s</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>max ms</th><th>p99 ×baseline</th><th>errors</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
@@ -83,10 +86,15 @@ function overviewChart(result: LoadResult): string {
   });
 }
 
-function operationCharts(op: OperationResult, limitMs: number | undefined): string[] {
+function costSection(result: LoadResult): string {
+  const lines = [costLine(result), driverLine(result)].filter((l) => l !== '');
+  return lines.length ? `<p class="cost">${lines.map(esc).join('<br>')}</p>` : '';
+}
+
+function operationCharts(op: OperationResult, limitMs: number | undefined, durationS: number): string[] {
   const rules = limitMs === undefined ? [] : [{ y: limitMs, label: `target ${limitMs} ms`, color: '#b91c1c' }];
   return [
-    `<div class="card" data-op="${esc(op.op)}"><h3><code>${esc(op.op)}</code> <small>${esc(op.method)} ${esc(op.route)} · n=${op.n} · p99 ${op.p99} ms</small></h3>`,
+    `<div class="card" data-op="${esc(op.op)}"><h3><code>${esc(op.op)}</code> <small>${esc(routeOf(op))} · n=${op.n} · p99 ${fmtMs(op.p99)} ms</small></h3>`,
     lineChart({
       id: `latency-${op.op}`,
       title: 'latency over time',
@@ -96,10 +104,11 @@ function operationCharts(op: OperationResult, limitMs: number | undefined): stri
         { name: 'p99', color: PALETTE[1] as string, points: op.series.map((p) => [p.t, p.p99]) },
       ],
       rules,
+      xDomain: [0, durationS],
       xLabel: 'seconds since start',
       yLabel: 'ms',
-      width: 420,
-      height: 200,
+      width: 310,
+      height: 180,
     }),
     lineChart({
       id: `percentiles-${op.op}`,
@@ -109,8 +118,8 @@ function operationCharts(op: OperationResult, limitMs: number | undefined): stri
       xTicks: NINES_TICKS,
       xLabel: 'percentile',
       yLabel: 'ms',
-      width: 420,
-      height: 200,
+      width: 310,
+      height: 180,
     }),
     '</div>',
   ];
@@ -190,6 +199,8 @@ function decisionsSection(result: LoadResult): string {
   return `<h2>Validation answers by kind (decision/tier)</h2><table class="decisions"><tbody>${rows.join('')}</tbody></table>`;
 }
 
+const routeOf = (o: OperationResult) => (o.derived ? o.route : `${o.method} ${o.route}`);
+
 /** The tightest latency target that covers an operation, in ms. */
 function limitFor(op: string, scenario: Scenario): number | undefined {
   const limits = scenario.targets.filter((t) => t.maxMs !== undefined && !t.source && targetOperations(scenario, t).includes(op)).map((t) => t.maxMs as number);
@@ -206,5 +217,5 @@ td:nth-child(n+3){font-variant-numeric:tabular-nums}.facts th{width:90px}
 .grid{display:flex;flex-wrap:wrap;gap:12px}.card{border:1px solid #e2e8f0;border-radius:6px;padding:8px}.card .chart{display:inline-block}
 figure.chart{margin:0}svg .title{font-size:13px;font-weight:600;fill:#0f172a}svg .tick{font-size:10px;fill:#475569}svg .label{font-size:11px;fill:#334155}
 svg .legend text,svg text.legend{font-size:10px;fill:#334155}svg .grid{stroke:#eef2f7}svg .axis{stroke:#94a3b8}
-.note{color:#475569;font-size:12px;max-width:900px}.na-text{color:#475569}code{font-size:12px}
+.cost{background:#f8fafc;border-left:3px solid #2563eb;padding:6px 10px;max-width:1100px}.note{color:#475569;font-size:12px;max-width:900px}.na-text{color:#475569}code{font-size:12px}
 `;

@@ -91,6 +91,24 @@ export const LoadResultSchema = z.object({
     .nullable(),
   processes: z.array(ProcessResultSchema),
   stack: z.object({ peakRssMiB: z.number(), meanCpuPct: z.number() }).nullable(),
+  /**
+   * CPU the stack spent per request (every process, the driver left out): a figure a busy,
+   * shared machine disturbs far less than latency, and what a capacity estimate rests on.
+   */
+  cost: z
+    .object({
+      requests: z.number(),
+      stackCpuSeconds: z.number(),
+      cpuMsPerRequest: z.number(),
+      byProcess: z.record(z.string(), z.number()),
+      /** CPU of each process while idle before the run (% of a core), left out of the cost. */
+      idleCpuPct: z.record(z.string(), z.number()),
+      /** Requests per second the stack could answer with every core of this machine to itself, if CPU-bound and linear. */
+      projectedMaxPerSecond: z.number(),
+    })
+    .nullable(),
+  /** The load driver's own event-loop delay: when high, its latencies include the client's wait. */
+  driver: z.object({ loopDelayP50Ms: z.number(), loopDelayP99Ms: z.number(), loopDelayMaxMs: z.number() }).nullable(),
   targets: z.array(TargetResultSchema),
 });
 export type LoadResult = z.infer<typeof LoadResultSchema>;

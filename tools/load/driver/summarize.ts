@@ -1,4 +1,5 @@
 import { percentile } from '../../bench/stats';
+import { fmtMs } from './format';
 import { histogramCount, histogramQuantileMs, shareWithinMs, type Histogram } from './histogram';
 import type { ProcSeries } from './proc-sampler';
 import type { Sample } from './recorder';
@@ -17,6 +18,10 @@ export interface RunFacts {
   /** The event store's append histogram over the run, when its metrics could be read. */
   appends?: { histogram: Histogram; series: Array<{ t: number; n: number; p95Ms: number }> };
   processes: ProcSeries[];
+  /** Each process's CPU (% of a core) while idle just before the run, subtracted from its cost. */
+  idleCpuPct?: Record<string, number>;
+  /** The driver's event-loop delay over the run, when measured. */
+  driver?: LoadResult['driver'];
 }
 
 const PERCENTILES = [0, 10, 25, 50, 75, 90, 95, 97.5, 99, 99.5, 99.9, 100];
@@ -52,6 +57,8 @@ export function summarize(facts: RunFacts): LoadResult {
     eventStore,
     processes,
     stack: stackFigures(facts.processes),
+    cost: costFigures(facts),
+    driver: facts.driver ?? null,
   };
   return { ...partial, targets: facts.scenario.targets.map((t) => evaluate(t, partial, facts)) };
 }
@@ -136,6 +143,27 @@ function stackFigures(processes: ProcSeries[]): LoadResult['stack'] {
   return { peakRssMiB: r1(peak), meanCpuPct: r1(meanCpu) };
 }
 
+/** CPU-seconds of each process above its idle use (mean share × duration), over the requests answered. */
+function costFigures(facts: RunFacts): LoadResult['cost'] {
+  const stack = facts.processes.filter((p) => p.name !== 'load-driver' && p.points.length > 0);
+  const requests = facts.samples.filter((s) => s.op !== 'delegation.round_trip').length;
+  if (stack.length === 0 || requests === 0) return null;
+  const idle = facts.idleCpuPct ?? {};
+  const mean = (p: ProcSeries) => p.points.reduce((a, x) => a + x.cpuPct, 0) / p.points.length;
+  const seconds = (p: ProcSeries) => (Math.max(0, mean(p) - (idle[p.name] ?? 0)) / 100) * facts.run.durationS;
+  const byProcess = Object.fromEntries(stack.map((p) => [p.name, r3((seconds(p) * 1000) / requests)]));
+  const stackCpuSeconds = stack.reduce((sum, p) => sum + seconds(p), 0);
+  const cpuMsPerRequest = (stackCpuSeconds * 1000) / requests;
+  return {
+    requests,
+    stackCpuSeconds: r1(stackCpuSeconds),
+    cpuMsPerRequest: r3(cpuMsPerRequest),
+    byProcess,
+    idleCpuPct: idle,
+    projectedMaxPerSecond: Math.round((facts.run.machine.cpus * 1000) / cpuMsPerRequest),
+  };
+}
+
 function appendFigures(appends: NonNullable<RunFacts['appends']>): LoadResult['eventStore'] {
   const h = appends.histogram;
   return {
@@ -168,13 +196,13 @@ function evaluate(target: Target, result: Omit<LoadResult, 'targets'>, facts: Ru
   const ops = targetOperations(facts.scenario, target).filter((op) => result.operations.some((o) => o.op === op));
   if (ops.length === 0) return { ...base, limit, value: 'n/a', pass: null, detail: 'no samples of these operations' };
   if (target.ops === 'every-gateway-call') {
-    const each = ops.map((op) => ({ op, ms: r3(percentile(sorted(facts.samples.filter((s) => s.op === op)), q)) }));
+    const each = ops.map((op) => ({ op, ms: percentile(sorted(facts.samples.filter((s) => s.op === op)), q) }));
     const worst = each.reduce((a, b) => (b.ms > a.ms ? b : a));
     const over = each.filter((e) => e.ms >= (target.maxMs as number));
-    return { ...base, limit, value: `worst ${worst.op} ${worst.ms} ms`, pass: over.length === 0, ...(over.length > 0 ? { detail: `over: ${over.map((e) => `${e.op} ${e.ms} ms`).join(', ')}` } : {}) };
+    return { ...base, limit, value: `worst ${worst.op} ${fmtMs(worst.ms)} ms`, pass: over.length === 0, ...(over.length > 0 ? { detail: `over: ${over.map((e) => `${e.op} ${fmtMs(e.ms)} ms`).join(', ')}` } : {}) };
   }
-  const ms = r3(percentile(sorted(facts.samples.filter((s) => ops.includes(s.op))), q));
-  return { ...base, limit, value: `${ms} ms`, pass: ms < (target.maxMs as number) };
+  const ms = percentile(sorted(facts.samples.filter((s) => ops.includes(s.op))), q);
+  return { ...base, limit, value: `${fmtMs(ms)} ms`, pass: ms < (target.maxMs as number) };
 }
 
 function appendTarget(target: Target, store: LoadResult['eventStore']): TargetResult {
@@ -185,7 +213,7 @@ function appendTarget(target: Target, store: LoadResult['eventStore']): TargetRe
   // 10 ms is a bucket bound of the histogram, so "95 % within 10 ms" is exact; the p95 shown is interpolated.
   const share = store.shareWithin10ms;
   const pass = target.maxMs === 10 && Number.isFinite(share) ? share >= 0.95 : store.p95Ms < (target.maxMs as number);
-  return { id: target.id, title: target.title, limit, value: `≈${store.p95Ms} ms (${r1(share * 100)} % within 10 ms, ${store.appends} appends)`, pass };
+  return { id: target.id, title: target.title, limit, value: `≈${fmtMs(store.p95Ms)} ms (${r1(share * 100)} % within 10 ms, ${store.appends} appends)`, pass };
 }
 
 function memoryTarget(target: Target, result: Omit<LoadResult, 'targets'>): TargetResult {

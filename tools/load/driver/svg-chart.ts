@@ -18,6 +18,8 @@ export interface ChartOptions {
   yLabel: string;
   /** Horizontal reference lines (targets, limits). */
   rules?: Array<{ y: number; label: string; color: string }>;
+  /** The x range to draw (defaults to the data's): charts of one run share the run's time axis. */
+  xDomain?: [number, number];
   /** Tick positions and labels of the x axis, when not plain numbers. */
   xTicks?: Array<{ x: number; label: string }>;
   width?: number;
@@ -34,8 +36,8 @@ export function lineChart(options: ChartOptions): string {
   const all = options.series.flatMap((s) => s.points);
   const xs = all.map((p) => p[0]);
   const ys = [...all.map((p) => p[1]), ...(options.rules ?? []).map((r) => r.y)];
-  const xMin = options.xTicks ? Math.min(...options.xTicks.map((t) => t.x), ...xs) : Math.min(0, ...xs);
-  const xMax = Math.max(xMin + 1, ...xs, ...(options.xTicks ?? []).map((t) => t.x));
+  const xMin = options.xDomain?.[0] ?? (options.xTicks ? Math.min(...options.xTicks.map((t) => t.x), ...xs) : Math.min(0, ...xs));
+  const xMax = options.xDomain?.[1] ?? Math.max(xMin + 1, ...xs, ...(options.xTicks ?? []).map((t) => t.x));
   const yTicks = niceTicks(0, Math.max(...ys, 0) * 1.08 || 1);
   const yMax = yTicks[yTicks.length - 1] as number;
   const plotW = width - PAD.left - PAD.right;
@@ -57,7 +59,7 @@ export function lineChart(options: ChartOptions): string {
         `<line x1="${PAD.left}" x2="${width - PAD.right}" y1="${sy(r.y)}" y2="${sy(r.y)}" stroke="${r.color}" stroke-dasharray="6 4" class="rule"/><text x="${width - PAD.right - 4}" y="${sy(r.y) - 4}" class="tick" text-anchor="end" fill="${r.color}">${esc(r.label)}</text>`,
     ),
     ...options.series.map((s) => seriesPath(s, sx, sy)),
-    legend(options.series, PAD.left + 8, PAD.top + 4),
+    legend(options.series, PAD.left + 8, PAD.top + 4, width - PAD.right),
     '</svg>',
   ];
   return `<figure class="chart" data-chart="${esc(options.id)}">${parts.join('')}</figure>`;
@@ -69,11 +71,18 @@ function seriesPath(s: ChartSeries, sx: (x: number) => number, sy: (y: number) =
   return `<path class="series" data-series="${esc(s.name)}" data-points="${s.points.length}" d="${d}" fill="none" stroke="${s.color}" stroke-width="1.8"${s.dashed ? ' stroke-dasharray="4 3"' : ''}><title>${esc(s.name)}</title></path>${dots}`;
 }
 
-function legend(series: ChartSeries[], x: number, y: number): string {
+/** One line of swatches and names, wrapping before `right`. */
+function legend(series: ChartSeries[], x: number, y: number, right: number): string {
   let at = x;
+  let row = y;
   const items = series.map((s) => {
-    const item = `<rect x="${at}" y="${y}" width="10" height="3" fill="${s.color}"/><text x="${at + 13}" y="${y + 5}" class="legend">${esc(s.name)}</text>`;
-    at += 22 + s.name.length * 6;
+    const w = 22 + s.name.length * 5.6;
+    if (at + w > right && at > x) {
+      at = x;
+      row += 12;
+    }
+    const item = `<rect x="${at}" y="${row}" width="10" height="3" fill="${s.color}"/><text x="${at + 13}" y="${row + 5}" class="legend">${esc(s.name)}</text>`;
+    at += w;
     return item;
   });
   return `<g class="legend">${items.join('')}</g>`;

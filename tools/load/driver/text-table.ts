@@ -1,4 +1,5 @@
 import type { LoadResult } from './result';
+import { fmtMs } from './format';
 
 /** Columns padded to their widest cell. */
 export function table(header: string[], rows: string[][]): string {
@@ -16,7 +17,7 @@ export function printable(result: LoadResult): string {
   );
   const ops = table(
     ['operation', 'n', 'per s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'p99 ×base', 'errors'],
-    result.operations.map((o) => [o.op + (o.longPoll ? ' (long poll)' : ''), String(o.n), String(o.perS), String(o.p50), String(o.p95), String(o.p99), String(o.max), String(o.p99VsBaseline ?? '–'), String(o.n - o.okN)]),
+    result.operations.map((o) => [o.op + (o.longPoll ? ' (long poll)' : ''), String(o.n), String(o.perS), fmtMs(o.p50), fmtMs(o.p95), fmtMs(o.p99), fmtMs(o.max), String(o.p99VsBaseline ?? '–'), String(o.n - o.okN)]),
   );
   const procs = result.processes.length
     ? table(
@@ -27,5 +28,21 @@ export function printable(result: LoadResult): string {
   const { run } = result;
   const head = `Lighthouse load: ${run.agents} agents (${run.experts} experts), ${run.durationS} s against ${run.gatewayUrl}; load average ${run.machine.loadAvgStart.map((x) => x.toFixed(1)).join(' ')} → ${run.machine.loadAvgEnd.map((x) => x.toFixed(1)).join(' ')} on ${run.machine.cpus} CPUs`;
   const stack = result.stack ? `stack (driver left out): peak RSS ${result.stack.peakRssMiB} MiB, mean CPU ${result.stack.meanCpuPct} % of a core` : '';
-  return [head, '', targets, '', ops, '', procs, stack].filter((s, i, all) => s !== '' || all[i - 1] !== '').join('\n');
+  return [head, '', targets, '', ops, '', procs, stack, costLine(result), driverLine(result)].filter((s, i, all) => s !== '' || all[i - 1] !== '').join('\n');
+}
+
+/** The noise-resistant figures: CPU per request and what it projects to. */
+export function costLine(result: LoadResult): string {
+  const cost = result.cost;
+  if (!cost) return '';
+  const by = Object.entries(cost.byProcess)
+    .sort(([, a], [, b]) => b - a)
+    .map(([name, ms]) => `${name} ${fmtMs(ms)}`)
+    .join(', ');
+  return `stack CPU per request: ${fmtMs(cost.cpuMsPerRequest)} ms above idle (${by}); ${cost.requests} requests in ${result.run.durationS} s; projected ceiling with all ${result.run.machine.cpus} cores to the stack: ≈${cost.projectedMaxPerSecond} requests/s`;
+}
+
+export function driverLine(result: LoadResult): string {
+  const d = result.driver;
+  return d ? `load driver event-loop delay: p50 ${fmtMs(d.loopDelayP50Ms)} ms, p99 ${fmtMs(d.loopDelayP99Ms)} ms, max ${fmtMs(d.loopDelayMaxMs)} ms (client-side wait included in the latencies)` : '';
 }
