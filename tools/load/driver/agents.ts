@@ -13,6 +13,8 @@ export interface AgentRun {
   endsAt: number;
   /** Window in which agents open their sessions (ms). */
   rampUpMs: number;
+  /** Resolves when the run is cut short: every pause ends at once. */
+  halted: Promise<void>;
 }
 
 interface Grant {
@@ -49,7 +51,7 @@ export class VirtualAgent {
   ) {}
 
   async live(): Promise<void> {
-    await sleep(Math.random() * this.run.rampUpMs);
+    await this.pause(Math.random() * this.run.rampUpMs);
     if (!(await this.openSession())) return;
     if (this.expertRole && !(await this.register(this.expertRole))) return;
     await Promise.all([this.heartbeats(), this.expertRole ? this.answerDelegations() : this.mix()]);
@@ -190,7 +192,7 @@ export class VirtualAgent {
 
   /** Sleeps, but not past the end of the run. */
   private async pause(ms: number): Promise<void> {
-    await sleep(Math.min(ms, this.run.endsAt - this.run.recorder.now()));
+    await Promise.race([sleep(Math.min(ms, this.run.endsAt - this.run.recorder.now())), this.run.halted]);
   }
 
   private unique(): string {

@@ -54,7 +54,10 @@ async function drive(options: LoadOptions, scenario: Scenario, context: RunConte
   const startedAt = new Date().toISOString();
   const loadAvgStart = loadavg();
   const rampUpS = options.rampUpS ?? Math.min(scenario.agents.rampUpSeconds, options.durationS / 10);
+  let halt = () => undefined as void;
+  const halted = new Promise<void>((resolve) => (halt = resolve));
   const run: AgentRun = {
+    halted,
     scenario: options.think ? { ...scenario, agents: { ...scenario.agents, thinkSeconds: options.think } } : scenario,
     client,
     recorder,
@@ -76,6 +79,7 @@ async function drive(options: LoadOptions, scenario: Scenario, context: RunConte
   let cut = setTimeout(() => client.close(), run.endsAt + GRACE_MS);
   context.signal?.addEventListener('abort', () => {
     run.endsAt = Math.min(run.endsAt, recorder.now());
+    halt();
     clearTimeout(cut);
     cut = setTimeout(() => client.close(), GRACE_MS);
   });

@@ -45,7 +45,9 @@ export async function startLocalStack(options: { repo: string; log: (line: strin
   };
   try {
     options.log('building the services');
+    const built = performance.now();
     buildAppsInto(options.repo, root);
+    options.log(`built in ${Math.round((performance.now() - built) / 1000)} s; starting NATS, Redis and the services`);
     [nats, redis] = await Promise.all([startNats(), findOrStartRedis()]);
     const adminSecret = randomBytes(48).toString('base64url');
     const gatewayPort = await freePort();
@@ -71,7 +73,9 @@ export async function startLocalStack(options: { repo: string; log: (line: strin
     for (const app of NATS_SERVICES) children.set(app, startApp(root, stateDir, app, { ...env, LH_OPS_PORT: String(opsPorts[app]) }));
     children.set('gateway', startApp(root, stateDir, 'gateway', env));
     const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-    await waitFor(() => allUp(gatewayUrl, children), 90_000, `every service up at ${gatewayUrl}/health (logs in ${stateDir}/logs)`);
+    const started = performance.now();
+    await waitFor(() => allUp(gatewayUrl, children), 180_000, `every service up at ${gatewayUrl}/health (logs in ${stateDir}/logs)`);
+    options.log(`every service up in ${Math.round((performance.now() - started) / 1000)} s`);
     const pids = Object.fromEntries([...children].map(([app, child]) => [app, child.pid ?? -1]));
     return { gatewayUrl, adminSecret, redisUrl: redis.url, pids, eventStoreMetricsUrl: `http://127.0.0.1:${opsPorts['event-store']}/metrics`, stateDir, stop };
   } catch (error) {
@@ -80,12 +84,13 @@ export async function startLocalStack(options: { repo: string; log: (line: strin
   }
 }
 
-/** Builds every app into `<root>/dist/apps/<app>/main.js` with the workspace's own build. */
+/** Builds the stack's apps into `<root>/dist/apps/<app>/main.js` with the workspace's own build (not the MCP adapter: agents here speak HTTP). */
 function buildAppsInto(repo: string, root: string): void {
   const out = relative(repo, root);
+  const apps = JSON.stringify([...NATS_SERVICES, 'gateway']);
   const script = [
-    `import { appNames, buildEntry } from ${JSON.stringify(pathToFileURL(join(repo, 'tools', 'build', 'build.mjs')).href)};`,
-    `await Promise.all(appNames().map((app) => buildEntry(\`apps/\${app}/src/main.ts\`, \`${out}/dist/apps/\${app}/main.js\`)));`,
+    `import { buildEntry } from ${JSON.stringify(pathToFileURL(join(repo, 'tools', 'build', 'build.mjs')).href)};`,
+    `await Promise.all(${apps}.map((app) => buildEntry(\`apps/\${app}/src/main.ts\`, \`${out}/dist/apps/\${app}/main.js\`)));`,
   ].join('\n');
   const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: repo, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`build failed: ${result.stderr}`);

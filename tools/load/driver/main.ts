@@ -35,12 +35,14 @@ async function main(): Promise<number> {
   return options.strict && result.targets.some((t) => t.pass === false) ? 99 : 0;
 }
 
-// Ctrl-C ends the run early but still stops everything it started; a second one leaves at once.
-process.once('SIGINT', () => {
-  log('interrupted: stopping the agents and the stack (Ctrl-C again to leave at once)');
-  interrupted.abort();
-  process.once('SIGINT', () => process.exit(130));
-});
+// Ctrl-C (or SIGTERM) ends the run early but still stops everything it started; a second one leaves at once.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`${signal}: stopping the agents and the stack (again to leave at once)`);
+    interrupted.abort();
+    process.once(signal, () => process.exit(130));
+  });
+}
 
 main().then(
   (code) => process.exit(code),
