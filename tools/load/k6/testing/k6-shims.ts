@@ -1,6 +1,7 @@
-// Stand-ins for the k6 modules the load script imports, so its pure parts (request signing,
-// options and thresholds made from scenarios.json) can be checked under Node without k6. They
-// follow k6's documented behaviour for the calls the script makes; HTTP is not emulated.
+// Stand-ins for the k6 modules the load script imports, so it runs under Node without k6: its
+// pure parts (request signing, options, thresholds) anywhere, and its VU functions inside
+// vu-runner.ts, which provides `globalThis.__lhK6` (synchronous HTTP, sleep, the VU number and a
+// metrics sink). They follow k6's documented behaviour for the calls the script makes.
 import { createHash, createHmac, randomBytes as nodeRandomBytes } from 'node:crypto';
 
 const toBuffer = (input: string | ArrayBuffer) => (typeof input === 'string' ? Buffer.from(input, 'utf8') : Buffer.from(input));
@@ -42,8 +43,25 @@ export const encoding = {
   b64decode: (input: string, variant = 'std'): ArrayBuffer => toArrayBuffer(Buffer.from(input, variant === 'rawurl' || variant === 'url' ? 'base64url' : 'base64')),
 };
 
+/** What vu-runner.ts provides inside a VU; absent when the script is only loaded. */
+interface VuRuntime {
+  vu: number;
+  iteration: number;
+  metrics: Array<{ name: string; value: number; tags?: Record<string, string> }>;
+  sleep(seconds: number): void;
+  request(method: string, url: string, headers: Record<string, string>, body: string | null, timeoutMs: number): { status: number; body: string; headers: Record<string, string | string[]>; duration: number; error?: string };
+}
+const runtime = (): VuRuntime | undefined => (globalThis as { __lhK6?: VuRuntime }).__lhK6;
+
 export const execution = {
-  vu: { idInTest: 1, iterationInScenario: 0 },
+  vu: {
+    get idInTest() {
+      return runtime()?.vu ?? 1;
+    },
+    get iterationInScenario() {
+      return runtime()?.iteration ?? 0;
+    },
+  },
   test: {
     abort: (message: string) => {
       throw new Error(`k6 abort: ${message}`);
@@ -51,23 +69,50 @@ export const execution = {
   },
 };
 
-/** Metrics keep what was added, for a test to look at. */
+/** Metrics go to the VU's sink, for a test to look at. */
 export class Trend {
-  readonly values: Array<{ value: number; tags?: Record<string, string> }> = [];
   constructor(readonly name: string) {}
   add(value: number, tags?: Record<string, string>): void {
-    this.values.push({ value, tags });
+    runtime()?.metrics.push({ name: this.name, value, ...(tags ? { tags } : {}) });
   }
 }
 export class Counter extends Trend {}
 
-export const http = new Proxy(
-  {},
-  {
-    get: (_target, name) => () => {
-      throw new Error(`k6/http.${String(name)} is not emulated: this shim checks the script's pure parts only`);
-    },
-  },
-);
+interface Params {
+  headers?: Record<string, string>;
+  tags?: Record<string, string>;
+  timeout?: string;
+}
 
-export const sleep = (): void => undefined;
+/** A k6 response: status, body, canonical header names (`Retry-After`), timings, `json(selector)`. */
+function response(answer: ReturnType<VuRuntime['request']>) {
+  const headers = Object.fromEntries(Object.entries(answer.headers).map(([k, v]) => [k.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase()), [v].flat().join(', ')]));
+  return {
+    status: answer.status,
+    body: answer.body,
+    headers,
+    error: answer.error ?? '',
+    timings: { duration: answer.duration },
+    json(selector?: string): unknown {
+      const value: unknown = JSON.parse(answer.body);
+      return selector ? selector.split('.').reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), value) : value;
+    },
+  };
+}
+
+const timeoutMs = (timeout?: string) => (timeout ? (timeout.endsWith('ms') ? Number(timeout.slice(0, -2)) : Number(timeout.replace(/s$/, '')) * 1000) : 60_000);
+
+function request(method: string, url: string, body: string | null | undefined, params: Params = {}) {
+  const vu = runtime();
+  if (!vu) throw new Error('k6/http runs only inside vu-runner.ts');
+  return response(vu.request(method, url, params.headers ?? {}, body ?? null, timeoutMs(params.timeout)));
+}
+
+export const http = {
+  request,
+  get: (url: string, params?: Params) => request('GET', url, null, params),
+  post: (url: string, body?: string | null, params?: Params) => request('POST', url, body, params),
+  batch: (requests: Array<{ method: string; url: string; body?: string | null; params?: Params }>) => requests.map((r) => request(r.method, r.url, r.body, r.params)),
+};
+
+export const sleep = (seconds: number): void => runtime()?.sleep(seconds);

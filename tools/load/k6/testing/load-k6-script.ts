@@ -19,12 +19,28 @@ export interface K6Script {
   signedHeaders(sessionKey: string, method: string, path: string, body: string, nowS?: number, nonce?: string): Record<string, string>;
 }
 
+/** The script's directory: `open(import.meta.resolve(…))` paths are relative to it. */
+export const SCRIPT_DIR = join(__dirname, '..');
+
 /**
  * The k6 script bundled as k6 would load it (its imports, `open()` and `import.meta.resolve`),
  * with the k6 modules replaced by Node stand-ins and `__ENV` as given; returns its exports.
  */
 export async function loadK6Script(env: Record<string, string>): Promise<K6Script> {
-  const entry = join(__dirname, '..', 'lighthouse-agents.ts');
+  const code = await bundleK6Script();
+  const module = { exports: {} as K6Script };
+  const globals = {
+    __ENV: env,
+    __k6Resolve: (path: string) => join(SCRIPT_DIR, path),
+    open: (path: string) => readFileSync(path, 'utf8'),
+  };
+  new Function('module', 'exports', 'require', ...Object.keys(globals), code)(module, module.exports, require, ...Object.values(globals));
+  return module.exports;
+}
+
+/** The script as one CommonJS file with the k6 modules bundled in as the stand-ins. */
+export async function bundleK6Script(): Promise<string> {
+  const entry = join(SCRIPT_DIR, 'lighthouse-agents.ts');
   const out = await build({
     entryPoints: [entry],
     bundle: true,
@@ -44,14 +60,5 @@ export async function loadK6Script(env: Record<string, string>): Promise<K6Scrip
       },
     ],
   });
-  const code = out.outputFiles[0]?.text ?? '';
-  const module = { exports: {} as K6Script };
-  const scriptDir = join(__dirname, '..');
-  const globals = {
-    __ENV: env,
-    __k6Resolve: (path: string) => join(scriptDir, path),
-    open: (path: string) => readFileSync(path, 'utf8'),
-  };
-  new Function('module', 'exports', 'require', ...Object.keys(globals), code)(module, module.exports, require, ...Object.values(globals));
-  return module.exports;
+  return out.outputFiles[0]?.text ?? '';
 }
