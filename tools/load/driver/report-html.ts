@@ -2,7 +2,7 @@ import type { LoadResult, OperationResult } from './result';
 import { targetOperations, type Scenario } from './scenario';
 import { NINES_TICKS, PALETTE, esc, lineChart, ninesX } from './svg-chart';
 import { fmtMs } from './format';
-import { costLine, driverLine } from './text-table';
+import { contentionNote, costLine, driverLine } from './text-table';
 
 /**
  * The report as one self-contained HTML page: inline CSS and SVG, no script, nothing fetched.
@@ -16,6 +16,7 @@ export function renderReport(result: LoadResult, scenario: Scenario): string {
     `<meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(title)}</title><style>${CSS}</style></head><body>`,
     `<h1>${esc(title)}</h1>`,
     runFacts(result),
+    contentionNote(result) ? `<p class="warn">${esc(contentionNote(result))}</p>` : '',
     '<h2>Targets</h2>',
     targetsTable(result),
     costSection(result),
@@ -217,5 +218,5 @@ td:nth-child(n+3){font-variant-numeric:tabular-nums}.facts th{width:90px}
 .grid{display:flex;flex-wrap:wrap;gap:12px}.card{border:1px solid #e2e8f0;border-radius:6px;padding:8px}.card .chart{display:inline-block}
 figure.chart{margin:0}svg .title{font-size:13px;font-weight:600;fill:#0f172a}svg .tick{font-size:10px;fill:#475569}svg .label{font-size:11px;fill:#334155}
 svg .legend text,svg text.legend{font-size:10px;fill:#334155}svg .grid{stroke:#eef2f7}svg .axis{stroke:#94a3b8}
-.cost{background:#f8fafc;border-left:3px solid #2563eb;padding:6px 10px;max-width:1100px}.note{color:#475569;font-size:12px;max-width:900px}.na-text{color:#475569}code{font-size:12px}
+.warn{background:#fef9c3;border-left:3px solid #ca8a04;padding:6px 10px;max-width:1100px}.cost{background:#f8fafc;border-left:3px solid #2563eb;padding:6px 10px;max-width:1100px}.note{color:#475569;font-size:12px;max-width:900px}.na-text{color:#475569}code{font-size:12px}
 `;

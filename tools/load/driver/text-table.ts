@@ -28,7 +28,7 @@ export function printable(result: LoadResult): string {
   const { run } = result;
   const head = `Lighthouse load: ${run.agents} agents (${run.experts} experts), ${run.durationS} s against ${run.gatewayUrl}; load average ${run.machine.loadAvgStart.map((x) => x.toFixed(1)).join(' ')} → ${run.machine.loadAvgEnd.map((x) => x.toFixed(1)).join(' ')} on ${run.machine.cpus} CPUs`;
   const stack = result.stack ? `stack (driver left out): peak RSS ${result.stack.peakRssMiB} MiB, mean CPU ${result.stack.meanCpuPct} % of a core` : '';
-  return [head, '', targets, '', ops, '', procs, stack, costLine(result), driverLine(result)].filter((s, i, all) => s !== '' || all[i - 1] !== '').join('\n');
+  return [head, contentionNote(result), '', targets, '', ops, '', procs, stack, costLine(result), driverLine(result)].filter((s, i, all) => s !== '' || all[i - 1] !== '').join('\n');
 }
 
 /** The noise-resistant figures: CPU per request and what it projects to. */
@@ -45,4 +45,16 @@ export function costLine(result: LoadResult): string {
 export function driverLine(result: LoadResult): string {
   const d = result.driver;
   return d ? `load driver event-loop delay: p50 ${fmtMs(d.loopDelayP50Ms)} ms, p99 ${fmtMs(d.loopDelayP99Ms)} ms, max ${fmtMs(d.loopDelayMaxMs)} ms (client-side wait included in the latencies)` : '';
+}
+
+/**
+ * A warning when the machine was busy with other work: a load average well over the CPU count
+ * (or a stalled driver) means latencies mostly measure waiting for a CPU, not the bridge.
+ */
+export function contentionNote(result: LoadResult): string {
+  const { cpus, loadAvgStart, loadAvgEnd } = result.run.machine;
+  const perCpu = Math.max(loadAvgStart[0] ?? 0, loadAvgEnd[0] ?? 0) / cpus;
+  const stall = result.driver?.loopDelayMaxMs ?? 0;
+  if (perCpu < 1.5 && stall < 250) return '';
+  return `note: the machine was busy (load average up to ${(perCpu * cpus).toFixed(1)} on ${cpus} CPUs${stall >= 250 ? `, the driver stalled up to ${fmtMs(stall)} ms` : ''}): latencies include waiting for a CPU; compare p99 ×baseline and CPU per request`;
 }
