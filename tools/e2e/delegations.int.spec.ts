@@ -77,6 +77,16 @@ describe('delegations through the gateway', () => {
     await stranger.change('POST', `/delegations/${own.body.id}/cancel`, {});
   });
 
+  it("records an agent's own events in the shared history and refuses forged bridge events", async () => {
+    const stored = await requester.change<{ id: string; sequence: number }>('POST', '/events', { type: 'review.finding_reported', stream: 'review:auth', data: { severity: 'high' } });
+    expect(stored).toMatchObject({ status: 201, body: { id: expect.any(String), sequence: expect.any(Number) } });
+    const forged = await requester.change('POST', '/events', { type: 'delegation.completed', stream: 'review:auth', data: {} });
+    expect(forged).toMatchObject({ status: 403, body: { code: 'FORBIDDEN' } });
+    expect((await requester.change('POST', '/events', { type: 'review.x', stream: 'decisions', data: {} })).status).toBe(403);
+    const read = await stranger.get<{ events: Array<{ id: string; agent: string; data: Record<string, unknown> }> }>('/events?stream=review:auth');
+    expect(read.body.events).toEqual([expect.objectContaining({ id: stored.body.id, agent: 'dev-ana', data: { severity: 'high' } })]);
+  });
+
   it('refuses a replayed completion and a completion by an expert whose claim lapsed', async () => {
     const created = await requester.change<Delegation>('POST', '/delegations', { target: { role: 'qa_engineer' }, title: 'lease test' });
     const id = created.body.id;

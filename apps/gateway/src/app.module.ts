@@ -8,6 +8,7 @@ import { AuthGuard } from './auth/auth.guard';
 import { RevocationsService } from './auth/revocations.service';
 import { DelegationsModule } from './delegations/delegations.module';
 import { ValidationModule } from './validation/validation.module';
+import { EventsModule } from './events/events.module';
 import { ExpertsModule } from './experts/experts.module';
 import { GATEWAY_CONFIG, type GatewayConfig } from './gateway.config';
 import { GatewayHealthModule } from './health/health.module';
@@ -38,7 +39,7 @@ export class AppModule {
     };
     return {
       ...shared,
-      imports: [GatewayHealthModule, SessionsModule, ExpertsModule, AdminModule, DelegationsModule, ValidationModule],
+      imports: [GatewayHealthModule, SessionsModule, ExpertsModule, AdminModule, DelegationsModule, ValidationModule, EventsModule],
       controllers: [MetricsController, OpenApiController],
     };
   }

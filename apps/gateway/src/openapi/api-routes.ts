@@ -20,10 +20,12 @@ import {
   DelegationListSchema,
   NextDelegationSchema,
   ValidateRequestSchema,
+  ReadResultSchema,
   ValidationResultSchema,
 } from '@lighthouse/contracts';
 import { z } from 'zod';
 import type { AccessLevel } from '../auth/access.decorator';
+import { QueryEventsSchema, StoreEventBodySchema, StoredEventSchema } from '../events/events.controller';
 import { CancelBodySchema, CompleteBodySchema, FailBodySchema, ListQuerySchema, ProgressBodySchema, WaitQuerySchema } from '../delegations/delegation-http.schemas';
 
 /** One HTTP route as the OpenAPI document describes it; the schemas are the contracts themselves. */
@@ -119,6 +121,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'post', path: '/delegations/{id}/fail', access: 'agent', summary: 'Fail with an error (current claim epoch only)', params: { id: z.uuid() }, body: FailBodySchema, status: 200, response: DelegationSchema, errors: [403, 404, 409] },
   { method: 'post', path: '/delegations/{id}/cancel', access: 'agent', summary: 'Cancel (requester or operator)', params: { id: z.uuid() }, body: CancelBodySchema, status: 200, response: DelegationSchema, errors: [403, 404, 409] },
   { method: 'get', path: '/events/stream', access: 'agent', summary: "Server-sent events of the caller's delegations (id = stream sequence; resume with Last-Event-ID)", status: 200, contentType: 'text/event-stream' },
+  { method: 'post', path: '/events', access: 'agent', summary: "Record one of the caller's own events in the shared history (bridge types and streams are reserved)", body: StoreEventBodySchema, status: 201, response: StoredEventSchema, errors: [403] },
+  { method: 'get', path: '/events', access: 'agent', summary: 'Read the shared history by sequence, stream, type, agent or time, paginated', query: QueryEventsSchema, status: 200, response: ReadResultSchema },
   { method: 'post', path: '/validate', access: 'agent', summary: 'Decide allow / deny / escalate for one tool call, with tier, rule or reason, confidence and latency', body: ValidateRequestSchema, status: 200, response: ValidationResultSchema },
   { method: 'get', path: '/health', access: 'public', summary: 'Every service up or down with its NATS round trip (503 unless all up)', status: 200, response: GatewayHealthSchema, errors: [503] },
   { method: 'get', path: '/health/live', access: 'public', summary: 'Liveness of the gateway process alone', status: 200, response: LiveSchema },
