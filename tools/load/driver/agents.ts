@@ -154,7 +154,8 @@ export class VirtualAgent {
     const waited = await this.call<Delegation>('delegation.wait', 'GET', `/delegations/${created.body.id}/wait?waitMs=${waitMs}`, undefined, waitMs + 10_000);
     if (this.over && waited.status === 0) return waited;
     const done = waited.status === 200 && waited.body.state === 'completed';
-    recorder.add('delegation.round_trip', started, recorder.now() - started, done ? 200 : waited.status || 599, done ? undefined : `NOT_COMPLETED(${waited.body.state ?? waited.failure})`);
+    // Not completed within the wait is a failed round trip, whatever status the wait answered with.
+    recorder.add('delegation.round_trip', started, recorder.now() - started, done ? 200 : 599, done ? undefined : `NOT_COMPLETED(${waited.status} ${waited.body.state ?? waited.failure})`);
     return waited;
   }
 

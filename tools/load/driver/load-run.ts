@@ -50,7 +50,7 @@ async function drive(options: LoadOptions, scenario: Scenario, context: RunConte
   const processes = await processesOf(stack);
   const idle = stack ? await idleCpu(processes) : {};
   const expected = expectations(scenario);
-  const recorder = new Recorder(expected);
+  const recorder = new Recorder();
   const startedAt = new Date().toISOString();
   const loadAvgStart = loadavg();
   const rampUpS = options.rampUpS ?? Math.min(scenario.agents.rampUpSeconds, options.durationS / 10);

@@ -18,14 +18,12 @@ export class Recorder {
   readonly decisions: Record<string, Record<string, number>> = {};
   private readonly began = performance.now();
 
-  constructor(private readonly expected: (op: string) => readonly number[]) {}
-
   /** Milliseconds since the run began. */
   now(): number {
     return performance.now() - this.began;
   }
 
-  /** Times `run` as `op`; `statusOf` reads the answer's status and error code. */
+  /** Times `run` as `op`, recording the answer's status and error code. */
   async time<R extends { status: number; body: unknown; failure?: string }>(op: string, run: () => Promise<R>): Promise<R> {
     const t = this.now();
     const reply = await run();
@@ -41,10 +39,6 @@ export class Recorder {
     const byKind = (this.decisions[kind] ??= {});
     const key = `${decision}/${tier}`;
     byKind[key] = (byKind[key] ?? 0) + 1;
-  }
-
-  isExpected(sample: Sample): boolean {
-    return this.expected(sample.op).includes(sample.status);
   }
 }
 
