@@ -129,7 +129,7 @@ function operationCharts(op: OperationResult, limitMs: number | undefined, durat
 function eventStoreSection(result: LoadResult): string {
   const store = result.eventStore;
   if (!store) return `<h2>Event store appends</h2><p class="na-text">n/a: the event store's metrics were not readable in this run.</p>`;
-  const figures = `<p>${store.appends} appends; p50 ≈ ${store.p50Ms} ms, p95 ≈ ${store.p95Ms} ms, p99 ≈ ${store.p99Ms} ms; ${(store.shareWithin10ms * 100).toFixed(1)} % within 10 ms.</p>`;
+  const figures = `<p>${store.appends} appends; p50 ≈ ${fmtMs(store.p50Ms)} ms, p95 ≈ ${fmtMs(store.p95Ms)} ms, p99 ≈ ${fmtMs(store.p99Ms)} ms; ${(store.shareWithin10ms * 100).toFixed(1)} % within 10 ms.</p>`;
   return [
     '<h2>Event store appends</h2>',
     figures,
