@@ -53,11 +53,13 @@ export async function openAgents(gatewayUrl: string, adminSecret: string, count:
  * overload means tens of thousands of sockets (EMFILE) and a load generator busy connecting, and
  * node's own agent queue costs O(n) per abandoned request. Here a request waits in a plain FIFO
  * for a connection (that wait counts in its latency, measured from its due time), is built and
- * signed only when it goes out, and fails without being sent once its deadline has passed.
+ * signed only when it goes out, and fails without being sent once `timeoutMs` after its due time
+ * has passed. A request that went out is not abandoned (that would close its connection and have
+ * the generator reconnecting under overload): its answer counts however late, up to a minute.
  */
 export class HttpPool {
   private readonly agent: Agent;
-  private readonly waiting: Array<() => void> = [];
+  private waiting: Array<Waiting | undefined> = [];
   private head = 0;
   private inFlight = 0;
 
@@ -68,45 +70,50 @@ export class HttpPool {
     this.agent = new Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets, scheduling: 'lifo' });
   }
 
-  /** Sends the request `make` builds, once a connection is free; fails if no answer by `dueWallMs` + the timeout. */
+  /** Sends the request `make` builds once a connection is free; fails unsent if none is free by `dueWallMs` + the timeout. */
   send<T>(make: () => Prepared, dueWallMs = wallMs()): Promise<{ status: number; body: T }> {
-    const deadline = dueWallMs + this.timeoutMs;
     return new Promise((resolve, reject) => {
-      const go = () => {
-        const left = deadline - wallMs();
-        if (left <= 0) {
-          this.release();
-          reject(new Error(`no answer within ${this.timeoutMs} ms`));
-          return;
-        }
-        this.request<T>(make(), left).then(resolve, reject).finally(() => this.release());
+      const entry: Waiting = {
+        deadline: dueWallMs + this.timeoutMs,
+        start: () => this.request<T>(make()).then(resolve, reject).finally(() => this.release()),
+        fail: () => reject(new Error(`not sent within ${this.timeoutMs} ms (no free connection)`)),
       };
       if (this.inFlight < this.maxSockets) {
         this.inFlight++;
-        go();
+        this.dispatch(entry);
       } else {
-        this.waiting.push(go);
+        this.waiting.push(entry);
       }
     });
   }
 
-  private release(): void {
-    if (this.head < this.waiting.length) {
-      const next = this.waiting[this.head] as () => void;
-      this.waiting[this.head++] = undefined as unknown as () => void;
-      if (this.head > 4096 && this.head * 2 > this.waiting.length) {
-        this.waiting.splice(0, this.head);
-        this.head = 0;
-      }
-      next(); // the slot passes on to it
-    } else {
-      this.inFlight--;
+  /** Starts `entry` on the slot it holds, or fails it and hands the slot on; true when it started. */
+  private dispatch(entry: Waiting): boolean {
+    if (entry.deadline <= wallMs()) {
+      entry.fail();
+      return false;
     }
+    entry.start();
+    return true;
   }
 
-  private request<T>(prepared: Prepared, timeoutMs: number): Promise<{ status: number; body: T }> {
+  /** A request finished: its slot goes to the next waiting request still within its deadline. */
+  private release(): void {
+    while (this.head < this.waiting.length) {
+      const next = this.waiting[this.head] as Waiting;
+      this.waiting[this.head++] = undefined;
+      if (this.head > 4096 && this.head * 2 > this.waiting.length) {
+        this.waiting = this.waiting.slice(this.head);
+        this.head = 0;
+      }
+      if (this.dispatch(next)) return;
+    }
+    this.inFlight--;
+  }
+
+  private request<T>(prepared: Prepared): Promise<{ status: number; body: T }> {
     return new Promise((resolve, reject) => {
-      const request = httpRequest(prepared.url, { method: prepared.method, headers: prepared.headers, agent: this.agent, signal: AbortSignal.timeout(Math.ceil(timeoutMs)) }, (response) => {
+      const request = httpRequest(prepared.url, { method: prepared.method, headers: prepared.headers, agent: this.agent, signal: AbortSignal.timeout(IN_FLIGHT_LIMIT_MS) }, (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('error', reject);
@@ -121,7 +128,7 @@ export class HttpPool {
           resolve({ status: response.statusCode ?? 0, body: body as T });
         });
       });
-      request.on('error', (error: Error) => reject(error.name === 'AbortError' || error.name === 'TimeoutError' ? new Error(`no answer within ${this.timeoutMs} ms`) : error));
+      request.on('error', (error: Error) => reject(error.name === 'AbortError' || error.name === 'TimeoutError' ? new Error(`no answer within ${IN_FLIGHT_LIMIT_MS} ms`) : error));
       request.end(prepared.body);
     });
   }
@@ -129,6 +136,25 @@ export class HttpPool {
   close(): void {
     this.agent.destroy();
   }
+}
+
+const IN_FLIGHT_LIMIT_MS = 60_000;
+
+interface Waiting {
+  deadline: number;
+  start(): void;
+  fail(): void;
+}
+
+/**
+ * Stops the stack (and whatever else `stop` stops) should the bench die of an exception thrown
+ * in a callback, where no `finally` runs: the services must not outlive the bench.
+ */
+export function stopOnCrash(stop: () => Promise<void>): void {
+  process.once('uncaughtException', (error) => {
+    process.stderr.write(`${error.stack}\n`);
+    void stop().finally(() => process.exit(1));
+  });
 }
 
 /** Wall-clock milliseconds with sub-millisecond precision (comparable with the services' ISO timestamps: one machine, one clock). */

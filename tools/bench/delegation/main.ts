@@ -8,7 +8,8 @@
 // no coordinated omission), with where the time goes (the delegation's own timestamps against
 // the client's clock: one machine, one clock):
 //   baseline  first, on the idle bridge: a raw `nats` request to an echo responder process, the
-//             payload the size of a delegation, at BENCH_RATE;
+//             payload the size of a delegation, at BENCH_RATE; and raw fdatasync of 4 KiB on the
+//             disk the event store writes to (four fsync'd appends lie on a round trip's path);
 //   solo      BENCH_SOLO (20) delegations one after another: the floor without queueing;
 //   steps     BENCH_STEPS (10,25,50,100 delegations/s) for BENCH_STEP_SECONDS (8) each, stopping
 //             at the first whose p99 reaches 50 ms, that falls short of its rate, or errs;
@@ -16,13 +17,15 @@
 // A requester gives up BENCH_GIVE_UP_S (20) after its delegation was due and cancels it.
 // BENCH_PROFILE=1 writes a CPU profile of every service when the stack stops (into BENCH_PROFILE_DIR).
 import 'reflect-metadata';
+import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Delegation } from '@lighthouse/contracts';
 import { findOrStartRedis } from '@lighthouse/testing';
 import { connect } from 'nats';
 import type { AgentClient, Answer } from '../../e2e/agent-client';
 import { startE2eStack } from '../../e2e/e2e-stack';
-import { childPids, cpuMeter, cpuPerCall, errorsOf, log as logFor, profilingEnv, msSummary, msValues, openAgents, openLoopTagged, ratio, sendLag, startNatsEcho, wallMs } from '../bridge';
+import { childPids, cpuMeter, cpuPerCall, errorsOf, log as logFor, profilingEnv, msSummary, msValues, openAgents, openLoopTagged, ratio, sendLag, startNatsEcho, stopOnCrash, wallMs } from '../bridge';
 
 const AGENTS = Number(process.env['BENCH_AGENTS'] ?? 1000);
 const EXPERTS = Number(process.env['BENCH_EXPERTS'] ?? 100);
@@ -172,6 +175,11 @@ async function main(): Promise<void> {
   const echoSubject = `bench.echo.${process.pid}`;
   const echo = await startNatsEcho(stack.natsUrl, echoSubject, repo);
   const nc = await connect({ servers: stack.natsUrl, name: 'bench-baseline' });
+  stopOnCrash(async () => {
+    await echo.stop();
+    await stack.stop();
+    await redis.stop();
+  });
   let experts: ReturnType<typeof startExperts> | undefined;
   try {
     log(`bridge up at ${stack.gatewayUrl}; opening ${AGENTS} agent sessions, ${EXPERTS} of them experts (${ROLE})`);
@@ -194,6 +202,8 @@ async function main(): Promise<void> {
       await nc.request(echoSubject, payload, { timeout: 10_000 });
       return 'nats';
     });
+
+    const fsync = fdatasyncProbe(3);
 
     log(`warm-up: ${Math.min(RATE, 10)}/s for ${WARMUP_SECONDS} s`);
     await openLoopTagged(Math.min(RATE, 10), WARMUP_SECONDS, offer);
@@ -262,7 +272,11 @@ async function main(): Promise<void> {
       cpu_ms_per_delegation_fixed: perDelegationMs(cpu, fixed.completed),
       ratio_p50_vs_nats: ratio(e2e.p50_ms, base.p50_ms),
       ratio_p99_vs_nats: ratio(e2e.p99_ms, base.p99_ms),
-      baseline: { nats_request: { payload_bytes: payloadBytes, offered_per_s: RATE, achieved_per_s: raw.achievedPerS, ...pick(base), errors: errorsOf(raw) } },
+      baseline: {
+        nats_request: { payload_bytes: payloadBytes, offered_per_s: RATE, achieved_per_s: raw.achievedPerS, ...pick(base), errors: errorsOf(raw) },
+        // Four fsync'd appends lie on a round trip's path, one after another: created, assigned, claimed, completed.
+        fdatasync_4k: { ...fsync, appends_on_the_path: 4 },
+      },
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
@@ -272,6 +286,27 @@ async function main(): Promise<void> {
     await stack.stop();
     await redis.stop();
     if (PROFILE) log(`CPU profiles in ${profileDir}`);
+  }
+}
+
+/** Raw write + fdatasync of 4 KiB blocks on the disk the event store uses (the temp dir), for `seconds`. */
+function fdatasyncProbe(seconds: number) {
+  const dir = mkdtempSync(join(tmpdir(), 'lh-bench-fsync-'));
+  try {
+    const fd = openSync(join(dir, 'probe'), 'a');
+    const block = Buffer.alloc(4096, 1);
+    const samples: number[] = [];
+    const end = Date.now() + seconds * 1000;
+    while (Date.now() < end) {
+      writeSync(fd, block);
+      const started = process.hrtime.bigint();
+      fdatasyncSync(fd);
+      samples.push(Number(process.hrtime.bigint() - started));
+    }
+    closeSync(fd);
+    return pick(msSummary(samples));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
