@@ -1,5 +1,5 @@
 import { connect, type NatsConnection, type NatsError } from 'nats';
-import { LighthouseError, toWireError } from '@lighthouse/contracts';
+import { LighthouseError, parseReply, toWireError, type RpcDefinition, type RpcReply, type RpcRequest } from '@lighthouse/contracts';
 import type { ServiceMetrics } from '@lighthouse/observability';
 import type { z } from 'zod';
 import { DEFAULT_MAX_FRAME_BYTES, FrameCodec } from './frame-codec';
@@ -12,8 +12,14 @@ export interface RequestOptions<S extends z.ZodType = z.ZodType> {
   schema?: S;
 }
 
+/** Options of a request made with an rpc definition (its reply schema is the definition's). */
+export type RpcOptions = Omit<RequestOptions, 'schema'>;
+
 /** The port services use to talk to each other; only this lib knows it is NATS underneath. */
 export interface MessageBus {
+  /** Sends the rpc's request; resolves with its reply, parsed (a bad reply is a ReplyContractError). */
+  request<R extends RpcDefinition>(rpc: R, payload: RpcRequest<R>, options?: RpcOptions): Promise<RpcReply<R>>;
+  /** @deprecated pass the rpc definition from the contract table instead of its subject. */
   request<T = unknown>(subject: string, payload: unknown, options?: RequestOptions): Promise<T>;
   publish(subject: string, payload: unknown): void;
 }
@@ -52,18 +58,29 @@ export class NatsBus implements MessageBus {
     return new NatsBus(connection, codec, options.timeoutMs, options.metrics);
   }
 
-  async request<T = unknown>(subject: string, payload: unknown, options: RequestOptions = {}): Promise<T> {
+  request<R extends RpcDefinition>(rpc: R, payload: RpcRequest<R>, options?: RpcOptions): Promise<RpcReply<R>>;
+  request<T = unknown>(subject: string, payload: unknown, options?: RequestOptions): Promise<T>;
+  async request(target: string | RpcDefinition, payload: unknown, options: RequestOptions = {}): Promise<unknown> {
+    if (typeof target !== 'string') {
+      const reply = await this.send(target.subject, payload, options.timeoutMs);
+      return parseReply(target, reply);
+    }
+    return parseLegacyReply(await this.send(target, payload, options.timeoutMs), options.schema, target);
+  }
+
+  /** One round trip: the decoded reply payload, or the remote error as a LighthouseError. */
+  private async send(subject: string, payload: unknown, timeoutMs: number | undefined): Promise<unknown> {
     const started = performance.now();
     let outcome = 'ok';
     try {
       const frame = this.codec.encode({ pattern: subject, data: payload, id: String(++this.nextId) });
-      const timeout = options.timeoutMs ?? this.defaultTimeoutMs;
+      const timeout = timeoutMs ?? this.defaultTimeoutMs;
       const reply = await this.connection
         .request(subject, frame, { timeout, headers: traceHeaders() })
         .catch((error: NatsError) => Promise.reject(mapNatsError(error, subject, timeout)));
       const decoded = this.codec.decodeReply(reply.data);
       if (decoded.err !== undefined && decoded.err !== null) throw LighthouseError.fromWire(toWireError(decoded.err));
-      return parseReply<T>(decoded.response, options.schema, subject);
+      return decoded.response;
     } catch (error) {
       outcome = error instanceof LighthouseError ? error.code : 'INTERNAL';
       throw error;
@@ -105,11 +122,8 @@ export class NatsBus implements MessageBus {
   }
 }
 
-function parseReply<T>(response: unknown, schema: z.ZodType | undefined, subject: string): T {
-  if (!schema) return response as T;
-  const parsed = schema.safeParse(response);
-  if (!parsed.success) throw new LighthouseError('INTERNAL', `reply on ${subject} does not match its contract`);
-  return parsed.data as T;
+function parseLegacyReply(response: unknown, schema: z.ZodType | undefined, subject: string): unknown {
+  return schema ? parseReply({ kind: 'rpc', subject, request: schema, reply: schema }, response) : response;
 }
 
 /** NATS client failures mapped onto the stable codes. */

@@ -1,5 +1,5 @@
 import type { PipeTransform } from '@nestjs/common';
-import { LighthouseError } from '@lighthouse/contracts';
+import { LighthouseError, describeIssues } from '@lighthouse/contracts';
 import type { z } from 'zod';
 
 /** Validates a message payload against its contract schema; only typed values pass inward. */
@@ -13,10 +13,4 @@ export class ZodValidationPipe<S extends z.ZodType> implements PipeTransform<unk
   }
 }
 
-/** One line per issue, `path: message`, capped so an error never grows without bound. */
-export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
-  return issues
-    .slice(0, 10)
-    .map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`)
-    .join('; ');
-}
+export { describeIssues };

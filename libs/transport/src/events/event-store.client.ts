@@ -1,20 +1,9 @@
-import {
-  AppendResultSchema,
-  LogHeadSchema,
-  ReadResultSchema,
-  SUBJECTS,
-  type AppendRequest,
-  type AppendResult,
-  type LogHead,
-  type ReadResult,
-} from '@lighthouse/contracts';
-import type { z } from 'zod';
-import type { ReadQuerySchema } from '@lighthouse/contracts';
+import { RPC, type AppendRequest, type AppendResult, type LogHead, type ReadResult, type RpcRequest } from '@lighthouse/contracts';
 import type { MessageBus } from '../nats-bus';
 
-export type ReadQueryInput = z.input<typeof ReadQuerySchema>;
+export type ReadQueryInput = RpcRequest<typeof RPC.events.read>;
 
-/** How other services append to and read the event store. */
+/** How other services append to and read the event store; every reply is parsed on arrival. */
 export class EventStoreClient {
   constructor(
     private readonly bus: MessageBus,
@@ -23,11 +12,11 @@ export class EventStoreClient {
 
   /** Resolves once the store has the events on disk (or with a conflict value). */
   append(request: AppendRequest): Promise<AppendResult> {
-    return this.bus.request(SUBJECTS.events.append, request, { timeoutMs: this.timeoutMs, schema: AppendResultSchema });
+    return this.bus.request(RPC.events.append, request, { timeoutMs: this.timeoutMs });
   }
 
   read(query: ReadQueryInput = {}): Promise<ReadResult> {
-    return this.bus.request(SUBJECTS.events.read, query, { timeoutMs: this.timeoutMs, schema: ReadResultSchema });
+    return this.bus.request(RPC.events.read, query, { timeoutMs: this.timeoutMs });
   }
 
   /** Resolves once the store answers (services that start together wait for it), or throws. */
@@ -35,7 +24,7 @@ export class EventStoreClient {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       try {
-        await this.bus.request(SUBJECTS.events.head, {}, { timeoutMs: 1_000 });
+        await this.bus.request(RPC.events.head, {}, { timeoutMs: 1_000 });
         return;
       } catch (error) {
         if (Date.now() > deadline) throw error;
@@ -45,6 +34,6 @@ export class EventStoreClient {
   }
 
   head(): Promise<LogHead> {
-    return this.bus.request(SUBJECTS.events.head, {}, { timeoutMs: this.timeoutMs, schema: LogHeadSchema });
+    return this.bus.request(RPC.events.head, {}, { timeoutMs: this.timeoutMs });
   }
 }

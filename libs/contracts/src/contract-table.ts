@@ -1,0 +1,168 @@
+import { z } from 'zod';
+import { defineEvent, defineRpc, type EventDefinition, type RpcDefinition } from './contract';
+import {
+  DelegationChangedSchema,
+  DelegationListSchema,
+  DelegationRequestSchemas as D,
+  DelegationSchema,
+  NextDelegationSchema,
+  PresenceSchema,
+} from './delegations';
+import { DELEGATION_STORED_EVENT_DATA } from './delegation-events';
+import { AppendRequestSchema, AppendResultSchema, EventEnvelopeSchema, LogHeadSchema, NewEventSchema, ReadQuerySchema, ReadResultSchema } from './events';
+import { FS_EVENT_DATA } from './fs-events';
+import { HealthQuerySchema, ServiceHealthSchema } from './health';
+import { SESSION_EVENT_DATA } from './session-events';
+import {
+  AgentRevokedSchema,
+  AuthorizeCommandSchema,
+  AuthorizedCallerSchema,
+  CreateSessionCommandSchema,
+  DeregisterExpertCommandSchema,
+  DeregisterExpertResultSchema,
+  EndSessionCommandSchema,
+  EndSessionResultSchema,
+  ExpertListSchema,
+  ExpertSchema,
+  HeartbeatCommandSchema,
+  HeartbeatResultSchema,
+  IssueCredentialCommandSchema,
+  IssuedCredentialSchema,
+  ListExpertsCommandSchema,
+  RefreshSessionCommandSchema,
+  RegisterExpertCommandSchema,
+  RevocationSchema,
+  RevocationsSnapshotSchema,
+  RevokeAgentCommandSchema,
+  SessionGrantSchema,
+} from './sessions';
+import { ValidateMessageSchema, ValidationResultSchema } from './validation';
+import { ValidationDecidedSchema } from './validation-events';
+
+/** A request that carries nothing. */
+const Empty = HealthQuerySchema;
+const health = (context: string) => defineRpc({ subject: `lh.${context}.query.health.v1`, request: Empty, reply: ServiceHealthSchema });
+
+/**
+ * Every request/reply subject Lighthouse serves, with its request and reply schemas: the one
+ * place a subject is spelled. Callers pass an entry to `bus.request`, handlers to `@HandlesRpc`.
+ */
+export const RPC = {
+  session: {
+    health: health('session'),
+    /** Exchange an agent credential for a session and its first token. */
+    create: defineRpc({ subject: 'lh.session.cmd.create.v1', request: CreateSessionCommandSchema, reply: SessionGrantSchema }),
+    /** A new token for the caller's live session (extends its idle expiry). */
+    refresh: defineRpc({ subject: 'lh.session.cmd.refresh.v1', request: RefreshSessionCommandSchema, reply: SessionGrantSchema }),
+    /** End one of the caller's sessions. */
+    end: defineRpc({ subject: 'lh.session.cmd.end.v1', request: EndSessionCommandSchema, reply: EndSessionResultSchema }),
+    /** Keep the caller's session (and expert registration) alive. */
+    heartbeat: defineRpc({ subject: 'lh.session.cmd.heartbeat.v1', request: HeartbeatCommandSchema, reply: HeartbeatResultSchema }),
+    /** Register (or replace) the caller as an expert for a role. */
+    registerExpert: defineRpc({ subject: 'lh.session.cmd.register-expert.v1', request: RegisterExpertCommandSchema, reply: ExpertSchema }),
+    /** Withdraw the caller's expert registration. */
+    deregisterExpert: defineRpc({ subject: 'lh.session.cmd.deregister-expert.v1', request: DeregisterExpertCommandSchema, reply: DeregisterExpertResultSchema }),
+    /** Registered experts, by role and status. */
+    experts: defineRpc({ subject: 'lh.session.query.experts.v1', request: ListExpertsCommandSchema, reply: ExpertListSchema }),
+    /** Operator: a new credential for an agent (shown once). */
+    issueCredential: defineRpc({ subject: 'lh.session.cmd.issue-credential.v1', request: IssueCredentialCommandSchema, reply: IssuedCredentialSchema }),
+    /** Operator: revoke an agent (credential, sessions, expert registration). */
+    revokeAgent: defineRpc({ subject: 'lh.session.cmd.revoke-agent.v1', request: RevokeAgentCommandSchema, reply: AgentRevokedSchema }),
+    /** Every revocation still in force, for a verifier's in-memory list. */
+    revocations: defineRpc({ subject: 'lh.session.query.revocations.v1', request: Empty, reply: RevocationsSnapshotSchema }),
+    /**
+     * Checks a caller's proof for a request another service serves (a change spends its nonce)
+     * and answers who it is and its expert registration.
+     */
+    authorize: defineRpc({ subject: 'lh.session.query.authorize.v1', request: AuthorizeCommandSchema, reply: AuthorizedCallerSchema }),
+  },
+  speed: {
+    health: health('speed'),
+    /** Decide allow / deny / escalate for one tool call. */
+    validate: defineRpc({ subject: 'lh.speed.cmd.validate.v1', request: ValidateMessageSchema, reply: ValidationResultSchema }),
+  },
+  events: {
+    health: health('events'),
+    /** Append one or more events to one stream (optionally with an expected version). */
+    append: defineRpc({ subject: 'lh.events.cmd.append.v1', request: AppendRequestSchema, reply: AppendResultSchema }),
+    /** Read committed events by sequence, stream, type, agent or time, paginated. */
+    read: defineRpc({ subject: 'lh.events.query.read.v1', request: ReadQuerySchema, reply: ReadResultSchema }),
+    /** Head of the log: last sequence and chain head. */
+    head: defineRpc({ subject: 'lh.events.query.head.v1', request: Empty, reply: LogHeadSchema }),
+  },
+  delegation: {
+    health: health('delegation'),
+    create: defineRpc({ subject: 'lh.delegation.cmd.create.v1', request: D.create, reply: DelegationSchema }),
+    get: defineRpc({ subject: 'lh.delegation.query.get.v1', request: D.get, reply: DelegationSchema }),
+    list: defineRpc({ subject: 'lh.delegation.query.list.v1', request: D.list, reply: DelegationListSchema }),
+    /** Long-poll for an expert's next delegation. */
+    next: defineRpc({ subject: 'lh.delegation.query.next.v1', request: D.next, reply: NextDelegationSchema }),
+    claim: defineRpc({ subject: 'lh.delegation.cmd.claim.v1', request: D.claim, reply: DelegationSchema }),
+    progress: defineRpc({ subject: 'lh.delegation.cmd.progress.v1', request: D.progress, reply: DelegationSchema }),
+    complete: defineRpc({ subject: 'lh.delegation.cmd.complete.v1', request: D.complete, reply: DelegationSchema }),
+    fail: defineRpc({ subject: 'lh.delegation.cmd.fail.v1', request: D.fail, reply: DelegationSchema }),
+    cancel: defineRpc({ subject: 'lh.delegation.cmd.cancel.v1', request: D.cancel, reply: DelegationSchema }),
+    /** Long-poll until a delegation is finished. */
+    wait: defineRpc({ subject: 'lh.delegation.query.wait.v1', request: D.wait, reply: DelegationSchema }),
+  },
+  fuse: {
+    health: health('fuse'),
+  },
+} as const;
+
+/**
+ * Messages published on a subject of their own, to whoever subscribes (no reply). Each is an
+ * event definition with its subject.
+ */
+export const BUS_EVENTS = {
+  /** Published once per revocation (agent or session), for every verifier at once. */
+  revoked: defineEvent({ type: 'session.revocation_published', subject: 'lh.session.evt.revoked.v1', data: RevocationSchema }),
+  /** An agent is alive (heartbeat) or gone (session ended, agent revoked); routers listen. */
+  presence: defineEvent({ type: 'session.presence_changed', subject: 'lh.session.evt.presence.v1', data: PresenceSchema }),
+  /** Published once per committed event, after its batch is durable. */
+  committed: defineEvent({ type: 'events.committed', subject: 'lh.events.evt.committed.v1', data: EventEnvelopeSchema }),
+  /**
+   * Journal of decisions (JetStream stream LH_DECISIONS): each message is the whole
+   * `validation.decided` event on its way into the event store.
+   */
+  decisionJournaled: defineEvent({ type: 'speed.decision_journaled', subject: 'lh.speed.evt.decided.v1', data: NewEventSchema }),
+  /**
+   * Per-agent delegation change notices (JetStream stream LH_DELEGATION_NOTICES), published on
+   * `<subject>.<agent>` (see {@link perAgentSubject}).
+   */
+  delegationChanged: defineEvent({ type: 'delegation.change_noticed', subject: 'lh.delegation.evt.changed.v1', data: DelegationChangedSchema }),
+} as const;
+
+const stored = <T extends string>(table: Record<T, z.ZodType>) =>
+  Object.fromEntries(Object.entries<z.ZodType>(table).map(([type, data]) => [type, defineEvent({ type, data })])) as Record<T, EventDefinition<T>>;
+
+/**
+ * Every event type the event store holds from Lighthouse's own services, with its data schema.
+ * (Agents may record events of their own types through the gateway; those are not declared.)
+ */
+export const STORED_EVENTS = {
+  ...stored(SESSION_EVENT_DATA),
+  ...stored(FS_EVENT_DATA),
+  ...stored(DELEGATION_STORED_EVENT_DATA),
+  'validation.decided': defineEvent({ type: 'validation.decided', data: ValidationDecidedSchema }),
+} as const;
+
+/** The subject a per-agent event is published on: `<subject>.<agent>`. */
+export const perAgentSubject = (event: EventDefinition, agent: string): string => `${event.subject}.${agent}`;
+
+function* rpcsOf(node: unknown): Generator<RpcDefinition> {
+  if (node && typeof node === 'object' && (node as RpcDefinition).kind === 'rpc') yield node as RpcDefinition;
+  else if (node && typeof node === 'object') for (const child of Object.values(node)) yield* rpcsOf(child);
+}
+
+/** Every rpc of the table, flat. */
+export const ALL_RPCS: readonly RpcDefinition[] = [...rpcsOf(RPC)];
+
+/** Every subject of the table (rpc subjects and published-event subjects). */
+export const DECLARED_SUBJECTS: ReadonlySet<string> = new Set([
+  ...ALL_RPCS.map((rpc) => rpc.subject),
+  ...Object.values<EventDefinition>(BUS_EVENTS).map((event) => event.subject as string),
+]);
+
+/** Looks an rpc up by its subject (handlers, tests and tools that only know the string). */
+export const rpcBySubject = (subject: string): RpcDefinition | undefined => ALL_RPCS.find((rpc) => rpc.subject === subject);

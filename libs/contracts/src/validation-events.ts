@@ -1,0 +1,14 @@
+import { z } from 'zod';
+import { TierSchema, ValidationResultSchema } from './validation';
+
+/**
+ * `validation.decided`: one answer of the speed layer, journaled before it is answered. Only
+ * first-hand answers (a rule's or an expert's) carry `training`, which teaches the pattern model.
+ */
+export const ValidationDecidedSchema = ValidationResultSchema.extend({
+  tool: z.string().min(1).max(64),
+  /** The normalised command's key (null when the answer came before normalising). */
+  decisionKey: z.string().nullable(),
+  training: z.strictObject({ features: z.array(z.string()), source: TierSchema }).nullable(),
+});
+export type ValidationDecided = z.infer<typeof ValidationDecidedSchema>;
