@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { defineEvent, defineRpc, type EventDefinition, type RpcDefinition } from './contract';
 import {
   DelegationChangedSchema,
