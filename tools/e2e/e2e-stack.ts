@@ -26,7 +26,7 @@ export interface E2eStack {
   root: string;
   pids: Record<string, number>;
   /** Starts one more replica of a service; resolves once it says it is ready. */
-  startReplica(app: 'session-registry' | 'gateway', env?: NodeJS.ProcessEnv): Promise<Replica>;
+  startReplica(app: 'session-registry' | 'gateway' | 'delegation-router', env?: NodeJS.ProcessEnv): Promise<Replica>;
   stop(): Promise<void>;
 }
 

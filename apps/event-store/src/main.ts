@@ -18,11 +18,15 @@ if (process.argv[2] === 'verify') {
     service: 'event-store',
     shape: eventStoreConfigShape,
     module: async (config, { logger, metrics }) => {
+      // A read answers in one frame: pages stop at 15/16 of the frame limit (the rest is room for
+      // the reply's own fields), and an event larger than a page could never be read back.
+      const maxReadBytes = Math.floor((config.LH_MAX_FRAME_BYTES * 15) / 16);
       const log = await EventLog.open({
         dir: config.LH_EVENT_DIR,
         keyring: keyringFrom(config),
         checkpointPath: config.LH_EVENT_CHECKPOINT_PATH,
-        maxEventBytes: config.LH_EVENT_MAX_EVENT_BYTES,
+        maxEventBytes: Math.min(config.LH_EVENT_MAX_EVENT_BYTES, maxReadBytes),
+        maxReadBytes,
         segmentBytes: config.LH_EVENT_SEGMENT_BYTES,
         logger: logger.child({ component: 'event-log' }),
       });

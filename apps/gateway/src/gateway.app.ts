@@ -13,8 +13,7 @@ import { HttpErrorFilter } from './http/http-error.filter';
  * the auth guard on every route, the stable error filter, request-duration metrics, request ids,
  * and a connected NATS bus.
  */
-export async function createGateway(config: GatewayConfig, logger: Logger): Promise<NestFastifyApplication> {
-  const metrics = new ServiceMetrics('gateway');
+export async function createGateway(config: GatewayConfig, logger: Logger, metrics = new ServiceMetrics('gateway')): Promise<NestFastifyApplication> {
   const bus = await NatsBus.connect({
     servers: config.NATS_URL,
     name: 'gateway',

@@ -84,6 +84,8 @@ export const DelegationRequestSchemas = {
     scope: z.enum(['mine', 'assigned', 'all']).default('mine'),
     state: DelegationStateSchema.optional(),
     limit: z.number().int().min(1).max(500).default(100),
+    /** The `nextCursor` of the previous page. */
+    cursor: z.string().min(1).max(200).optional(),
   }),
   /** Long-poll: the next delegation for this expert, or null when none came within waitMs. */
   next: z.strictObject({ actor: ActorSchema, waitMs: z.number().int().min(0).max(60_000).default(25_000) }),
@@ -100,7 +102,13 @@ export const DelegationRequestSchemas = {
   wait: z.strictObject({ ...idAndActor, waitMs: z.number().int().min(0).max(60_000).default(25_000) }),
 } as const;
 
-export const DelegationListSchema = z.strictObject({ delegations: z.array(DelegationSchema) });
+/** One page of delegations, newest first, bounded in count and bytes (it always fits one frame). */
+export const DelegationListSchema = z.strictObject({
+  delegations: z.array(DelegationSchema),
+  /** Pass as `cursor` for the next page; null when there is nothing further. */
+  nextCursor: z.string().nullable(),
+});
+export type DelegationList = z.infer<typeof DelegationListSchema>;
 export const NextDelegationSchema = z.strictObject({ delegation: DelegationSchema.nullable() });
 
 /** Published on `lh.delegation.evt.changed.v1.<agent>` to each agent a change concerns. */

@@ -105,7 +105,7 @@ export {
   DelegationChangedSchema,
   PresenceSchema,
 } from './delegations';
-export type { DelegationState, DelegationTarget, Delegation, Actor, CreateDelegation, DelegationChanged, Presence } from './delegations';
+export type { DelegationState, DelegationTarget, Delegation, DelegationList, Actor, CreateDelegation, DelegationChanged, Presence } from './delegations';
 export { FS_STREAM, FS_LIMITS, FS_EVENT_DATA, FS_EVENT_TYPES, ProjectPathSchema, ContentHashSchema } from './fs-events';
 export type { FsEventType, FsEventData } from './fs-events';
 export { ValidateRequestSchema, DecisionSchema, TierSchema, ValidationResultSchema, ValidateMessageSchema } from './validation';

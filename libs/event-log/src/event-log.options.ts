@@ -21,6 +21,11 @@ export interface EventLogOptions {
   maxBatchBytes?: number;
   /** Largest encoded event accepted (default 1 MiB). */
   maxEventBytes?: number;
+  /**
+   * Byte budget of one read: a page stops before the events it holds pass this size (it always
+   * holds at least one), so an answer fits the transport's frame (default 960 KiB).
+   */
+  maxReadBytes?: number;
   /** How often the checkpoint is fsynced at most (default 1000 ms); see `CheckpointFile`. */
   checkpointSyncIntervalMs?: number;
   /** Inflated compressed segments kept in memory for reads (default 2). */
@@ -41,6 +46,7 @@ export interface ResolvedOptions {
   segmentBytes: number;
   maxBatchBytes: number;
   maxEventBytes: number;
+  maxReadBytes: number;
   checkpointSyncIntervalMs: number;
   cachedCompressedSegments: number;
   readOnly: boolean;
@@ -56,6 +62,7 @@ const LimitsSchema = z.object({
   segmentBytes: positive.max(0xffffffff).default(100 * 1024 * 1024),
   maxBatchBytes: positive.default(10 * 1024 * 1024),
   maxEventBytes: positive.max(MAX_RECORD_PAYLOAD_BYTES).default(1024 * 1024),
+  maxReadBytes: positive.default(960 * 1024),
   checkpointSyncIntervalMs: z.number().int().min(0).default(1000),
   cachedCompressedSegments: positive.default(2),
 });

@@ -48,7 +48,7 @@ export async function openLog(options: EventLogOptions): Promise<OpenedLog> {
   if (!settings.readOnly) assertUsable(scan.problems);
   const segments = new SegmentReader(settings.fs, settings.dir, settings.cachedCompressedSegments);
   for (const files of scan.segments) segments.addSegment(files.index, !files.plain);
-  const reader = new LogReader(index, segments, new ParallelVerifier(keyring));
+  const reader = new LogReader(index, segments, new ParallelVerifier(keyring), settings.maxReadBytes);
   const writable = settings.readOnly ? undefined : await prepareWriting(settings, keyring, index, scan, segments);
   return { settings, index, segments, reader, problems: scan.problems, writable };
 }

@@ -70,3 +70,38 @@ describe('reading one stream out of a large interleaved log', () => {
     expect(tail.events.at(-1)).toMatchObject({ sequence: 150_000 - CHUNK / 2, streamVersion: TARGET });
   });
 });
+
+describe('a read bounded by bytes', () => {
+  let dir: string;
+  let log: EventLog;
+
+  beforeAll(async () => {
+    dir = await makeTempDir();
+    log = await EventLog.open({ dir, keyring: testKeyring(), logger: recordingLogger(), maxReadBytes: 960 * 1024 });
+    for (let i = 0; i < 3; i += 1) await log.append({ events: [makeEvent({ stream: 'big', data: { i, blob: 'x'.repeat(600_000) } })] });
+    await log.append({ events: [makeEvent({ stream: 'small', data: { i: 3 } }), makeEvent({ stream: 'small', data: { i: 4 } })] });
+  });
+
+  afterAll(async () => {
+    await log.close();
+    await removeDir(dir);
+  });
+
+  it('given events of 600 KB, when a page would pass the budget, then it stops before and its cursor points at the next one', async () => {
+    // given / when
+    const pages = [];
+    for (let from: number | null = 1; from !== null; ) {
+      const page = await log.read({ fromSequence: from, limit: 500 });
+      pages.push(page.events.map((event) => event.data['i']));
+      from = page.nextSequence;
+    }
+    // then: each large event alone; the small ones together; nothing lost or repeated
+    expect(pages).toEqual([[0], [1], [2, 3, 4]]);
+  });
+
+  it('given a filtered read, when the matches pass the budget, then it also pages', async () => {
+    const first = await log.read({ type: 'test.happened', fromSequence: 1, limit: 500 });
+    expect(first.events.length).toBe(1);
+    expect(first.nextSequence).toBe(2);
+  });
+});

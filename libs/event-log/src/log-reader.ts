@@ -25,6 +25,7 @@ export class LogReader {
     private readonly index: LogIndex,
     private readonly segments: SegmentReader,
     private readonly verifier: ParallelVerifier,
+    private readonly maxReadBytes = Number.POSITIVE_INFINITY,
   ) {}
 
   async read(query: ReadQuery): Promise<ReadResult> {
@@ -33,16 +34,45 @@ export class LogReader {
     const filtered = query.type !== undefined || query.agent !== undefined || query.fromTime !== undefined || query.toTime !== undefined;
     const events: EventEnvelope[] = [];
     let position = 0;
-    while (events.length < query.limit && position < candidates.length && position < SCAN_BUDGET) {
-      const size = Math.min(filtered ? FILTERED_CHUNK : query.limit - events.length, candidates.length - position);
+    let bytes = 0;
+    let full = false;
+    while (!full && events.length < query.limit && position < candidates.length && position < SCAN_BUDGET) {
+      const size = Math.min(filtered ? FILTERED_CHUNK : this.chunkWithin(candidates, position, query.limit - events.length, bytes), candidates.length - position);
       const chunk = Array.from({ length: size }, (_, offset) => candidates.at(position + offset));
       for (const envelope of await this.fetch(chunk)) {
+        if (matches(envelope)) {
+          // The answer must fit one frame: stop before the event that would take it past the
+          // budget (the cursor then points at it), but never answer an empty page.
+          const cost = this.sizeOf(envelope.sequence);
+          if (events.length > 0 && bytes + cost > this.maxReadBytes) {
+            full = true;
+            break;
+          }
+          bytes += cost;
+          events.push(envelope);
+        }
         position += 1;
-        if (matches(envelope)) events.push(envelope);
         if (events.length === query.limit) break;
       }
     }
     return { events, nextSequence: position < candidates.length ? candidates.at(position) : null };
+  }
+
+  /** How many of the next unfiltered candidates fit the byte budget (at least one), up to `wanted`. */
+  private chunkWithin(candidates: Candidates, position: number, wanted: number, spent: number): number {
+    let count = 0;
+    let bytes = spent;
+    while (count < wanted && position + count < candidates.length) {
+      bytes += this.sizeOf(candidates.at(position + count));
+      if (count > 0 && bytes > this.maxReadBytes) break;
+      count += 1;
+    }
+    return count;
+  }
+
+  /** Stored size of one record: an upper bound of its envelope on the wire, give or take its header. */
+  private sizeOf(sequence: number): number {
+    return this.index.location(sequence)?.size ?? 0;
   }
 
   /** The envelopes at `sequences`, each verified against the chain. */

@@ -38,6 +38,12 @@ export class ServiceMetrics {
     registers: [this.registry],
   });
 
+  readonly unhandledRejections = new Counter({
+    name: 'lh_unhandled_rejections_total',
+    help: 'Promise rejections nothing handled (logged; the process keeps running)',
+    registers: [this.registry],
+  });
+
   constructor(service: string, withDefaults = true) {
     this.registry.setDefaultLabels({ service });
     if (withDefaults) collectDefaultMetrics({ register: this.registry });

@@ -1,5 +1,5 @@
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
-import { ServerNats } from '@nestjs/microservices';
+import { ServerNats, type NatsContext } from '@nestjs/microservices';
 import type { Msg } from 'nats';
 import type { ServiceMetrics } from '@lighthouse/observability';
 import { toWireError } from '@lighthouse/contracts';
@@ -72,10 +72,30 @@ export class LighthouseNatsServer extends ServerNats {
     return this.messageHandlers.get(pattern) ?? super.getHandlerByPattern(pattern);
   }
 
-  private replyError(natsMsg: Msg, err: unknown): void {
+  /**
+   * Nest sends a reply from a `process.nextTick` callback, outside every handler's try/catch:
+   * a reply the codec refuses (over the frame limit) would become an unhandled rejection and
+   * end the process. Here it becomes a typed error to the caller instead.
+   */
+  override getPublisher(natsMsg: Msg, id: string, ctx: NatsContext): (response: unknown) => unknown {
+    const publish = super.getPublisher(natsMsg, id, ctx) as (response: unknown) => unknown;
+    return (response: unknown) => {
+      try {
+        return publish(response);
+      } catch (error) {
+        const wire = toWireError(error);
+        this.metrics?.rejectedFrames.inc({ reason: `reply_${wire.code}` });
+        this.logger.error(`reply on ${natsMsg.subject} refused: ${wire.code} ${wire.message}`);
+        this.replyError(natsMsg, wire, id);
+        return undefined;
+      }
+    };
+  }
+
+  private replyError(natsMsg: Msg, err: unknown, id: string | null = null): void {
     if (!natsMsg.reply) return;
     try {
-      natsMsg.respond(this.codec.encode({ id: null, err, status: 'error', isDisposed: true }));
+      natsMsg.respond(this.codec.encode({ id, err, status: 'error', isDisposed: true }));
     } catch (error) {
       this.logger.error(`could not send error reply: ${String(error)}`);
     }

@@ -1,7 +1,7 @@
 import type { INestMicroservice } from '@nestjs/common';
 import type { IEntryNestModule } from '@nestjs/core';
 import { loadConfig, natsServiceShape } from '@lighthouse/config';
-import { ServiceMetrics, createLogger, startTracing, type Logger } from '@lighthouse/observability';
+import { ServiceMetrics, createLogger, guardProcess, startTracing, type Logger } from '@lighthouse/observability';
 import type { z } from 'zod';
 import { startNatsService } from './nats-service';
 import { startOpsServer } from './ops-server';
@@ -31,6 +31,7 @@ export async function runNatsService<S extends z.ZodRawShape = Record<never, nev
   const logger = createLogger(options.service, config.LH_LOG_LEVEL);
   const stopTracing = startTracing(options.service);
   const metrics = new ServiceMetrics(options.service);
+  guardProcess(logger, metrics);
   const module = await options.module(config, { logger, metrics });
   const app = await startNatsService(module, {
     service: options.service,

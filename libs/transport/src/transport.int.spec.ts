@@ -21,6 +21,7 @@ const S = {
   crash: `${prefix}.crash`,
   typed: `${prefix}.typed`,
   slow: `${prefix}.slow`,
+  huge: `${prefix}.huge`,
   traceId: `${prefix}.trace`,
 };
 
@@ -44,6 +45,12 @@ class ProbeController {
   @MessagePattern(S.typed)
   typed(@Payload(new ZodValidationPipe(z.strictObject({ n: z.number().int() }))) data: { n: number }) {
     return { doubled: data.n * 2 };
+  }
+
+  /** A reply over the frame limit (what an unpaged read of agents' large events once built). */
+  @MessagePattern(S.huge)
+  huge() {
+    return { blob: 'x'.repeat(1_200_000) };
   }
 
   @MessagePattern(S.slow)
@@ -108,6 +115,20 @@ describe('transport against a real NATS', () => {
     const big = pack({ pattern: S.echo, data: 'x'.repeat(2 * 1024 * 1024), id: '1' });
     expect(await rawRequest(S.echo, big)).toMatchObject({ err: { code: 'PAYLOAD_TOO_LARGE' } });
     await expect(bus.request(S.echo, 'still here')).resolves.toBe('still here');
+  });
+
+  it('answers a handler whose reply is over the frame limit with PAYLOAD_TOO_LARGE, and keeps running', async () => {
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown) => rejections.push(reason);
+    process.on('unhandledRejection', onRejection);
+    try {
+      await expect(bus.request(S.huge, {})).rejects.toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(rejections).toEqual([]);
+      expect(await bus.request(S.echo, { still: 'here' })).toEqual({ still: 'here' });
+    } finally {
+      process.off('unhandledRejection', onRejection);
+    }
   });
 
   it('refuses to send a 2 MB payload from the client side too', async () => {

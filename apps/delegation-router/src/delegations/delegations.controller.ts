@@ -1,6 +1,6 @@
 import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { DelegationRequestSchemas as R, SUBJECTS, type Delegation } from '@lighthouse/contracts';
+import { DelegationRequestSchemas as R, SUBJECTS, type Delegation, type DelegationList } from '@lighthouse/contracts';
 import { ZodValidationPipe } from '@lighthouse/transport';
 import type { z } from 'zod';
 import { DelegationsService } from './delegations.service';
@@ -25,8 +25,8 @@ export class DelegationsController {
   }
 
   @MessagePattern(S.list)
-  list(@Payload(valid('list')) m: Req<'list'>): { delegations: Delegation[] } {
-    return { delegations: this.delegations.list(m.actor, m.scope, m.state, m.limit) };
+  list(@Payload(valid('list')) { actor, ...query }: Req<'list'>): DelegationList {
+    return this.delegations.list(actor, query);
   }
 
   @MessagePattern(S.next)

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { LighthouseError, type Actor, type CreateDelegation, type Delegation, type DelegationState } from '@lighthouse/contracts';
+import { LighthouseError, type Actor, type CreateDelegation, type Delegation } from '@lighthouse/contracts';
 import { DELEGATION_ROUTER_CONFIG, type DelegationRouterConfig } from '../delegation-router.config';
 import {
   canSee,
@@ -17,7 +17,9 @@ import {
 } from './delegation.decider';
 import type { DelegationEvent } from './delegation.events';
 import { DelegationNotifier } from './delegation.notifier';
+import { listDelegations, type ListingPage, type ListingQuery } from './delegation.listing';
 import { DelegationRepository } from './delegation.repository';
+import { DEFAULT_MAX_FRAME_BYTES } from '@lighthouse/transport';
 
 const MAX_ATTEMPTS = 5;
 
@@ -25,13 +27,16 @@ const MAX_ATTEMPTS = 5;
 @Injectable()
 export class DelegationsService {
   readonly leases: LeaseSettings;
+  private readonly maxListBytes: number;
 
   constructor(
     @Inject(DelegationRepository) private readonly repo: DelegationRepository,
     @Inject(DelegationNotifier) private readonly notifier: DelegationNotifier,
-    @Inject(DELEGATION_ROUTER_CONFIG) config: DelegationRouterConfig,
+    @Inject(DELEGATION_ROUTER_CONFIG) config: DelegationRouterConfig & { LH_MAX_FRAME_BYTES?: number },
   ) {
     this.leases = { assignLeaseMs: config.LH_DELEGATION_ASSIGN_LEASE_MS, claimLeaseMs: config.LH_DELEGATION_CLAIM_LEASE_MS };
+    // 15/16 of the frame: the rest is room for the reply's own fields.
+    this.maxListBytes = Math.floor(((config.LH_MAX_FRAME_BYTES ?? DEFAULT_MAX_FRAME_BYTES) * 15) / 16);
   }
 
   async create(actor: Actor, request: CreateDelegation): Promise<Delegation> {
@@ -48,15 +53,9 @@ export class DelegationsService {
     return delegation;
   }
 
-  list(actor: Actor, scope: 'mine' | 'assigned' | 'all', state: DelegationState | undefined, limit: number): Delegation[] {
-    if (scope === 'all' && !actor.operator) throw new LighthouseError('FORBIDDEN', 'only operators may list every delegation');
-    const matches = (d: Delegation) =>
-      (scope === 'all' || (scope === 'mine' ? d.requester === actor.agent : d.assignee === actor.agent)) && (!state || d.state === state);
-    return [...this.repo.projection.all()]
-      .map((t) => t.delegation)
-      .filter(matches)
-      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
-      .slice(0, limit);
+  /** A page of the caller's delegations, bounded by count and by the reply's byte budget. */
+  list(actor: Actor, query: ListingQuery): ListingPage {
+    return listDelegations([...this.repo.projection.all()].map((t) => t.delegation), actor, query, this.maxListBytes);
   }
 
   claim(actor: Actor, id: string): Promise<Delegation> {

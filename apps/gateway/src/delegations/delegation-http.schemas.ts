@@ -13,4 +13,6 @@ export const ListQuerySchema = z.strictObject({
   scope: z.enum(['mine', 'assigned', 'all']).default('mine'),
   state: DelegationStateSchema.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
+  /** The `nextCursor` of the previous page. */
+  cursor: z.string().min(1).max(200).optional(),
 });
