@@ -1,10 +1,11 @@
 // Shared by the benchmarks that drive the built bridge through its gateway (delegation,
-// speed-layer): agents with sessions, an open-loop load generator that keeps a tag per call,
-// CPU time per process over a phase, and a raw NATS echo responder process for the baseline.
-import { spawn, type ChildProcess } from 'node:child_process';
+// speed-layer): agents with sessions, a connection pool, and a raw NATS echo responder process
+// for the baseline. The stack, the open-loop generator and the /proc CPU meter are the stack
+// kit's (libs/testing).
 import { Agent, request as httpRequest } from 'node:http';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { startService, type OpenLoopRun, type ServiceProcess } from '@lighthouse/testing';
 import { AgentClient, issueCredential, type Prepared } from '../e2e/agent-client';
 import { latencySummary, percentile } from './stats';
 
@@ -160,123 +161,11 @@ export function stopOnCrash(stop: () => Promise<void>): void {
 /** Wall-clock milliseconds with sub-millisecond precision (comparable with the services' ISO timestamps: one machine, one clock). */
 export const wallMs = () => performance.timeOrigin + performance.now();
 
-export interface TaggedRun {
-  /** Latency from the due time, ns, by the tag the call answered with. */
-  byTag: Map<string, number[]>;
-  all: number[];
-  /** How late each call was handed to the client after its due time (the generator's own lag), ns. */
-  sendLagNs: number[];
-  errors: Map<string, number>;
-  offered: number;
-  completed: number;
-  elapsedS: number;
-  /** Completed calls per second over the phase (until the last answer). */
-  achievedPerS: number;
-}
-
-/**
- * Offers `rate` calls per second for `seconds`, whatever the latency (open loop); latency counts
- * from when a call was due, not when it was sent, so a stalled generator cannot hide queueing
- * (no coordinated omission). `op` gets the call's number and due time (wall-clock ms) and answers
- * a tag to file the sample under, or throws (an error).
- */
-export async function openLoopTagged(rate: number, seconds: number, op: (i: number, dueWallMs: number) => Promise<string>): Promise<TaggedRun> {
-  const run: TaggedRun = { byTag: new Map(), all: [], sendLagNs: [], errors: new Map(), offered: 0, completed: 0, elapsedS: 0, achievedPerS: 0 };
-  const pending = new Set<Promise<void>>();
-  const started = process.hrtime.bigint();
-  const startedWallMs = performance.timeOrigin + performance.now();
-  const intervalNs = 1e9 / rate;
-  const total = Math.round(rate * seconds);
-  while (run.offered < total) {
-    const now = Number(process.hrtime.bigint() - started);
-    const due = Math.min(total, Math.floor(now / intervalNs) + 1);
-    for (; run.offered < due; run.offered++) {
-      const dueAt = started + BigInt(Math.round(run.offered * intervalNs));
-      run.sendLagNs.push(Number(process.hrtime.bigint() - dueAt));
-      const call: Promise<void> = op(run.offered, startedWallMs + (run.offered * intervalNs) / 1e6).then(
-        (tag) => {
-          const ns = Number(process.hrtime.bigint() - dueAt);
-          run.all.push(ns);
-          let list = run.byTag.get(tag);
-          if (!list) run.byTag.set(tag, (list = []));
-          list.push(ns);
-          run.completed++;
-        },
-        (error: Error) => {
-          const key = errorKey(error);
-          run.errors.set(key, (run.errors.get(key) ?? 0) + 1);
-        },
-      );
-      pending.add(call);
-      void call.finally(() => pending.delete(call));
-    }
-    await new Promise((resolve) => setTimeout(resolve, 1));
-  }
-  await Promise.all(pending);
-  run.elapsedS = Number(process.hrtime.bigint() - started) / 1e9;
-  run.achievedPerS = Math.round(run.completed / run.elapsedS);
-  return run;
-}
-
-export const errorsOf = (run: TaggedRun) => Object.fromEntries(run.errors);
-
-/** An error as a tally key: its message with numbers blanked (timeouts name their milliseconds). */
-export const errorKey = (error: Error) => error.message.replace(/\d+/g, 'N').slice(0, 120);
-
 /** The generator's lag in handing calls over, ms (large values: the client, not the bridge, was the limit). */
-export const sendLag = (run: TaggedRun) => {
+export const sendLag = (run: OpenLoopRun) => {
   const s = msSummary(run.sendLagNs);
   return { p50_ms: s.p50_ms, p99_ms: s.p99_ms, max_ms: s.max_ms };
 };
-
-const CLOCK_TICK_S = 0.01; // USER_HZ is 100 on Linux
-
-function cpuSecondsOf(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_S; // utime, stime
-  } catch {
-    return Number.NaN;
-  }
-}
-
-/** Children of `parent` whose command name is `comm` (e.g. the nats-server this process started). */
-export function childPids(comm: string, parent = process.pid): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (name === comm && ppid === parent) pids.push(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return pids;
-}
-
-/** CPU seconds each named process used between start() and the returned stop(). */
-export function cpuMeter(pids: Record<string, number>) {
-  const self = () => {
-    const u = process.cpuUsage();
-    return (u.user + u.system) / 1e6;
-  };
-  const before = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSecondsOf(pid)]));
-  const selfBefore = self();
-  return () => {
-    const used: Record<string, number> = { load_generator: Math.round((self() - selfBefore) * 100) / 100 };
-    for (const [name, pid] of Object.entries(pids)) used[name] = Math.round((cpuSecondsOf(pid) - (before[name] as number)) * 100) / 100;
-    return used;
-  };
-}
-
-/** CPU microseconds per call, by process, from a cpuMeter reading over `calls` calls. */
-export function cpuPerCall(used: Record<string, number>, calls: number): Record<string, number> {
-  return Object.fromEntries(Object.entries(used).map(([name, s]) => [name, Math.round((s / calls) * 1e6)]));
-}
 
 const ECHO_SCRIPT = `
 const { connect } = require('nats');
@@ -287,25 +176,15 @@ connect({ servers: process.env.NATS_URL }).then((nc) => {
 });`;
 
 /** A raw `nats` echo responder in a process of its own, as a service would be. */
-export async function startNatsEcho(natsUrl: string, subject: string, cwd: string): Promise<{ pid: number; stop(): Promise<void> }> {
-  const child: ChildProcess = spawn(process.execPath, ['-e', ECHO_SCRIPT], { cwd, env: { ...process.env, NATS_URL: natsUrl, ECHO_SUBJECT: subject }, stdio: ['ignore', 'ignore', 'pipe'] });
-  await new Promise<void>((resolve, reject) => {
-    let seen = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      seen += chunk.toString();
-      if (seen.includes('echo ready')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`echo responder exited with ${code}: ${seen}`)));
+export function startNatsEcho(natsUrl: string, subject: string, cwd: string): Promise<ServiceProcess> {
+  return startService({
+    name: 'nats-echo',
+    command: process.execPath,
+    args: ['-e', ECHO_SCRIPT],
+    cwd,
+    env: { NATS_URL: natsUrl, ECHO_SUBJECT: subject },
+    ready: (echo) => echo.output().includes('echo ready'),
   });
-  return {
-    pid: child.pid ?? -1,
-    stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
 }
 
 // Node 20 refuses --cpu-prof in NODE_OPTIONS, and the stack starts the services itself: a

@@ -1,10 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GatewayHealthSchema } from '@lighthouse/contracts';
-import { freePort, startNats, testRedisUrl, type NatsHandle } from '@lighthouse/testing';
-import { NATS_SERVICES, startStack, type RunningStack } from './stack';
+import { buildServices, freePort, startNats, testRedisUrl, type BuiltServices, type NatsHandle, type Stack } from '@lighthouse/testing';
+import { NATS_SERVICES, startDevStack } from './stack';
 
 // End to end: the built services started as processes (as `npm start` does), on a private NATS
 // so that no other running bridge can answer for them, and driven over HTTP like a user.
@@ -12,15 +11,17 @@ const root = join(__dirname, '..', '..');
 
 describe('the whole bridge, built and started as processes', () => {
   let nats: NatsHandle;
-  let stack: RunningStack;
+  let stack: Stack;
   let stateDir: string;
+  let services: BuiltServices;
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [join(root, 'tools', 'build', 'build.mjs')], { cwd: root, stdio: 'ignore' });
-    nats = await startNats();
+    // Built into a folder of its own: the shared dist/ is `npm run build`'s, not a test's.
+    [services, nats] = await Promise.all([buildServices({ tag: 'dev-stack' }), startNats()]);
     stateDir = mkdtempSync(join(tmpdir(), 'lh-stack-'));
-    stack = await startStack({
+    stack = await startDevStack({
       root,
+      services,
       stateDir,
       gatewayPort: await freePort(),
       natsUrl: nats.url,
@@ -33,6 +34,7 @@ describe('the whole bridge, built and started as processes', () => {
   afterAll(async () => {
     await stack?.stop();
     await nats?.stop();
+    services?.remove();
     if (stateDir) rmSync(stateDir, { recursive: true, force: true });
   }, 30_000);
 

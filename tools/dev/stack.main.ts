@@ -1,13 +1,13 @@
 // `npm start`: the whole bridge up locally until Ctrl-C. See tools/dev/start.mjs.
 import { join } from 'node:path';
-import { startStack } from './stack';
+import { startDevStack } from './stack';
 
 async function main(): Promise<void> {
   const root = process.argv[2] ?? process.cwd();
   const stateDir = join(root, '.lighthouse');
   const log = (line: string) => process.stdout.write(`[lighthouse] ${line}\n`);
   const gatewayPort = Number(process.env['LH_GATEWAY_PORT'] ?? 8765);
-  const stack = await startStack({ root, stateDir, gatewayPort, log });
+  const stack = await startDevStack({ root, stateDir, gatewayPort, log });
   log(`every service is up; logs in ${join('.lighthouse', 'logs')}`);
   log(`gateway: ${stack.gatewayUrl}   (try: curl ${stack.gatewayUrl}/health)`);
   log('Ctrl-C stops everything this command started');

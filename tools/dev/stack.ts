@@ -1,116 +1,43 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { findOrStartNats, findOrStartRedis, waitFor, type NatsHandle, type RedisHandle } from '@lighthouse/testing';
+import { builtServices, startStack, type BuiltServices, type Stack } from '@lighthouse/testing';
 
-/** The NATS services of the bridge, started before the gateway. */
-export const NATS_SERVICES = ['event-store', 'session-registry', 'speed-layer', 'delegation-router', 'fuse-mounter'] as const;
+export { NATS_SERVICES } from '@lighthouse/testing';
 
-export interface StackOptions {
-  /** Workspace root (holds dist/). */
+export interface DevStackOptions {
+  /** Workspace root (holds dist/apps, built by `npm start`). */
   root: string;
-  /** Where logs, dev secrets and the event log live. */
+  /** Where logs, dev secrets, the event log and the mount live. */
   stateDir: string;
   gatewayPort: number;
   log: (line: string) => void;
+  /** The bundles to run (default: `<root>/dist/apps`). */
+  services?: BuiltServices;
   /** Extra environment for every service. */
   env?: NodeJS.ProcessEnv;
-  /** Use this NATS (instead of finding or starting one). */
+  /** Use this NATS (default: the one running, else a private one). */
   natsUrl?: string;
-  /** Use this Redis (instead of finding or starting one). */
+  /** Use this Redis (default: the one running, else a private one). */
   redisUrl?: string;
 }
 
-export interface RunningStack {
-  gatewayUrl: string;
-  natsUrl: string;
-  redisUrl: string;
-  pids: Record<string, number>;
-  stop(): Promise<void>;
-}
-
 /**
- * Starts the whole bridge from the built services: NATS and Redis (found or started), every
- * NATS service, then the gateway; resolves once the gateway reports every service up.
+ * `npm start`'s bridge, through the stack kit: the NATS and Redis already running (or private
+ * ones), the secrets kept in the state dir, the shared view `optional` (a machine without FUSE
+ * still comes up), keys under the deployment's own Redis prefix.
  */
-export async function startStack(options: StackOptions): Promise<RunningStack> {
-  mkdirSync(join(options.stateDir, 'logs'), { recursive: true });
-  const infra: Array<NatsHandle | RedisHandle> = [];
-  const children = new Map<string, ChildProcess>();
-  const stop = async () => {
-    await Promise.all([...children.values()].map(stopChild));
-    await Promise.all(infra.map((handle) => handle.stop()));
-  };
-  try {
-    const [nats, redis] = await Promise.all([
-      options.natsUrl ? given(options.natsUrl) : findOrStartNats({ log: options.log }),
-      options.redisUrl ? given(options.redisUrl) : findOrStartRedis(options.log),
-    ]);
-    infra.push(nats, redis);
-    options.log(`NATS ${nats.url}${nats.owned ? ' (started)' : ''}, Redis ${redis.url}${redis.owned ? ' (started)' : ''}`);
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      NATS_URL: nats.url,
-      REDIS_URL: redis.url,
-      LH_GATEWAY_PORT: String(options.gatewayPort),
-      LH_EVENT_DIR: process.env['LH_EVENT_DIR'] ?? join(options.stateDir, 'events'),
-      // The shared project view of the local stack; `optional`: a machine without FUSE still comes up.
-      LH_FUSE_MOUNT_POINT: process.env['LH_FUSE_MOUNT_POINT'] ?? join(options.stateDir, 'mnt'),
-      LH_FUSE_CACHE_DIR: process.env['LH_FUSE_CACHE_DIR'] ?? join(options.stateDir, 'fuse-cache'),
-      LH_FUSE_MOUNT: process.env['LH_FUSE_MOUNT'] ?? 'optional',
-      ...devSecrets(options.stateDir),
-      ...options.env,
-    };
-    for (const app of [...NATS_SERVICES, 'gateway']) children.set(app, startApp(options, app, env));
-    const gatewayUrl = `http://127.0.0.1:${options.gatewayPort}`;
-    await waitFor(() => allUp(gatewayUrl, children), 60_000, `every service up at ${gatewayUrl}/health (logs in ${join(options.stateDir, 'logs')})`).catch(
-      (error: Error) => Promise.reject(firstExit(children) ?? error),
-    );
-    const pids = Object.fromEntries([...children].map(([app, child]) => [app, child.pid ?? -1]));
-    return { gatewayUrl, natsUrl: nats.url, redisUrl: redis.url, pids, stop };
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-}
-
-const given = async (url: string) => ({ url, owned: false, stop: async () => undefined });
-
-function startApp(options: StackOptions, app: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const logFile = createWriteStream(join(options.stateDir, 'logs', `${app}.log`), { flags: 'a' });
-  const child = spawn(process.execPath, ['--enable-source-maps', join(options.root, 'dist', 'apps', app, 'main.js')], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+export function startDevStack(options: DevStackOptions): Promise<Stack> {
+  return startStack({
+    services: options.services ?? builtServices(join(options.root, 'dist', 'apps')),
+    nats: options.natsUrl ?? 'find',
+    redisUrl: options.redisUrl,
+    redisPrefix: null,
+    stateDir: options.stateDir,
+    gatewayPort: options.gatewayPort,
+    log: options.log,
+    env: { LH_FUSE_MOUNT: process.env['LH_FUSE_MOUNT'] ?? 'optional', ...devSecrets(options.stateDir), ...options.env },
   });
-  child.stdout?.pipe(logFile);
-  child.stderr?.pipe(logFile);
-  child.once('exit', (code, signal) => options.log(`${app} exited (${signal ?? `code ${code}`})`));
-  return child;
-}
-
-/** A service that died while the stack was starting, as an error to report. */
-function firstExit(children: Map<string, ChildProcess>): Error | undefined {
-  for (const [app, child] of children) {
-    if (child.exitCode !== null) return new Error(`${app} exited with code ${child.exitCode} while starting; see .lighthouse/logs/${app}.log`);
-  }
-  return undefined;
-}
-
-async function allUp(gatewayUrl: string, children: Map<string, ChildProcess>): Promise<boolean> {
-  const exited = firstExit(children);
-  if (exited) throw exited;
-  const response = await fetch(`${gatewayUrl}/health`, { signal: AbortSignal.timeout(3000) });
-  return response.status === 200;
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 /**

@@ -50,7 +50,7 @@ export async function startNats(options: StartNatsOptions = {}): Promise<NatsHan
   const proc: OwnedProcess = spawnOwned(binary, ['-c', join(dir, 'nats.conf')], 'nats-server');
   const url = `nats://127.0.0.1:${port}`;
   try {
-    await waitFor(() => natsAnswers(url), 10_000, `nats-server on ${url} (${String(proc)})`);
+    await waitFor(() => natsAnswers(url), 10_000, `nats-server on ${url}`, () => (proc.exit() ? `it exited (${proc.exit()}): ${proc.output()}` : undefined));
   } catch (error) {
     await proc.stop();
     throw error;

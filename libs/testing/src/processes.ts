@@ -1,5 +1,7 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
+import { spawnService, type ServiceProcess } from './stack/service-process';
+import { waitFor } from './wait-for';
 
 /** A free TCP port on loopback, as the kernel hands it out. */
 export function freePort(): Promise<number> {
@@ -43,51 +45,12 @@ export function ensureBinary(name: string, debianPackage: string, log: (line: st
   throw new Error(`${name} is not installed. Install it with: sudo apt-get install -y ${debianPackage}`);
 }
 
-/** A child process we started, and how to stop it (by its PID, waiting for it to exit). */
-export interface OwnedProcess {
-  readonly pid: number;
-  readonly child: ChildProcess;
-  stop(): Promise<void>;
-}
+/** A server this library started (nats-server, redis-server); see {@link spawnService}. */
+export type OwnedProcess = ServiceProcess;
 
+/** Starts a server binary; its output is kept for the error should it not come up. */
 export function spawnOwned(command: string, args: string[], label: string): OwnedProcess {
-  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
-  });
-  child.on('error', (error) => {
-    stderr += String(error);
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return {
-    pid: child.pid ?? -1,
-    child,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    },
-    toString: () => `${label} (pid ${child.pid}): ${stderr}`,
-  } as OwnedProcess;
+  return spawnService({ name: label, command, args, graceMs: 5000 });
 }
 
-/**
- * Polls `probe` until it resolves true or the deadline passes. A probe that throws counts as
- * "not yet"; the last error is named in the timeout message.
- */
-export async function waitFor(probe: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      if (await probe()) return;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last: ${String(last)})` : ''}`);
-}
+export { waitFor };

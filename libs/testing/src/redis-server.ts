@@ -30,7 +30,7 @@ export async function startRedis(log?: (line: string) => void): Promise<RedisHan
   const proc = spawnOwned(binary, ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no'], 'redis-server');
   const url = `redis://127.0.0.1:${port}`;
   try {
-    await waitFor(() => redisAnswers(url), 10_000, `redis-server on ${url} (${String(proc)})`);
+    await waitFor(() => redisAnswers(url), 10_000, `redis-server on ${url}`, () => (proc.exit() ? `it exited (${proc.exit()}): ${proc.output()}` : undefined));
   } catch (error) {
     await proc.stop();
     throw error;

@@ -21,11 +21,11 @@ import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Delegation } from '@lighthouse/contracts';
-import { findOrStartRedis } from '@lighthouse/testing';
+import { childPids, cpuMeter, cpuPerCall, errorsOf, findOrStartRedis, openLoop } from '@lighthouse/testing';
 import { connect } from 'nats';
 import type { AgentClient, Answer } from '../../e2e/agent-client';
 import { startE2eStack } from '../../e2e/e2e-stack';
-import { childPids, cpuMeter, cpuPerCall, errorsOf, log as logFor, profilingEnv, msSummary, msValues, openAgents, openLoopTagged, ratio, sendLag, startNatsEcho, stopOnCrash, wallMs } from '../bridge';
+import { log as logFor, profilingEnv, msSummary, msValues, openAgents, ratio, sendLag, startNatsEcho, stopOnCrash, wallMs } from '../bridge';
 
 const AGENTS = Number(process.env['BENCH_AGENTS'] ?? 1000);
 const EXPERTS = Number(process.env['BENCH_EXPERTS'] ?? 100);
@@ -198,7 +198,7 @@ async function main(): Promise<void> {
     const payloadBytes = JSON.stringify(probe).length;
     const payload = new Uint8Array(payloadBytes).fill(120);
     log(`baseline: raw NATS request (${payloadBytes} bytes, the size of a delegation) at ${RATE}/s for ${BASELINE_SECONDS} s`);
-    const raw = await openLoopTagged(RATE, BASELINE_SECONDS, async () => {
+    const raw = await openLoop(RATE, BASELINE_SECONDS, async () => {
       await nc.request(echoSubject, payload, { timeout: 10_000 });
       return 'nats';
     });
@@ -206,7 +206,7 @@ async function main(): Promise<void> {
     const fsync = fdatasyncProbe(3);
 
     log(`warm-up: ${Math.min(RATE, 10)}/s for ${WARMUP_SECONDS} s`);
-    await openLoopTagged(Math.min(RATE, 10), WARMUP_SECONDS, offer);
+    await openLoop(Math.min(RATE, 10), WARMUP_SECONDS, offer);
 
     // One delegation at a time, every expert idle: the floor of a round trip without queueing.
     log(`uncontended: ${SOLO} sequential delegations`);
@@ -225,7 +225,7 @@ async function main(): Promise<void> {
       log(`step: ${rate} delegations/s for ${STEP_SECONDS} s`);
       traces.clear();
       const meter = cpuMeter(pids);
-      const run = await openLoopTagged(rate, STEP_SECONDS, offer);
+      const run = await openLoop(rate, STEP_SECONDS, offer);
       const cpu = meter();
       const s = msSummary(run.all);
       const good = run.errors.size === 0 && s.p99_ms < P99_LIMIT_MS && run.achievedPerS >= 0.95 * rate;
@@ -238,7 +238,7 @@ async function main(): Promise<void> {
     log(`fixed rate: ${RATE} delegations/s for ${SECONDS} s`);
     traces.clear();
     const meter = cpuMeter(pids);
-    const fixed = await openLoopTagged(RATE, SECONDS, offer);
+    const fixed = await openLoop(RATE, SECONDS, offer);
     const cpu = meter();
     const fixedTraces = [...traces.values()].filter((t) => t.resultReceived !== undefined);
     await experts.stop();

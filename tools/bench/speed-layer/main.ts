@@ -18,12 +18,12 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { findOrStartRedis } from '@lighthouse/testing';
+import { childPids, cpuMeter, cpuPerCall, errorsOf, findOrStartRedis, openLoop, type OpenLoopRun } from '@lighthouse/testing';
 import { connect } from 'nats';
 import { SUBJECTS, type ValidationResult } from '@lighthouse/contracts';
 import { prepare, type AgentClient } from '../../e2e/agent-client';
 import { startE2eStack } from '../../e2e/e2e-stack';
-import { HttpPool, childPids, cpuMeter, cpuPerCall, errorsOf, log as logFor, profilingEnv, msSummary, msValues, openAgents, openLoopTagged, ratio, sendLag, startNatsEcho, stopOnCrash, type TaggedRun } from '../bridge';
+import { HttpPool, log as logFor, profilingEnv, msSummary, msValues, openAgents, ratio, sendLag, startNatsEcho, stopOnCrash } from '../bridge';
 import { MemoryTier } from '@lighthouse/policy';
 import { RequestKeyCache } from '../../../apps/speed-layer/src/validation/decision-cache';
 import { CWD, REPEATS, checkMix, commandAt, MIX, type Category } from './commands';
@@ -108,7 +108,7 @@ async function main(): Promise<void> {
 
     const warmRate = Math.min(RATE, 200);
     log(`warm-up: ${warmRate}/s for ${WARMUP_SECONDS} s`);
-    await openLoopTagged(warmRate, WARMUP_SECONDS, validate);
+    await openLoop(warmRate, WARMUP_SECONDS, validate);
 
     // One request at a time, the three paths interleaved: the floor of each without queueing.
     log(`uncontended: ${SOLO} sequential validations, GET /health/live and raw NATS requests`);
@@ -141,7 +141,7 @@ async function main(): Promise<void> {
       log(`step: ${rate}/s for ${STEP_SECONDS} s`);
       seen = [];
       const meter = cpuMeter(pids);
-      const run = await openLoopTagged(rate, STEP_SECONDS, validate);
+      const run = await openLoop(rate, STEP_SECONDS, validate);
       const cpu = meter();
       const s = msSummary(run.all);
       const good = run.errors.size === 0 && s.p99_ms <= P99_LIMIT_MS && run.achievedPerS >= 0.95 * rate;
@@ -168,20 +168,20 @@ async function main(): Promise<void> {
     await settle();
     log(`baseline: raw NATS request (${payload.length} bytes) at ${RATE}/s for ${BASELINE_SECONDS} s`);
     const meterNats = cpuMeter({ 'nats-server': pids['nats-server'] as number, nats_echo: echo.pid });
-    const raw = await openLoopTagged(RATE, BASELINE_SECONDS, rawNats);
+    const raw = await openLoop(RATE, BASELINE_SECONDS, rawNats);
     const cpuNats = meterNats();
 
     await settle();
     log(`baseline: GET /health/live at ${RATE}/s for ${BASELINE_SECONDS} s`);
     const meterLive = cpuMeter({ gateway: pids['gateway'] as number });
-    const liveRun = await openLoopTagged(RATE, BASELINE_SECONDS, live);
+    const liveRun = await openLoop(RATE, BASELINE_SECONDS, live);
     const cpuLive = meterLive();
 
     await settle();
     log(`fixed rate: ${RATE} validations/s for ${SECONDS} s`);
     seen = [];
     const meter = cpuMeter(pids);
-    const fixed = await openLoopTagged(RATE, SECONDS, validate);
+    const fixed = await openLoop(RATE, SECONDS, validate);
     const cpu = meter();
     pool.close();
 
@@ -252,7 +252,7 @@ function memoryProbe() {
 
 const pick = (s: { p50_ms: number; p95_ms?: number; p99_ms: number; max_ms: number; n: number }) => ({ p50_ms: s.p50_ms, p99_ms: s.p99_ms, max_ms: s.max_ms, n: s.n });
 
-function summarise(run: TaggedRun, seen: Seen[], rate: number, seconds: number) {
+function summarise(run: OpenLoopRun, seen: Seen[], rate: number, seconds: number) {
   const byTier: Record<string, unknown> = {};
   const tiers = new Set(seen.map((s) => s.tier));
   for (const tier of tiers) {
@@ -279,7 +279,7 @@ function summarise(run: TaggedRun, seen: Seen[], rate: number, seconds: number) 
   };
 }
 
-function targetsOf(run: TaggedRun, seen: Seen[], rate: number) {
+function targetsOf(run: OpenLoopRun, seen: Seen[], rate: number) {
   const memory = msValues(seen.filter((s) => s.tier === 'memory').map((s) => s.serviceMs));
   const e2e = msSummary(run.all);
   return {

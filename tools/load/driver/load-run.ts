@@ -7,7 +7,7 @@ import type { LoadOptions } from './cli';
 import { EventStoreMetrics } from './event-store-metrics';
 import { GatewayClient } from './gateway-client';
 import { startLocalStack, type LocalStack } from './local-stack';
-import { childrenNamed, idleCpu, ProcSampler } from './proc-sampler';
+import { childrenNamed, idleCpu, ProcSampler } from '@lighthouse/testing';
 import { Recorder } from './recorder';
 import type { LoadResult } from './result';
 import { expertCount, operationOf, type Scenario } from './scenario';

@@ -1,7 +1,7 @@
 import { percentile } from '../../bench/stats';
 import { fmtMs } from './format';
 import { histogramCount, histogramQuantileMs, shareWithinMs, type Histogram } from './histogram';
-import type { ProcSeries } from './proc-sampler';
+import type { ProcSeries } from '@lighthouse/testing';
 import type { Sample } from './recorder';
 import type { ErrorRow, LoadResult, OperationResult, ProcessResult, TargetResult } from './result';
 import { targetOperations, type Scenario, type Target } from './scenario';

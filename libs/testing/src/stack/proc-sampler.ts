@@ -16,19 +16,38 @@ export interface ProcSeries {
 /** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ, 100 on Linux everywhere we run). */
 const TICKS_PER_S = 100;
 
-/** utime + stime of a process in ticks, and its RSS in KiB; undefined once it is gone. */
-export function readProc(pid: number): { ticks: number; rssKiB: number } | undefined {
+/** One reading of a process from /proc. */
+export interface ProcReading {
+  /** utime + stime, in clock ticks. */
+  ticks: number;
+  /** Resident memory now and at its peak, KiB. */
+  rssKiB: number;
+  peakRssKiB: number;
+}
+
+/** CPU ticks and resident memory of a process; undefined once it is gone. */
+export function readProc(pid: number): ProcReading | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name is in parentheses and may hold spaces: the fields start after the last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const ticks = Number(fields[11]) + Number(fields[12]);
-    const rss = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return { ticks, rssKiB: rss ? Number(rss[1]) : 0 };
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
+    return { ticks, rssKiB: kib('VmRSS'), peakRssKiB: kib('VmHWM') };
   } catch {
     return undefined;
   }
 }
+
+/** CPU seconds a process has used so far (NaN once it is gone). */
+export const cpuSecondsOf = (pid: number): number => {
+  const reading = readProc(pid);
+  return reading ? reading.ticks / TICKS_PER_S : Number.NaN;
+};
+
+/** Resident memory of a process, bytes (0 once it is gone). */
+export const rssBytesOf = (pid: number): number => (readProc(pid)?.rssKiB ?? 0) * 1024;
 
 /** Children of `parent` whose command name is one of `names` (e.g. the nats-server we started). */
 export function childrenNamed(parent: number, names: readonly string[]): Array<{ pid: number; name: string }> {
@@ -46,6 +65,34 @@ export function childrenNamed(parent: number, names: readonly string[]): Array<{
   }
   return found;
 }
+
+/** Children of this process whose command name is `comm` (e.g. the nats-server it started). */
+export const childPids = (comm: string, parent = process.pid): number[] => childrenNamed(parent, [comm]).map((child) => child.pid);
+
+/**
+ * CPU seconds each named process used from this call until the returned function is called,
+ * with this process's own as `load_generator`.
+ */
+export function cpuMeter(pids: Record<string, number>): () => Record<string, number> {
+  const self = () => {
+    const usage = process.cpuUsage();
+    return (usage.user + usage.system) / 1e6;
+  };
+  const before = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSecondsOf(pid)]));
+  const selfBefore = self();
+  return () => {
+    const used: Record<string, number> = { load_generator: round2(self() - selfBefore) };
+    for (const [name, pid] of Object.entries(pids)) used[name] = round2(cpuSecondsOf(pid) - (before[name] as number));
+    return used;
+  };
+}
+
+/** CPU microseconds per call, by process, from a {@link cpuMeter} reading over `calls` calls. */
+export function cpuPerCall(used: Record<string, number>, calls: number): Record<string, number> {
+  return Object.fromEntries(Object.entries(used).map(([name, s]) => [name, Math.round((s / calls) * 1e6)]));
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
 
 /**
  * Samples CPU and memory of the given processes every `intervalMs` from /proc (Linux). CPU is
