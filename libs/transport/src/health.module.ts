@@ -1,10 +1,11 @@
 import { Controller, type DynamicModule } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
-import type { ServiceHealth } from '@lighthouse/contracts';
+import { rpcBySubject, type ServiceHealth } from '@lighthouse/contracts';
 import { hostname } from 'node:os';
+import { HandlesRpc } from './handles-rpc.decorator';
 
 export interface HealthOptions {
   service: string;
+  /** The service's health subject; it must be a health rpc of the contract table. */
   subject: string;
   version?: string;
   /** Extra facts for the health answer; may report 'degraded'. */
@@ -16,10 +17,13 @@ export class HealthModule {
   static register(options: HealthOptions): DynamicModule {
     const instance = `${hostname()}:${process.pid}`;
     const startedAt = Date.now();
+    const declared = rpcBySubject(options.subject);
+    if (!declared) throw new Error(`${options.subject} is not declared in the contract table`);
+    const rpc = declared;
 
     @Controller()
     class HealthController {
-      @MessagePattern(options.subject)
+      @HandlesRpc(rpc)
       async health(): Promise<ServiceHealth> {
         const probe = options.probe ? await options.probe() : { status: 'up' as const };
         return {

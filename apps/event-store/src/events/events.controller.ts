@@ -1,34 +1,25 @@
 import { Controller, Inject } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import {
-  AppendRequestSchema,
-  ReadQuerySchema,
-  SUBJECTS,
-  type AppendRequest,
-  type AppendResult,
-  type LogHead,
-  type ReadQuery,
-  type ReadResult,
-} from '@lighthouse/contracts';
-import { ZodValidationPipe } from '@lighthouse/transport';
+import { RPC, type AppendRequest, type AppendResult, type LogHead, type ReadQuery, type ReadResult } from '@lighthouse/contracts';
+import { HandlesRpc } from '@lighthouse/transport';
 import { EventsService } from './events.service';
 
+/** Each handler gets its request parsed against the contract table (a bad one never gets here). */
 @Controller()
 export class EventsController {
   constructor(@Inject(EventsService) private readonly events: EventsService) {}
 
   /** Acknowledged only once the batch holding these events is fdatasynced. */
-  @MessagePattern(SUBJECTS.events.append)
-  append(@Payload(new ZodValidationPipe(AppendRequestSchema)) request: AppendRequest): Promise<AppendResult> {
+  @HandlesRpc(RPC.events.append)
+  append(request: AppendRequest): Promise<AppendResult> {
     return this.events.append(request);
   }
 
-  @MessagePattern(SUBJECTS.events.read)
-  read(@Payload(new ZodValidationPipe(ReadQuerySchema)) query: ReadQuery): Promise<ReadResult> {
+  @HandlesRpc(RPC.events.read)
+  read(query: ReadQuery): Promise<ReadResult> {
     return this.events.read(query);
   }
 
-  @MessagePattern(SUBJECTS.events.head)
+  @HandlesRpc(RPC.events.head)
   head(): LogHead {
     return this.events.head();
   }
