@@ -1,5 +1,5 @@
 import { connect, type NatsConnection, type NatsError } from 'nats';
-import { LighthouseError, parseReply, toWireError, type RpcDefinition, type RpcReply, type RpcRequest } from '@lighthouse/contracts';
+import { LighthouseError, parseReply, toWireError, type EventDefinition, type RpcDefinition, type RpcReply, type RpcRequest } from '@lighthouse/contracts';
 import type { ServiceMetrics } from '@lighthouse/observability';
 import type { z } from 'zod';
 import { DEFAULT_MAX_FRAME_BYTES, FrameCodec } from './frame-codec';
@@ -21,6 +21,9 @@ export interface MessageBus {
   request<R extends RpcDefinition>(rpc: R, payload: RpcRequest<R>, options?: RpcOptions): Promise<RpcReply<R>>;
   /** @deprecated pass the rpc definition from the contract table instead of its subject. */
   request<T = unknown>(subject: string, payload: unknown, options?: RequestOptions): Promise<T>;
+  /** Publishes an event on its declared subject (fire and forget). */
+  publish<E extends EventDefinition>(event: E, data: z.input<E['data']>): void;
+  /** @deprecated pass the event definition from the contract table instead of its subject. */
   publish(subject: string, payload: unknown): void;
 }
 
@@ -89,7 +92,10 @@ export class NatsBus implements MessageBus {
     }
   }
 
-  publish(subject: string, payload: unknown): void {
+  publish<E extends EventDefinition>(event: E, data: z.input<E['data']>): void;
+  publish(subject: string, payload: unknown): void;
+  publish(target: string | EventDefinition, payload: unknown): void {
+    const subject = typeof target === 'string' ? target : subjectOf(target);
     this.connection.publish(subject, this.codec.encode({ pattern: subject, data: payload }), { headers: traceHeaders() });
   }
 
@@ -97,7 +103,11 @@ export class NatsBus implements MessageBus {
    * Delivers the payload of every message published on `subject` (by {@link publish}) that
    * decodes and, when a schema is given, matches it; anything else is dropped, never thrown.
    */
-  subscribe<S extends z.ZodType>(subject: string, schema: S, onMessage: (payload: z.infer<S>) => void): { unsubscribe(): void } {
+  subscribe<E extends EventDefinition>(event: E, onMessage: (payload: z.output<E['data']>) => void): { unsubscribe(): void };
+  subscribe<S extends z.ZodType>(subject: string, schema: S, onMessage: (payload: z.infer<S>) => void): { unsubscribe(): void };
+  subscribe(target: string | EventDefinition, ...rest: unknown[]): { unsubscribe(): void } {
+    const [schema, onMessage] = (typeof target === 'string' ? rest : [target.data, rest[0]]) as [z.ZodType, (payload: unknown) => void];
+    const subject = typeof target === 'string' ? target : subjectOf(target);
     const subscription = this.connection.subscribe(subject, {
       callback: (error, msg) => {
         if (error) return;
@@ -120,6 +130,11 @@ export class NatsBus implements MessageBus {
   async close(): Promise<void> {
     await this.connection.drain();
   }
+}
+
+function subjectOf(event: EventDefinition): string {
+  if (!event.subject) throw new LighthouseError('INTERNAL', `event ${event.type} is not published on a subject of its own`);
+  return event.subject;
 }
 
 function parseLegacyReply(response: unknown, schema: z.ZodType | undefined, subject: string): unknown {

@@ -1,16 +1,6 @@
 import { Controller, Inject } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
-import {
-  IssueCredentialCommandSchema,
-  RevokeAgentCommandSchema,
-  SUBJECTS,
-  type AgentRevoked,
-  type IssueCredentialCommand,
-  type IssuedCredential,
-  type RevocationsSnapshot,
-  type RevokeAgentCommand,
-} from '@lighthouse/contracts';
-import { ZodValidationPipe } from '@lighthouse/transport';
+import { RPC, type AgentRevoked, type IssueCredentialCommand, type IssuedCredential, type RevocationsSnapshot, type RevokeAgentCommand } from '@lighthouse/contracts';
+import { HandlesRpc } from '@lighthouse/transport';
 import { AgentsService } from './agents.service';
 
 /**
@@ -21,17 +11,17 @@ import { AgentsService } from './agents.service';
 export class AgentsController {
   constructor(@Inject(AgentsService) private readonly agents: AgentsService) {}
 
-  @MessagePattern(SUBJECTS.session.issueCredential)
-  issue(@Payload(new ZodValidationPipe(IssueCredentialCommandSchema)) command: IssueCredentialCommand): Promise<IssuedCredential> {
+  @HandlesRpc(RPC.session.issueCredential)
+  issue(command: IssueCredentialCommand): Promise<IssuedCredential> {
     return this.agents.issueCredential(command);
   }
 
-  @MessagePattern(SUBJECTS.session.revokeAgent)
-  revoke(@Payload(new ZodValidationPipe(RevokeAgentCommandSchema)) command: RevokeAgentCommand): Promise<AgentRevoked> {
+  @HandlesRpc(RPC.session.revokeAgent)
+  revoke(command: RevokeAgentCommand): Promise<AgentRevoked> {
     return this.agents.revoke(command);
   }
 
-  @MessagePattern(SUBJECTS.session.revocations)
+  @HandlesRpc(RPC.session.revocations)
   revocations(): Promise<RevocationsSnapshot> {
     return this.agents.snapshot();
   }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { SUBJECTS, type Revocation } from '@lighthouse/contracts';
+import { BUS_EVENTS, type Revocation } from '@lighthouse/contracts';
 import { NatsBus } from '@lighthouse/transport';
 
 /**
@@ -13,7 +13,7 @@ export class RevocationsPublisher {
   constructor(@Inject(NatsBus) private readonly bus: NatsBus) {}
 
   async publish(revocation: Revocation): Promise<void> {
-    this.bus.publish(SUBJECTS.session.revoked, revocation);
+    this.bus.publish(BUS_EVENTS.revoked, revocation);
     await this.bus.flush();
   }
 }

@@ -1,10 +1,6 @@
 import { Controller, Inject } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
-  DeregisterExpertCommandSchema,
-  ListExpertsCommandSchema,
-  RegisterExpertCommandSchema,
-  SUBJECTS,
+  RPC,
   type DeregisterExpertCommand,
   type DeregisterExpertResult,
   type Expert,
@@ -12,25 +8,25 @@ import {
   type ListExpertsCommand,
   type RegisterExpertCommand,
 } from '@lighthouse/contracts';
-import { ZodValidationPipe } from '@lighthouse/transport';
+import { HandlesRpc } from '@lighthouse/transport';
 import { ExpertsService } from './experts.service';
 
 @Controller()
 export class ExpertsController {
   constructor(@Inject(ExpertsService) private readonly experts: ExpertsService) {}
 
-  @MessagePattern(SUBJECTS.session.registerExpert)
-  register(@Payload(new ZodValidationPipe(RegisterExpertCommandSchema)) command: RegisterExpertCommand): Promise<Expert> {
+  @HandlesRpc(RPC.session.registerExpert)
+  register(command: RegisterExpertCommand): Promise<Expert> {
     return this.experts.register(command);
   }
 
-  @MessagePattern(SUBJECTS.session.deregisterExpert)
-  deregister(@Payload(new ZodValidationPipe(DeregisterExpertCommandSchema)) command: DeregisterExpertCommand): Promise<DeregisterExpertResult> {
+  @HandlesRpc(RPC.session.deregisterExpert)
+  deregister(command: DeregisterExpertCommand): Promise<DeregisterExpertResult> {
     return this.experts.deregister(command);
   }
 
-  @MessagePattern(SUBJECTS.session.experts)
-  list(@Payload(new ZodValidationPipe(ListExpertsCommandSchema)) command: ListExpertsCommand): Promise<ExpertList> {
+  @HandlesRpc(RPC.session.experts)
+  list(command: ListExpertsCommand): Promise<ExpertList> {
     return this.experts.list(command);
   }
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { SUBJECTS, type Presence } from '@lighthouse/contracts';
+import { BUS_EVENTS, type Presence } from '@lighthouse/contracts';
 import { NatsBus } from '@lighthouse/transport';
 
 /**
@@ -21,7 +21,7 @@ export class PresencePublisher {
 
   private send(presence: Presence): void {
     try {
-      this.bus.publish(SUBJECTS.session.presence, presence);
+      this.bus.publish(BUS_EVENTS.presence, presence);
     } catch {
       // A lost hint only delays a release until the lease lapses.
     }

@@ -1,11 +1,6 @@
 import { Controller, Inject } from '@nestjs/common';
-import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
-  CreateSessionCommandSchema,
-  EndSessionCommandSchema,
-  HeartbeatCommandSchema,
-  RefreshSessionCommandSchema,
-  SUBJECTS,
+  RPC,
   type CreateSessionCommand,
   type EndSessionCommand,
   type EndSessionResult,
@@ -14,30 +9,30 @@ import {
   type RefreshSessionCommand,
   type SessionGrant,
 } from '@lighthouse/contracts';
-import { ZodValidationPipe } from '@lighthouse/transport';
+import { HandlesRpc } from '@lighthouse/transport';
 import { SessionsService } from './sessions.service';
 
 @Controller()
 export class SessionsController {
   constructor(@Inject(SessionsService) private readonly sessions: SessionsService) {}
 
-  @MessagePattern(SUBJECTS.session.create)
-  create(@Payload(new ZodValidationPipe(CreateSessionCommandSchema)) command: CreateSessionCommand): Promise<SessionGrant> {
+  @HandlesRpc(RPC.session.create)
+  create(command: CreateSessionCommand): Promise<SessionGrant> {
     return this.sessions.create(command);
   }
 
-  @MessagePattern(SUBJECTS.session.refresh)
-  refresh(@Payload(new ZodValidationPipe(RefreshSessionCommandSchema)) command: RefreshSessionCommand): Promise<SessionGrant> {
+  @HandlesRpc(RPC.session.refresh)
+  refresh(command: RefreshSessionCommand): Promise<SessionGrant> {
     return this.sessions.refresh(command);
   }
 
-  @MessagePattern(SUBJECTS.session.heartbeat)
-  heartbeat(@Payload(new ZodValidationPipe(HeartbeatCommandSchema)) command: HeartbeatCommand): Promise<HeartbeatResult> {
+  @HandlesRpc(RPC.session.heartbeat)
+  heartbeat(command: HeartbeatCommand): Promise<HeartbeatResult> {
     return this.sessions.heartbeat(command);
   }
 
-  @MessagePattern(SUBJECTS.session.end)
-  end(@Payload(new ZodValidationPipe(EndSessionCommandSchema)) command: EndSessionCommand): Promise<EndSessionResult> {
+  @HandlesRpc(RPC.session.end)
+  end(command: EndSessionCommand): Promise<EndSessionResult> {
     return this.sessions.end(command);
   }
 }
