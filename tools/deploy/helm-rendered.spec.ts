@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { invariantProblems } from './invariants';
+import { ingressProblems, invariantProblems } from './invariants';
 import { chartHash, parseObjects, root, schemaProblems, type K8sObject } from './manifests';
 
 // The Helm chart as `helm template` rendered it (tools/deploy/render-helm.sh; CI has no helm):
@@ -29,5 +29,11 @@ describe.each(['dev', 'prod'])('helm template with values-%s.yaml', (env) => {
 
   it('holds every deployment invariant', () => {
     expect(invariantProblems(objects, env)).toEqual([]);
+  });
+
+  it('routes only the agent API through its ingress: not /metrics, not /admin', () => {
+    const ingresses = objects.filter((o) => o.kind === 'Ingress');
+    if (env === 'prod') expect(ingresses.length).toBeGreaterThan(0);
+    expect(ingressProblems(ingresses)).toEqual([]);
   });
 });

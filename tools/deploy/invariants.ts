@@ -259,6 +259,35 @@ function unknownVariableProblems(objects: K8sObject[], containers: Container[]):
   return problems;
 }
 
+/**
+ * The gateway's agent API: the only paths an Ingress may route. `/metrics` (what the bridge is
+ * doing, for the operator's Prometheus) and `/admin` (credentials) stay inside the cluster.
+ */
+export const AGENT_API_PREFIXES = ['/sessions', '/whoami', '/experts', '/validate', '/delegations', '/events', '/health', '/openapi.json'] as const;
+const INTERNAL_PATHS = ['/metrics', '/admin/agents'];
+
+/** An Ingress routes exactly the agent API: no path (such as `/`) reaches an internal route. */
+export function ingressProblems(objects: K8sObject[]): string[] {
+  const problems: string[] = [];
+  for (const object of objects.filter((o) => o.kind === 'Ingress')) {
+    for (const rule of object.spec?.rules ?? []) {
+      for (const path of rule.http?.paths ?? []) {
+        const name = `Ingress/${object.metadata.name} path ${path.path}`;
+        if (path.pathType !== 'Prefix' && path.pathType !== 'Exact') problems.push(`${name}: pathType ${path.pathType} (Prefix or Exact only, so the match is the same on every controller)`);
+        if (!(AGENT_API_PREFIXES as readonly string[]).includes(path.path)) problems.push(`${name}: not an agent API route`);
+        for (const internal of INTERNAL_PATHS) if (prefixMatches(path.path, internal)) problems.push(`${name}: exposes ${internal}`);
+      }
+    }
+  }
+  return problems;
+}
+
+/** Kubernetes `Prefix` matching: by whole path segments. */
+function prefixMatches(prefix: string, path: string): boolean {
+  const trimmed = prefix.replace(/\/+$/, '');
+  return trimmed === '' || path === trimmed || path.startsWith(`${trimmed}/`);
+}
+
 /** Every invariant of a rendered environment; empty when it holds. */
 export function invariantProblems(objects: K8sObject[], env: string): string[] {
   const containers = containersOf(objects);
@@ -271,6 +300,7 @@ export function invariantProblems(objects: K8sObject[], env: string): string[] {
     ...eventStoreProblems(objects),
     ...healthRouteProblems(containers),
     ...networkProblems(objects),
+    ...ingressProblems(objects),
     ...natsProblems(objects, env),
     ...observabilityProblems(objects, env),
     ...(env === 'dev' && fuse.length === 0 ? ['dev: no pod with the FUSE sidecar to check'] : []),

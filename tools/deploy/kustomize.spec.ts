@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { invariantProblems } from './invariants';
+import { ingressProblems, invariantProblems } from './invariants';
 import { overlays, parseObjects, renderKustomize, root, schemaProblems, type K8sObject } from './manifests';
 
 // Every overlay as `kubectl kustomize` renders it (offline), every object against the Kubernetes
@@ -36,6 +36,12 @@ describe.each(overlays())('%s', (overlay) => {
 describe('the overlays', () => {
   it('are dev and prod at least', () => {
     expect(overlays()).toEqual(expect.arrayContaining(['k8s/overlays/dev', 'k8s/overlays/prod']));
+  });
+
+  it('route only the agent API through the production ingress: not /metrics, not /admin', () => {
+    const ingresses = renderKustomize('k8s/overlays/prod').filter((o) => o.kind === 'Ingress');
+    expect(ingresses.length).toBeGreaterThan(0);
+    expect(ingressProblems(ingresses)).toEqual([]);
   });
 
   it('require the Redis URL from the Secret in prod, where no Redis is bundled', () => {

@@ -21,7 +21,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger, metri
     maxFrameBytes: config.LH_MAX_FRAME_BYTES,
     metrics,
   });
-  const adapter = new FastifyAdapter({ bodyLimit: config.LH_MAX_BODY_BYTES, genReqId: requestIdOf });
+  const adapter = new FastifyAdapter({ bodyLimit: config.LH_MAX_BODY_BYTES, genReqId: requestIdOf, trustProxy: trustProxyOf(config.LH_TRUST_PROXY) });
   adapter.getInstance().addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
@@ -37,6 +37,13 @@ export async function createGateway(config: GatewayConfig, logger: Logger, metri
   app.useGlobalFilters(new HttpErrorFilter(logger));
   app.enableShutdownHooks();
   return app;
+}
+
+/** `LH_TRUST_PROXY` as Fastify takes it: off, a hop count, or the proxies' addresses. */
+function trustProxyOf(value: string | undefined): boolean | number | string[] {
+  if (value === undefined || value.trim() === '') return false;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  return value.split(',').map((part) => part.trim()).filter(Boolean);
 }
 
 /** The client's X-Request-Id when it is a sane token, else a new UUID; it becomes the correlation id of events. */

@@ -8,6 +8,17 @@ export const gatewayConfigShape = {
   LH_GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(8765),
   LH_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(1024 * 1024),
   LH_HEALTH_TIMEOUT_MS: z.coerce.number().int().min(10).max(30_000).default(1_000),
+  /** One health report serves every `/health` call for this long (the services are asked at most once per interval). */
+  LH_HEALTH_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
+  /**
+   * Fastify's `trustProxy`: unset, the source address is the peer's; a hop count (`1` behind one
+   * ingress) or comma-separated proxy addresses/CIDRs take it from `X-Forwarded-For`. Rate limits
+   * keyed by address need the client's, not the ingress's.
+   */
+  LH_TRUST_PROXY: z
+    .string()
+    .regex(/^(\d{1,2}|[0-9A-Fa-f.:/,\s]+)$/, 'a hop count or comma-separated addresses/CIDRs')
+    .optional(),
   ...tokenShape,
   ...adminSecretShape,
   /** Sustained requests per second per agent (token bucket refill, per gateway replica). */

@@ -4,10 +4,13 @@ import { SetMetadata } from '@nestjs/common';
  * Who may call a route. Every route is `agent` (a session token; signed when it changes state)
  * unless it says otherwise, so a new route is protected by default.
  * - `public`: anyone (health, metrics, the OpenAPI document)
- * - `credential`: anyone, proving itself in the body (session creation), rate-limited per claimed agent
+ * - `probe`: anyone, rate-limited per source address (a route that costs the bridge more than itself)
+ * - `credential`: anyone, proving itself in the body (session creation), rate-limited per source
+ *   address and claimed agent (the claim is unverified: keyed by it alone, anyone could spend a
+ *   named agent's bucket and lock it out)
  * - `admin`: the operator, with the admin secret
  */
-export type AccessLevel = 'public' | 'credential' | 'agent' | 'admin';
+export type AccessLevel = 'public' | 'probe' | 'credential' | 'agent' | 'admin';
 
 export const ACCESS_METADATA = 'lighthouse:access';
 

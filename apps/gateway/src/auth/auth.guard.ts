@@ -30,7 +30,8 @@ export class AuthGuard implements CanActivate {
     const level = this.reflector.getAllAndOverride<AccessLevel | undefined>(ACCESS_METADATA, [context.getHandler(), context.getClass()]) ?? 'agent';
     const request = context.switchToHttp().getRequest<GuardedRequest>();
     if (level === 'admin') checkAdmin(request.headers, this.config.LH_ADMIN_SECRET);
-    if (level === 'credential') this.limit(`credential:${claimedAgent(request.body)}`);
+    if (level === 'probe') this.limit(`probe:${request.ip}`);
+    if (level === 'credential') this.limit(`credential:${request.ip}:${claimedAgent(request.body)}`);
     if (level === 'agent') request.lhIdentity = this.authenticate(request);
     return true;
   }
@@ -50,7 +51,7 @@ export class AuthGuard implements CanActivate {
   }
 }
 
-/** The agent a credential exchange claims to be (unverified: used only to key its rate limit). */
+/** The agent a credential exchange claims to be (unverified: only ever keys a limit together with the source address). */
 function claimedAgent(body: unknown): string {
   const agentId = (body as { agentId?: unknown } | undefined)?.agentId;
   return typeof agentId === 'string' ? agentId.slice(0, 128) : '(none)';

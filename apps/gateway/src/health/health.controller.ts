@@ -9,8 +9,9 @@ import { Access } from '../auth/access.decorator';
 export class HealthController {
   constructor(private readonly health: HealthService) {}
 
-  /** Every service up or down with its round trip; 503 unless all are up. */
+  /** Every service up or down with its round trip; 503 unless all are up. Cached briefly, limited per address. */
   @Get()
+  @Access('probe')
   async check(@Res({ passthrough: true }) reply: FastifyReply): Promise<GatewayHealth> {
     const report = await this.health.check();
     reply.status(report.status === 'up' ? 200 : 503);

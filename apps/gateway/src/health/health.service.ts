@@ -5,15 +5,33 @@ import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway.config';
 
 type ServiceStatus = GatewayHealth['services'][string];
 
-/** Asks every service over NATS, in parallel, and reports each one up or down with its round trip. */
+/**
+ * Asks every service over NATS, in parallel, and reports each one up or down with its round trip.
+ * A report is shared by every caller for `LH_HEALTH_CACHE_MS` (and one check in flight serves
+ * everyone waiting), so however often `/health` is called the services are asked at most once
+ * per interval per gateway.
+ */
 @Injectable()
 export class HealthService {
+  private cached?: { at: number; report: Promise<GatewayHealth> };
+
   constructor(
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
-  async check(): Promise<GatewayHealth> {
+  check(nowMs = Date.now()): Promise<GatewayHealth> {
+    if (this.cached && nowMs - this.cached.at < this.config.LH_HEALTH_CACHE_MS) return this.cached.report;
+    const report = this.fanOut();
+    this.cached = { at: nowMs, report };
+    // The interval counts from when the answer came, so a slow check is not repeated at once.
+    void report.then(() => {
+      if (this.cached?.report === report) this.cached = { at: Date.now(), report };
+    });
+    return report;
+  }
+
+  private async fanOut(): Promise<GatewayHealth> {
     const entries = await Promise.all(
       Object.entries(SERVICE_HEALTH_SUBJECTS).map(async ([name, subject]) => [name, await this.probe(subject)] as const),
     );

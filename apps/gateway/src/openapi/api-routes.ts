@@ -124,7 +124,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'post', path: '/events', access: 'agent', summary: "Record one of the caller's own events in the shared history (bridge types and streams are reserved)", body: StoreEventBodySchema, status: 201, response: StoredEventSchema, errors: [403] },
   { method: 'get', path: '/events', access: 'agent', summary: 'Read the shared history by sequence, stream, type, agent or time, paginated', query: QueryEventsSchema, status: 200, response: ReadResultSchema },
   { method: 'post', path: '/validate', access: 'agent', summary: 'Decide allow / deny / escalate for one tool call, with tier, rule or reason, confidence and latency', body: ValidateRequestSchema, status: 200, response: ValidationResultSchema },
-  { method: 'get', path: '/health', access: 'public', summary: 'Every service up or down with its NATS round trip (503 unless all up)', status: 200, response: GatewayHealthSchema, errors: [503] },
+  { method: 'get', path: '/health', access: 'probe', summary: 'Every service up or down with its NATS round trip (503 unless all up; one report per second, limited per address)', status: 200, response: GatewayHealthSchema, errors: [503] },
   { method: 'get', path: '/health/live', access: 'public', summary: 'Liveness of the gateway process alone', status: 200, response: LiveSchema },
   { method: 'get', path: '/metrics', access: 'public', summary: 'Prometheus metrics', status: 200, contentType: 'text/plain; version=0.0.4' },
   { method: 'get', path: '/openapi.json', access: 'public', summary: 'This document', status: 200, contentType: 'application/json' },

@@ -11,13 +11,14 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   403: 'FORBIDDEN: the caller may not act on this (another agent, another agent\'s session; admin routes disabled)',
   404: 'NOT_FOUND',
   413: 'PAYLOAD_TOO_LARGE: the body is over the limit (refused before parsing)',
-  429: 'RATE_LIMITED: per-agent rate limit; see Retry-After',
+  429: 'RATE_LIMITED: per-agent (per address and claimed agent for credentials, per address for /health) rate limit, or too many open streams; see Retry-After',
   503: 'SERVICE_UNAVAILABLE or STORE_UNAVAILABLE: try again after Retry-After; nothing was changed unless the message says so',
   504: 'DEADLINE_EXCEEDED: the registry did not answer in time; the outcome is unknown',
 };
 
 const ERRORS_BY_ACCESS: Record<AccessLevel, number[]> = {
   public: [],
+  probe: [429],
   credential: [400, 401, 413, 429, 503, 504],
   agent: [400, 401, 413, 429, 503, 504],
   admin: [400, 401, 403, 413, 503, 504],
