@@ -29,6 +29,9 @@ export { CompiledPolicy } from './policy/compiled-policy';
 export type { CompiledRule } from './policy/compiled-policy';
 
 export { decide, evaluate } from './engine/decide';
+export { effectsOf, flatEffects, MAX_EFFECTS } from './effects/effect-model';
+export { EffectSchema, EffectKindSchema, effectTag } from './effects/effect.schema';
+export type { Effect, EffectKind } from './effects/effect.schema';
 export { DecisionSchema, DecisionValueSchema, DecisionBasisSchema, strictness } from './engine/decision.schema';
 export type { Decision, DecisionValue, DecisionBasis } from './engine/decision.schema';
 export { decisionKey, canonicalForm, DECISION_KEY_VERSION } from './engine/decision-key';

@@ -2,6 +2,7 @@ import type { NormalisedToolCall } from '../normalised.schema';
 import type { CompiledPolicy, CompiledRule } from '../policy/compiled-policy';
 import { loadDefaultPolicy } from '../policy/policy-loader';
 import { conditionMatches, type MatchOptions } from '../policy/rule-matcher';
+import { flatEffects } from '../effects/effect-model';
 import { subjectsOf, type Subject } from '../policy/subject';
 import { normaliseInContext, parseContext } from '../tool/tool-call-normaliser';
 import type { DecisionContextInput, ToolCall } from '../tool/tool-call.schema';
@@ -32,8 +33,9 @@ export function decide(toolCall: ToolCall, context: DecisionContextInput, policy
 export function evaluate(call: NormalisedToolCall, policy: CompiledPolicy, options: MatchOptions = {}): Decision {
   if (call.failure) return failClosed(call, policy);
   const verdicts = subjectsOf(call).map((subject) => verdictFor(subject, policy, options));
-  const chosen = verdicts.reduce<Verdict | undefined>((best, next) => (!best || strictness(next.action) > strictness(best.action) ? next : best), undefined);
-  if (!chosen) return finish(call, policy, { decision: policy.defaults.action, basis: 'default', reason: 'empty command: no rule matched' });
+  const chosen = verdicts.reduce<Verdict | undefined>((best, next) => (stricter(best, next) ? next : best), undefined);
+  const effects = flatEffects(verdicts.map((verdict) => verdict.subject.effects));
+  if (!chosen) return finish(call, policy, { decision: noRisk(policy), basis: 'no-risk-seen', reason: 'empty command: no rule matched, no risk seen', effects });
   return finish(call, policy, {
     decision: chosen.action,
     basis: chosen.basis,
@@ -41,14 +43,29 @@ export function evaluate(call: NormalisedToolCall, policy: CompiledPolicy, optio
     command: chosen.subject.label,
     ...(chosen.rule ? { ruleId: chosen.rule.id, category: chosen.rule.category } : {}),
     ...escalation(chosen.action, chosen.rule?.escalateTo, policy),
+    effects,
   });
+}
+
+const noRisk = (policy: CompiledPolicy): DecisionValue => policy.defaults.noRiskSeen ?? policy.defaults.action;
+
+/** Stricter wins; on a tie the earliest, except that an allow nobody judged outranks a rule's allow (the call is only as judged as its weakest part). */
+function stricter(best: Verdict | undefined, next: Verdict): boolean {
+  if (!best) return true;
+  if (strictness(next.action) !== strictness(best.action)) return strictness(next.action) > strictness(best.action);
+  return next.action === 'allow' && next.basis === 'no-risk-seen' && best.basis !== 'no-risk-seen';
 }
 
 function verdictFor(subject: Subject, policy: CompiledPolicy, options: MatchOptions): Verdict {
   const rule = policy.rules.find((candidate) => conditionMatches(candidate.when, subject, options));
-  const verdict: Verdict = rule ? { action: rule.action, basis: 'rule', rule, subject } : { action: policy.defaults.action, basis: 'default', subject };
+  const verdict: Verdict = rule
+    ? { action: rule.action, basis: 'rule', rule, subject }
+    : subject.risky
+      ? { action: policy.defaults.action, basis: 'default', subject }
+      : { action: noRisk(policy), basis: 'no-risk-seen', subject };
   const floor = policy.defaults.dynamicCommand;
-  if (subject.command?.dynamicProgram && strictness(floor) > strictness(verdict.action)) return { action: floor, basis: 'dynamic-command', subject };
+  const unjudged = verdict.basis !== 'rule' && strictness(floor) >= strictness(verdict.action);
+  if (subject.command?.dynamicProgram && (unjudged || strictness(floor) > strictness(verdict.action))) return { action: floor, basis: 'dynamic-command', subject };
   return verdict;
 }
 
@@ -56,7 +73,11 @@ function reasonFor(verdict: Verdict, commands: number): string {
   const label = `\`${verdict.subject.label}\``;
   if (verdict.rule) return `${verdict.rule.reason}: ${label}`;
   if (verdict.basis === 'dynamic-command') return `command name is computed at run time: ${label}`;
-  return commands === 1 ? `no rule matched ${label}` : `no rule matched any of ${commands} commands`;
+  if (verdict.basis === 'default') {
+    const risky = verdict.subject.effects.filter((effect) => effect.risky).map((effect) => effect.kind + ':' + effect.class);
+    return `no rule matched, but the command can ${[...new Set(risky)].slice(0, 4).join(', ')}: ${label}`;
+  }
+  return commands === 1 ? `no rule matched and no risk seen: ${label}` : `no rule matched and no risk seen in any of ${commands} commands`;
 }
 
 function failClosed(call: NormalisedToolCall, policy: CompiledPolicy): Decision {
@@ -64,7 +85,7 @@ function failClosed(call: NormalisedToolCall, policy: CompiledPolicy): Decision 
   const unknownTool = failure.kind === 'unknown-tool';
   const decision = unknownTool ? policy.defaults.unknownTool : policy.defaults.unparseable;
   const reason = unknownTool ? failure.reason : `${failure.kind === 'unparseable' ? '' : `${failure.kind}: `}${failure.reason}`;
-  return finish(call, policy, { decision, basis: unknownTool ? 'unknown-tool' : 'fail-closed', reason, ...escalation(decision, undefined, policy) });
+  return finish(call, policy, { decision, basis: unknownTool ? 'unknown-tool' : 'fail-closed', reason, ...escalation(decision, undefined, policy), effects: [] });
 }
 
 function escalation(decision: DecisionValue, ruleRole: string | undefined, policy: CompiledPolicy): { escalateTo?: string } {
@@ -82,5 +103,6 @@ function finish(call: NormalisedToolCall, policy: CompiledPolicy, decision: Omit
     reason: redactText(decision.reason, redactors),
     ...(decision.command !== undefined ? { command: redactText(decision.command, redactors) } : {}),
     normalised: redactDeep(call, redactors),
+    effects: redactDeep(decision.effects, redactors),
   };
 }

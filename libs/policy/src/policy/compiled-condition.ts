@@ -32,6 +32,8 @@ export interface CompiledCondition {
   readonly unresolved?: boolean;
   readonly variables?: RE2JS;
   readonly content?: RE2JS;
+  readonly effects?: TextMatcher;
+  readonly riskyEffects?: TextMatcher;
 }
 
 /** Conditions that only a shell command can satisfy. */

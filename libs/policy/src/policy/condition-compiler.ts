@@ -44,6 +44,8 @@ export class ConditionCompiler {
       unresolved: when.unresolved,
       variables: when.variables && this.regexes(when.variables, 'variables'),
       content: when.content && this.regexes(when.content, 'content'),
+      effects: when.effects && this.text(this.expand(when.effects, 'effects'), 'effects'),
+      riskyEffects: when.riskyEffects && this.text(this.expand(when.riskyEffects, 'riskyEffects'), 'riskyEffects'),
     };
   }
 

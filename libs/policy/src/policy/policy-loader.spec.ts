@@ -22,7 +22,7 @@ describe('parsePolicy', () => {
   it('given a valid policy, when parsed, then rules compile in order with defaults filled in', () => {
     const policy = parsePolicy(`${HEADER}sets:\n  nets: [nc, ncat]\nrules:\n${rule('a', '    when:\n      program: ["@nets"]\n      flags: [-e]\n')}`);
     expect(policy.rules.map((r) => r.id)).toEqual(['a']);
-    expect(policy.defaults).toEqual({ action: 'allow', unparseable: 'escalate', dynamicCommand: 'escalate', unknownTool: 'escalate' });
+    expect(policy.defaults).toEqual({ action: 'escalate', unparseable: 'escalate', dynamicCommand: 'escalate', unknownTool: 'escalate' });
     expect(policy.digest).toMatch(/^[0-9a-f]{64}$/);
   });
 

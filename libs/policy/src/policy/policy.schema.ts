@@ -62,6 +62,10 @@ export const WhenSchema = z.strictObject({
   variables: RegexList.optional(),
   /** Any regex finds a match in the content: written file content, the command line, here-documents. */
   content: RegexList.optional(),
+  /** Any effect of the command (`kind:class`, e.g. `delete:home`, `egress:secret`, `exec:fetched`) matches a glob. */
+  effects: GlobList.optional(),
+  /** Like `effects`, counting only the effects the model judges risky (a delete in the workspace is not). */
+  riskyEffects: GlobList.optional(),
   /** The context's environment is one of these (`local`, `pod`, …). */
   environment: z.array(Pattern).min(1, 'an empty list can never match').optional(),
 });
@@ -82,8 +86,10 @@ export type Rule = z.infer<typeof RuleSchema>;
 
 /** What applies when no rule decides, and the fail-closed answers. */
 export const PolicyDefaultsSchema = z.strictObject({
-  /** Decision when no rule matches. */
-  action: ActionSchema.default('allow'),
+  /** Decision when no rule matches and the effect model sees a risky effect. */
+  action: ActionSchema.default('escalate'),
+  /** Decision when no rule matches and the effect model sees nothing risky (basis `no-risk-seen`); `action` when unset. */
+  noRiskSeen: ActionSchema.optional(),
   /** Fail-closed decision for input that cannot be normalised (never allow). */
   unparseable: z.enum(['deny', 'escalate']).default('escalate'),
   /** Decision floor for a command whose name is computed at run time (`$X -rf /`). */

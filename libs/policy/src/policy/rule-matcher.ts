@@ -15,6 +15,8 @@ export function conditionMatches(when: CompiledCondition, subject: Subject, opti
   if (when.writes && !pathMatches(when.writes, subject.writes, options)) return false;
   if (when.truncates && !pathMatches(when.truncates, subject.truncates, options)) return false;
   if (when.content && !when.content.test(subject.content)) return false;
+  if (when.effects && !when.effects.any(subject.effectTags)) return false;
+  if (when.riskyEffects && !when.riskyEffects.any(subject.riskyTags)) return false;
   return true;
 }
 

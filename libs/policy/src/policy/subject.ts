@@ -1,3 +1,5 @@
+import { effectsOf } from '../effects/effect-model';
+import { effectTag, type Effect } from '../effects/effect.schema';
 import type { NormalisedCommand, NormalisedEnv, NormalisedToolCall } from '../normalised.schema';
 import { isTruncatingRedirect, isWriteRedirect } from '../shell/redirect-evaluator';
 import { resolvePath } from '../tool/path-resolver';
@@ -20,6 +22,14 @@ export interface Subject {
   readonly environment: string;
   /** How reasons name it: the command line or `Write /path`. */
   readonly label: string;
+  /** What the effect model says this subject can do. */
+  readonly effects: readonly Effect[];
+  /** `kind:class` of each effect, for rules. */
+  readonly effectTags: readonly string[];
+  /** `kind:class` of each risky effect. */
+  readonly riskyTags: readonly string[];
+  /** Some effect needs a judge even when no rule matched. */
+  readonly risky: boolean;
 }
 
 /** Programs whose arguments are text, not paths (`echo /etc/shadow` reads nothing). */
@@ -30,17 +40,23 @@ const WRITES_OPERANDS = new Set(['tee', 'truncate', 'shred', 'touch']);
 
 /** The subjects of a normalised call, in order. */
 export function subjectsOf(call: NormalisedToolCall): Subject[] {
-  if (call.kind === 'shell') return call.commands.map((command) => commandSubject(call, command));
+  const effects = effectsOf(call);
+  const withEffects = <T extends object>(subject: T, index: number): T & Pick<Subject, 'effects' | 'effectTags' | 'riskyTags' | 'risky'> => {
+    const list = effects[index] ?? [];
+    const riskyTags = list.filter((effect) => effect.risky).map(effectTag);
+    return { ...subject, effects: list, effectTags: list.map(effectTag), riskyTags, risky: riskyTags.length > 0 };
+  };
+  if (call.kind === 'shell') return call.commands.map((command, index) => withEffects(commandSubject(call, command), index));
   const base = { tool: call.tool, environment: call.env.environment, truncates: [] };
   if (call.file) {
     const ref = pathRef(call.file.path, call.env.workspaceRoot, call.env);
     const writes = call.file.access === 'write' ? [ref] : [];
-    return [{ ...base, paths: [ref], writes, content: call.file.content ?? '', label: `${call.tool} ${call.file.path}` }];
+    return [withEffects({ ...base, paths: [ref], writes, content: call.file.content ?? '', label: `${call.tool} ${call.file.path}` }, 0)];
   }
-  return [{ ...base, paths: [], writes: [], content: call.content ?? '', label: call.tool }];
+  return [withEffects({ ...base, paths: [], writes: [], content: call.content ?? '', label: call.tool }, 0)];
 }
 
-function commandSubject(call: NormalisedToolCall, command: NormalisedCommand): Subject {
+function commandSubject(call: NormalisedToolCall, command: NormalisedCommand): Omit<Subject, 'effects' | 'effectTags' | 'riskyTags' | 'risky'> {
   const ref = (arg: string): PathRef => pathRef(arg, command.cwd, call.env);
   return {
     tool: call.tool,

@@ -1,0 +1,83 @@
+import type { NormalisedCommand } from '../normalised.schema';
+import { hasFlag, type CommandScope } from './effect-context';
+
+const ELEVATORS = new Set(['sudo', 'doas', 'su', 'pkexec', 'runuser', 'sudoedit', 'calife', 'run0']);
+const ACCOUNT_TOOLS = new Set(['useradd', 'adduser', 'usermod', 'userdel', 'deluser', 'groupadd', 'groupmod', 'gpasswd', 'passwd', 'chpasswd', 'chage', 'visudo', 'vipw', 'vigr', 'newusers', 'chsh']);
+const NAMESPACE_TOOLS = new Set(['nsenter', 'unshare', 'chroot', 'capsh', 'setpriv', 'pivot_root', 'firejail']);
+const POWER = new Set(['shutdown', 'reboot', 'halt', 'poweroff', 'kexec']);
+const KERNEL = new Set(['insmod', 'modprobe', 'rmmod', 'kexec', 'sysctl', 'swapoff', 'swapon', 'setenforce', 'aa-disable', 'aa-teardown', 'auditctl']);
+const FIREWALL = new Set(['iptables', 'ip6tables', 'nft', 'ufw', 'firewall-cmd', 'iptables-restore']);
+const DISK = /^(mkfs(\..*)?|mke2fs|mkswap|mkntfs|mkdosfs|wipefs|fdisk|sfdisk|sgdisk|parted|blkdiscard|hdparm|cryptsetup|lvremove|vgremove|pvremove|zpool|badblocks)$/;
+const CONTAINERS = new Set(['docker', 'podman', 'nerdctl']);
+
+/** Privilege and capability changes. */
+export function privilegeEffects(scope: CommandScope): void {
+  const { command } = scope;
+  const wrappers = command.viaWrapper.filter((w) => ELEVATORS.has(w));
+  if (wrappers.length > 0 || ELEVATORS.has(command.program)) scope.add('privilege', 'elevate', true, { detail: [...wrappers, command.program].filter((p) => ELEVATORS.has(p)).join(', ') });
+  if (ACCOUNT_TOOLS.has(command.program)) scope.add('privilege', 'accounts', true);
+  if (NAMESPACE_TOOLS.has(command.program)) scope.add('privilege', 'namespace', true);
+  if (command.program === 'setcap' || command.program === 'setfacl' && command.args.some((a) => /(^|:)(root|0):/.test(a))) scope.add('privilege', 'capability', true);
+  if (command.program === 'chmod' && /(^|\s)(0?[2-7][0-7]{3}|[ugoa]*[+=][rwxXt]*s[rwxXt]*)(\s|$)/.test(command.args.join(' '))) scope.add('privilege', 'setuid', true);
+  if ((command.program === 'chown' || command.program === 'chgrp') && /^(root|0)(:|$)/.test(command.positionals[0] ?? '')) scope.add('privilege', 'chown-root', true);
+  if (CONTAINERS.has(command.program) && ['run', 'exec', 'create', 'container'].includes(command.subcommand ?? '') && privilegedContainer(command)) scope.add('privilege', 'container-escape', true);
+  if (command.program === 'kubectl' && command.subcommand === 'debug' && command.positionals.some((p) => /^(node|nodes|no)\//.test(p))) scope.add('privilege', 'node-shell', true, { detail: 'a debug pod on a node shares its host' });
+  if (command.program === 'kubectl' && /"(privileged|hostPID|hostNetwork|hostPath)"\s*:\s*(true|\{)|--privileged/.test(command.text)) scope.add('privilege', 'container-escape', true);
+  if (command.program === 'usermod' && /\b(sudo|wheel|docker|root|adm|admin)\b/.test(command.args.join(' '))) scope.add('privilege', 'group', true);
+}
+
+function privilegedContainer(command: NormalisedCommand): boolean {
+  if (hasFlag(command, ['--privileged'])) return true;
+  const text = command.flags.join(' ');
+  return /--(pid|ipc|userns|uts|network|net)=host|--cap-add=(all|sys_admin|cap_sys_admin|sys_ptrace|sys_module|dac_read_search)|--security-opt=\S*unconfined|--volume=\/(:|var\/run\/docker\.sock|etc|root|home|proc|sys|dev)|--mount=\S*source=\/(,|etc|root|var\/run\/docker\.sock)|--device=/i.test(text);
+}
+
+/** Persistence that is not a plain file write (scheduler and service registrations). */
+export function persistenceEffects(scope: CommandScope): void {
+  const { command } = scope;
+  const { program } = command;
+  if (program === 'crontab' && !hasFlag(command, ['-l'])) scope.add('persistence', 'cron', true);
+  if (program === 'at' || program === 'batch') scope.add('persistence', 'scheduled', true);
+  if (program === 'systemctl' && ['enable', 'link', 'edit', 'set-property', 'daemon-reload', 'preset'].includes(command.subcommand ?? '')) scope.add('persistence', 'service', true);
+  if (program === 'launchctl' && /\b(load|bootstrap|enable|submit)\b/.test(command.args.join(' '))) scope.add('persistence', 'autostart', true);
+  if ((program === 'update-rc.d' || program === 'chkconfig' || program === 'rc-update') && /\b(enable|on|add|defaults)\b/.test(command.args.join(' '))) scope.add('persistence', 'service', true);
+  if (program === 'git' && command.subcommand === 'config' && /\b(core\.(hookspath|fsmonitor|sshcommand|pager|editor|askpass)|alias\.|\.textconv|\.command|credential\.helper|diff\.external|filter\.)/i.test(command.args.join(' '))) scope.add('persistence', 'git-config', true);
+  if (['npm', 'pnpm', 'yarn'].includes(program) && /\bscripts\.(pre|post)?(install|prepare|publish|pack|uninstall)\b/.test(command.args.join(' '))) scope.add('persistence', 'lifecycle-script', true);
+}
+
+/** Process and system control: power, kernel, firewall, disks, mounts, killing everything, covering tracks. */
+export function controlEffects(scope: CommandScope): void {
+  const { command } = scope;
+  const { program, positionals } = command;
+  const args = command.args.join(' ');
+  if (POWER.has(program) || (program === 'systemctl' && /^(reboot|poweroff|halt|kexec|emergency|rescue|suspend|hibernate)$/.test(command.subcommand ?? '')) || ((program === 'init' || program === 'telinit') && /^[06S]$/.test(positionals[0] ?? ''))) scope.add('system', 'power', true);
+  if (KERNEL.has(program) && !(program === 'sysctl' && !/(^|\s)(-w|--write|-p|--load|--system)|=/.test(args))) scope.add('system', 'kernel', true);
+  if (FIREWALL.has(program) && !/(^|\s)(-L|--list|-S|status|list-all|--list-rules)(\s|$)/.test(args)) scope.add('system', 'firewall', true);
+  if (DISK.test(program)) scope.add('destroy', 'disk', true);
+  if ((program === 'mount' && positionals.length > 0) || program === 'umount' || program === 'fusermount') scope.add('system', 'mount', true);
+  if (program === 'systemctl' && /^(stop|disable|mask|kill|isolate|restart)$/.test(command.subcommand ?? '')) scope.add('system', 'service', true);
+  if (program === 'service' && /\b(stop|restart|disable)\b/.test(args)) scope.add('system', 'service', true);
+  if ((program === 'timedatectl' || program === 'hostnamectl' || program === 'date') && /\bset|(^|\s)-s(\s|$)/.test(args)) scope.add('system', 'clock', true);
+  if (program === 'kill' && positionals.some((p) => /^-?1$|^0$/.test(p))) scope.add('process', 'all', true, { detail: 'signals every process or init' });
+  if (program === 'killall5' || (program === 'pkill' || program === 'killall') && /(^|\s)(-u|--user)|(^|\s)(init|systemd|sshd|dockerd|containerd|kubelet)(\s|$)/.test(args)) scope.add('process', 'all', true);
+  if (program === 'pkill' || program === 'killall') scope.add('process', 'by-name', true);
+  if (program === 'history' && hasFlag(command, ['-c', '-w', '-d'])) scope.add('system', 'tracks', true);
+  if (['unset', 'export', ''].includes(program) && /\bHISTFILE\b|\bHISTSIZE=0|\bHISTFILESIZE=0/.test(`${args} ${command.assigns.map((a) => `${a.name}=${a.value}`).join(' ')}`)) scope.add('system', 'tracks', true);
+  if (program === 'set' && /\+o\s*history/.test(args)) scope.add('system', 'tracks', true);
+  if (program === 'journalctl' && /--vacuum|--rotate/.test(args)) scope.add('destroy', 'logs', true);
+  if (program === 'chattr' && /[+-]i|[+-]a/.test(args)) scope.add('system', 'attributes', true);
+  if (/^(xmrig.*|minerd|cpuminer|cgminer|bfgminer|ethminer|nbminer|t-rex|lolminer|xmr-stak.*|nanominer)$/.test(program)) scope.add('process', 'miner', true);
+  if (['gcore', 'gdb', 'strace', 'ltrace'].includes(program) && /(^|\s)(-p|--pid|attach)(\s|=|$)|^\d+$/.test(args)) scope.add('read', 'secret', true, { detail: 'another process\'s memory' });
+}
+
+/** A function that runs itself twice in the background: `:(){ :|:& };:`. */
+export function isForkBomb(source: string): boolean {
+  const definition = /(?:^|[\s;&|({])(?:function\s+)?([^\s(){};|&<>]+)\s*\(\s*\)\s*\{([^}]*)\}/g;
+  for (const match of source.matchAll(definition)) {
+    const name = match[1] ?? '';
+    const body = match[2] ?? '';
+    const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    if (new RegExp(`(^|[\\s;&|(])${escaped}\\s*\\|\\s*${escaped}(\\s|&|;|$)|(^|[\\s;&|(])${escaped}\\s*&\\s*${escaped}`).test(body)) return true;
+  }
+  return /\bfork\s+while\s+fork\b|while\s*\(?\s*(1|true|True)\s*\)?\s*:?\s*[{]?\s*(os\.)?fork\(\)|for\s*\(;;\)\s*fork\(\)/.test(source);
+}

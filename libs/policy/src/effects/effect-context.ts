@@ -1,0 +1,94 @@
+import type { NormalisedCommand, NormalisedEnv } from '../normalised.schema';
+import { resolvePath } from '../tool/path-resolver';
+import type { Effect, EffectKind } from './effect.schema';
+import { isHistoryPath, isSecretPath, locationOf, under, type Location } from './path-classes';
+
+/** What one shell line has done so far, as seen by the commands after it. */
+export interface LineState {
+  /** Symbolic links made earlier in the line: link path → target. */
+  readonly links: Map<string, string>;
+  /** Files written earlier in the line from a download (path → url or program). */
+  readonly fetched: Set<string>;
+  /** Files written earlier in the line by a redirection, tee or echo. */
+  readonly written: Set<string>;
+  /** Files written earlier in the line holding sensitive data: path → what (`secret`, `env`, `home`, `system`). */
+  readonly tainted: Map<string, string>;
+}
+
+export const newLineState = (): LineState => ({ links: new Map(), fetched: new Set(), written: new Set(), tainted: new Map() });
+
+/** A path argument of a command, resolved (through links made earlier in the line) and classified. */
+export interface ResolvedArg {
+  readonly path?: string;
+  readonly location: Location;
+  readonly via?: string;
+}
+
+/** Resolves and classifies the paths of one command. */
+export class CommandScope {
+  readonly effects: Effect[] = [];
+
+  constructor(
+    readonly command: NormalisedCommand,
+    readonly env: NormalisedEnv,
+    readonly line: LineState,
+    readonly label: string,
+  ) {}
+
+  /** Resolves `arg` like the kernel would, following symlinks made earlier in the line. */
+  resolve(arg: string): ResolvedArg {
+    const relative = !arg.startsWith('/') && !arg.startsWith('~');
+    if (arg.includes('$') || arg === '' || (relative && this.command.cwd === undefined)) return { location: 'unknown' };
+    const resolved = resolvePath(arg, { cwd: this.command.cwd ?? this.env.workspaceRoot, home: this.env.homeDir });
+    if (!resolved.ok) return { location: 'unknown' };
+    const linked = this.throughLinks(resolved.path);
+    const via = linked !== resolved.path ? 'symlink' : arg.split('/').includes('..') ? '..' : undefined;
+    return { path: linked, location: locationOf(linked, this.env), ...(via ? { via } : {}) };
+  }
+
+  private throughLinks(path: string): string {
+    for (const [link, target] of this.line.links) {
+      if (path === link) return target;
+      if (under(path, link)) return `${target.replace(/\/$/, '')}${path.slice(link.length)}`;
+    }
+    return path;
+  }
+
+  add(kind: EffectKind, cls: string, risky: boolean, extra: { target?: string; via?: string; detail?: string } = {}): void {
+    if (this.effects.length >= MAX_EFFECTS_PER_COMMAND) return;
+    if (this.effects.some((e) => e.kind === kind && e.class === cls && e.target === extra.target)) return;
+    this.effects.push({ kind, class: cls, risky, command: this.label, ...defined(extra) });
+  }
+
+  /** Records a read of `arg`; a secret read is `read:secret`. */
+  read(arg: string): ResolvedArg {
+    const ref = this.resolve(arg);
+    const secret = isSecretPath(ref.path);
+    const cls = secret ? 'secret' : isHistoryPath(ref.path) ? 'history' : ref.location;
+    this.add('read', cls, secret, { ...target(ref) });
+    return ref;
+  }
+}
+
+/** Bound on effects listed per command (a reply must stay small). */
+export const MAX_EFFECTS_PER_COMMAND = 24;
+
+export function target(ref: ResolvedArg): { target?: string; via?: string } {
+  return { ...(ref.path ? { target: ref.path } : {}), ...(ref.via ? { via: ref.via } : {}) };
+}
+
+function defined<T extends Record<string, unknown>>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Flag values by canonical name (`--output=x` → x). */
+export function flagValues(command: NormalisedCommand, names: readonly string[]): string[] {
+  return command.flags.flatMap((flag) => {
+    const eq = flag.indexOf('=');
+    return eq > 0 && names.includes(flag.slice(0, eq)) ? [flag.slice(eq + 1)] : [];
+  });
+}
+
+export function hasFlag(command: NormalisedCommand, names: readonly string[]): boolean {
+  return command.flags.some((flag) => names.includes(flag) || names.includes(flag.split('=')[0] ?? ''));
+}

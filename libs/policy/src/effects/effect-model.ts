@@ -1,0 +1,116 @@
+import type { NormalisedCommand, NormalisedEnv, NormalisedToolCall } from '../normalised.schema';
+import { ShellNormaliser } from '../shell/shell-normaliser';
+import { controlEffects, isForkBomb, persistenceEffects, privilegeEffects } from './control-effects';
+import { destructiveEffects } from './destructive-effects';
+import { CommandScope, newLineState, type LineState } from './effect-context';
+import type { Effect } from './effect.schema';
+import { fileEffects, write } from './file-effects';
+import { inlineCodeEffects } from './inline-code';
+import { dataClassOf, egressEffects, execEffects } from './program-effects';
+
+/** How deep code inside code (a shell line in a Python string in a shell line…) is followed. */
+const MAX_CODE_DEPTH = 3;
+/** Bound on the effects of one call (the reply carries them). */
+export const MAX_EFFECTS = 64;
+
+/**
+ * The effect model: what each subject of a normalised call (each shell command, or the one file
+ * or tool call) can do, with resolved paths and data flow across the commands of one line
+ * (symlinks made earlier, files downloaded or written earlier, sensitive data piped into the
+ * network). Aligned with `subjectsOf(call)`.
+ */
+export function effectsOf(call: NormalisedToolCall): Effect[][] {
+  if (call.failure) return [];
+  if (call.kind === 'shell') return shellEffects(call.commands, call.env, call.source ?? '', 0);
+  if (call.kind === 'file' && call.file) return [fileToolEffects(call)];
+  if (call.tool === 'WebFetch') return [[{ kind: 'egress', class: 'plain', risky: false, command: call.tool }]];
+  return [[]];
+}
+
+function shellEffects(commands: readonly NormalisedCommand[], env: NormalisedEnv, source: string, depth: number, line: LineState = newLineState()): Effect[][] {
+  const scopes = commands.map((command) => new CommandScope(command, env, line, command.text || 'redirection'));
+  const classes = scopes.map((scope) => {
+    fileEffects(scope);
+    execEffects(scope);
+    archiveTaint(scope);
+    const data = dataClassOf(scope);
+    if (data) for (const effect of scope.effects) if (effect.kind === 'write' && effect.target) line.tainted.set(effect.target, data);
+    return data;
+  });
+  scopes.forEach((scope, index) => {
+    const upstream = scopes.flatMap((other, j) => (j !== index && classes[j] && other.command.pipedTo.includes(scope.command.program) ? [classes[j] as string] : []));
+    egressEffects(scope, upstream);
+    inlineCodeEffects(scope, (script, outer) => nested(script, outer, depth));
+    remoteCommandEffects(scope, depth);
+    privilegeEffects(scope);
+    persistenceEffects(scope);
+    controlEffects(scope);
+    destructiveEffects(scope);
+  });
+  const out = scopes.map((scope) => scope.effects);
+  if (source && isForkBomb(source) && out[0]) out[0].push({ kind: 'process', class: 'fork-bomb', risky: true, command: scopes[0]?.label ?? source.slice(0, 80) });
+  return out;
+}
+
+/** A shell line inside code or a remote command: its effects count for the outer command. */
+function nested(script: string, outer: CommandScope, depth: number, via = 'inline-code'): void {
+  if (depth >= MAX_CODE_DEPTH) {
+    outer.add('exec', 'opaque', true, { via, detail: 'code nested too deep' });
+    return;
+  }
+  const result = ShellNormaliser.normalise(script, { home: outer.env.homeDir, cwd: outer.command.cwd ?? outer.env.workspaceRoot });
+  if (!result.ok) {
+    outer.add('exec', 'opaque', true, { via, detail: `shell text that does not parse: ${result.reason.slice(0, 80)}` });
+    return;
+  }
+  for (const effects of shellEffects(result.commands, outer.env, script, depth + 1, outer.line)) {
+    for (const effect of effects) outer.add(effect.kind, effect.class, effect.risky, { ...(effect.target ? { target: effect.target } : {}), via, ...(effect.detail ? { detail: effect.detail } : {}) });
+  }
+}
+
+/** `ssh host cmd`, `kubectl exec pod -- cmd`, `docker exec c cmd`: the remote command is judged too. */
+function remoteCommandEffects(scope: CommandScope, depth: number): void {
+  const { command } = scope;
+  let words: readonly string[] = [];
+  if (command.program === 'ssh') words = command.positionals.slice(1);
+  else if ((command.program === 'kubectl' || command.program === 'oc') && (command.subcommand === 'exec' || command.subcommand === 'debug')) {
+    const dash = command.args.indexOf('--');
+    words = dash >= 0 ? command.args.slice(dash + 1) : [];
+    if (words.length === 0 && command.flags.includes('--')) words = command.positionals.slice(1);
+  } else if (/^(docker|podman|nerdctl)$/.test(command.program) && command.subcommand === 'exec') words = command.positionals.slice(1);
+  if (words.length === 0) return;
+  nested(words.map((word) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`)).join(' '), scope, depth, 'remote');
+  if (words.length === 1 && /\s/.test(words[0] ?? '')) return;
+}
+
+/** `tar czf out.tgz ~`, `zip -r out.zip ~/.ssh`: the archive holds what it read. */
+function archiveTaint(scope: CommandScope): void {
+  const { command } = scope;
+  const [first = '', second] = command.positionals;
+  let archive: string | undefined;
+  if (command.program === 'tar' && /^-?[a-zA-Z]*c[a-zA-Z]*f[a-zA-Z]*$/.test(first) && second !== undefined) archive = second;
+  if (command.program === 'tar') archive ??= command.flags.find((f) => f.startsWith('-f=') || f.startsWith('--file='))?.split('=')[1];
+  if (command.program === 'zip' || command.program === '7z') archive = command.positionals.find((p) => /\.(zip|7z)$/.test(p));
+  if (archive && archive !== '-') write(scope, archive);
+}
+
+function fileToolEffects(call: NormalisedToolCall): Effect[] {
+  const file = call.file;
+  if (!file) return [];
+  const label = `${call.tool} ${file.path}`;
+  const scope = new CommandScope({ program: '', dynamicProgram: false, args: [], positionals: [], flags: [], globalFlags: [], redirects: [], pipedFrom: [], pipedTo: [], viaWrapper: [], inSubstitution: false, unresolved: false, variables: [], assigns: [], cwd: call.env.workspaceRoot, text: label }, call.env, newLineState(), label);
+  if (file.access === 'read') scope.read(file.path);
+  else {
+    write(scope, file.path);
+    const content = file.content ?? '';
+    if (/(^|\/)package\.json$/.test(file.path) && /"(pre|post)?(install|prepare|prepublish|publish|pack|uninstall)(Only)?"\s*:/.test(content)) scope.add('persistence', 'lifecycle-script', true, { target: file.path, detail: 'package lifecycle script runs on every install' });
+    if (/(^|\/)(setup\.py|conftest\.py|sitecustomize\.py|usercustomize\.py|\.pth)$/.test(file.path) && /\b(os\.system|subprocess|exec\(|eval\(|socket)/.test(content)) scope.add('persistence', 'lifecycle-script', true, { target: file.path });
+    if (/\/\.vscode\/tasks\.json$/.test(file.path) && /folderOpen/.test(content)) scope.add('persistence', 'editor', true, { target: file.path });
+  }
+  return scope.effects;
+}
+
+/** Bounded, flat list of a call's effects (for replies and events). */
+export function flatEffects(perSubject: readonly (readonly Effect[])[]): Effect[] {
+  return perSubject.flat().slice(0, MAX_EFFECTS);
+}

@@ -1,0 +1,100 @@
+import { isWriteRedirect } from '../shell/redirect-evaluator';
+import { flagValues, hasFlag, target, type CommandScope, type ResolvedArg } from './effect-context';
+import { isAccountFile, isLogPath, persistenceOf, type Location } from './path-classes';
+
+/** Programs whose arguments are text, not paths. */
+const TEXT_ARGS = new Set(['echo', 'printf', 'true', 'false', ':', 'export', 'local', 'declare', 'readonly', 'typeset', 'alias',
+  'kill', 'pkill', 'killall', 'git', 'npm', 'pnpm', 'yarn', 'docker', 'podman', 'kubectl', 'helm', 'redis-cli', 'psql', 'mysql',
+  'grep', 'rg', 'egrep', 'fgrep', 'test', '[', 'expr', 'seq', 'sleep', 'date', 'gh', 'aws', 'gcloud', 'az', 'terraform', 'sqlite3', 'mongosh', 'mongo']);
+const DELETERS = new Set(['rm', 'rmdir', 'unlink', 'shred', 'srm', 'wipe']);
+const COPY_LIKE = new Set(['cp', 'mv', 'install', 'ln', 'rsync', 'ditto']);
+const WRITES_OPERANDS = new Set(['tee', 'truncate', 'touch', 'chmod', 'chown', 'chgrp', 'chattr', 'setfacl', 'setcap']);
+const SAFE_WRITE: ReadonlySet<Location> = new Set(['workspace', 'tmp']);
+
+/** Reads, writes and deletes of one command, with their locations. */
+export function fileEffects(scope: CommandScope): void {
+  const { command } = scope;
+  if (!TEXT_ARGS.has(command.program)) for (const arg of readOperands(scope)) scope.read(arg);
+  for (const redirect of command.redirects) {
+    if (/^(\d+|-)$/.test(redirect.target) || redirect.op === '<<' || redirect.op === '<<-' || redirect.op === '<<<') continue;
+    if (isWriteRedirect(redirect)) write(scope, redirect.target, command.program === 'echo' || command.program === 'printf' || command.program === 'cat' ? 'written' : undefined);
+    else if (redirect.op === '<' || redirect.op === 'if=') scope.read(redirect.target);
+  }
+  for (const arg of writtenOperands(scope)) write(scope, arg);
+  for (const arg of deletedOperands(scope)) remove(scope, arg);
+}
+
+function readOperands(scope: CommandScope): string[] {
+  const { command } = scope;
+  const out: string[] = [];
+  for (const arg of command.positionals) {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(arg)) continue;
+    out.push(arg.startsWith('@') && arg.length > 1 ? arg.slice(1) : arg.replace(/^[A-Za-z_][\w.-]*=(?=[/~.])/, ''));
+  }
+  for (const flag of command.flags) {
+    const value = flag.slice(flag.indexOf('=') + 1);
+    if (flag.includes('=') && /^@?[/~.]/.test(value)) out.push(value.replace(/^@/, '').replace(/^[A-Za-z_][\w.-]*=@?/, ''));
+  }
+  return out.filter((arg) => arg !== '-' && arg !== '');
+}
+
+function writtenOperands(scope: CommandScope): string[] {
+  const { command } = scope;
+  const { program, positionals } = command;
+  const out: string[] = [];
+  if (WRITES_OPERANDS.has(program)) out.push(...positionals.filter((arg, i) => !(['chmod', 'chown', 'chgrp', 'setfacl', 'setcap', 'chattr'].includes(program) && i === 0)));
+  if (program === 'curl' || program === 'wget') out.push(...flagValues(command, ['--output', '--output-document', '-O']));
+  if (COPY_LIKE.has(program) && program !== 'ln') {
+    const targets = flagValues(command, ['-t', '--target-directory']);
+    out.push(...(targets.length > 0 ? targets : positionals.slice(positionals.length > 1 ? -1 : positionals.length)));
+  }
+  if ((program === 'sed' || program === 'perl') && hasFlag(command, ['--in-place', '-i', '-pi'])) out.push(...positionals.slice(program === 'sed' && !hasFlag(command, ['-e', '--expression', '-f']) ? 1 : 0));
+  if (program === 'dd') out.push(...command.redirects.filter((r) => r.op === 'of=').map((r) => r.target));
+  if (program === 'tar' && /x/.test(positionals[0] ?? '') || (program === 'tar' && hasFlag(command, ['-x', '--extract']))) out.push(...flagValues(command, ['-C', '--directory']));
+  if (program === 'unzip') out.push(...flagValues(command, ['-d']));
+  return out;
+}
+
+function deletedOperands(scope: CommandScope): string[] {
+  const { command } = scope;
+  const { program, positionals } = command;
+  if (DELETERS.has(program)) return positionals;
+  if (program === 'find' && hasFlag(command, ['-delete'])) return positionals.filter((arg) => /^[/~.]|^\$/.test(arg)).slice(0, 4).concat(positionals.length === 0 ? ['.'] : []);
+  if (program === 'rsync' && command.flags.some((flag) => flag.startsWith('--delete'))) return positionals.slice(-1);
+  if (program === 'mv' && positionals.at(-1) === '/dev/null') return positionals.slice(0, -1);
+  return [];
+}
+
+/** A delete outside the workspace and tmp needs a judge when it is recursive or forced, or hits a directory that matters. */
+function sweeping(scope: CommandScope, ref: ResolvedArg): boolean {
+  const { command } = scope;
+  if (command.program !== 'rm' && command.program !== 'unlink' && command.program !== 'rmdir') return true;
+  if (hasFlag(command, ['--recursive', '--force', '-r', '-R', '-f', '--no-preserve-root'])) return true;
+  if (ref.location === 'root' || ref.location === 'device' || ref.location === 'proc' || ref.location === 'unknown' || ref.location === 'workspace-root') return true;
+  if (ref.via === 'symlink') return true;
+  return ref.path !== undefined && (/^\/(home\/[^/]+|root)(\/\.[^/]+)?(\/|$)/.test(ref.path) || /^\/[^/]+$/.test(ref.path) || isLogPath(ref.path) || persistenceOf(ref.path) !== undefined);
+}
+
+/** A write: its location, and whether it persists, grants privilege or destroys logs. */
+export function write(scope: CommandScope, arg: string, origin?: 'written' | 'fetched'): ResolvedArg {
+  const ref = scope.resolve(arg);
+  const extra = target(ref);
+  scope.add('write', ref.location, !SAFE_WRITE.has(ref.location), extra);
+  const persistence = persistenceOf(ref.path);
+  if (persistence) scope.add('persistence', persistence, true, extra);
+  if (isAccountFile(ref.path)) scope.add('privilege', 'account-file', true, extra);
+  if (isLogPath(ref.path)) scope.add('destroy', 'logs', true, extra);
+  if (ref.location === 'device') scope.add('destroy', 'disk', true, extra);
+  if (ref.path?.startsWith('/proc/sys') || ref.path === '/proc/sysrq-trigger') scope.add('system', 'kernel', true, extra);
+  if (ref.path && origin) (origin === 'fetched' ? scope.line.fetched : scope.line.written).add(ref.path);
+  return ref;
+}
+
+function remove(scope: CommandScope, arg: string): void {
+  const ref = scope.resolve(arg);
+  const extra = target(ref);
+  scope.add('delete', ref.location, !SAFE_WRITE.has(ref.location) && sweeping(scope, ref), extra);
+  if (isLogPath(ref.path)) scope.add('destroy', 'logs', true, extra);
+  const persistence = persistenceOf(ref.path);
+  if (persistence === 'git-hooks' || persistence === 'guard') scope.add('persistence', persistence, true, extra);
+}

@@ -1,0 +1,94 @@
+import type { NormalisedCommand } from '../normalised.schema';
+import type { CommandScope } from './effect-context';
+import { write } from './file-effects';
+import { analyseJavaScript } from './javascript-code';
+import { isInterpreter, isShell } from './program-effects';
+import { analyseScriptText, type CodeFindings } from './script-code';
+
+/** Effects of a shell line given as a string inside code (`os.system("…")`), from the effect model. */
+export type ShellAnalyser = (script: string, scope: CommandScope) => void;
+
+/** The language of an interpreter program, or undefined. */
+export function languageOf(program: string): 'js' | 'python' | 'perl' | 'ruby' | 'php' | 'awk' | 'powershell' | 'other' | undefined {
+  if (/^(pwsh|powershell)(\.exe)?$/i.test(program)) return 'powershell';
+  if (/^(node|nodejs|deno|bun)$/.test(program)) return 'js';
+  if (/^(python[0-9.]*|pypy[0-9]*)$/.test(program)) return 'python';
+  if (/^perl[0-9.]*$/.test(program)) return 'perl';
+  if (/^ruby[0-9.]*$/.test(program)) return 'ruby';
+  if (/^php[0-9.]*$/.test(program)) return 'php';
+  if (/^(awk|gawk|mawk|nawk|busybox-awk)$/.test(program)) return 'awk';
+  return isInterpreter(program) ? 'other' : undefined;
+}
+
+/** The inline code of an interpreter call (`-c`, `-e`, `--eval`, `-r`, awk's program, a here-document), if any. */
+export function inlineCodeOf(command: NormalisedCommand, language: string): string | undefined {
+  const flag = (names: readonly string[]) => command.flags.find((f) => names.some((n) => f.startsWith(`${n}=`)))?.split('=').slice(1).join('=');
+  switch (language) {
+    case 'python':
+      return flag(['-c']) ?? (command.positionals.length === 0 || command.positionals[0] === '-' ? command.stdin : undefined);
+    case 'js':
+      return flag(['-e', '--eval', '-p', '--print']) ?? (command.positionals.length === 0 || command.positionals[0] === '-' ? command.stdin : undefined);
+    case 'perl':
+    case 'ruby':
+      return flag(['-e', '-E']) ?? (command.positionals.length === 0 ? command.stdin : undefined);
+    case 'php':
+      return command.flags.includes('-r') ? command.positionals[0] : flag(['-r']);
+    case 'awk':
+      return command.flags.some((f) => f === '-f' || f.startsWith('-f=')) ? undefined : command.positionals[0];
+    case 'powershell':
+      return flag(['-Command', '-command', '-c', '-C']) ?? (command.positionals.length > 0 ? command.positionals.join(' ') : undefined);
+    default:
+      return flag(['-c', '-e', '--eval']);
+  }
+}
+
+/**
+ * Inline interpreter code: analysed for the same effects as shell commands. JavaScript is parsed
+ * (acorn); other languages are recognised conservatively. Code that cannot be understood is
+ * `exec:opaque` (risky: it escalates, never allows).
+ */
+export function inlineCodeEffects(scope: CommandScope, shell: ShellAnalyser): void {
+  const { command } = scope;
+  const language = languageOf(command.program);
+  if (!language) return;
+  const code = inlineCodeOf(command, language);
+  if (code === undefined) {
+    const script = command.positionals[0];
+    const readsStdin = (script === undefined || script === '-') && !command.flags.some((f) => /^-(m|-version|V|v|h|-help)(=|$)/.test(f));
+    if (readsStdin && command.pipedFrom.length > 0 && language !== 'awk') scope.add('exec', 'stdin', true, { detail: `code from ${command.pipedFrom.join(', ')}` });
+    return;
+  }
+  const findings: CodeFindings = language === 'js' ? analyseJavaScript(code) : analyseScriptText(code, language);
+  apply(scope, findings, shell);
+}
+
+function apply(scope: CommandScope, findings: CodeFindings, shell: ShellAnalyser): void {
+  const via = 'inline-code';
+  if (findings.opaque) scope.add('exec', 'opaque', true, { via, detail: findings.opaque.slice(0, 120) });
+  else scope.add('exec', 'inline', false, { via });
+  for (const script of findings.shell) shell(script, scope);
+  for (const path of findings.deletes) addPath(scope, 'delete', path);
+  for (const path of findings.writes) if (path === undefined) addPath(scope, 'write', path); else write(scope, path);
+  for (const path of findings.reads) if (path !== undefined) scope.read(path);
+  if (findings.network) {
+    const secret = scope.effects.some((e) => e.kind === 'read' && e.class === 'secret');
+    const flows = [findings.env ? 'env' : undefined, secret ? 'secret' : undefined].filter((x): x is string => x !== undefined);
+    if (flows.length === 0) scope.add('egress', 'plain', false, { via });
+    for (const flow of flows) scope.add('egress', flow, true, { via });
+    if (findings.spawns) scope.add('exec', 'remote', true, { via, detail: 'code connects a socket and runs programs (reverse shell)' });
+  }
+  if (findings.forkLoop) scope.add('process', 'fork-bomb', true, { via });
+  if (findings.privilege) scope.add('privilege', findings.privilege, true, { via });
+  if (findings.kills) scope.add('process', 'signal', true, { via });
+}
+
+function addPath(scope: CommandScope, kind: 'delete' | 'write', path: string | undefined): void {
+  if (path === undefined) {
+    scope.add(kind, 'unknown', true, { via: 'inline-code' });
+    return;
+  }
+  const ref = scope.resolve(path);
+  scope.add(kind, ref.location, !(ref.location === 'workspace' || ref.location === 'tmp'), { ...(ref.path ? { target: ref.path } : {}), via: 'inline-code' });
+}
+
+export { isShell };

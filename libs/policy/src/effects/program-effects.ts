@@ -1,0 +1,117 @@
+import type { NormalisedCommand } from '../normalised.schema';
+import { flagValues, hasFlag, target, type CommandScope } from './effect-context';
+import { write } from './file-effects';
+import { isHistoryPath, isSecretPath } from './path-classes';
+
+export const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'mksh', 'ash', 'rbash', 'fish', 'csh', 'tcsh', 'busybox', 'source', '.']);
+export const INTERPRETERS = /^(python[0-9.]*|pypy[0-9]*|perl[0-9.]*|ruby[0-9.]*|node|nodejs|deno|bun|php[0-9.]*|lua[0-9.]*|luajit|tclsh|osascript|Rscript|julia|pwsh|powershell)$/;
+export const DOWNLOADERS = new Set(['curl', 'wget', 'fetch', 'aria2c', 'http', 'https', 'xh', 'lwp-request', 'GET', 'POST', 'axel']);
+export const NETWORK = new Set([...DOWNLOADERS, 'nc', 'ncat', 'netcat', 'socat', 'telnet', 'ftp', 'sftp', 'scp', 'ssh', 'rsync', 'openssl',
+  'nslookup', 'dig', 'host', 'drill', 'ping', 'tftp', 'smbclient', 'rclone', 'ncftp', 'websocat', 'wscat', 'mail', 'sendmail', 'mutt']);
+const ENV_DUMPS = new Set(['env', 'printenv', 'set', 'export', 'declare', 'compgen']);
+const ARCHIVERS = new Set(['tar', 'zip', '7z', 'gzip', 'bzip2', 'xz', 'zstd', 'cpio', 'rsync', 'cp', 'base64', 'xxd', 'gpg', 'openssl']);
+const SECRET_VARIABLE = /(key|token|secret|passw|credential|auth|cookie|session|private)/i;
+const LOCAL_HOST = /^(https?:\/\/)?(localhost|127\.\d+\.\d+\.\d+|\[?::1\]?|0\.0\.0\.0|host\.docker\.internal)([:/]|$)/i;
+
+export const isShell = (program: string) => SHELLS.has(program);
+export const isInterpreter = (program: string) => INTERPRETERS.test(program);
+
+/** What sensitive data the output of `command` carries, if any (`env`, `secret`, `home`, `system`). */
+export function dataClassOf(scope: CommandScope): string | undefined {
+  const { command } = scope;
+  if (ENV_DUMPS.has(command.program) && command.positionals.length === 0 && !command.flags.some((f) => f === '-f' || f === '-F')) return 'env';
+  if (command.program === 'cat' && command.positionals.some((arg) => /^\/proc\/[^/]+\/environ$/.test(arg))) return 'secret';
+  const reads = scope.effects.filter((e) => e.kind === 'read');
+  if (reads.some((e) => e.class === 'secret' || e.class === 'history')) return 'secret';
+  const tainted = reads.map((e) => (e.target ? scope.line.tainted.get(e.target) : undefined)).find(Boolean);
+  if (tainted) return tainted;
+  if (ARCHIVERS.has(command.program) && reads.some((e) => e.class === 'home' || e.class === 'root')) return 'home';
+  if (reads.some((e) => e.class === 'system' && /^\/etc\/(passwd|group|hosts)$/.test(e.target ?? '')) && command.program !== 'ls') return 'system';
+  return undefined;
+}
+
+/** Network egress of one command and what flows into it. */
+export function egressEffects(scope: CommandScope, upstream: readonly string[]): void {
+  const { command } = scope;
+  const remote = isRemote(command);
+  if (!remote) return;
+  const flows = new Set<string>(upstream);
+  for (const file of uploadedFiles(command)) {
+    const ref = scope.resolve(file);
+    const taint = ref.path ? scope.line.tainted.get(ref.path) : undefined;
+    if (taint) flows.add(taint);
+    else if (isSecretPath(ref.path) || isHistoryPath(ref.path)) flows.add('secret');
+    else if (ref.location === 'home' || ref.location === 'root') flows.add('home');
+  }
+  if (command.variables.some((name) => SECRET_VARIABLE.test(name))) flows.add('secret');
+  const host = command.positionals.find((arg) => /[./:]/.test(arg)) ?? command.positionals[0];
+  const local = host !== undefined && LOCAL_HOST.test(host) && flows.size === 0;
+  if (flows.size === 0) scope.add('egress', local ? 'local' : 'plain', false, host ? { target: host.slice(0, 200) } : {});
+  for (const flow of flows) scope.add('egress', flow, true, host ? { target: host.slice(0, 200), via: 'pipe' } : { via: 'pipe' });
+}
+
+function isRemote(command: NormalisedCommand): boolean {
+  if (!NETWORK.has(command.program)) return false;
+  if (command.program === 'rsync' || command.program === 'scp') return command.positionals.some((arg) => /^[^/]*:/.test(arg));
+  if (command.program === 'openssl') return command.subcommand === 's_client' || command.positionals[0] === 's_client';
+  return true;
+}
+
+function uploadedFiles(command: NormalisedCommand): string[] {
+  const values = flagValues(command, ['--data', '--data-binary', '--data-raw', '--data-urlencode', '--data-ascii', '--form', '--upload-file', '--json', '-T', '--post-file', '--body-file']);
+  const files = values.flatMap((value) => {
+    const at = value.indexOf('@');
+    return at >= 0 ? [value.slice(at + 1).replace(/;.*$/, '')] : [];
+  }).filter((file) => file !== '-' && file !== '');
+  files.push(...flagValues(command, ['--upload-file', '--post-file', '--body-file', '-T']));
+  if (command.program === 'scp' || command.program === 'rsync') files.push(...command.positionals.slice(0, -1).filter((arg) => !/^[^/]*:/.test(arg)));
+  for (const redirect of command.redirects) if (redirect.op === '<') files.push(redirect.target);
+  return files;
+}
+
+/** Execution: of something fetched or written earlier in the line, of stdin, of a socket. */
+export function execEffects(scope: CommandScope): void {
+  const { command, line } = scope;
+  const program = command.program;
+  const runner = isShell(program) || isInterpreter(program);
+  const network = command.pipedFrom.filter((from) => NETWORK.has(from));
+  if (runner && network.length > 0) scope.add('exec', 'fetched', true, { via: 'pipe', detail: `input from ${network.join(', ')}` });
+  if (isShell(program) && !command.flags.some((f) => f.startsWith('-c')) && command.pipedTo.some((to) => NETWORK.has(to))) scope.add('exec', 'remote', true, { detail: 'shell output goes to the network' });
+  if (DOWNLOADERS.has(program) && command.pipedTo.some((to) => isShell(to) || isInterpreter(to))) scope.add('exec', 'fetched', true, { via: 'pipe' });
+  const script = runner ? command.positionals[0] : command.programPath ?? (program.includes('/') ? program : undefined);
+  const candidates = [script, command.programPath, `./${program}`].filter((x): x is string => x !== undefined);
+  for (const candidate of candidates) {
+    const ref = scope.resolve(candidate);
+    if (!ref.path) continue;
+    if (line.fetched.has(ref.path)) scope.add('exec', 'fetched', true, { ...target(ref), via: 'file' });
+    else if (line.written.has(ref.path)) scope.add('exec', 'written', true, { ...target(ref), via: 'file' });
+  }
+  if (DOWNLOADERS.has(program)) recordDownload(scope);
+  if (program === 'ln' && hasFlag(command, ['--symbolic', '-s'])) recordLink(scope);
+}
+
+function recordDownload(scope: CommandScope): void {
+  const { command } = scope;
+  const outputs = flagValues(scope.command, ['--output', '--output-document', '-O']);
+  if (command.program === 'wget' && outputs.length === 0) {
+    const url = command.positionals.find((arg) => /:\/\//.test(arg));
+    const name = url?.split(/[?#]/)[0]?.split('/').pop();
+    if (name) outputs.push(name);
+  }
+  if (hasFlag(command, ['--remote-name', '-O']) && command.program === 'curl') {
+    const name = command.positionals.find((arg) => /:\/\//.test(arg))?.split(/[?#]/)[0]?.split('/').pop();
+    if (name) outputs.push(name);
+  }
+  for (const redirect of command.redirects) if (redirect.op === '>' || redirect.op === '>>' || redirect.op === '>|') outputs.push(redirect.target);
+  for (const output of outputs) write(scope, output, 'fetched');
+}
+
+function recordLink(scope: CommandScope): void {
+  const [from, to] = scope.command.positionals.slice(-2);
+  if (from === undefined || to === undefined) return;
+  const source = scope.resolve(from);
+  let link = scope.resolve(to);
+  if (!source.path || !link.path) return;
+  if (scope.command.positionals.length === 1) link = scope.resolve(`./${source.path.split('/').pop() ?? ''}`);
+  if (link.path) scope.line.links.set(link.path, source.path);
+}
