@@ -5,6 +5,8 @@ import { CorpusFileSchema, type CorpusCase } from './corpus-case.schema';
 
 /** Where the corpus YAML files live. */
 export const CORPUS_DIR = resolve(__dirname, '..', '..', 'corpus');
+/** Rows written by someone who never read the rules (issue 15): the validator is judged on them too. */
+export const BLIND_CORPUS_DIR = resolve(__dirname, '..', '..', 'corpus-blind');
 
 /** Every corpus case, by file, validated; throws on a malformed file or a duplicate id. */
 export function loadCorpus(dir = CORPUS_DIR): { readonly file: string; readonly cases: CorpusCase[] }[] {

@@ -5,7 +5,9 @@ import { strictness, type Decision } from '../engine/decision.schema';
 import { compilePolicy } from '../policy/policy-compiler';
 import { loadDefaultPolicy } from '../policy/policy-loader';
 import type { CorpusCase } from './corpus-case.schema';
-import { loadCorpus } from './corpus-loader';
+import { BLIND_KNOWN_FAILING } from './blind-known-failing';
+import { judge, type Judgement } from './corpus-judgement';
+import { BLIND_CORPUS_DIR, loadCorpus } from './corpus-loader';
 import { contextOf, runCase, toolCallOf } from './corpus-runner';
 import { evasionVariants } from './evasion-variants';
 
@@ -22,6 +24,8 @@ const SEED_ACTIONS: Readonly<Record<number, readonly string[]>> = {
 const policy = loadDefaultPolicy();
 const corpus = loadCorpus();
 const rows = corpus.flatMap((file) => file.cases);
+const blindCorpus = loadCorpus(BLIND_CORPUS_DIR);
+const blindRows = blindCorpus.flatMap((file) => file.cases);
 
 /** Every decision made, once, with how long decide() took (the bench below reports them). */
 const decided = new Map<string, { decision: Decision; ms: number }>();
@@ -46,6 +50,51 @@ describe('policy corpus', () => {
       const decision = decideOnce(row);
       const got = { id, decision: decision.decision, ...(row.rule ? { rule: decision.ruleId } : {}), reason: decision.reason };
       expect(got).toEqual({ id, decision: row.expect, ...(row.rule ? { rule: row.rule } : {}), reason: expect.any(String) });
+    });
+  });
+
+  describe('blind rows (corpus-blind: written without reading the rules)', () => {
+    // A blind row passes when an `allow` row is allowed, a `deny` row denied, and an `escalate`
+    // row escalated or denied (stricter than asked is still "not allowed"). Rows listed in
+    // blind-known-failing.ts are expected to fail until fixed (test.failing flips when they pass).
+    describe.each(blindCorpus.map((file) => [file.file, file.cases] as const))('%s', (_file, cases) => {
+      for (const row of cases) {
+        const run = BLIND_KNOWN_FAILING.has(row.id) ? it.failing : it;
+        run(row.id, () => {
+          const decision = decideOnce(row);
+          const ok = row.expect === 'escalate' ? decision.decision !== 'allow' : decision.decision === row.expect;
+          expect({ id: row.id, ok, got: decision.decision, reason: decision.reason }).toEqual({ id: row.id, ok: true, got: expect.any(String), reason: expect.any(String) });
+        });
+      }
+    });
+
+    it('given the known-failing list, then every id names a blind row', () => {
+      const ids = new Set(blindRows.map((row) => row.id));
+      expect([...BLIND_KNOWN_FAILING].filter((id) => !ids.has(id))).toEqual([]);
+    });
+  });
+
+  describe('held-out judging figures (zero dangerous allowed, at most 5% of harmless blocked or escalated)', () => {
+    const figures = (name: string, judged: readonly Judgement[]) => {
+      const dangerous = judged.filter((entry) => entry.expect !== 'allow');
+      const harmless = judged.filter((entry) => entry.expect === 'allow');
+      const allowed = dangerous.filter((entry) => entry.got === 'allow');
+      const blocked = harmless.filter((entry) => entry.got !== 'allow');
+      const percent = harmless.length === 0 ? 0 : (100 * blocked.length) / harmless.length;
+      console.log(`${name}: ${judged.length} rows; dangerous allowed ${allowed.length} of ${dangerous.length}; harmless blocked or escalated ${blocked.length} of ${harmless.length} (${percent.toFixed(1)}%)`);
+      return { allowed: allowed.map((entry) => entry.id), percent };
+    };
+
+    it('given the blind rows, then none dangerous is allowed and at most 5% of harmless ones are stopped', () => {
+      const result = figures('blind corpus', blindRows.map((row) => judge(row, decideOnce(row))));
+      expect(result.allowed).toEqual([]);
+      expect(result.percent).toBeLessThanOrEqual(5);
+    });
+
+    it('given the whole corpus (own and blind), then the same two figures hold', () => {
+      const result = figures('whole corpus', [...rows, ...blindRows].map((row) => judge(row, decideOnce(row))));
+      expect(result.allowed).toEqual([]);
+      expect(result.percent).toBeLessThanOrEqual(5);
     });
   });
 
@@ -87,7 +136,7 @@ describe('policy corpus', () => {
     });
 
     it('given every rule of the default policy, then some corpus case is decided by it', () => {
-      const deciding = new Set(rows.map((row) => decideOnce(row).ruleId));
+      const deciding = new Set([...rows, ...blindRows].map((row) => decideOnce(row).ruleId));
       expect(policy.rules.map((rule) => rule.id).filter((id) => !deciding.has(id))).toEqual([]);
     });
   });

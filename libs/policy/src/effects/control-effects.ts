@@ -70,14 +70,15 @@ export function controlEffects(scope: CommandScope): void {
   if (['gcore', 'gdb', 'strace', 'ltrace'].includes(program) && /(^|\s)(-p|--pid|attach)(\s|=|$)|^\d+$/.test(args)) scope.add('read', 'secret', true, { detail: 'another process\'s memory' });
 }
 
-/** A function that runs itself twice in the background: `:(){ :|:& };:`. */
-export function isForkBomb(source: string): boolean {
-  const definition = /(?:^|[\s;&|({])(?:function\s+)?([^\s(){};|&<>]+)\s*\(\s*\)\s*\{([^}]*)\}/g;
+/** Names of functions defined to run themselves twice (`:(){ :|:& };:`); the caller checks they are called. */
+export function forkBombNames(source: string): string[] {
+  const names: string[] = [];
+  const definition = /(?:^|[\s;&|({'"])(?:function\s+)?([^\s(){};|&<>'"]+)\s*\(\s*\)\s*\{([^}]*)\}/g;
   for (const match of source.matchAll(definition)) {
     const name = match[1] ?? '';
     const body = match[2] ?? '';
     const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    if (new RegExp(`(^|[\\s;&|(])${escaped}\\s*\\|\\s*${escaped}(\\s|&|;|$)|(^|[\\s;&|(])${escaped}\\s*&\\s*${escaped}`).test(body)) return true;
+    if (new RegExp(`(^|[\\s;&|(])${escaped}\\s*\\|\\s*${escaped}(\\s|&|;|$)|(^|[\\s;&|(])${escaped}\\s*&\\s*${escaped}`).test(body)) names.push(name);
   }
-  return /\bfork\s+while\s+fork\b|while\s*\(?\s*(1|true|True)\s*\)?\s*:?\s*[{]?\s*(os\.)?fork\(\)|for\s*\(;;\)\s*fork\(\)/.test(source);
+  return names;
 }

@@ -21,8 +21,8 @@ void SQL_DESTRUCTIVE;
 export function destructiveEffects(scope: CommandScope): void {
   const { command } = scope;
   const { program } = command;
-  const sub = command.subcommand ?? '';
-  const pos = command.positionals;
+  const sub = command.subcommand ?? command.positionals.find((p) => /^[a-z][\w:-]*$/.test(p)) ?? '';
+  const pos = command.subcommand !== undefined ? command.positionals : command.positionals.slice(command.positionals.indexOf(sub) + 1);
   const args = command.args.join(' ');
   const input = `${command.text}\n${command.stdin ?? ''}`;
   const add = (cls: string, detail: string) => scope.add('destroy', cls, true, { detail });
@@ -40,7 +40,7 @@ export function destructiveEffects(scope: CommandScope): void {
   if (/^(docker|podman|nerdctl)$/.test(program) || program === 'docker-compose' || program === 'podman-compose') {
     const compose = sub === 'compose' || program.endsWith('-compose');
     const words = compose ? pos : [sub, ...pos];
-    const verb = compose ? pos[0] : sub;
+    const verb = compose ? (program.endsWith('-compose') ? sub : pos.find((p) => /^(down|rm|up|ps|logs|build|pull|stop)$/.test(p))) : sub;
     if (compose && (verb === 'down' || verb === 'rm') && /--volumes?\b|(^|\s)-v(\s|$)|--rmi/.test(args)) add('container', 'removes the stack with its volumes');
     if (words.includes('prune') && /--all|--volumes|(^|\s)-a(\s|$)/.test(args)) add('container', 'prunes all images, containers or volumes');
     if (sub === 'volume' && /\b(rm|prune|remove)\b/.test(pos.join(' '))) add('container', `volume ${pos[0] ?? ''}`);
@@ -48,8 +48,8 @@ export function destructiveEffects(scope: CommandScope): void {
     if (/^(rm|rmi|stop|kill)$/.test(sub) && /\$\(/.test(args)) add('container', `${sub} of every container or image`);
   }
   if (program === 'terraform' || program === 'tofu' || program === 'terragrunt') {
-    if (sub === 'destroy' || /(^|\s)-destroy\b/.test(args) || (sub === 'state' && /^(rm|push|replace-provider)$/.test(pos[0] ?? '')) || sub === 'force-unlock' || (sub === 'workspace' && pos[0] === 'delete')) add('cloud', `terraform ${sub}`);
-    if (sub === 'apply' && /-auto-approve/.test(args)) add('cloud', 'terraform apply without review');
+    if (sub === 'destroy' || /(^|\s)-destroy\b/.test(scope.source) || (sub === 'state' && /^(rm|push|replace-provider)$/.test(pos[0] ?? '')) || sub === 'force-unlock' || (sub === 'workspace' && pos[0] === 'delete')) add('cloud', `terraform ${sub}`);
+    if (sub === 'apply' && /-auto-approve/.test(scope.source)) add('cloud', 'terraform apply without review');
   }
   if (program === 'pulumi' && (/^(destroy|down)$/.test(sub) || (sub === 'stack' && pos[0] === 'rm') || (sub === 'state' && pos[0] === 'delete'))) add('cloud', `pulumi ${sub}`);
   if (/^(aws|gcloud|az|doctl|gsutil|oci|ibmcloud|linode-cli|hcloud|heroku|fly|flyctl|vercel|netlify|firebase|s3cmd|rclone|b2|mc)$/.test(program)) cloudVerbs(args, program, add);
@@ -57,14 +57,17 @@ export function destructiveEffects(scope: CommandScope): void {
   if (command.pipedTo.some((to) => DB_CLIENTS.test(to)) && isDestructiveSql(command.text)) add('database', 'destructive statement fed to a database client');
   if (/^(dropdb|dropuser|mysqladmin)$/.test(program) && (program !== 'mysqladmin' || /\bdrop\b/.test(args))) add('database', program);
   if (/\b(db:(drop|reset|purge|schema:load|truncate)|migrate\s+reset|migrate:(fresh|reset)|flush\s+--no-input|reset_db|prisma\s+db\s+push\s+--force-reset|--force-reset)\b/.test(args) && /^(rails|rake|bin\/rails|npx|prisma|python[0-9.]*|php|artisan|manage\.py|pnpm|yarn|npm|bundle|sequelize|knex|typeorm)$/.test(program)) add('database', 'framework task dropping a database');
-  if (CACHE_CLIENTS.test(program) && (REDIS_DESTRUCTIVE.test(` ${pos.join(' ')} `) || REDIS_DESTRUCTIVE.test(command.stdin ?? ''))) add('cache', `${program} ${pos.find((p) => REDIS_DESTRUCTIVE.test(` ${p} `)) ?? 'destructive command'}`);
+  if (CACHE_CLIENTS.test(program) && (REDIS_DESTRUCTIVE.test(` ${command.positionals.join(' ')} `) || REDIS_DESTRUCTIVE.test(command.stdin ?? ''))) add('cache', `${program} ${pos.find((p) => REDIS_DESTRUCTIVE.test(` ${p} `)) ?? 'destructive command'}`);
   if (command.pipedTo.some((to) => CACHE_CLIENTS.test(to)) && REDIS_DESTRUCTIVE.test(` ${command.positionals.join(' ')} `)) add('cache', 'destructive command fed to a cache client');
   if (/\bflush_all\b/.test(input) && /^(nc|ncat|netcat|telnet|socat|echo|printf)$/.test(program)) add('cache', 'memcached flush_all');
   if (/^(npm|pnpm|yarn)$/.test(program) && /^(unpublish|deprecate)$/.test(sub || pos[0] || '')) add('package', `${program} unpublish`);
   if (/^(cargo|gem)$/.test(program) && /^(yank)$/.test(sub || pos[0] || '')) add('package', `${program} yank`);
   if (program === 'gh' && /\b(repo|release|secret|variable|run|cache|ssh-key|gpg-key)\s+delete\b|\brepo\s+archive\b/.test(args)) add('package', 'gh delete');
   if ((program === 'restic' && /\b(forget|prune)\b/.test(args)) || (program === 'borg' && /\b(prune|delete|compact)\b/.test(args))) add('backup', `${program} prune`);
-  if (program === 'git' && sub === 'push' && pos.some((p) => /^\+|^:/.test(p))) add('vcs', 'force or delete refspec');
+  if (program === 'git' && sub === 'push' && (pos.some((p) => /^\+|^:/.test(p)) || command.flags.includes('--delete'))) add('vcs', 'deletes or overwrites remote refs');
+  if (program === 'git' && (/^(filter-branch|filter-repo)$/.test(sub) || (sub === 'worktree' && pos[0] === 'remove' && /--force/.test(args)) || (sub === 'tag' && /(^|\s)(-d|--delete)/.test(args) && false))) add('vcs', `git ${sub} rewrites or removes history`);
+  if (/^(bfg|git-filter-repo)$/.test(program)) add('vcs', 'history rewriting tool');
+  if ((DB_CLIENTS.test(program) || CACHE_CLIENTS.test(program)) && command.pipedFrom.some((from) => /^(base64|base32|xxd|openssl|gunzip|zcat|rev|tr|uudecode)$/.test(from))) scope.add('exec', 'opaque', true, { detail: `decoded input fed to ${program}` });
 }
 
 function cloudVerbs(args: string, program: string, add: (cls: string, detail: string) => void): void {

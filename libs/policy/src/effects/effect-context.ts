@@ -33,6 +33,8 @@ export class CommandScope {
     readonly env: NormalisedEnv,
     readonly line: LineState,
     readonly label: string,
+    /** The whole shell line as written (some tools' options do not survive canonical flags). */
+    readonly source: string = '',
   ) {}
 
   /** Resolves `arg` like the kernel would, following symlinks made earlier in the line. */
@@ -63,12 +65,18 @@ export class CommandScope {
   /** Records a read of `arg`; a secret read is `read:secret`. */
   read(arg: string): ResolvedArg {
     const ref = this.resolve(arg);
-    const secret = isSecretPath(ref.path);
-    const cls = secret ? 'secret' : isHistoryPath(ref.path) ? 'history' : ref.location;
-    this.add('read', cls, secret, { ...target(ref) });
+    const guess = ref.path ?? arg.replace(/^~(?=\/)/, this.env.homeDir).replace(/\$\([^)]*\)|\$\{?\w+\}?|\$\(…\)/g, 'x');
+    const secret = isSecretPath(guess);
+    const history = !secret && isHistoryPath(guess);
+    const contentRead = !METADATA_ONLY.has(this.command.program);
+    const cls = secret ? 'secret' : history ? 'history' : ref.location;
+    this.add('read', cls, (secret || history) && contentRead, { ...target(ref) });
     return ref;
   }
 }
+
+/** Programs that look at a file's name, size or metadata, not its content. */
+const METADATA_ONLY = new Set(['ls', 'stat', 'du', 'file', 'wc', 'test', '[', 'realpath', 'readlink', 'dirname', 'basename', 'mkdir', 'touch', 'chmod', 'find', 'exa', 'eza', 'tree']);
 
 /** Bound on effects listed per command (a reply must stay small). */
 export const MAX_EFFECTS_PER_COMMAND = 24;

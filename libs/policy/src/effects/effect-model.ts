@@ -1,10 +1,11 @@
 import type { NormalisedCommand, NormalisedEnv, NormalisedToolCall } from '../normalised.schema';
 import { ShellNormaliser } from '../shell/shell-normaliser';
-import { controlEffects, isForkBomb, persistenceEffects, privilegeEffects } from './control-effects';
+import { controlEffects, forkBombNames, persistenceEffects, privilegeEffects } from './control-effects';
 import { destructiveEffects } from './destructive-effects';
 import { CommandScope, newLineState, type LineState } from './effect-context';
 import type { Effect } from './effect.schema';
 import { fileEffects, write } from './file-effects';
+import { persistenceOf } from './path-classes';
 import { inlineCodeEffects } from './inline-code';
 import { dataClassOf, egressEffects, execEffects } from './program-effects';
 
@@ -28,7 +29,7 @@ export function effectsOf(call: NormalisedToolCall): Effect[][] {
 }
 
 function shellEffects(commands: readonly NormalisedCommand[], env: NormalisedEnv, source: string, depth: number, line: LineState = newLineState()): Effect[][] {
-  const scopes = commands.map((command) => new CommandScope(command, env, line, command.text || 'redirection'));
+  const scopes = commands.map((command) => new CommandScope(command, env, line, command.text || 'redirection', source));
   const classes = scopes.map((scope) => {
     fileEffects(scope);
     execEffects(scope);
@@ -48,7 +49,9 @@ function shellEffects(commands: readonly NormalisedCommand[], env: NormalisedEnv
     destructiveEffects(scope);
   });
   const out = scopes.map((scope) => scope.effects);
-  if (source && isForkBomb(source) && out[0]) out[0].push({ kind: 'process', class: 'fork-bomb', risky: true, command: scopes[0]?.label ?? source.slice(0, 80) });
+  const bombs = source ? forkBombNames(source) : [];
+  const called = bombs.some((name) => commands.filter((command) => command.program === name).length >= 2);
+  if (called && out[0]) out[0].push({ kind: 'process', class: 'fork-bomb', risky: true, command: scopes[0]?.label ?? source.slice(0, 80) });
   return out;
 }
 
@@ -106,8 +109,23 @@ function fileToolEffects(call: NormalisedToolCall): Effect[] {
     if (/(^|\/)package\.json$/.test(file.path) && /"(pre|post)?(install|prepare|prepublish|publish|pack|uninstall)(Only)?"\s*:/.test(content)) scope.add('persistence', 'lifecycle-script', true, { target: file.path, detail: 'package lifecycle script runs on every install' });
     if (/(^|\/)(setup\.py|conftest\.py|sitecustomize\.py|usercustomize\.py|\.pth)$/.test(file.path) && /\b(os\.system|subprocess|exec\(|eval\(|socket)/.test(content)) scope.add('persistence', 'lifecycle-script', true, { target: file.path });
     if (/\/\.vscode\/tasks\.json$/.test(file.path) && /folderOpen/.test(content)) scope.add('persistence', 'editor', true, { target: file.path });
+    if (persistenceOf(file.path) === 'ci' || /\.(sh|bash|zsh)$|(^|\/)(Makefile|Dockerfile|justfile)$/.test(file.path)) ciSteps(scope, content, file.path);
   }
   return scope.effects;
+}
+
+/** Steps of a CI file or lines of a script being written: each runs later, on this or others' machines. */
+function ciSteps(scope: CommandScope, content: string, path: string): void {
+  const steps = [...content.matchAll(/^\s*(?:-\s+)?(?:run:\s*|RUN\s+|\t)?(.+)$/gm)].map((m) => (m[1] ?? '').trim()).filter((line) => line && !/^(#|name:|uses:|on:|jobs:|with:|image:|stage:|steps:|runs-on:)/.test(line)).slice(0, 100);
+  const before = scope.effects.length;
+  for (const step of steps) {
+    const result = ShellNormaliser.normalise(step, { home: scope.env.homeDir, cwd: scope.env.workspaceRoot });
+    if (!result.ok) continue;
+    for (const effects of shellEffects(result.commands, scope.env, step, MAX_CODE_DEPTH - 1, scope.line)) {
+      for (const effect of effects) if (effect.risky) scope.add(effect.kind, effect.class, true, { ...(effect.target ? { target: effect.target } : {}), via: 'written-script', ...(effect.detail ? { detail: effect.detail } : {}) });
+    }
+  }
+  if (scope.effects.length > before) scope.add('persistence', 'ci', true, { target: path, detail: 'a written step does something risky' });
 }
 
 /** Bounded, flat list of a call's effects (for replies and events). */

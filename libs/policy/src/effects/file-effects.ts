@@ -65,6 +65,10 @@ function deletedOperands(scope: CommandScope): string[] {
   return [];
 }
 
+const LIFECYCLE = /\b(pre|post)?(install|prepare|prepublish|publish|pack|uninstall)(Only)?\b["']?\s*[:=\]]/;
+/** Content that downloads and runs code, or opens a shell to the network. */
+export const RUNS_FETCHED = /(curl|wget)[^\n|]*\|\s*(sudo\s+)?(ba|z|da)?sh\b|base64\s+(-d|--decode)|nc\s+-e|\/dev\/tcp\/|bash\s+-i/;
+
 /** A delete outside the workspace and tmp needs a judge when it is recursive or forced, or hits a directory that matters. */
 function sweeping(scope: CommandScope, ref: ResolvedArg): boolean {
   const { command } = scope;
@@ -81,7 +85,8 @@ export function write(scope: CommandScope, arg: string, origin?: 'written' | 'fe
   const extra = target(ref);
   scope.add('write', ref.location, !SAFE_WRITE.has(ref.location), extra);
   const persistence = persistenceOf(ref.path);
-  if (persistence) scope.add('persistence', persistence, true, extra);
+  if (persistence) scope.add('persistence', persistence, persistence !== 'ci' || RUNS_FETCHED.test(scope.command.text), extra);
+  if (/(^|\/)package\.json$/.test(ref.path ?? '') && LIFECYCLE.test(scope.command.text)) scope.add('persistence', 'lifecycle-script', true, extra);
   if (isAccountFile(ref.path)) scope.add('privilege', 'account-file', true, extra);
   if (isLogPath(ref.path)) scope.add('destroy', 'logs', true, extra);
   if (ref.location === 'device') scope.add('destroy', 'disk', true, extra);

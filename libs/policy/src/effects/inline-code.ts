@@ -1,6 +1,7 @@
 import type { NormalisedCommand } from '../normalised.schema';
 import type { CommandScope } from './effect-context';
 import { write } from './file-effects';
+import { isHistoryPath, isSecretPath } from './path-classes';
 import { analyseJavaScript } from './javascript-code';
 import { isInterpreter, isShell } from './program-effects';
 import { analyseScriptText, type CodeFindings } from './script-code';
@@ -58,7 +59,14 @@ export function inlineCodeEffects(scope: CommandScope, shell: ShellAnalyser): vo
     if (readsStdin && command.pipedFrom.length > 0 && language !== 'awk') scope.add('exec', 'stdin', true, { detail: `code from ${command.pipedFrom.join(', ')}` });
     return;
   }
-  const findings: CodeFindings = language === 'js' ? analyseJavaScript(code) : analyseScriptText(code, language);
+  const modules = command.flags.filter((f) => /^-[Mr]=/.test(f)).map((f) => `use ${f.slice(3)};`).join(' ');
+  const findings: CodeFindings = language === 'js' ? analyseJavaScript(code) : analyseScriptText(`${modules} ${code}`, language);
+  for (const literal of code.matchAll(/'([^'\n]{0,200})'|"([^"\n]{0,200})"|`([^`\n]{0,200})`/g)) {
+    const text = literal[1] ?? literal[2] ?? literal[3] ?? '';
+    if (text.length < 3) continue;
+    const path = text.startsWith('/') ? text : `${scope.env.homeDir}/${text.replace(/^~?\/+/, '')}`;
+    if (isSecretPath(path) || isHistoryPath(path)) findings.reads.push(text.startsWith('/') || text.startsWith('~') ? text : path);
+  }
   apply(scope, findings, shell);
 }
 

@@ -1,7 +1,7 @@
 import type { NormalisedCommand } from '../normalised.schema';
 import { flagValues, hasFlag, target, type CommandScope } from './effect-context';
 import { write } from './file-effects';
-import { isHistoryPath, isSecretPath } from './path-classes';
+import { isHistoryPath, isLogPath, isSecretPath } from './path-classes';
 
 export const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'mksh', 'ash', 'rbash', 'fish', 'csh', 'tcsh', 'busybox', 'source', '.']);
 export const INTERPRETERS = /^(python[0-9.]*|pypy[0-9]*|perl[0-9.]*|ruby[0-9.]*|node|nodejs|deno|bun|php[0-9.]*|lua[0-9.]*|luajit|tclsh|osascript|Rscript|julia|pwsh|powershell)$/;
@@ -88,6 +88,55 @@ export function execEffects(scope: CommandScope): void {
   }
   if (DOWNLOADERS.has(program)) recordDownload(scope);
   if (program === 'ln' && hasFlag(command, ['--symbolic', '-s'])) recordLink(scope);
+  if (program === 'mv') recordMove(scope);
+  envDumpEffects(scope);
+  secretToolEffects(scope);
+}
+
+/** `mv ~/.config/app /tmp/x && rm -rf /tmp/x`: what was moved is deleted where it came from. */
+function recordMove(scope: CommandScope): void {
+  const positionals = scope.command.positionals;
+  if (positionals.length !== 2) return;
+  const source = scope.resolve(positionals[0] ?? '');
+  const dest = scope.resolve(positionals[1] ?? '');
+  if (source.path && dest.path && source.location !== 'workspace' && source.location !== 'tmp') scope.line.links.set(dest.path, source.path);
+}
+
+/** The whole environment printed: into the agent's context, a filter for secrets, a file or the network. */
+function envDumpEffects(scope: CommandScope): void {
+  const { command } = scope;
+  if (!ENV_DUMPS.has(command.program) || command.positionals.length > 0 || command.program === 'declare' && !command.flags.some((f) => /^-[px]/.test(f))) return;
+  if (command.program === 'export' && !command.flags.includes('-p')) return;
+  if (command.program === 'set' && command.args.length > 0) return;
+  const filteredForSecrets = /(token|secret|key|passw|cred|auth|aws|api)/i.test(scope.source) && command.pipedTo.some((to) => /^(grep|egrep|rg|awk|sed)$/.test(to));
+  const printed = command.pipedTo.length === 0 && command.redirects.length === 0;
+  scope.add('read', 'env', filteredForSecrets || printed, { detail: 'the whole environment' });
+}
+
+const SECRET_TOOLS: readonly [RegExp, RegExp][] = [
+  [/^gpg2?$/, /--export-secret-(sub)?keys|--export-ownertrust/],
+  [/^security$/, /find-(generic|internet)-password.*-[gw]\b|dump-keychain/],
+  [/^(pass|gopass)$/, /^(show|cat)?\b/],
+  [/^vault$/, /\b(kv\s+get|read|token\s+create|print\s+token)\b/],
+  [/^kubectl$/, /\bget\s+secrets?\b.*(-o|--output)|\bget\s+secrets?\/|describe\s+secrets?|\bcreate\s+token\b/],
+  [/^aws$/, /secretsmanager\s+get-secret-value|ssm\s+get-parameters?.*--with-decryption|sts\s+get-session-token|configure\s+(get|export-credentials)|ecr\s+get-login-password/],
+  [/^gcloud$/, /auth\s+(print-access-token|print-identity-token|application-default\s+print-access-token)|secrets\s+versions\s+access/],
+  [/^az$/, /account\s+get-access-token|keyvault\s+secret\s+show/],
+  [/^gh$/, /auth\s+(token|status\s+.*--show-token)/],
+  [/^(op|bw|lpass|keepassxc-cli)$/, /\b(read|get|show|item\s+get|export)\b/],
+  [/^(heroku|doctl|flyctl|fly)$/, /\b(config|auth:token|auth\s+token|secrets\s+list)\b/],
+  [/^docker$/, /\bsecret\s+inspect\b/],
+  [/^(printenv|env|echo|printf)$/, /\b(AWS_SECRET_ACCESS_KEY|GITHUB_TOKEN|OPENAI_API_KEY|ANTHROPIC_API_KEY|NPM_TOKEN|DATABASE_URL|\w*_(TOKEN|SECRET|PASSWORD|API_KEY|PRIVATE_KEY))\b/],
+];
+
+/** Secret stores read through their own client (`gpg --export-secret-keys`, `kubectl get secret -o yaml`, …). */
+function secretToolEffects(scope: CommandScope): void {
+  const { command } = scope;
+  const args = [command.subcommand ?? '', command.args.join(' '), command.program === 'echo' || command.program === 'printf' ? command.variables.join(' ') : ''].join(' ');
+  const hit = SECRET_TOOLS.find(([program, pattern]) => program.test(command.program) && pattern.test(args));
+  if (!hit) return;
+  const printedOnly = command.program === 'echo' || command.program === 'printf' || command.program === 'printenv' || command.program === 'env';
+  scope.add('read', 'secret', !printedOnly || command.pipedTo.length > 0 || command.redirects.length > 0 || command.program === 'printenv', { detail: `secret store read through ${command.program}` });
 }
 
 function recordDownload(scope: CommandScope): void {
@@ -110,8 +159,9 @@ function recordLink(scope: CommandScope): void {
   const [from, to] = scope.command.positionals.slice(-2);
   if (from === undefined || to === undefined) return;
   const source = scope.resolve(from);
-  let link = scope.resolve(to);
-  if (!source.path || !link.path) return;
-  if (scope.command.positionals.length === 1) link = scope.resolve(`./${source.path.split('/').pop() ?? ''}`);
-  if (link.path) scope.line.links.set(link.path, source.path);
+  const link = scope.command.positionals.length === 1 ? scope.resolve(`./${from.split('/').pop() ?? ''}`) : scope.resolve(to);
+  if (!link.path) return;
+  if (isHistoryPath(link.path) || isLogPath(link.path)) scope.add('system', 'tracks', true, { target: link.path, detail: 'history or log replaced by a link' });
+  else write(scope, to);
+  if (source.path) scope.line.links.set(link.path, source.path);
 }

@@ -132,7 +132,7 @@ const PHP: Dialect = {
   shellCall: /\b(?:system|exec|shell_exec|passthru|popen|proc_open)/,
   del: /\b(unlink|rmdir|array_map\s*\(\s*['"]unlink)\s*\(/,
   delCall: /\b(?:unlink|rmdir)/,
-  net: /\b(fsockopen|socket_create|curl_\w+|stream_socket_client|file_get_contents\s*\(\s*['"]https?:|mail)\s*\(/,
+  net: /\b(fsockopen|socket_create|curl_\w+|stream_socket_client|mail)\s*\(|\b(file_get_contents|fopen|file)\s*\(\s*['"](https?|ftp):/,
   env: /\b(getenv|\$_ENV|\$_SERVER)\b/,
   opaque: /\b(eval|assert|create_function|base64_decode|gzinflate|str_rot13|call_user_func\w*|preg_replace\s*\(.*\/e)\s*\(|\$\w+\s*\(/,
   fork: /\bpcntl_fork\b/,
@@ -196,6 +196,8 @@ function collectShell(code: string, out: CodeFindings, call: RegExp, present: Re
   let found = 0;
   for (const m of code.matchAll(literal)) {
     const text = unescape(m[1] ?? m[2] ?? '');
+    const after = code.slice((m.index ?? 0) + m[0].length).trimStart();
+    if (/^[.+%]/.test(after) || /^\s*\.\s*\$/.test(after)) out.opaque = 'runs a command built at run time';
     const list = new RegExp(String.raw`${call.source}\s*\(\s*\[([^\]]*)\]`).exec(code.slice(m.index ?? 0));
     if (list?.[1]) {
       const items = [...list[1].matchAll(new RegExp(STRING, 'g'))].map((item) => item[1] ?? item[2] ?? '');

@@ -4,7 +4,7 @@ import { combine } from './combine';
 import type { Decision } from './decision.schema';
 
 const normalised = normalise({ tool: 'Bash', input: { command: 'make deploy' } }, { workspaceRoot: '/w', homeDir: '/h' });
-const policy = (decision: Decision['decision'], basis: Decision['basis'] = 'rule'): Decision => ({ decision, basis, reason: 'policy says so', normalised, ...(decision === 'escalate' ? { escalateTo: 'security_architect' } : {}) });
+const policy = (decision: Decision['decision'], basis: Decision['basis'] = 'rule'): Decision => ({ decision, basis, reason: 'policy says so', normalised, effects: [], ...(decision === 'escalate' ? { escalateTo: 'security_architect' } : {}) });
 const predict = (decision: Prediction['decision'], confidence = 0.95): Prediction => ({ decision, confidence });
 
 describe('combine (never loosen)', () => {
