@@ -47,7 +47,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.spec.ts', 'tools/**/*.ts'],
+    // Test helpers of an app (e.g. apps/fuse-mounter/src/testing) are test code too.
+    files: ['**/*.spec.ts', 'tools/**/*.ts', 'apps/*/src/testing/**/*.ts'],
     rules: { '@nx/enforce-module-boundaries': boundaries(testDepConstraints) },
   },
 );

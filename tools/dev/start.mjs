@@ -1,9 +1,13 @@
-// npm start: install dependencies if missing, build every service, bring the bridge up.
+// npm start: check the system packages, install npm dependencies if missing, build every
+// service, bring the bridge up.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureDependencies } from './ensure-deps.mjs';
+import prerequisites from './prerequisites.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+// First, and in seconds: a missing system package is installed (root) or named with its command.
+prerequisites.ensurePrerequisites('start');
 ensureDependencies(root);
 const { buildApps, buildEntry } = await import('../build/build.mjs');
 await buildApps();

@@ -4,8 +4,11 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureDependencies } from './ensure-deps.mjs';
+import prerequisites from './prerequisites.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+// Once, before any suite: a missing package stops the run in seconds, not one suite at a time.
+prerequisites.ensurePrerequisites('test');
 ensureDependencies(root);
 const jest = join(root, 'node_modules', 'jest', 'bin', 'jest.js');
 // A hung test must fail the run, never stall CI: the whole suite gets 25 minutes.

@@ -2,26 +2,10 @@ import { accessSync, constants, mkdirSync, mkdtempSync, writeFileSync } from 'no
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { rmSync } from 'node:fs';
 import { SUBJECTS, type NewEvent } from '@lighthouse/contracts';
-import { startNats, whichBinary, type NatsHandle } from '@lighthouse/testing';
+import { buildServices, rssBytesOf, spawnService, startNats, waitFor as poll, whichBinary, type BuiltServices, type NatsHandle } from '@lighthouse/testing';
 import { EventStoreClient, NatsBus } from '@lighthouse/transport';
-import {
-  buildApps,
-  cleanUp,
-  mountsUnder,
-  poll,
-  ROOT,
-  rssOf,
-  sh,
-  startEventStore,
-  startMounter,
-  startCommand,
-  startProcess,
-  waitMounted,
-  type Child,
-  type Mounter,
-} from './testing/process-stack';
+import { cleanUp, mountsUnder, sh, startEventStore, startMounter, waitMounted, type Child, type Mounter } from './testing/process-stack';
 
 // The built fuse-mounter, mounted for real (two mounts on this machine stand in for two pods),
 // driven with ordinary shell tools. Every command against a mount runs under `timeout`.
@@ -47,6 +31,7 @@ describeMount('fuse-mounter mounted for real', () => {
   let bus: NatsBus;
   let client: EventStoreClient;
   let mounterMain: string;
+  let services: BuiltServices;
   let a: Mounter;
   let b: Mounter;
 
@@ -60,8 +45,9 @@ describeMount('fuse-mounter mounted for real', () => {
     poll(async () => (await sh(script, 5, dir)).stdout === expected, 10_000, `${script} to print ${JSON.stringify(expected)}`);
 
   beforeAll(async () => {
-    const [storeMain, built] = buildApps(['event-store', 'fuse-mounter'], 'fuse-mount') as [string, string];
-    mounterMain = built;
+    services = await buildServices({ apps: ['event-store', 'fuse-mounter'], tag: 'fuse-mount' });
+    const storeMain = services.main('event-store');
+    mounterMain = services.main('fuse-mounter');
     nats = await startNats();
     dir = mkdtempSync(join(tmpdir(), 'lh-fuse-'));
     bus = await NatsBus.connect({ servers: nats.url, name: 'fuse-test' });
@@ -81,7 +67,7 @@ describeMount('fuse-mounter mounted for real', () => {
     await store?.stop();
     await nats?.stop();
     const stale = dir ? await cleanUp(dir) : [];
-    rmSync(join(ROOT, 'dist', 'test', `fuse-mount-${process.pid}`), { recursive: true, force: true });
+    services?.remove();
     // A mounter that stops (SIGTERM) unmounts itself: nothing may be left for cleanUp to detach.
     expect(left).toEqual([]);
     expect(stale).toEqual([]);
@@ -140,7 +126,7 @@ describeMount('fuse-mounter mounted for real', () => {
   });
 
   it('shows annotations, agents, open delegations and live streams from the event log', async () => {
-    const tail = startCommand('timeout', ['8', 'tail', '-n', '0', '-s', '0.1', '-f', join(b.mountPoint, 'streams', 'fs')]);
+    const tail = spawnService({ name: 'tail', command: 'timeout', args: ['8', 'tail', '-n', '0', '-s', '0.1', '-f', join(b.mountPoint, 'streams', 'fs')] });
     await new Promise((done) => setTimeout(done, 500));
     const event = (type: string, stream: string, data: Record<string, unknown>, agent = 'expert-7'): NewEvent => ({
       id: randomUUID(),
@@ -161,9 +147,9 @@ describeMount('fuse-mounter mounted for real', () => {
     expect(JSON.parse(await ok('cat mnt-a/agents/alice.json'))).toMatchObject({ agent: 'alice', connected: true });
     expect(JSON.parse(await ok(`cat mnt-a/delegations/${delegation}.json`))).toMatchObject({ state: 'queued', title: 'review answer.ts' });
     await ok('printf streamed > mnt-a/current/streamed.txt');
-    await poll(() => tail.log().includes('"path":"streamed.txt"'), 5000, 'tail -f of /streams/fs to print the write');
+    await poll(() => tail.output().includes('"path":"streamed.txt"'), 5000, 'tail -f of /streams/fs to print the write');
     await tail.stop();
-    const lines = tail.log().trim().split('\n').map((line) => JSON.parse(line));
+    const lines = tail.output().trim().split('\n').map((line) => JSON.parse(line));
     expect(lines.map((line) => line.type)).toEqual(['fs.annotation_added', 'fs.file_written']);
   });
 
@@ -180,11 +166,11 @@ describeMount('fuse-mounter mounted for real', () => {
   it('copies a 200 MB file in and out unchanged, with the mounters memory bounded', async () => {
     const source = join(dir, 'big.bin');
     await ok(`head -c ${200 * MiB} /dev/urandom > ${source}`, 30);
-    const before = { a: rssOf(a.process.pid), b: rssOf(b.process.pid) };
+    const before = { a: rssBytesOf(a.process.pid), b: rssBytesOf(b.process.pid) };
     const peak = { ...before };
     const sampler = setInterval(() => {
-      peak.a = Math.max(peak.a, rssOf(a.process.pid));
-      peak.b = Math.max(peak.b, rssOf(b.process.pid));
+      peak.a = Math.max(peak.a, rssBytesOf(a.process.pid));
+      peak.b = Math.max(peak.b, rssBytesOf(b.process.pid));
     }, 100);
     try {
       await ok(`cp ${source} mnt-a/current/big.bin`, 60);
@@ -206,7 +192,7 @@ describeMount('fuse-mounter mounted for real', () => {
     expect(mountsUnder(a.mountPoint)).toEqual([a.mountPoint]);
     expect((await sh('ls mnt-a/current', 5, dir)).stderr).toMatch(/Transport endpoint is not connected/);
     await ok('printf "while A was down" > mnt-b/current/missed.txt');
-    a = { ...a, process: startProcess(mounterMain, a.env) };
+    a = { ...a, process: spawnService({ name: 'fuse-mounter-a', main: mounterMain, env: a.env }) };
     await waitMounted(a);
     expect(mountsUnder(a.mountPoint)).toEqual([a.mountPoint]);
     await eventually('cat mnt-a/current/missed.txt', 'while A was down');

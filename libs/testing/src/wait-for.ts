@@ -3,7 +3,7 @@
  * "not yet"; the last error is named in the timeout message. `failed` names a reason to give up
  * at once (e.g. the process being waited for exited).
  */
-export async function waitFor(probe: () => Promise<boolean>, timeoutMs: number, what: string, failed: () => string | undefined = () => undefined): Promise<void> {
+export async function waitFor(probe: () => Promise<boolean> | boolean, timeoutMs: number, what: string, failed: () => string | undefined = () => undefined): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {

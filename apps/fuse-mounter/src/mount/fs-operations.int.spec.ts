@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { FS_STREAM } from '@lighthouse/contracts';
 import { createLogger } from '@lighthouse/observability';
 import { filesBelow, type TreeNode } from '@lighthouse/shadow-fs';
-import { startNats, type NatsHandle } from '@lighthouse/testing';
+import { buildServices, startNats, waitFor as poll, type BuiltServices, type NatsHandle } from '@lighthouse/testing';
 import { EventStoreClient, NatsBus } from '@lighthouse/transport';
 import { ChunkCache } from '../content/chunk-cache';
 import { ObjectChunkStore } from '../content/chunk-store';
@@ -13,7 +13,7 @@ import { ContentWriter } from '../content/content-writer';
 import { useNativeObjectDigest } from '../content/native-object-digest';
 import { importTree } from '../import/import.command';
 import { ShadowSync } from '../sync/shadow-sync';
-import { buildApps, poll, ROOT, startEventStore, type Child } from '../testing/process-stack';
+import { startEventStore, type Child } from '../testing/process-stack';
 import { FsOperations } from './fs-operations';
 
 // Two pods' filesystems without a kernel mount: the same FsOperations the FUSE binding calls,
@@ -35,6 +35,7 @@ describe('the shared filesystem of two pods (no kernel mount)', () => {
   let nats: NatsHandle;
   let dir: string;
   let store: Child;
+  let services: BuiltServices;
   let client: EventStoreClient;
   let clientBus: NatsBus;
   let a: Pod;
@@ -79,7 +80,8 @@ describe('the shared filesystem of two pods (no kernel mount)', () => {
   const seenBy = (on: Pod, sequence?: number) => poll(async () => on.sync.state.lastSequence >= (sequence ?? (await client.head()).lastSequence), 10_000, 'the pod to catch up');
 
   beforeAll(async () => {
-    const [main] = buildApps(['event-store'], 'fs-ops') as [string];
+    services = await buildServices({ apps: ['event-store'], tag: 'fs-ops' });
+    const main = services.main('event-store');
     nats = await startNats();
     dir = mkdtempSync(join(tmpdir(), 'lh-fsops-'));
     clientBus = await NatsBus.connect({ servers: nats.url, name: 'test-client' });
@@ -99,7 +101,7 @@ describe('the shared filesystem of two pods (no kernel mount)', () => {
     await store?.stop();
     await nats?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
-    rmSync(join(ROOT, 'dist', 'test', `fs-ops-${process.pid}`), { recursive: true, force: true });
+    services?.remove();
   });
 
   it('reads on pod B the bytes written on pod A, across chunk edges', async () => {

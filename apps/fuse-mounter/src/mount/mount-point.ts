@@ -2,8 +2,9 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
 import { constants } from 'node:fs';
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
-import Fuse from 'fuse-native';
+import type FuseNative from 'fuse-native';
 
 /** Mount points in /proc/mounts (octal escapes such as \040 decoded). */
 export function mountedPaths(mounts = readFileSync('/proc/mounts', 'utf8')): string[] {
@@ -51,7 +52,22 @@ export async function fuseUnavailable(): Promise<string | null> {
   return null;
 }
 
+/** fuse-native's class. */
+export type FuseBinding = typeof FuseNative;
+
+/** Loads the native FUSE binding: only when mounting, so a machine without libfuse still runs the rest. */
+export type FuseLoader = () => Promise<FuseBinding>;
+
+// A plain require at the moment of mounting (not an import at the top, which would run when
+// the service starts): fuse-native is CommonJS and loads its native addon as it is required.
+const requireHere = createRequire(__filename);
+
+/** fuse-native itself; its require fails (`libfuse.so.2: cannot open shared object file`) where libfuse 2 is missing. */
+export const loadFuseNative: FuseLoader = async () => requireHere('fuse-native') as FuseBinding;
+
 export interface MountOptions {
+  /** The binding from a {@link FuseLoader}. */
+  binding: FuseBinding;
   mountPoint: string;
   ops: Record<string, (...args: unknown[]) => void>;
   /** Milliseconds before fuse-native answers ETIMEDOUT to a call (except `untimed` ones). */
@@ -77,7 +93,7 @@ export async function mount(options: MountOptions): Promise<Mounted> {
   await mkdir(mountPoint, { recursive: true });
   const timeout: Record<string, number | false> = { default: options.opTimeoutMs };
   for (const call of options.untimed) timeout[call] = false;
-  const fuse = new Fuse(mountPoint, options.ops, {
+  const fuse = new options.binding(mountPoint, options.ops, {
     mkdir: true,
     allowOther: process.getuid?.() === 0,
     fsname: 'lighthouse,big_writes,atomic_o_trunc',

@@ -10,14 +10,16 @@ import type { FuseConfig } from '../fuse-mounter.config';
 import { ShadowSync } from '../sync/shadow-sync';
 import { FsOperations } from './fs-operations';
 import { fuseBinding, UNTIMED_CALLS } from './fuse-binding';
-import { clearStaleMount, fuseUnavailable, mount, type Mounted } from './mount-point';
+import { clearStaleMount, fuseUnavailable, loadFuseNative, mount, type FuseBinding, type FuseLoader, type Mounted } from './mount-point';
 
 type Phase = 'starting' | 'mounted' | 'synced' | 'stopped';
 
 /**
  * The life of one pod's mount: clear a mount a killed predecessor left, catch up with the event
  * log, mount, follow; on stop, unmount. Until it can mount (or when FUSE is missing) it keeps
- * retrying and says why in its health.
+ * retrying and says why in its health. The native binding is loaded only when mounting (through
+ * `loadBinding`), so with LH_FUSE_MOUNT=optional a machine without libfuse runs the rest, and
+ * its health says `shared view not mounted: <reason>`.
  */
 export class Mounter {
   private phase: Phase = 'starting';
@@ -35,6 +37,7 @@ export class Mounter {
     private readonly bus: NatsBus,
     private readonly logger: Logger,
     private readonly requestTimeoutMs = 10_000,
+    private readonly loadBinding: FuseLoader = loadFuseNative,
   ) {}
 
   /** Starts in the background (health answers meanwhile). */
@@ -87,16 +90,17 @@ export class Mounter {
       if (this.stopped) return;
       this.phase = 'synced';
       if (this.config.LH_FUSE_MOUNT === 'off') return;
-      const missing = await fuseUnavailable();
+      const [binding, missing] = await this.fuse();
       if (missing && this.config.LH_FUSE_MOUNT === 'optional') {
         // Nothing will change that while we run: say so once, keep syncing, do not retry.
-        this.problem = missing;
-        this.logger.warn({ problem: missing }, 'FUSE is not available here: following the event log without a mount');
+        this.problem = `shared view not mounted: ${missing}`;
+        this.logger.warn({ problem: this.problem }, 'FUSE is not available here: following the event log without a mount');
         return;
       }
-      if (missing) throw new Error(missing);
+      if (missing || !binding) throw new Error(`shared view not mounted: ${missing}`);
       const ops = this.ops as FsOperations;
       this.mounted = await mount({
+        binding,
         mountPoint: this.config.LH_FUSE_MOUNT_POINT,
         ops: fuseBinding(ops, this.logger),
         opTimeoutMs: this.config.LH_FUSE_OP_TIMEOUT_MS,
@@ -114,6 +118,18 @@ export class Mounter {
       this.logger.warn({ err: error, phase: this.phase, retryInMs: delay }, 'fuse-mounter not ready; retrying');
       this.retry = setTimeout(() => (this.running = this.attempt()), delay);
     }
+  }
+
+  /** The native binding, or why there is none (it cannot load, or /dev/fuse is not usable). */
+  private async fuse(): Promise<[FuseBinding | undefined, string | undefined]> {
+    let binding: FuseBinding;
+    try {
+      binding = await this.loadBinding();
+    } catch (error) {
+      return [undefined, `the FUSE binding cannot load: ${(error as Error).message.split('\n')[0]}`];
+    }
+    const missing = await fuseUnavailable();
+    return missing ? [undefined, missing] : [binding, undefined];
   }
 
   /** Cache, chunk store and the caught-up state (each made once, kept across retries). */

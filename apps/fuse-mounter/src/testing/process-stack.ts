@@ -1,86 +1,29 @@
-// Test helpers: the built event-store and fuse-mounters as child processes, shell tools run
-// against a mount with a deadline (a dead filesystem must fail a test, never hang it), and a
-// cleanup that never deletes through a mount.
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+// Test helpers of the fuse-mounter: the built event-store and fuse-mounters as processes (through
+// the stack kit in libs/testing), shell tools run against a mount with a deadline (a dead
+// filesystem must fail a test, never hang it), and a cleanup that never deletes through a mount.
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnService, startService, waitFor, type ServiceProcess } from '@lighthouse/testing';
+import { mountedPaths } from '../mount/mount-point';
 
-export const ROOT = resolve(__dirname, '..', '..', '..', '..');
+/** A process the kit started (see libs/testing): `output()` holds its last 20 kB. */
+export type Child = ServiceProcess;
 
-/** Bundles apps into private files (so test files building side by side never share one); answers their paths. */
-export function buildApps(apps: string[], tag: string): string[] {
-  const outfiles = apps.map((app) => join('dist', 'test', `${tag}-${process.pid}`, app, 'main.js'));
-  const builds = apps.map((app, i) => `m.buildEntry('apps/${app}/src/main.ts', ${JSON.stringify(outfiles[i])})`).join(', ');
-  const script = `import('./tools/build/build.mjs').then((m) => Promise.all([${builds}]))`;
-  execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, stdio: 'pipe' });
-  return outfiles.map((outfile) => join(ROOT, outfile));
-}
-
-export interface Child {
-  child: ChildProcess;
-  pid: number;
-  log: () => string;
-  stop(signal?: NodeJS.Signals): Promise<void>;
-}
-
-/** Starts `node main` with `env`, keeping the last 20 kB of its output for failure messages. */
 /** The built event-store on `natsUrl`, with a fresh log in `dir` and a random key; resolves once it answers. */
-export async function startEventStore(main: string, natsUrl: string, dir: string, head: () => Promise<unknown>): Promise<Child> {
-  const store = startProcess(main, { NATS_URL: natsUrl, LH_EVENT_DIR: dir, LH_EVENT_HMAC_KEYS: `1:${randomBytes(32).toString('base64')}`, LH_LOG_LEVEL: 'warn' });
-  const exited = () => (store.child.exitCode !== null ? `event-store exited: ${store.log()}` : undefined);
-  await poll(() => head().then(() => true), 30_000, 'the event store to answer', exited);
-  return store;
-}
-
-export function startProcess(main: string, env: NodeJS.ProcessEnv, args: string[] = []): Child {
-  return startCommand(process.execPath, [main, ...args], env);
-}
-
-/** Any command as a child process, its output kept (the last 20 kB). */
-export function startCommand(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Child {
-  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000));
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
-  return {
-    child,
-    pid: child.pid as number,
-    log: () => output,
-    async stop(signal: NodeJS.Signals = 'SIGTERM') {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill(signal);
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
-}
-
-/** Polls `probe` until true; `failed` names a reason to stop at once (a process that exited). */
-export async function poll(probe: () => Promise<boolean> | boolean, timeoutMs: number, what: string, failed: () => string | undefined = () => undefined): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const failure = failed();
-    if (failure) throw new Error(`${what}: ${failure}`);
-    try {
-      if (await probe()) return;
-    } catch {
-      // not yet
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((done) => setTimeout(done, 50));
-  }
+export function startEventStore(main: string, natsUrl: string, dir: string, head: () => Promise<unknown>): Promise<Child> {
+  return startService({
+    name: 'event-store',
+    main,
+    env: { NATS_URL: natsUrl, LH_EVENT_DIR: dir, LH_EVENT_HMAC_KEYS: `1:${randomBytes(32).toString('base64')}`, LH_LOG_LEVEL: 'warn' },
+    ready: () => head().then(() => true),
+  });
 }
 
 /** Mount points under `dir` that /proc/mounts lists. */
 export function mountsUnder(dir: string): string[] {
-  return readFileSync('/proc/mounts', 'utf8')
-    .split('\n')
-    .map((line) => (line.split(' ')[1] ?? '').replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))))
-    .filter((path) => path === dir || path.startsWith(`${dir}/`));
+  return mountedPaths().filter((path) => path === dir || path.startsWith(`${dir}/`));
 }
 
 export interface ShellResult {
@@ -97,12 +40,6 @@ export function sh(script: string, seconds = 20, cwd?: string): Promise<ShellRes
       done({ code, stdout, stderr });
     });
   });
-}
-
-/** Resident memory of a process, in bytes. */
-export function rssOf(pid: number): number {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match ? Number(match[1]) * 1024 : 0;
 }
 
 export interface Mounter {
@@ -125,14 +62,14 @@ export async function startMounter(main: string, natsUrl: string, dir: string, n
     LH_FUSE_AGENT: `pod-${name}`,
     ...extra,
   };
-  const mounter = { process: startProcess(main, env), mountPoint, cacheDir, env };
+  const mounter = { process: spawnService({ name: `fuse-mounter-${name}`, main, env }), mountPoint, cacheDir, env };
   await waitMounted(mounter);
   return mounter;
 }
 
 export async function waitMounted(mounter: Mounter, timeoutMs = 30_000): Promise<void> {
-  const exited = () => (mounter.process.child.exitCode !== null ? `the mounter exited: ${mounter.process.log()}` : undefined);
-  await poll(
+  const exited = () => (mounter.process.exit() !== undefined ? `the mounter exited: ${mounter.process.output()}` : undefined);
+  await waitFor(
     async () => mountsUnder(mounter.mountPoint).length > 0 && (await sh(`ls ${mounter.mountPoint}/current`, 5)).code === 0,
     timeoutMs,
     `the mount at ${mounter.mountPoint}`,
