@@ -83,7 +83,12 @@ describe('speed layer over real NATS, Redis, event store and delegation router',
     const deadline = Date.now() + 10_000;
     for (;;) {
       const { events } = await store.read({ stream: 'decisions', type: 'validation.decided', limit: 1000 });
-      if (events.some((e) => e.id === decided.decisionId)) break;
+      const journaled = events.find((e) => e.id === decided.decisionId);
+      if (journaled) {
+        // The answer waited for the journal write, so its latency includes it; the event holds the time before it.
+        expect(decided.latencyMs).toBeGreaterThan(journaled.data['latencyMs'] as number);
+        break;
+      }
       if (Date.now() > deadline) throw new Error('decision never reached the event store');
       await new Promise((resolve) => setTimeout(resolve, 200));
     }

@@ -6,6 +6,8 @@ import { TierSchema, ValidationResultSchema } from './validation';
  * first-hand answers (a rule's or an expert's) carry `training`, which teaches the pattern model.
  */
 export const ValidationDecidedSchema = ValidationResultSchema.extend({
+  /** Time to decide, up to (not including) the write of this event; the answer's own latency includes it. */
+  latencyMs: ValidationResultSchema.shape.latencyMs,
   tool: z.string().min(1).max(64),
   /** The normalised command's key (null when the answer came before normalising). */
   decisionKey: z.string().nullable(),

@@ -1,4 +1,4 @@
-import { JETSTREAM_STREAMS, SUBJECTS, type NewEvent } from '@lighthouse/contracts';
+import { JETSTREAM_STREAMS, NewEventSchema, SUBJECTS, type NewEvent } from '@lighthouse/contracts';
 import type { Logger } from '@lighthouse/observability';
 import { FrameCodec, type EventStoreClient } from '@lighthouse/transport';
 import { AckPolicy, DeliverPolicy, RetentionPolicy, StorageType, type Consumer, type JetStreamClient, type NatsConnection } from 'nats';
@@ -60,14 +60,29 @@ export class DecisionJournal {
         const messages = [];
         for await (const msg of batch) messages.push(msg);
         if (messages.length === 0) continue;
-        const events = messages.map((m) => this.codec.decode(m.data) as NewEvent);
-        await this.store.append({ events });
-        for (const m of messages) m.ack();
+        const parsed = messages.map((message) => ({ message, event: this.parse(message.data) }));
+        // A message that is not a decision event can never be stored: drop it rather than let it block every batch.
+        for (const { message, event } of parsed) if (!event) message.term();
+        const events = parsed.flatMap(({ event }) => (event ? [event] : []));
+        if (events.length > 0) await this.store.append({ events });
+        for (const { message, event } of parsed) if (event) message.ack();
       } catch (error) {
         if (!this.running) return;
         this.logger.warn({ err: error }, 'forwarding decisions to the event store failed; retrying');
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
     }
+  }
+
+  /** The journaled event, parsed against its contract; undefined for anything else. */
+  private parse(data: Uint8Array): NewEvent | undefined {
+    try {
+      const parsed = NewEventSchema.safeParse(this.codec.decode(data));
+      if (parsed.success) return parsed.data;
+    } catch {
+      // Not a frame: reported below like any other stranger.
+    }
+    this.logger.warn('a message in the decision journal is not a decision event; dropped');
+    return undefined;
   }
 }

@@ -1,4 +1,4 @@
-import { DelegationSchema, SUBJECTS, type Actor, type Delegation } from '@lighthouse/contracts';
+import { DelegationSchema, RPC, TERMINAL_DELEGATION_STATES, type Actor, type Delegation } from '@lighthouse/contracts';
 import type { MessageBus } from '@lighthouse/transport';
 import { BrokenCircuitError, CountBreaker, TaskCancelledError, TimeoutStrategy, circuitBreaker, handleAll, timeout, wrap, type CircuitBreakerPolicy, CircuitState } from 'cockatiel';
 
@@ -69,7 +69,7 @@ export class ExpertEscalation {
     let delegationId: string | null = null;
     try {
       return await this.policy.execute(async ({ signal }) => {
-        const created = await this.bus.request<Delegation>(SUBJECTS.delegation.create, {
+        const created = await this.bus.request(RPC.delegation.create, {
           actor,
           request: { kind: 'validation', target: { role: question.role }, title: question.title, body: question.body, context: question.context, deadlineSeconds: Math.ceil(this.settings.timeoutMs / 1000) + 5 },
         });
@@ -87,13 +87,13 @@ export class ExpertEscalation {
   private async waitFor(actor: Actor, id: string, signal: AbortSignal): Promise<Delegation> {
     for (;;) {
       if (signal.aborted) throw new Error('no expert answered in time');
-      const latest = await this.bus.request<Delegation>(SUBJECTS.delegation.wait, { actor, id, waitMs: 1000 }, { timeoutMs: 3000 });
-      if (['completed', 'failed', 'cancelled', 'expired'].includes(latest.state)) return latest;
+      const latest = await this.bus.request(RPC.delegation.wait, { actor, id, waitMs: 1000 }, { timeoutMs: 3000 });
+      if (TERMINAL_DELEGATION_STATES.includes(latest.state)) return latest;
     }
   }
 
   private async cancel(actor: Actor, id: string): Promise<void> {
-    await this.bus.request(SUBJECTS.delegation.cancel, { actor, id, reason: 'validation no longer waiting' }).catch(() => undefined);
+    await this.bus.request(RPC.delegation.cancel, { actor, id, reason: 'validation no longer waiting' }).catch(() => undefined);
   }
 }
 

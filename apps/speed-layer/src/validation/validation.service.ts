@@ -35,7 +35,7 @@ export class ValidationService {
   async validate(actor: Actor, request: ValidateRequest): Promise<ValidationResult> {
     const started = performance.now();
     const answer = this.fromMemory(request) ?? (await this.decideFresh(actor, request));
-    const result: ValidationResult = {
+    const decided: ValidationResult = {
       decisionId: randomUUID(),
       decision: answer.decision,
       tier: answer.tier,
@@ -45,8 +45,11 @@ export class ValidationService {
       delegationId: answer.delegationId,
       latencyMs: round(performance.now() - started),
     };
+    // The journal write is part of answering (nothing is answered before it is journaled), so the
+    // latency the caller sees includes it; the journaled event can only hold the time up to it.
+    await this.parts.journal.record(this.eventOf(actor, request, decided, answer));
+    const result = { ...decided, latencyMs: round(performance.now() - started) };
     this.parts.metrics?.natsHandleSeconds.observe({ subject: `tier:${result.tier}`, outcome: result.decision }, result.latencyMs / 1000);
-    await this.parts.journal.record(this.eventOf(actor, request, result, answer));
     return result;
   }
 
