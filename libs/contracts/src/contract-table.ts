@@ -110,6 +110,15 @@ export const RPC = {
   },
 } as const;
 
+/** The NATS services the gateway reports on in `GET /health`, with their health rpc. */
+export const SERVICE_HEALTH_RPCS = {
+  'session-registry': RPC.session.health,
+  'speed-layer': RPC.speed.health,
+  'event-store': RPC.events.health,
+  'delegation-router': RPC.delegation.health,
+  'fuse-mounter': RPC.fuse.health,
+} as const;
+
 /**
  * Messages published on a subject of their own, to whoever subscribes (no reply). Each is an
  * event definition with its subject.

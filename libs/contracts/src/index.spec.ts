@@ -79,6 +79,7 @@ describe('contracts public entry point', () => {
       'RevocationsSnapshotSchema',
       'RevokeAgentCommandSchema',
       'RoleSchema',
+      'SERVICE_HEALTH_RPCS',
       'SERVICE_HEALTH_SUBJECTS',
       'SESSION_EVENT_DATA',
       'STORED_EVENTS',

@@ -1,4 +1,4 @@
-import { BUS_EVENTS, RPC } from './contract-table';
+import { BUS_EVENTS, RPC, SERVICE_HEALTH_RPCS } from './contract-table';
 
 const subjectsOf = <T extends Record<string, { subject: string }>>(group: T) =>
   Object.fromEntries(Object.entries(group).map(([name, def]) => [name, def.subject])) as { readonly [K in keyof T]: string };
@@ -29,15 +29,11 @@ export const JETSTREAM_STREAMS = {
 } as const;
 
 /** The NATS services the gateway reports on in `GET /health`, with their health subject. */
-export const SERVICE_HEALTH_SUBJECTS = {
-  'session-registry': SUBJECTS.session.health,
-  'speed-layer': SUBJECTS.speed.health,
-  'event-store': SUBJECTS.events.health,
-  'delegation-router': SUBJECTS.delegation.health,
-  'fuse-mounter': SUBJECTS.fuse.health,
-} as const;
+export const SERVICE_HEALTH_SUBJECTS = Object.fromEntries(Object.entries(SERVICE_HEALTH_RPCS).map(([service, rpc]) => [service, rpc.subject])) as {
+  readonly [K in keyof typeof SERVICE_HEALTH_RPCS]: string;
+};
 
-export type ServiceName = keyof typeof SERVICE_HEALTH_SUBJECTS;
+export type ServiceName = keyof typeof SERVICE_HEALTH_RPCS;
 
 /** Queue group per service, so replicas share the work of one subject. */
 export const queueGroupOf = (service: string): string => `lh.q.${service}`;

@@ -1,10 +1,8 @@
 import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import {
   AgentIdSchema,
-  AgentRevokedSchema,
   IssueCredentialRequestSchema,
-  IssuedCredentialSchema,
-  SUBJECTS,
+  RPC,
   type AgentRevoked,
   type IssueCredentialRequest,
   type IssuedCredential,
@@ -28,7 +26,7 @@ export class AdminController {
   /** A new credential for the agent (replacing any earlier one), shown once. */
   @Post()
   issue(@Body(new ZodValidationPipe(IssueCredentialRequestSchema)) body: IssueCredentialRequest, @CorrelationId() correlationId: string): Promise<IssuedCredential> {
-    return this.registry.send(SUBJECTS.session.issueCredential, { agentId: body.agentId, via: 'http', correlationId }, IssuedCredentialSchema);
+    return this.registry.send(RPC.session.issueCredential, { agentId: body.agentId, via: 'http', correlationId });
   }
 
   @Post(':agentId/revoke')
@@ -38,7 +36,7 @@ export class AdminController {
     @Body(new ZodValidationPipe(EmptyBodySchema)) _body: unknown,
     @CorrelationId() correlationId: string,
   ): Promise<AgentRevoked> {
-    const revoked = await this.registry.send(SUBJECTS.session.revokeAgent, { agentId, via: 'http', correlationId }, AgentRevokedSchema);
+    const revoked = await this.registry.send(RPC.session.revokeAgent, { agentId, via: 'http', correlationId });
     this.revocations.agentRevoked(agentId, revoked.revokedAt);
     return revoked;
   }

@@ -1,5 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { AuthProof } from '@lighthouse/contracts';
+import type { AuthProof, RPC, RpcRequest } from '@lighthouse/contracts';
 import type { AgentIdentity } from './authenticate';
 
 /** The request as the guard leaves it: with the identity it proved. */
@@ -22,4 +22,13 @@ export const CorrelationId = createParamDecorator((_data: unknown, context: Exec
 export function proofOf(identity: AgentIdentity): AuthProof {
   const { token, timestamp, nonce } = identity;
   return timestamp === undefined ? { token } : { token, timestamp, nonce };
+}
+
+/**
+ * The proof of a signed route, typed as the registry's signed commands want it. The guard checks
+ * the signature of every POST and DELETE before a handler runs, so the proof carries its
+ * timestamp and nonce; were one missing, the registry would refuse the command (VALIDATION_FAILED).
+ */
+export function signedProofOf(identity: AgentIdentity): RpcRequest<typeof RPC.session.end>['auth'] {
+  return proofOf(identity) as RpcRequest<typeof RPC.session.end>['auth'];
 }

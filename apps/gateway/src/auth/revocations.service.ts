@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { RevocationSchema, RevocationsSnapshotSchema, SUBJECTS, type RevocationsSnapshot } from '@lighthouse/contracts';
+import { BUS_EVENTS, RPC } from '@lighthouse/contracts';
 import type { Logger } from '@lighthouse/observability';
 import { LOGGER, NatsBus } from '@lighthouse/transport';
 import { RevocationList } from './revocation-list';
@@ -42,7 +42,7 @@ export class RevocationsService implements OnApplicationBootstrap, OnApplication
   }
 
   onApplicationBootstrap(): void {
-    this.subscription = this.bus.subscribe(SUBJECTS.session.revoked, RevocationSchema, (revocation) => this.list.apply(revocation));
+    this.subscription = this.bus.subscribe(BUS_EVENTS.revoked, (revocation) => this.list.apply(revocation));
     this.schedule(0);
     void this.reloadOnReconnect();
   }
@@ -62,7 +62,7 @@ export class RevocationsService implements OnApplicationBootstrap, OnApplication
 
   private async reload(): Promise<void> {
     try {
-      const snapshot = await this.bus.request<RevocationsSnapshot>(SUBJECTS.session.revocations, {}, { schema: RevocationsSnapshotSchema, timeoutMs: 2_000 });
+      const snapshot = await this.bus.request(RPC.session.revocations, {}, { timeoutMs: 2_000 });
       for (const revocation of snapshot.revocations) this.list.apply(revocation);
       this.list.prune(Math.floor(Date.now() / 1000));
       if (!this.loaded) this.logger.info({ revocations: this.list.size }, 'revocation list loaded');

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AuthorizedCallerSchema, SUBJECTS, type Actor } from '@lighthouse/contracts';
+import { RPC, type Actor } from '@lighthouse/contracts';
 import type { AgentIdentity } from '../auth/authenticate';
 import { proofOf } from '../auth/identity.decorators';
 import { RegistryClient } from '../registry/registry.client';
@@ -20,7 +20,7 @@ export class ActorResolver {
 
   /** Checked by the registry; `change` spends the request's nonce. */
   async checked(caller: AgentIdentity, change: boolean): Promise<Actor> {
-    const who = await this.registry.send(SUBJECTS.session.authorize, { auth: proofOf(caller), change }, AuthorizedCallerSchema);
+    const who = await this.registry.send(RPC.session.authorize, { auth: proofOf(caller), change });
     const available = who.expert && who.expert.status === 'available';
     return { agent: who.agentId, operator: false, roles: available ? [who.expert!.role] : [], capacity: who.expert?.capacity ?? 1 };
   }

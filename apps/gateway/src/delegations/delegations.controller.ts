@@ -1,13 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import {
-  CreateDelegationSchema,
-  DelegationListSchema,
-  DelegationSchema,
-  NextDelegationSchema,
-  SUBJECTS,
-  type CreateDelegation,
-  type Delegation,
-} from '@lighthouse/contracts';
+import { CreateDelegationSchema, RPC, type CreateDelegation, type Delegation, type RpcRequest } from '@lighthouse/contracts';
 import { MESSAGE_BUS, ZodValidationPipe, type MessageBus } from '@lighthouse/transport';
 import { z } from 'zod';
 import type { AgentIdentity } from '../auth/authenticate';
@@ -15,9 +7,11 @@ import { Caller, CorrelationId } from '../auth/identity.decorators';
 import { ActorResolver } from './actor.resolver';
 import { CancelBodySchema, CompleteBodySchema, FailBodySchema, ListQuerySchema, ProgressBodySchema, WaitQuerySchema } from './delegation-http.schemas';
 
-const S = SUBJECTS.delegation;
+const S = RPC.delegation;
 const Id = new ZodValidationPipe(z.uuid());
 const valid = <T extends z.ZodType>(schema: T) => new ZodValidationPipe(schema);
+/** The rpcs that change a delegation: each answers the delegation as it now stands. */
+type ChangeRpc = typeof S.claim | typeof S.progress | typeof S.complete | typeof S.fail | typeof S.cancel;
 /** Long polls get the router's wait plus a margin before the gateway gives up on the reply. */
 const pollDeadline = (waitMs: number) => waitMs + 5_000;
 
@@ -31,30 +25,30 @@ export class DelegationsController {
   @Post()
   async create(@Body(valid(CreateDelegationSchema)) request: CreateDelegation, @Caller() caller: AgentIdentity, @CorrelationId() correlationId: string): Promise<Delegation> {
     const actor = await this.actors.checked(caller, true);
-    return this.bus.request(S.create, { actor, request: { ...request, correlationId: request.correlationId ?? correlationId } }, { schema: DelegationSchema });
+    return this.bus.request(S.create, { actor, request: { ...request, correlationId: request.correlationId ?? correlationId } });
   }
 
   @Get()
   list(@Query(valid(ListQuerySchema)) query: z.infer<typeof ListQuerySchema>, @Caller() caller: AgentIdentity) {
-    return this.bus.request(S.list, { actor: this.actors.fromToken(caller), ...query }, { schema: DelegationListSchema });
+    return this.bus.request(S.list, { actor: this.actors.fromToken(caller), ...query });
   }
 
   /** Long-poll: answers as soon as work for the caller arrives, or `{ delegation: null }` at the timeout. */
   @Get('next')
   async next(@Query(valid(WaitQuerySchema)) { waitMs }: { waitMs: number }, @Caller() caller: AgentIdentity) {
     const actor = await this.actors.checked(caller, false);
-    return this.bus.request(S.next, { actor, waitMs }, { schema: NextDelegationSchema, timeoutMs: pollDeadline(waitMs) });
+    return this.bus.request(S.next, { actor, waitMs }, { timeoutMs: pollDeadline(waitMs) });
   }
 
   @Get(':id')
   get(@Param('id', Id) id: string, @Caller() caller: AgentIdentity): Promise<Delegation> {
-    return this.bus.request(S.get, { actor: this.actors.fromToken(caller), id }, { schema: DelegationSchema });
+    return this.bus.request(S.get, { actor: this.actors.fromToken(caller), id });
   }
 
   /** Long-poll: the delegation once it is finished, or as it stands at the timeout. */
   @Get(':id/wait')
   wait(@Param('id', Id) id: string, @Query(valid(WaitQuerySchema)) { waitMs }: { waitMs: number }, @Caller() caller: AgentIdentity): Promise<Delegation> {
-    return this.bus.request(S.wait, { actor: this.actors.fromToken(caller), id, waitMs }, { schema: DelegationSchema, timeoutMs: pollDeadline(waitMs) });
+    return this.bus.request(S.wait, { actor: this.actors.fromToken(caller), id, waitMs }, { timeoutMs: pollDeadline(waitMs) });
   }
 
   @Post(':id/claim')
@@ -87,8 +81,8 @@ export class DelegationsController {
     return this.change(S.cancel, caller, { id, ...body });
   }
 
-  private async change(subject: string, caller: AgentIdentity, payload: Record<string, unknown>): Promise<Delegation> {
+  private async change<R extends ChangeRpc>(rpc: R, caller: AgentIdentity, payload: Omit<RpcRequest<R>, 'actor'>): Promise<Delegation> {
     const actor = await this.actors.checked(caller, true);
-    return this.bus.request(subject, { actor, ...payload }, { schema: DelegationSchema });
+    return this.bus.request(rpc, { actor, ...payload } as RpcRequest<R>);
   }
 }

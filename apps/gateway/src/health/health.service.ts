@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { SERVICE_HEALTH_SUBJECTS, ServiceHealthSchema, type GatewayHealth } from '@lighthouse/contracts';
+import { SERVICE_HEALTH_RPCS, type GatewayHealth } from '@lighthouse/contracts';
 import { MESSAGE_BUS, type MessageBus } from '@lighthouse/transport';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway.config';
 
@@ -33,7 +33,7 @@ export class HealthService {
 
   private async fanOut(): Promise<GatewayHealth> {
     const entries = await Promise.all(
-      Object.entries(SERVICE_HEALTH_SUBJECTS).map(async ([name, subject]) => [name, await this.probe(subject)] as const),
+      Object.entries(SERVICE_HEALTH_RPCS).map(async ([name, rpc]) => [name, await this.probe(rpc)] as const),
     );
     const services = Object.fromEntries(entries);
     const statuses = entries.map(([, s]) => s.status);
@@ -41,12 +41,11 @@ export class HealthService {
     return { status, services };
   }
 
-  private async probe(subject: string): Promise<ServiceStatus> {
+  private async probe(rpc: (typeof SERVICE_HEALTH_RPCS)[keyof typeof SERVICE_HEALTH_RPCS]): Promise<ServiceStatus> {
     const started = performance.now();
     try {
-      const health = await this.bus.request(subject, {}, { timeoutMs: this.config.LH_HEALTH_TIMEOUT_MS, schema: ServiceHealthSchema });
-      const rttMs = round(performance.now() - started);
-      return { status: (health as { status: 'up' | 'degraded' }).status, rttMs, instance: (health as { instance: string }).instance };
+      const health = await this.bus.request(rpc, {}, { timeoutMs: this.config.LH_HEALTH_TIMEOUT_MS });
+      return { status: health.status, rttMs: round(performance.now() - started), instance: health.instance };
     } catch (error) {
       return { status: 'down', rttMs: null, error: (error as Error).message };
     }

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { LighthouseError } from '@lighthouse/contracts';
+import { LighthouseError, type RpcDefinition, type RpcReply, type RpcRequest } from '@lighthouse/contracts';
 import { MESSAGE_BUS, type MessageBus } from '@lighthouse/transport';
 import { BulkheadRejectedError, bulkhead, type BulkheadPolicy } from 'cockatiel';
-import type { z } from 'zod';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway.config';
 import { RetryLaterError } from '../http/retry-later.error';
 
@@ -24,9 +23,9 @@ export class RegistryClient {
     this.bulkhead = bulkhead(config.LH_REGISTRY_MAX_INFLIGHT, config.LH_REGISTRY_MAX_INFLIGHT);
   }
 
-  async send<S extends z.ZodType>(subject: string, payload: unknown, schema: S): Promise<z.infer<S>> {
+  async send<R extends RpcDefinition>(rpc: R, payload: RpcRequest<R>): Promise<RpcReply<R>> {
     try {
-      return await this.bulkhead.execute(() => this.bus.request<z.infer<S>>(subject, payload, { schema }));
+      return await this.bulkhead.execute(() => this.bus.request(rpc, payload));
     } catch (error) {
       if (error instanceof BulkheadRejectedError) {
         throw new RetryLaterError('SERVICE_UNAVAILABLE', 'the gateway has too many requests waiting for the session-registry', 1);

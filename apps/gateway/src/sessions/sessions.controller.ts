@@ -1,10 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import {
   CreateSessionRequestSchema,
-  EndSessionResultSchema,
-  HeartbeatResultSchema,
-  SUBJECTS,
-  SessionGrantSchema,
+  RPC,
   SessionIdSchema,
   type CreateSessionRequest,
   type EndSessionResult,
@@ -15,7 +12,7 @@ import {
 import { ZodValidationPipe } from '@lighthouse/transport';
 import { Access } from '../auth/access.decorator';
 import type { AgentIdentity } from '../auth/authenticate';
-import { Caller, CorrelationId, proofOf } from '../auth/identity.decorators';
+import { Caller, CorrelationId, signedProofOf } from '../auth/identity.decorators';
 import { RevocationsService } from '../auth/revocations.service';
 import { RegistryClient } from '../registry/registry.client';
 import { EmptyBodySchema } from './empty-body';
@@ -31,24 +28,24 @@ export class SessionsController {
   @Post('sessions')
   @Access('credential')
   create(@Body(new ZodValidationPipe(CreateSessionRequestSchema)) body: CreateSessionRequest, @CorrelationId() correlationId: string): Promise<SessionGrant> {
-    return this.registry.send(SUBJECTS.session.create, { ...body, correlationId }, SessionGrantSchema);
+    return this.registry.send(RPC.session.create, { ...body, correlationId });
   }
 
   @Post('sessions/refresh')
   @HttpCode(200)
   refresh(@Body(new ZodValidationPipe(EmptyBodySchema)) _body: unknown, @Caller() caller: AgentIdentity, @CorrelationId() correlationId: string): Promise<SessionGrant> {
-    return this.registry.send(SUBJECTS.session.refresh, { auth: proofOf(caller), correlationId }, SessionGrantSchema);
+    return this.registry.send(RPC.session.refresh, { auth: signedProofOf(caller), correlationId });
   }
 
   @Post('sessions/heartbeat')
   @HttpCode(200)
   heartbeat(@Body(new ZodValidationPipe(EmptyBodySchema)) _body: unknown, @Caller() caller: AgentIdentity, @CorrelationId() correlationId: string): Promise<HeartbeatResult> {
-    return this.registry.send(SUBJECTS.session.heartbeat, { auth: proofOf(caller), correlationId }, HeartbeatResultSchema);
+    return this.registry.send(RPC.session.heartbeat, { auth: signedProofOf(caller), correlationId });
   }
 
   @Delete('sessions/:sessionId')
   async end(@Param('sessionId', new ZodValidationPipe(SessionIdSchema)) sessionId: string, @Caller() caller: AgentIdentity, @CorrelationId() correlationId: string): Promise<EndSessionResult> {
-    const ended = await this.registry.send(SUBJECTS.session.end, { auth: proofOf(caller), sessionId, correlationId }, EndSessionResultSchema);
+    const ended = await this.registry.send(RPC.session.end, { auth: signedProofOf(caller), sessionId, correlationId });
     this.revocations.sessionEnded(caller.claims.sub, sessionId);
     return ended;
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
-import { SUBJECTS, ValidateRequestSchema, ValidationResultSchema, type ValidateRequest, type ValidationResult } from '@lighthouse/contracts';
+import { RPC, ValidateRequestSchema, type ValidateRequest, type ValidationResult } from '@lighthouse/contracts';
 import { MESSAGE_BUS, ZodValidationPipe, type MessageBus } from '@lighthouse/transport';
 import type { AgentIdentity } from '../auth/authenticate';
 import { Caller } from '../auth/identity.decorators';
@@ -21,6 +21,6 @@ export class ValidateController {
   @HttpCode(200)
   validate(@Body(new ZodValidationPipe(ValidateRequestSchema)) request: ValidateRequest, @Caller() caller: AgentIdentity): Promise<ValidationResult> {
     // An escalation may wait for an expert (30 s by default): give it that long plus a margin.
-    return this.bus.request(SUBJECTS.speed.validate, { actor: this.actors.fromToken(caller), request }, { schema: ValidationResultSchema, timeoutMs: 40_000 });
+    return this.bus.request(RPC.speed.validate, { actor: this.actors.fromToken(caller), request }, { timeoutMs: 40_000 });
   }
 }
