@@ -205,13 +205,18 @@ describe('lighthouse-mcp: adapters and the hook against the running bridge', () 
     expect((await decisionEvent(refused.value.decisionId)).data).toMatchObject({ decision: 'deny', tool: 'Bash' });
   }, 30_000);
 
-  it('the hook blocks rm -rf / (exit 2, reason on stderr) and allows ls; both decisions are in the event store', async () => {
+  it('the hook blocks rm -rf / (exit 2, reason on stderr) and lets ls through (deferring: no rule judged it); both decisions are in the event store', async () => {
     const env = await envOf('mcp-hook-fa');
     const refused = await hook(env, 'Bash', { command: 'rm -rf /', description: 'clean up' });
     expect(refused.code).toBe(2);
     expect(refused.stdout).toBe('');
     expect(refused.stderr).toMatch(/^Lighthouse denied this Bash call: .+ \((policy|memory|shared) rule [\w.-]+; decision [0-9a-f-]{36}\)\n$/);
-    const allowed = await hook(env, 'Bash', { command: 'ls' });
+    // No rule judged `ls` and the effect model sees no risk: the hook prints nothing, so Claude
+    // Code's own permission rules decide …
+    const deferred = await hook(env, 'Bash', { command: 'ls' });
+    expect({ code: deferred.code, stdout: deferred.stdout }).toEqual({ code: 0, stdout: '' });
+    // … unless the operator asks for an explicit allow of every allow.
+    const allowed = await hook({ ...env, LIGHTHOUSE_HOOK_ON_ALLOW: 'always' }, 'Bash', { command: 'ls' });
     expect(allowed.code).toBe(0);
     const output = JSON.parse(allowed.stdout) as { hookSpecificOutput: { hookEventName: string; permissionDecision: string; permissionDecisionReason: string } };
     expect(output.hookSpecificOutput).toMatchObject({ hookEventName: 'PreToolUse', permissionDecision: 'allow' });
@@ -219,7 +224,8 @@ describe('lighthouse-mcp: adapters and the hook against the running bridge', () 
     const idOf = (text: string) => /decision ([0-9a-f-]{36})/.exec(text)?.[1] as string;
     const [deny, allow] = await Promise.all([decisionEvent(idOf(refused.stderr)), decisionEvent(idOf(output.hookSpecificOutput.permissionDecisionReason))]);
     expect(deny).toMatchObject({ type: 'validation.decided', stream: 'decisions', agent: 'mcp-hook-fa', data: { decision: 'deny', tool: 'Bash' } });
-    expect(allow).toMatchObject({ type: 'validation.decided', agent: 'mcp-hook-fa', data: { decision: 'allow', tool: 'Bash' } });
+    expect(allow).toMatchObject({ type: 'validation.decided', agent: 'mcp-hook-fa', data: { decision: 'allow', tool: 'Bash', basis: 'no-risk-seen' } });
+    expect(deny.data).toMatchObject({ basis: 'rule', effects: expect.arrayContaining([expect.objectContaining({ kind: 'delete', class: 'root', risky: true })]) });
     // One session served both runs: the grant was cached (owner-only) and reused.
     const sessions = (await events.read({ stream: 'agent:mcp-hook-fa', type: 'session.created', limit: 100 })).events;
     expect(sessions).toHaveLength(1);

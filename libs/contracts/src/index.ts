@@ -108,8 +108,8 @@ export {
 export type { DelegationState, DelegationTarget, Delegation, DelegationList, Actor, CreateDelegation, DelegationChanged, Presence } from './delegations';
 export { FS_STREAM, FS_LIMITS, FS_EVENT_DATA, FS_EVENT_TYPES, ProjectPathSchema, ContentHashSchema } from './fs-events';
 export type { FsEventType, FsEventData } from './fs-events';
-export { ValidateRequestSchema, DecisionSchema, TierSchema, ValidationResultSchema, ValidateMessageSchema } from './validation';
-export type { ValidateRequest, DecisionValue, Tier, ValidationResult, ValidateMessage } from './validation';
+export { ValidateRequestSchema, DecisionSchema, TierSchema, ValidationResultSchema, ValidateMessageSchema, EffectSchema, EffectKindSchema, ValidationBasisSchema, MAX_REPLY_EFFECTS } from './validation';
+export type { ValidateRequest, DecisionValue, Tier, ValidationResult, ValidateMessage, Effect, EffectKind, ValidationBasis } from './validation';
 export { AuthorizeCommandSchema, AuthorizedCallerSchema } from './sessions';
 export type { AuthorizeCommand, AuthorizedCaller } from './sessions';
 export { SUBJECT_SHAPE, defineRpc, defineEvent, parseReply, parseRequest, describeIssues, ReplyContractError } from './contract';

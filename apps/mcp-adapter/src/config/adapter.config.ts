@@ -36,8 +36,12 @@ const AdapterEnvSchema = z.strictObject({
   LIGHTHOUSE_FS_TIMEOUT_MS: ms(50, 120_000, 5_000),
   /** The hook's whole deadline (keep it under the hook timeout in .claude/settings.json). */
   LIGHTHOUSE_HOOK_TIMEOUT_MS: ms(500, 600_000, 40_000),
-  /** `allow`: an allowed call skips Claude Code's prompt; `defer`: Claude Code's own permission rules decide. */
-  LIGHTHOUSE_HOOK_ON_ALLOW: z.enum(['allow', 'defer']).default('allow'),
+  /**
+   * `allow`: a rule's or an expert's allow skips Claude Code's prompt, an allow on no risk seen
+   * defers to Claude Code's own permission rules; `defer`: every allow defers; `always`: every
+   * allow skips the prompt, no-risk-seen included.
+   */
+  LIGHTHOUSE_HOOK_ON_ALLOW: z.enum(['allow', 'defer', 'always']).default('allow'),
   /** Where the hook keeps its session grant (mode 0600). */
   LIGHTHOUSE_STATE_DIR: z.string().startsWith('/').optional(),
 });
@@ -55,7 +59,7 @@ export interface AdapterConfig {
   heartbeatMs: number;
   fsTimeoutMs: number;
   hookTimeoutMs: number;
-  hookOnAllow: 'allow' | 'defer';
+  hookOnAllow: 'allow' | 'defer' | 'always';
   stateDir: string;
 }
 

@@ -10,6 +10,8 @@ const result = (decision: ValidationResult['decision'], extra: Partial<Validatio
   confidence: 1,
   latencyMs: 1.2,
   delegationId: null,
+  basis: 'rule',
+  effects: [],
   ...extra,
 });
 const json = (text: string | undefined) => JSON.parse(text ?? 'null') as { hookSpecificOutput?: Record<string, string>; systemMessage?: string };
@@ -22,15 +24,22 @@ describe('the hook answer for a decision', () => {
     expect(outcome.stderr).toBe('Lighthouse denied this Bash call: recursive delete of / (policy rule fs.rm-root; decision 6561d641-a42b-4b15-9320-43bebda67cb6)');
   });
 
-  it('allow: exit 0 with permissionDecision allow, or nothing at all when Claude Code should decide (defer)', () => {
-    const outcome = outcomeOfDecision('Bash', result('allow', { ruleId: null, tier: 'memory', reason: 'no rule matched' }), 'allow');
+  it('allow by an expert (or a rule): exit 0 with permissionDecision allow, or nothing at all when Claude Code should decide (defer)', () => {
+    const outcome = outcomeOfDecision('Bash', result('allow', { ruleId: null, tier: 'memory', reason: 'approved by ana', basis: 'expert' }), 'allow');
     expect(outcome.exitCode).toBe(0);
     expect(json(outcome.stdout).hookSpecificOutput).toEqual({
       hookEventName: 'PreToolUse',
       permissionDecision: 'allow',
-      permissionDecisionReason: expect.stringContaining('no rule matched (memory tier; decision 6561d641'),
+      permissionDecisionReason: expect.stringContaining('approved by ana (memory tier; decision 6561d641'),
     });
     expect(outcomeOfDecision('Bash', result('allow'), 'defer')).toEqual({ exitCode: 0 });
+  });
+
+  it('allow on no risk seen: nothing printed, exit 0 (Claude Code\'s own permission rules decide), unless the operator says always', () => {
+    const unjudged = result('allow', { ruleId: null, reason: 'no rule matched and no risk seen: `ls`', basis: 'no-risk-seen' });
+    expect(outcomeOfDecision('Bash', unjudged, 'allow')).toEqual({ exitCode: 0 });
+    expect(outcomeOfDecision('Bash', result('allow', { basis: 'pattern', tier: 'pattern' }), 'allow')).toEqual({ exitCode: 0 });
+    expect(json(outcomeOfDecision('Bash', unjudged, 'always').stdout).hookSpecificOutput).toMatchObject({ permissionDecision: 'allow' });
   });
 
   it('escalate: ask the human, with the reason', () => {

@@ -13,7 +13,10 @@ export const FAIL_CLOSED_TOOLS = new Set(['Bash', 'Write', 'Edit', 'MultiEdit', 
 /** Tools that only read the workspace: without a decision they run, with a warning. */
 export const READ_ONLY_TOOLS = new Set(['Read', 'Glob', 'Grep', 'LS', 'NotebookRead', 'TodoRead', 'TodoWrite', 'WebSearch']);
 
-export type OnAllow = 'allow' | 'defer';
+export type OnAllow = 'allow' | 'defer' | 'always';
+
+/** Allows that are a judgement (a rule's or an expert's), not just the absence of a visible risk. */
+const JUDGED = new Set<ValidationResult['basis']>(['rule', 'expert']);
 
 const preToolUse = (permissionDecision: 'allow' | 'ask', permissionDecisionReason: string, systemMessage?: string) =>
   JSON.stringify({ ...(systemMessage ? { systemMessage } : {}), hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision, permissionDecisionReason } });
@@ -24,17 +27,23 @@ function describe(result: ValidationResult): string {
 }
 
 /**
- * Lighthouse's decision as the hook's answer: allow lets the call run (skipping Claude Code's
- * prompt, unless `defer`), deny blocks it with the reason (exit 2), escalate asks the human.
+ * Lighthouse's decision as the hook's answer: a rule's or an expert's allow lets the call run
+ * (skipping Claude Code's prompt, unless `defer`); an allow on no risk seen prints nothing, so
+ * Claude Code's own permission rules decide (unless `always`); deny blocks the call with the
+ * reason (exit 2); escalate asks the human.
  */
 export function outcomeOfDecision(tool: string, result: ValidationResult, onAllow: OnAllow): HookOutcome {
   switch (result.decision) {
-    case 'allow':
-      return onAllow === 'allow' ? { exitCode: 0, stdout: preToolUse('allow', `Lighthouse allowed this ${tool} call: ${describe(result)}`) } : { exitCode: 0 };
+    case 'allow': {
+      const explicit = onAllow === 'always' || (onAllow === 'allow' && JUDGED.has(result.basis));
+      return explicit ? { exitCode: 0, stdout: preToolUse('allow', `Lighthouse allowed this ${tool} call: ${describe(result)}`) } : { exitCode: 0 };
+    }
     case 'deny':
       return { exitCode: 2, stderr: `Lighthouse denied this ${tool} call: ${describe(result)}` };
     case 'escalate':
       return { exitCode: 0, stdout: preToolUse('ask', `Lighthouse asks a human to confirm this ${tool} call: ${describe(result)}`) };
+    default:
+      return outcomeWithoutDecision(tool, { code: 'INTERNAL', message: `unknown decision ${JSON.stringify(result.decision)}` });
   }
 }
 

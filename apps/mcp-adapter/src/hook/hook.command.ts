@@ -7,10 +7,11 @@ export async function runHookCommand(event: string | undefined): Promise<void> {
     process.stderr.write(`lighthouse-mcp hook: unknown event ${JSON.stringify(event)}; supported: pre-tool-use\n`);
     process.exit(64);
   }
-  const outcome = await preToolUseOutcome(process.env, process.stdin).catch(
-    // Exit 1 would let Claude Code run the call: a surprise blocks it instead.
-    (error: Error): HookOutcome => ({ exitCode: 2, stderr: `the Lighthouse hook failed, so the call is blocked: ${error.message}` }),
-  );
+  // Exit 1 would let Claude Code run the call: a surprise (a throw, or no outcome) blocks it instead.
+  const failed = (why: string): HookOutcome => ({ exitCode: 2, stderr: `the Lighthouse hook failed, so the call is blocked: ${why}` });
+  const outcome = await preToolUseOutcome(process.env, process.stdin)
+    .then((answer): HookOutcome => (answer && (answer.exitCode === 0 || answer.exitCode === 2) ? answer : failed('no outcome')))
+    .catch((error: unknown): HookOutcome => failed(error instanceof Error ? error.message : String(error)));
   await write(process.stdout, outcome.stdout);
   await write(process.stderr, outcome.stderr);
   process.exit(outcome.exitCode);

@@ -1,4 +1,4 @@
-import { LighthouseError, type SessionGrant, type ValidateRequest, type ValidationResult } from '@lighthouse/contracts';
+import { LighthouseError, ValidationResultSchema, type SessionGrant, type ValidateRequest, type ValidationResult } from '@lighthouse/contracts';
 import { z } from 'zod';
 import { AdapterConfigError, loadAdapterConfig, type AdapterConfig } from '../config/adapter.config';
 import { GatewayClient } from '../gateway/gateway.client';
@@ -70,11 +70,11 @@ async function validate(config: AdapterConfig, request: ValidateRequest, deadlin
   try {
     let grant = cache.load(TOKEN_MARGIN_MS) ?? (await refreshed(gateway, cache, left)) ?? (await fresh());
     try {
-      return await gateway.change<ValidationResult>(grant, 'POST', '/validate', request, { timeoutMs: left() });
+      return decisionOf(await gateway.change<unknown>(grant, 'POST', '/validate', request, { timeoutMs: left() }));
     } catch (error) {
       if (!(error instanceof LighthouseError) || error.code !== 'UNAUTHENTICATED') throw error;
       grant = await fresh();
-      return await gateway.change<ValidationResult>(grant, 'POST', '/validate', request, { timeoutMs: left() });
+      return decisionOf(await gateway.change<unknown>(grant, 'POST', '/validate', request, { timeoutMs: left() }));
     }
   } catch (error) {
     throw error instanceof LighthouseError && error.code === 'UNAUTHENTICATED'
@@ -83,6 +83,14 @@ async function validate(config: AdapterConfig, request: ValidateRequest, deadlin
   } finally {
     http.close();
   }
+}
+
+/** The gateway's answer read with the contract: anything else (`{}`, HTML, cut-off JSON) is no decision. */
+function decisionOf(body: unknown): ValidationResult {
+  const parsed = ValidationResultSchema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.slice(0, 3).map((issue) => `${issue.path.join('.') || '(answer)'}: ${issue.message}`).join('; ');
+  throw new LighthouseError('INTERNAL', `the gateway's answer is not a decision (${issues})`);
 }
 
 /** A new token for a cached session whose token is about to expire; undefined when that fails. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor, NewEvent, Tier, ValidateRequest, ValidationResult } from '@lighthouse/contracts';
-import { combine, decide, decisionKey, extractFeatures, type CompiledPolicy, type Decision, type MemoryTier, type PatternModel } from '@lighthouse/policy';
+import { combine, decide, decisionKey, extractFeatures, type CachedDecision, type CompiledPolicy, type Decision, type MemoryTier, type PatternModel } from '@lighthouse/policy';
 import type { ServiceMetrics } from '@lighthouse/observability';
 import type { SpeedLayerConfig } from '../speed-layer.config';
 import { DECISIONS_EVENT_STREAM, type DecisionJournal } from './decision-journal';
@@ -44,6 +44,8 @@ export class ValidationService {
       confidence: answer.confidence,
       delegationId: answer.delegationId,
       latencyMs: round(performance.now() - started),
+      basis: answer.basis,
+      effects: answer.effects,
     };
     // The journal write is part of answering (nothing is answered before it is journaled), so the
     // latency the caller sees includes it; the journaled event can only hold the time up to it.
@@ -57,7 +59,7 @@ export class ValidationService {
   private fromMemory(request: ValidateRequest): Answer | undefined {
     const key = this.parts.requestKeys.get(this.rawKey(request));
     const hit = key === undefined ? undefined : this.parts.memory.get(key);
-    return hit ? { decision: hit.decision, tier: 'memory', ruleId: hit.ruleId ?? null, reason: hit.reason, confidence: 1, delegationId: null, key } : undefined;
+    return hit ? { ...fromCache(hit), tier: 'memory', key } : undefined;
   }
 
   private async decideFresh(actor: Actor, request: ValidateRequest): Promise<Answer> {
@@ -67,24 +69,27 @@ export class ValidationService {
     this.parts.requestKeys.set(this.rawKey(request), key);
     const features = extractFeatures(policy.normalised);
     const known = memory.get(key);
-    if (known) return { decision: known.decision, tier: 'memory', ruleId: known.ruleId ?? null, reason: known.reason, confidence: 1, delegationId: null, key, features };
+    if (known) return { ...fromCache(known), tier: 'memory', key, features };
 
     const combined = combine(policy, this.parts.pattern.predict(features), { tightenTo: 'escalate', escalateTo: config.LH_SPEED_DEFAULT_EXPERT_ROLE });
-    const base = { ruleId: combined.ruleId ?? null, key, features, delegationId: null };
+    const base = { ruleId: combined.ruleId ?? null, key, features, delegationId: null, effects: policy.effects };
     if (combined.decision !== 'escalate') {
-      if (combined.tier === 'policy') memory.set(key, { decision: combined.decision, source: 'policy', reason: combined.reason, ...(policy.ruleId ? { ruleId: policy.ruleId } : {}) });
-      return { ...base, decision: combined.decision, tier: combined.tier, reason: combined.reason, confidence: combined.confidence ?? 1 };
+      const basis = combined.tier === 'pattern' ? 'pattern' : policy.basis;
+      if (combined.tier === 'policy' && (basis === 'rule' || basis === 'no-risk-seen')) {
+        memory.set(key, { decision: combined.decision, source: 'policy', reason: combined.reason, basis, effects: policy.effects, ...(policy.ruleId ? { ruleId: policy.ruleId } : {}) });
+      }
+      return { ...base, decision: combined.decision, tier: combined.tier, reason: combined.reason, confidence: combined.confidence ?? 1, basis };
     }
     return this.escalate(actor, request, policy, combined.escalateTo ?? config.LH_SPEED_DEFAULT_EXPERT_ROLE, key, features);
   }
 
   /** Tiers 3–4 for an escalation: a ruling another replica already got, else an expert, else deny. */
   private async escalate(actor: Actor, request: ValidateRequest, policy: Decision, role: string, key: string, features: string[]): Promise<Answer> {
-    const base = { ruleId: policy.ruleId ?? null, key, features };
+    const base = { ruleId: policy.ruleId ?? null, key, features, effects: policy.effects };
     const shared = await this.parts.shared.get(key);
     if (shared) {
-      this.parts.memory.set(key, { decision: shared.decision, source: 'expert', reason: shared.reason });
-      return { ...base, decision: shared.decision, tier: 'shared', reason: shared.reason, confidence: 1, delegationId: null };
+      this.parts.memory.set(key, { decision: shared.decision, source: 'expert', reason: shared.reason, basis: 'expert', effects: policy.effects });
+      return { ...base, decision: shared.decision, tier: 'shared', reason: shared.reason, confidence: 1, delegationId: null, basis: 'expert' };
     }
     try {
       const ruling = await this.parts.escalation.ask(actor, {
@@ -93,12 +98,12 @@ export class ValidationService {
         body: `${policy.reason}\n\nReply with result {"decision": "allow" | "deny", "reason": "..."}.`,
         context: { tool: request.tool, command: policy.command ?? null, ruleId: policy.ruleId ?? null, decisionKey: key },
       });
-      this.parts.memory.set(key, { decision: ruling.decision, source: 'expert', reason: ruling.reason });
+      this.parts.memory.set(key, { decision: ruling.decision, source: 'expert', reason: ruling.reason, basis: 'expert', effects: policy.effects });
       this.parts.shared.set(key, ruling.decision, ruling.reason, policy.ruleId ?? null);
-      return { ...base, decision: ruling.decision, tier: 'expert', reason: ruling.reason, confidence: 1, delegationId: ruling.delegationId };
+      return { ...base, decision: ruling.decision, tier: 'expert', reason: ruling.reason, confidence: 1, delegationId: ruling.delegationId, basis: 'expert' };
     } catch (error) {
       const why = error instanceof NoRuling ? error.message : 'escalation failed';
-      return { ...base, decision: 'deny', tier: 'fallback', reason: `${why}; failing closed: ${policy.reason}`, confidence: 1, delegationId: error instanceof NoRuling ? error.delegationId : null };
+      return { ...base, decision: 'deny', tier: 'fallback', reason: `${why}; failing closed: ${policy.reason}`, confidence: 1, delegationId: error instanceof NoRuling ? error.delegationId : null, basis: 'fail-closed' };
     }
   }
 
@@ -135,4 +140,10 @@ export class ValidationService {
 }
 
 const round = (ms: number) => Math.round(ms * 1000) / 1000;
+
+/** A remembered answer, on the basis it was first given (a rule's, an expert's, or no risk seen). */
+function fromCache(hit: CachedDecision): Omit<Answer, 'tier'> {
+  const basis = hit.basis ?? (hit.source === 'expert' ? 'expert' : hit.ruleId ? 'rule' : 'no-risk-seen');
+  return { decision: hit.decision, ruleId: hit.ruleId ?? null, reason: hit.reason, confidence: 1, delegationId: null, basis, effects: hit.effects ?? [] };
+}
 export type { Tier };

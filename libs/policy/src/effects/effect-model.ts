@@ -1,3 +1,4 @@
+import { MAX_REPLY_EFFECTS } from '@lighthouse/contracts';
 import type { NormalisedCommand, NormalisedEnv, NormalisedToolCall } from '../normalised.schema';
 import { ShellNormaliser } from '../shell/shell-normaliser';
 import { controlEffects, forkBombNames, persistenceEffects, privilegeEffects } from './control-effects';
@@ -12,7 +13,7 @@ import { dataClassOf, egressEffects, execEffects } from './program-effects';
 /** How deep code inside code (a shell line in a Python string in a shell line…) is followed. */
 const MAX_CODE_DEPTH = 3;
 /** Bound on the effects of one call (the reply carries them). */
-export const MAX_EFFECTS = 64;
+export const MAX_EFFECTS = MAX_REPLY_EFFECTS;
 
 /**
  * The effect model: what each subject of a normalised call (each shell command, or the one file
@@ -130,5 +131,19 @@ function ciSteps(scope: CommandScope, content: string, path: string): void {
 
 /** Bounded, flat list of a call's effects (for replies and events). */
 export function flatEffects(perSubject: readonly (readonly Effect[])[]): Effect[] {
-  return perSubject.flat().slice(0, MAX_EFFECTS);
+  return perSubject.flat().slice(0, MAX_EFFECTS).map(bounded);
+}
+
+const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+/** Every field within the reply contract's bounds. */
+function bounded(effect: Effect): Effect {
+  return {
+    ...effect,
+    class: cut(effect.class, 64),
+    command: cut(effect.command, 4096),
+    ...(effect.target !== undefined ? { target: cut(effect.target, 1024) } : {}),
+    ...(effect.via !== undefined ? { via: cut(effect.via, 64) } : {}),
+    ...(effect.detail !== undefined ? { detail: cut(effect.detail, 512) } : {}),
+  };
 }

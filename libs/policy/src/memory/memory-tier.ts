@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { EffectSchema, MAX_REPLY_EFFECTS } from '@lighthouse/contracts';
 import { z } from 'zod';
 import { UncacheableDecisionError } from '../errors/uncacheable-decision.error';
 
@@ -12,6 +13,10 @@ export const CachedDecisionSchema = z.strictObject({
   reason: z.string(),
   ruleId: z.string().optional(),
   category: z.string().optional(),
+  /** On what the answer rests (`rule`, `no-risk-seen`, `expert`): a hit answers the same basis. */
+  basis: z.enum(['rule', 'no-risk-seen', 'expert']).optional(),
+  /** The call's effects, so a hit can show them without normalising again. */
+  effects: z.array(EffectSchema).max(MAX_REPLY_EFFECTS).optional(),
 });
 export type CachedDecision = z.infer<typeof CachedDecisionSchema>;
 
