@@ -25,6 +25,8 @@ export const gatewayConfigShape = {
   LH_RATE_LIMIT_RPS: z.coerce.number().min(0.1).max(100_000).default(20),
   /** Largest burst per agent (token bucket size). */
   LH_RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1_000_000).default(60),
+  /** Open event streams and long polls per agent on one gateway replica; beyond, 429. */
+  LH_STREAMS_PER_AGENT: z.coerce.number().int().min(1).max(1000).default(8),
   /** Requests to the session-registry in flight at once; as many more wait, beyond that 503. */
   LH_REGISTRY_MAX_INFLIGHT: z.coerce.number().int().min(1).max(100_000).default(1_000),
 };

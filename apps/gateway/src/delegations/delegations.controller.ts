@@ -1,7 +1,9 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { CreateDelegationSchema, RPC, type CreateDelegation, type Delegation, type RpcRequest } from '@lighthouse/contracts';
 import { MESSAGE_BUS, ZodValidationPipe, type MessageBus } from '@lighthouse/transport';
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { StreamLeases } from '../streams/stream-leases';
 import type { AgentIdentity } from '../auth/authenticate';
 import { Caller, CorrelationId } from '../auth/identity.decorators';
 import { ActorResolver } from './actor.resolver';
@@ -20,6 +22,7 @@ export class DelegationsController {
   constructor(
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
     @Inject(ActorResolver) private readonly actors: ActorResolver,
+    @Inject(StreamLeases) private readonly leases: StreamLeases,
   ) {}
 
   @Post()
@@ -35,9 +38,9 @@ export class DelegationsController {
 
   /** Long-poll: answers as soon as work for the caller arrives, or `{ delegation: null }` at the timeout. */
   @Get('next')
-  async next(@Query(valid(WaitQuerySchema)) { waitMs }: { waitMs: number }, @Caller() caller: AgentIdentity) {
+  async next(@Query(valid(WaitQuerySchema)) { waitMs }: { waitMs: number }, @Caller() caller: AgentIdentity, @Res({ passthrough: true }) reply: FastifyReply) {
     const actor = await this.actors.checked(caller, false);
-    return this.bus.request(S.next, { actor, waitMs }, { timeoutMs: pollDeadline(waitMs) });
+    return this.leases.during(caller, reply.raw, () => this.bus.request(S.next, { actor, waitMs }, { timeoutMs: pollDeadline(waitMs) }));
   }
 
   @Get(':id')
@@ -47,8 +50,8 @@ export class DelegationsController {
 
   /** Long-poll: the delegation once it is finished, or as it stands at the timeout. */
   @Get(':id/wait')
-  wait(@Param('id', Id) id: string, @Query(valid(WaitQuerySchema)) { waitMs }: { waitMs: number }, @Caller() caller: AgentIdentity): Promise<Delegation> {
-    return this.bus.request(S.wait, { actor: this.actors.fromToken(caller), id, waitMs }, { timeoutMs: pollDeadline(waitMs) });
+  wait(@Param('id', Id) id: string, @Query(valid(WaitQuerySchema)) { waitMs }: { waitMs: number }, @Caller() caller: AgentIdentity, @Res({ passthrough: true }) reply: FastifyReply): Promise<Delegation> {
+    return this.leases.during(caller, reply.raw, () => this.bus.request(S.wait, { actor: this.actors.fromToken(caller), id, waitMs }, { timeoutMs: pollDeadline(waitMs) }));
   }
 
   @Post(':id/claim')

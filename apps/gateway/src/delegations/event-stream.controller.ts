@@ -3,16 +3,23 @@ import { DelegationChangedSchema, JETSTREAM_STREAMS, LighthouseError, SUBJECTS }
 import type { Logger } from '@lighthouse/observability';
 import { FrameCodec, LOGGER, NatsBus } from '@lighthouse/transport';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DeliverPolicy } from 'nats';
+import { DeliverPolicy, type ConsumerMessages } from 'nats';
 import type { AgentIdentity } from '../auth/authenticate';
 import { Caller } from '../auth/identity.decorators';
+import { StreamLeases } from '../streams/stream-leases';
+import type { StreamLease } from '../streams/stream-lease';
 
 const KEEPALIVE_MS = 15_000;
+const GONE = 'the client went away';
+const CONSUMER_INACTIVE_MS = 30_000;
 
 /**
  * `GET /events/stream`: server-sent events of the caller's own delegations (as requester or
  * assignee), read from the JetStream notice stream filtered to the caller's subject. Each event's
  * id is its stream sequence, so a client that reconnects with `Last-Event-ID` misses nothing.
+ * The stream lives under a lease: it ends (with a last `event: end`) when the agent is revoked,
+ * its session ends or its token expires, and its consumer and timer go with it whenever the
+ * client leaves, even while the stream is still being set up.
  */
 @Controller('events')
 export class EventStreamController {
@@ -20,11 +27,45 @@ export class EventStreamController {
 
   constructor(
     @Inject(NatsBus) private readonly bus: NatsBus,
+    @Inject(StreamLeases) private readonly leases: StreamLeases,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   @Get('stream')
   async stream(@Caller() caller: AgentIdentity, @Headers('last-event-id') lastEventId: string | undefined, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const lease = this.leases.acquire(caller);
+    // Before any await: a client that leaves during set-up still ends the lease.
+    reply.raw.once('close', () => lease.end(GONE));
+    request.raw.once('error', () => lease.end(GONE));
+    if (reply.raw.destroyed || request.raw.destroyed) lease.end(GONE);
+    try {
+      const messages = await this.subscribe(caller, lastEventId, lease);
+      if (lease.isEnded || !messages) {
+        if (lease.endReason === GONE) return;
+        throw new LighthouseError('UNAUTHENTICATED', lease.endReason ?? 'the stream was ended');
+      }
+      this.open(reply, lease);
+      for await (const msg of messages) {
+        const notice = DelegationChangedSchema.safeParse((this.codec.decode(msg.data) as { data?: unknown }).data);
+        if (notice.success) reply.raw.write(`id: ${msg.seq}\nevent: delegation\ndata: ${JSON.stringify(notice.data)}\n\n`);
+      }
+    } catch (error) {
+      if (!reply.raw.headersSent) {
+        lease.end('could not open the stream');
+        throw error;
+      }
+      this.logger.warn({ err: error }, 'event stream ended');
+    } finally {
+      this.close(reply, lease);
+    }
+  }
+
+  /**
+   * The caller's notices from an ordered consumer, deleted on the server when the lease ends
+   * (closing the iterator alone would leave it there for its inactivity threshold). Undefined
+   * when the lease ended before the consumer existed.
+   */
+  private async subscribe(caller: AgentIdentity, lastEventId: string | undefined, lease: StreamLease): Promise<ConsumerMessages | undefined> {
     const after = lastEventId && /^\d{1,15}$/.test(lastEventId) ? Number(lastEventId) : undefined;
     const consumer = await this.bus.connection
       .jetstream()
@@ -32,30 +73,37 @@ export class EventStreamController {
         // One subject as a string: a list needs NATS 2.10's filter_subjects, a string works on 2.9 too.
         filterSubjects: `${SUBJECTS.delegation.changed}.${caller.claims.sub}`,
         ...(after === undefined ? { deliver_policy: DeliverPolicy.New } : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: after + 1 }),
+        // Should a delete ever fail (NATS away at that moment), the server drops it by itself.
+        inactive_threshold: CONSUMER_INACTIVE_MS,
       })
       .catch((error: unknown) => {
         throw new LighthouseError('SERVICE_UNAVAILABLE', 'the delegation notice stream is not available yet', { cause: error });
       });
+    if (lease.isEnded) return undefined; // nothing exists on the server until consume()
     const messages = await consumer.consume();
+    lease.onEnd(() => {
+      void messages
+        .close()
+        .then(() => consumer.delete())
+        .catch((error: unknown) => this.logger.debug({ err: error }, 'could not delete an event stream consumer; it expires by itself'));
+    });
+    return messages;
+  }
+
+  private open(reply: FastifyReply, lease: StreamLease): void {
     reply.hijack();
     reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     reply.raw.write(': connected\n\n');
     const keepalive = setInterval(() => reply.raw.write(': keepalive\n\n'), KEEPALIVE_MS);
-    const close = () => {
-      clearInterval(keepalive);
-      void messages.close();
-    };
-    request.raw.once('close', close);
-    try {
-      for await (const msg of messages) {
-        const notice = DelegationChangedSchema.safeParse((this.codec.decode(msg.data) as { data?: unknown }).data);
-        if (notice.success) reply.raw.write(`id: ${msg.seq}\nevent: delegation\ndata: ${JSON.stringify(notice.data)}\n\n`);
-      }
-    } catch (error) {
-      this.logger.warn({ err: error }, 'event stream ended');
-    } finally {
-      close();
-      reply.raw.end();
-    }
+    lease.onEnd(() => clearInterval(keepalive));
+  }
+
+  /** Ends the lease and the response; a stream cut by a revocation or expiry says why, last. */
+  private close(reply: FastifyReply, lease: StreamLease): void {
+    const why = lease.endReason;
+    lease.end('the stream ended');
+    if (!reply.raw.headersSent || reply.raw.destroyed) return;
+    if (why && why !== GONE) reply.raw.write(`event: end\ndata: ${JSON.stringify({ code: 'UNAUTHENTICATED', message: why })}\n\n`);
+    reply.raw.end();
   }
 }
