@@ -1,19 +1,13 @@
 import type { INestMicroservice } from '@nestjs/common';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { SUBJECTS, type Actor, type Delegation } from '@lighthouse/contracts';
 import { createLogger } from '@lighthouse/observability';
-import { startNats, type NatsHandle } from '@lighthouse/testing';
+import { buildServices, repoRoot, spawnService, startNats, startStack, type NatsHandle, type ServiceProcess, type Stack } from '@lighthouse/testing';
 import { EventStoreClient, NatsBus, startNatsService } from '@lighthouse/transport';
 import { AppModule } from './app.module';
 import type { DelegationRouterConfig } from './delegation-router.config';
 
 // The router in process, against a real NATS (JetStream) and the real event store (the built
 // service, as a process). Experts and requesters talk to it over NATS as the gateway would.
-const root = join(__dirname, '..', '..', '..');
 const S = SUBJECTS.delegation;
 const config: DelegationRouterConfig = { LH_DELEGATION_ASSIGN_LEASE_MS: 1500, LH_DELEGATION_CLAIM_LEASE_MS: 1500, LH_DELEGATION_TICK_MS: 100 };
 const logger = createLogger('delegation-test', 'silent');
@@ -26,8 +20,7 @@ const stranger = who('stranger', ['performance_engineer']);
 
 describe('delegation router over real NATS and the event store', () => {
   let nats: NatsHandle;
-  let dir: string;
-  let store: ChildProcess;
+  let store: Stack;
   let router: INestMicroservice | undefined;
   let client: NatsBus;
 
@@ -40,13 +33,9 @@ describe('delegation router over real NATS and the event store', () => {
     call(S.create, { actor: requester, request: { target, title, deadlineSeconds } });
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [join(root, 'tools', 'build', 'build.mjs'), 'event-store'], { stdio: 'ignore' });
-    nats = await startNats();
-    dir = mkdtempSync(join(tmpdir(), 'lh-deleg-'));
-    store = spawn(process.execPath, [join(root, 'dist', 'apps', 'event-store', 'main.js')], {
-      env: { ...process.env, NATS_URL: nats.url, LH_EVENT_DIR: dir, LH_EVENT_HMAC_KEYS: `1:${randomBytes(32).toString('base64')}`, LH_LOG_LEVEL: 'warn' },
-      stdio: 'ignore',
-    });
+    const [services, started] = await Promise.all([buildServices({ apps: ['event-store'], tag: 'deleg' }), startNats()]);
+    nats = started;
+    store = await startStack({ services, apps: ['event-store'], nats: nats.url, removeBuild: true, env: { LH_LOG_LEVEL: 'warn' } });
     client = await NatsBus.connect({ servers: nats.url, name: 'test-client' });
     await new EventStoreClient(client).waitUntilReady();
     await startRouter();
@@ -55,10 +44,8 @@ describe('delegation router over real NATS and the event store', () => {
   afterAll(async () => {
     await router?.close();
     await client?.close();
-    store?.kill('SIGTERM');
-    if (store && store.exitCode === null) await new Promise((resolve) => store.once('exit', resolve));
+    await store?.stop();
     await nats?.stop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('routes a role delegation to an expert of that role and the result back to the requester', async () => {
@@ -84,12 +71,11 @@ describe('delegation router over real NATS and the event store', () => {
     const created = await create('review the auth middleware');
     const expert = spawnExpert(nats.url, sec1, created.id);
     const epoch = await new Promise<number>((resolve, reject) => {
-      expert.stdout?.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
-      expert.once('exit', (code) => reject(new Error(`expert exited early (${code})`)));
+      expert.child.stdout?.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
+      expert.child.once('exit', (code) => reject(new Error(`expert exited early (${code}): ${expert.output()}`)));
     });
     expect(epoch).toBe(1);
-    expert.kill('SIGKILL');
-    await new Promise((resolve) => expert.once('exit', resolve));
+    await expert.stop('SIGKILL');
 
     const { delegation } = await call<{ delegation: Delegation }>(S.next, { actor: sec2, waitMs: 6000 }, 8000);
     expect(delegation).toMatchObject({ id: created.id, assignee: 'sec-2', releasedFrom: ['sec-1'] });
@@ -128,7 +114,7 @@ describe('delegation router over real NATS and the event store', () => {
 });
 
 /** An expert in its own process: takes the delegation, claims it, prints the epoch, heartbeats. */
-function spawnExpert(natsUrl: string, actor: Actor, id: string): ChildProcess {
+function spawnExpert(natsUrl: string, actor: Actor, id: string): ServiceProcess {
   const script = `
     const { connect } = require('nats');
     const { pack, unpack } = require('msgpackr');
@@ -148,5 +134,5 @@ function spawnExpert(natsUrl: string, actor: Actor, id: string): ChildProcess {
       process.stdout.write(claimed.claimEpoch + '\\n');
       setInterval(() => nc.publish(S.session.presence, pack({ pattern: S.session.presence, data: { agent: actor.agent, status: 'alive', at: new Date().toISOString() } })), 200);
     })().catch(() => process.exit(2));`;
-  return spawn(process.execPath, ['-e', script], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  return spawnService({ name: 'expert', command: process.execPath, args: ['-e', script], cwd: repoRoot() });
 }

@@ -1,17 +1,15 @@
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventEnvelope, NewEvent } from '@lighthouse/contracts';
-import { startNats, waitFor, type NatsHandle } from '@lighthouse/testing';
+import { buildServices, startNats, startService, type BuiltServices, type NatsHandle, type ServiceProcess } from '@lighthouse/testing';
 import { EventStoreClient, NatsBus } from '@lighthouse/transport';
 
 // kill -9 of the built event-store process while 200 clients append over NATS: after each
 // crash and restart, every acknowledged event is present with the sequence it was acknowledged
 // with, and the `verify` command finds the log intact.
-const root = join(__dirname, '..', '..', '..');
-const main = join(root, 'dist', 'apps', 'event-store', 'main.js');
 const ROUNDS = 4;
 
 describe('event-store process killed under load', () => {
@@ -20,10 +18,12 @@ describe('event-store process killed under load', () => {
   let bus: NatsBus;
   let client: EventStoreClient;
   let env: NodeJS.ProcessEnv;
+  let services: BuiltServices;
+  let main: string;
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [join(root, 'tools', 'build', 'build.mjs'), 'event-store'], { stdio: 'ignore' });
-    nats = await startNats();
+    [services, nats] = await Promise.all([buildServices({ apps: ['event-store'], tag: 'es-crash' }), startNats()]);
+    main = services.main('event-store');
     dir = mkdtempSync(join(tmpdir(), 'lh-es-crash-'));
     env = {
       ...process.env,
@@ -40,14 +40,12 @@ describe('event-store process killed under load', () => {
   afterAll(async () => {
     await bus?.close();
     await nats?.stop();
+    services?.remove();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  const start = async (): Promise<ChildProcess> => {
-    const child = spawn(process.execPath, [main], { env, stdio: 'ignore' });
-    await waitFor(() => client.head().then(() => true), 15_000, 'event-store to answer');
-    return child;
-  };
+  const start = (): Promise<ServiceProcess> =>
+    startService({ name: 'event-store', main, env, ready: () => client.head().then(() => true), readyTimeoutMs: 15_000 });
 
   const event = (worker: number): NewEvent => ({
     id: randomUUID(),
@@ -64,7 +62,6 @@ describe('event-store process killed under load', () => {
     const acked = new Map<string, number>();
     for (let round = 0; round < ROUNDS; round++) {
       const child = await start();
-      const exited = new Promise((resolve) => child.once('exit', resolve));
       let running = true;
       const workers = Array.from({ length: 200 }, async (_, worker) => {
         while (running) {
@@ -78,8 +75,7 @@ describe('event-store process killed under load', () => {
         }
       });
       await new Promise((resolve) => setTimeout(resolve, 300 + Math.floor(Math.random() * 700)));
-      child.kill('SIGKILL');
-      await exited;
+      await child.stop('SIGKILL');
       running = false;
       await Promise.all(workers);
     }
@@ -99,8 +95,7 @@ describe('event-store process killed under load', () => {
       const sequences = [...stored.values()].map((e) => e.sequence).sort((a, b) => a - b);
       expect(sequences).toEqual(Array.from({ length: sequences.length }, (_, i) => i + 1));
     } finally {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
+      await child.stop();
     }
     const verify = spawnSync(process.execPath, [main, 'verify'], { env, encoding: 'utf8' });
     expect(verify.stdout).toBeTruthy();

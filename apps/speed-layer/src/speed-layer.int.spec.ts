@@ -1,13 +1,8 @@
 import type { INestMicroservice } from '@nestjs/common';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { SUBJECTS, type Actor, type Delegation, type ValidationResult } from '@lighthouse/contracts';
 import { natsServiceShape, loadConfig } from '@lighthouse/config';
 import { createLogger } from '@lighthouse/observability';
-import { startNats, startRedis, uniqueName, type NatsHandle, type RedisHandle } from '@lighthouse/testing';
+import { buildServices, startNats, startRedis, startStack, uniqueName, type NatsHandle, type RedisHandle, type Stack } from '@lighthouse/testing';
 import { EventStoreClient, NatsBus, startNatsService } from '@lighthouse/transport';
 import { Redis } from 'ioredis';
 import { AppModule } from './app.module';
@@ -16,7 +11,6 @@ import { speedLayerConfigShape } from './speed-layer.config';
 // The speed layer in process, against a real NATS (JetStream), a real Redis, and the real event
 // store and delegation router (the built services, as processes). The expert is played over NATS
 // exactly as the gateway would relay it.
-const root = join(__dirname, '..', '..', '..');
 const logger = createLogger('speed-test', 'silent');
 const agent: Actor = { agent: 'dev-1', operator: false, roles: [], capacity: 1 };
 const expert: Actor = { agent: 'sec-1', operator: false, roles: ['security_architect'], capacity: 4 };
@@ -25,19 +19,17 @@ const bash = (command: string) => ({ tool: 'Bash', input: { command }, cwd: '/wo
 describe('speed layer over real NATS, Redis, event store and delegation router', () => {
   let nats: NatsHandle;
   let redisServer: RedisHandle;
-  let dir: string;
-  const children: ChildProcess[] = [];
+  let stack: Stack;
   let service: INestMicroservice;
   let client: NatsBus;
 
   const validate = (request: ReturnType<typeof bash>, timeoutMs = 10_000) => client.request<ValidationResult>(SUBJECTS.speed.validate, { actor: agent, request }, { timeoutMs });
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [join(root, 'tools', 'build', 'build.mjs'), 'event-store', 'delegation-router'], { stdio: 'ignore' });
-    [nats, redisServer] = await Promise.all([startNats(), startRedis()]);
-    dir = mkdtempSync(join(tmpdir(), 'lh-speed-'));
-    const env = { ...process.env, NATS_URL: nats.url, LH_EVENT_DIR: dir, LH_EVENT_HMAC_KEYS: `1:${randomBytes(32).toString('base64')}`, LH_LOG_LEVEL: 'warn', LH_DELEGATION_TICK_MS: '200' };
-    for (const app of ['event-store', 'delegation-router']) children.push(spawn(process.execPath, [join(root, 'dist', 'apps', app, 'main.js')], { env, stdio: 'ignore' }));
+    const apps = ['event-store', 'delegation-router'];
+    let services;
+    [services, nats, redisServer] = await Promise.all([buildServices({ apps, tag: 'speed' }), startNats(), startRedis()]);
+    stack = await startStack({ services, apps, nats: nats.url, redisUrl: redisServer.url, removeBuild: true, env: { LH_LOG_LEVEL: 'warn', LH_DELEGATION_TICK_MS: '200' } });
     client = await NatsBus.connect({ servers: nats.url, name: 'speed-test' });
     await new EventStoreClient(client).waitUntilReady();
     const config = loadConfig({ ...natsServiceShape, ...speedLayerConfigShape }, {
@@ -60,13 +52,9 @@ describe('speed layer over real NATS, Redis, event store and delegation router',
   afterAll(async () => {
     await service?.close();
     await client?.close();
-    for (const child of children) {
-      child.kill('SIGTERM');
-      if (child.exitCode === null) await new Promise((resolve) => child.once('exit', resolve));
-    }
+    await stack?.stop();
     await redisServer?.stop();
     await nats?.stop();
-    rmSync(dir, { recursive: true, force: true });
   }, 30_000);
 
   it('denies a dangerous command by policy, allows a harmless one, and answers a repeat from memory', async () => {

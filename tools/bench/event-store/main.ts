@@ -6,18 +6,18 @@
 //      stalls a few times a minute), and saturation throughput with 1000 concurrent appenders in a
 //      closed loop against a raw NATS echo responder process at the same concurrency;
 //  (c) raw fdatasync latency and the number of stalls over 10 ms seen during the run.
-import { spawn, execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, openSync, rmSync, writeSync, fdatasyncSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NewEvent } from '@lighthouse/contracts';
 import { EventLog } from '@lighthouse/event-log';
-import { startNats, waitFor } from '@lighthouse/testing';
+import { buildServices, openLoop, repoRoot, startNats, startService, type BuiltServices } from '@lighthouse/testing';
 import { EventStoreClient, NatsBus } from '@lighthouse/transport';
 import { latencySummary } from '../stats';
 import { BaselineLog } from './baseline-log';
-import { closedLoop, openLoop } from './load';
+import { startNatsEcho } from '../bridge';
+import { closedLoop } from './load';
 
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 1000);
 const ENGINE_SECONDS = Number(process.env['BENCH_ENGINE_SECONDS'] ?? 10);
@@ -26,7 +26,6 @@ const ECHO_SECONDS = Number(process.env['BENCH_ECHO_SECONDS'] ?? 15);
 const OPEN_RATE = Number(process.env['BENCH_OPEN_RATE'] ?? 1000);
 /** `engine` runs part (a) only (for profiling the engine); default: everything. */
 const ENGINE_ONLY = process.env['BENCH_PARTS'] === 'engine';
-const root = join(__dirname, '..', '..', '..');
 
 const event = (worker: number): NewEvent => ({
   id: randomUUID(),
@@ -57,24 +56,24 @@ async function engine(dir: string) {
   return { run, base };
 }
 
-async function service(dir: string) {
+async function service(dir: string, services: BuiltServices) {
   const nats = await startNats();
   const env = {
-    ...process.env,
     NATS_URL: nats.url,
     LH_EVENT_DIR: join(dir, 'service'),
     LH_EVENT_HMAC_KEYS: `1:${randomBytes(32).toString('base64')}`,
     LH_LOG_LEVEL: 'warn',
   };
-  const store = spawn(process.execPath, [join(root, 'dist', 'apps', 'event-store', 'main.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-  const echo = spawn(process.execPath, ['-e', ECHO_SCRIPT], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   const bus = await NatsBus.connect({ servers: nats.url, name: 'bench', timeoutMs: 30_000 });
   const client = new EventStoreClient(bus, 30_000);
+  const [store, echo] = await Promise.all([
+    startService({ name: 'event-store', main: services.main('event-store'), env, ready: () => client.head().then(() => true), readyTimeoutMs: 20_000 }),
+    startNatsEcho(nats.url, 'bench.echo', repoRoot()),
+  ]);
   try {
-    await waitFor(async () => (await client.head().then(() => true)), 20_000, 'event-store service');
-    await waitFor(async () => (await bus.connection.request('bench.echo', new Uint8Array(1), { timeout: 500 }).then(() => true)), 10_000, 'echo');
     log(`service: ${CONCURRENCY} agents offering ${OPEN_RATE} appends/s for ${SERVICE_SECONDS} s`);
-    const open = await openLoop(OPEN_RATE, SERVICE_SECONDS, CONCURRENCY, (w) => client.append({ events: [event(w)] }));
+    const offered = await openLoop(OPEN_RATE, SERVICE_SECONDS, (i) => client.append({ events: [event(i % CONCURRENCY)] }).then(() => undefined));
+    const open = { samples: offered.all, elapsedS: offered.elapsedS, errors: offered.offered - offered.completed };
     log(`service: ${CONCURRENCY} appenders in a closed loop for ${ECHO_SECONDS} s`);
     const run = await closedLoop(CONCURRENCY, ECHO_SECONDS, (w) => client.append({ events: [event(w)] }));
     const payload = new TextEncoder().encode(JSON.stringify(event(0)));
@@ -83,19 +82,10 @@ async function service(dir: string) {
     return { open, run, base };
   } finally {
     await bus.close();
-    store.kill('SIGTERM');
-    echo.kill('SIGTERM');
-    await Promise.all([store, echo].map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)))));
+    await Promise.all([store.stop(), echo.stop()]);
     await nats.stop();
   }
 }
-
-const ECHO_SCRIPT = `
-const { connect } = require('nats');
-connect({ servers: process.env.NATS_URL }).then((nc) => {
-  nc.subscribe('bench.echo', { callback: (_e, m) => m.respond(m.data) });
-  process.on('SIGTERM', () => nc.close().then(() => process.exit(0)));
-});`;
 
 function fdatasyncProbe(dir: string, seconds = 5) {
   const fd = openSync(join(dir, 'fsync.probe'), 'a');
@@ -113,7 +103,7 @@ function fdatasyncProbe(dir: string, seconds = 5) {
 }
 
 async function main(): Promise<void> {
-  execFileSync(process.execPath, [join(root, 'tools', 'build', 'build.mjs'), 'event-store'], { stdio: 'ignore' });
+  const services = await buildServices({ apps: ['event-store'], tag: 'bench-es' });
   const dir = mkdtempSync(join(process.env['BENCH_DIR'] ?? tmpdir(), 'lh-bench-es-'));
   try {
     const fsyncBefore = fdatasyncProbe(dir, 3);
@@ -124,7 +114,7 @@ async function main(): Promise<void> {
       process.stdout.write(`${JSON.stringify({ bench: 'event-store', part: 'engine', engine: { ...ms(latencySummary(eng.run.samples)), events_per_s: rate(eng.run) }, engine_vs_baseline: Math.round((rate(eng.run) / rate(eng.base)) * 100) / 100, baseline: { engine_loop: { ...ms(latencySummary(eng.base.samples)), events_per_s: rate(eng.base) } } })}\n`);
       return;
     }
-    const svc = await service(dir);
+    const svc = await service(dir, services);
     const fsyncAfter = fdatasyncProbe(dir, 3);
     const engineRate = perSecond(eng.run.samples.length, eng.run.elapsedS);
     const baseRate = perSecond(eng.base.samples.length, eng.base.elapsedS);
@@ -154,6 +144,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    services.remove();
   }
 }
 

@@ -6,12 +6,12 @@
 // Target: p95 under 1 ms and at most 2x the minimal FUSE filesystem's.
 //
 //   npm run bench -- fuse            BENCH_FILES (100), BENCH_SAMPLES (4000 per op and target)
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { startNats } from '@lighthouse/testing';
+import { join } from 'node:path';
+import { buildServices, spawnService, startNats, startService, waitFor, type ServiceProcess } from '@lighthouse/testing';
 import { EventStoreClient, NatsBus } from '@lighthouse/transport';
 import { latencySummary } from '../stats';
 import { runPassthrough } from './passthrough';
@@ -19,34 +19,11 @@ import { runPassthrough } from './passthrough';
 const FILES = Number(process.env['BENCH_FILES'] ?? 100);
 const SAMPLES = Number(process.env['BENCH_SAMPLES'] ?? 4000);
 const ROUNDS = 8;
-const root = resolve(__dirname, '..', '..', '..');
 
 type Target = { name: string; dir: string };
 
 function mounted(path: string): boolean {
   return readFileSync('/proc/mounts', 'utf8').split('\n').some((line) => line.split(' ')[1] === path);
-}
-
-async function until(probe: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await Promise.resolve().then(probe).catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((done) => setTimeout(done, 50));
-  }
-}
-
-function start(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-  return child;
-}
-
-async function stop(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((done) => child.once('exit', done));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 const statOnce = (path: string) => () => void statSync(path);
@@ -91,26 +68,27 @@ async function main(): Promise<void> {
   if (process.argv[2] === 'passthrough') return runPassthrough(process.argv[3] as string, process.argv[4] as string);
   if (process.argv[2] === 'measure') return measure(JSON.parse(process.argv[3] as string) as Target[]);
   if (process.getuid?.() !== 0) throw new Error('the fuse benchmark mounts filesystems: run it as root with /dev/fuse');
-  execFileSync(process.execPath, [join(root, 'tools', 'build', 'build.mjs'), 'event-store', 'fuse-mounter'], { stdio: 'ignore' });
+  const services = await buildServices({ apps: ['event-store', 'fuse-mounter'], tag: 'bench-fuse' });
   const nats = await startNats();
   const dir = mkdtempSync(join(tmpdir(), 'lh-bench-fuse-'));
   const ours = join(dir, 'mnt-lighthouse');
   const passthrough = join(dir, 'mnt-passthrough');
   const plain = join(dir, 'plain');
-  const children: ChildProcess[] = [];
+  const children: ServiceProcess[] = [];
   const bus = await NatsBus.connect({ servers: nats.url, name: 'bench-fuse' });
   try {
-    children.push(start([join(root, 'dist', 'apps', 'event-store', 'main.js')], { NATS_URL: nats.url, LH_EVENT_DIR: join(dir, 'events'), LH_EVENT_HMAC_KEYS: `1:${randomBytes(32).toString('base64')}`, LH_LOG_LEVEL: 'warn' }));
     const store = new EventStoreClient(bus, 1000);
-    await until(() => store.head().then(() => true), 30_000, 'the event store');
-    children.push(start([join(root, 'dist', 'apps', 'fuse-mounter', 'main.js')], { NATS_URL: nats.url, LH_FUSE_MOUNT_POINT: ours, LH_FUSE_CACHE_DIR: join(dir, 'cache'), LH_LOG_LEVEL: 'warn' }));
+    const storeEnv = { NATS_URL: nats.url, LH_EVENT_DIR: join(dir, 'events'), LH_EVENT_HMAC_KEYS: `1:${randomBytes(32).toString('base64')}`, LH_LOG_LEVEL: 'warn' };
+    children.push(await startService({ name: 'event-store', main: services.main('event-store'), env: storeEnv, ready: () => store.head().then(() => true) }));
+    children.push(spawnService({ name: 'fuse-mounter', main: services.main('fuse-mounter'), env: { NATS_URL: nats.url, LH_FUSE_MOUNT_POINT: ours, LH_FUSE_CACHE_DIR: join(dir, 'cache'), LH_LOG_LEVEL: 'warn' } }));
     // The same files at the same depth in all three: <target>/current/bench/fNNN, 4 KiB each.
     mkdirSync(join(plain, 'current', 'bench'), { recursive: true });
     for (let i = 0; i < FILES; i++) writeFileSync(join(plain, 'current', 'bench', `f${i}`), randomBytes(4096));
     mkdirSync(passthrough, { recursive: true });
-    children.push(start([process.argv[1] as string, 'passthrough', plain, passthrough], {}));
-    await until(() => mounted(ours) && mounted(passthrough), 30_000, 'both mounts');
-    await until(() => spawnSync('timeout', ['5', 'ls', join(ours, 'current')]).status === 0, 10_000, 'the lighthouse mount to answer');
+    children.push(spawnService({ name: 'passthrough', main: process.argv[1] as string, args: ['passthrough', plain, passthrough] }));
+    const exited = () => children.map((child) => (child.exit() ? `${child.name} exited: ${child.output()}` : undefined)).find(Boolean);
+    await waitFor(() => mounted(ours) && mounted(passthrough), 30_000, 'both mounts', exited);
+    await waitFor(() => spawnSync('timeout', ['5', 'ls', join(ours, 'current')]).status === 0, 10_000, 'the lighthouse mount to answer', exited);
     execFileSync('timeout', ['-k', '2', '60', 'cp', '-r', join(plain, 'current', 'bench'), join(ours, 'current', 'bench')]);
 
     const targets: Target[] = [
@@ -143,11 +121,12 @@ async function main(): Promise<void> {
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
-    for (const child of children.reverse()) await stop(child);
+    for (const child of children.reverse()) await child.stop();
     await bus.close();
     await nats.stop();
     for (const mountPoint of [ours, passthrough]) if (mounted(mountPoint)) spawnSync('fusermount', ['-uz', mountPoint], { timeout: 10_000 });
     if (!mounted(ours) && !mounted(passthrough)) rmSync(dir, { recursive: true, force: true });
+    services.remove();
   }
 }
 
