@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { Delegation, EventEnvelope, ExpertList } from '@lighthouse/contracts';
-import { whichBinary } from '@lighthouse/testing';
+import { waitFor, whichBinary } from '@lighthouse/testing';
 import { EventStoreClient, NatsBus } from '@lighthouse/transport';
 import { z } from 'zod';
 import { AgentClient, issueCredential } from './agent-client';
@@ -155,8 +155,10 @@ describe('lighthouse-mcp: adapters and the hook against the running bridge', () 
     ]);
     const registered = await qa.call('register_expertise', { role: 'qa_engineer', capabilities: ['e2e'] });
     expect(registered).toMatchObject({ isError: false, value: { agentId: 'mcp-qa-cy', role: 'qa_engineer', status: 'available' } });
-    const experts = await dev.call<ExpertList>('list_experts', {});
-    expect(experts.value.experts).toEqual(
+    // The security adapter registers from its own start-up, after its session opens: wait for it.
+    const listed = async () => (await dev.call<ExpertList>('list_experts', {})).value.experts;
+    await waitFor(async () => (await listed()).some((e) => e.agentId === 'mcp-sec-bo'), 15_000, 'the security expert registered by its adapter');
+    expect(await listed()).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ agentId: 'mcp-sec-bo', role: 'security_architect', capacity: 2, capabilities: ['threat-model'] }),
         expect.objectContaining({ agentId: 'mcp-qa-cy', role: 'qa_engineer' }),
