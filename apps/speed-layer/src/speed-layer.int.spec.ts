@@ -82,6 +82,32 @@ describe('speed layer over real NATS, Redis, event store and delegation router',
     }
   });
 
+  it('a flood of allowed `git fetch --force` from one agent does not teach the pattern tier to allow `git push --force` (issue 14, item 3)', async () => {
+    // given: one agent sends thousands of look-alikes the policy allows (each one journaled)
+    const flood = 3000;
+    for (let i = 0; i < flood; i += 100) await Promise.all(Array.from({ length: 100 }, (_, j) => validate(bash(`git fetch --force origin feature-${i + j}`))));
+    const marker = await validate(bash('git fetch --force origin flood-done'));
+    expect(marker).toMatchObject({ decision: 'allow', basis: 'no-risk-seen' });
+    // and the model has learned all of it (the marker came last; the follower applies in order)
+    const store = new EventStoreClient(client);
+    await waitUntil(async () => {
+      let from = 1;
+      for (;;) {
+        const page = await store.read({ stream: 'decisions', type: 'validation.decided', fromSequence: from, limit: 1000 });
+        if (page.events.some((e) => e.id === marker.decisionId)) return true;
+        if (page.nextSequence === null) return false;
+        from = page.nextSequence;
+      }
+    }, 30_000, 'the flood reaching the event store');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // when: the force push the policy escalates comes
+    const push = await validate(bash('git push --force origin feature-x'), 15_000);
+    // then: the pattern tier did not settle it; it went to an expert (none answers here: fail closed)
+    expect({ tier: push.tier, decision: push.decision }).not.toMatchObject({ tier: 'pattern' });
+    expect(push.decision).not.toBe('allow');
+    expect(['expert', 'fallback']).toContain(push.tier);
+  }, 120_000);
+
   it('escalates to an expert through the delegation router and uses the ruling', async () => {
     const pending = validate(bash('git reset --hard HEAD~1'));
     const { delegation } = await client.request<{ delegation: Delegation }>(SUBJECTS.delegation.next, { actor: expert, waitMs: 5000 }, { timeoutMs: 8000 });
@@ -138,5 +164,13 @@ async function waitForRouter(bus: NatsBus): Promise<void> {
       if (Date.now() > deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
+  }
+}
+
+async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }

@@ -11,6 +11,7 @@ export const ValidationDecidedSchema = ValidationResultSchema.extend({
   tool: z.string().min(1).max(64),
   /** The normalised command's key (null when the answer came before normalising). */
   decisionKey: z.string().nullable(),
-  training: z.strictObject({ features: z.array(z.string()), source: TierSchema }).nullable(),
+  /** `agent`: whose evidence it is (the expert who ruled, or the agent whose call the policy answered). */
+  training: z.strictObject({ features: z.array(z.string()), source: TierSchema, agent: z.string().min(1).max(128).optional() }).nullable(),
 });
 export type ValidationDecided = z.infer<typeof ValidationDecidedSchema>;

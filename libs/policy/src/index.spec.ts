@@ -39,10 +39,10 @@ describe('the tier contract through the public API', () => {
     expect(validate(bash('/usr/bin/git  push --force origin main'))).toEqual({ decision: 'deny', tier: 'memory' });
   });
 
-  it('given expert rulings on an escalated command, when the model has learned them, then it settles the next one', () => {
+  it('given expert rulings (of several experts) on an escalated command, when the model has learned them, then it settles the next one', () => {
     expect(validate(bash('kubectl drain node-7'))).toEqual({ decision: 'escalate', tier: 'policy' });
-    for (const node of ['node-1', 'node-2', 'node-3']) {
-      model.train({ normalised: cache.normalise(bash(`kubectl drain ${node} --ignore-daemonsets`), context), decision: 'allow', source: 'expert' });
+    for (const [node, expert] of [['node-1', 'ana'], ['node-2', 'bo'], ['node-3', 'cy']]) {
+      model.train({ normalised: cache.normalise(bash(`kubectl drain ${node} --ignore-daemonsets`), context), decision: 'allow', source: 'expert', agent: expert });
     }
     expect(validate(bash('kubectl drain node-8 --ignore-daemonsets'))).toEqual({ decision: 'allow', tier: 'pattern' });
   });

@@ -25,6 +25,8 @@ export interface Ruling {
   decision: 'allow' | 'deny';
   reason: string;
   delegationId: string;
+  /** The expert (agent) who ruled: the pattern tier caps each one's share of its evidence. */
+  expert: string | null;
 }
 
 /** Why there was no ruling: the caller falls back to the policy's fail-closed answer. */
@@ -103,7 +105,7 @@ function toRuling(d: Delegation): Ruling {
   if (d.state !== 'completed' || (decision !== 'allow' && decision !== 'deny')) {
     throw new Error(`expert gave no ruling (delegation ${d.state})`);
   }
-  return { decision, reason: typeof result['reason'] === 'string' ? result['reason'] : `expert ${d.assignee} ruled ${decision}`, delegationId: d.id };
+  return { decision, reason: typeof result['reason'] === 'string' ? result['reason'] : `expert ${d.assignee} ruled ${decision}`, delegationId: d.id, expert: d.assignee ?? null };
 }
 
 function describe(error: unknown): string {

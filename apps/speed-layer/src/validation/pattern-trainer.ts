@@ -7,9 +7,10 @@ import type { PatternModel } from '@lighthouse/policy';
  */
 export function trainFrom(model: PatternModel, event: EventEnvelope): void {
   if (event.type !== 'validation.decided') return;
-  const training = event.data['training'] as { features?: unknown; source?: unknown } | null | undefined;
+  const training = event.data['training'] as { features?: unknown; source?: unknown; agent?: unknown } | null | undefined;
   const decision = event.data['decision'];
   if (!training || !Array.isArray(training.features) || (decision !== 'allow' && decision !== 'deny')) return;
   if (training.source !== 'policy' && training.source !== 'expert') return;
-  model.train({ features: training.features.filter((f): f is string => typeof f === 'string'), decision, source: training.source });
+  const agent = typeof training.agent === 'string' && training.agent.length > 0 && training.agent.length <= 128 ? training.agent : event.agent;
+  model.train({ features: training.features.filter((f): f is string => typeof f === 'string'), decision, source: training.source, ...(agent ? { agent } : {}) });
 }

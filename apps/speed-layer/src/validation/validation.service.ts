@@ -20,7 +20,7 @@ export interface ValidationParts {
   metrics?: ServiceMetrics;
 }
 
-type Answer = Omit<ValidationResult, 'decisionId' | 'latencyMs'> & { features?: string[]; key?: string };
+type Answer = Omit<ValidationResult, 'decisionId' | 'latencyMs'> & { features?: string[]; key?: string; ruledBy?: string | null };
 
 /**
  * The four tiers, in order: memory (recent final answers, by decision key), policy (the rules),
@@ -100,7 +100,7 @@ export class ValidationService {
       });
       this.parts.memory.set(key, { decision: ruling.decision, source: 'expert', reason: ruling.reason, basis: 'expert', effects: policy.effects });
       this.parts.shared.set(key, ruling.decision, ruling.reason, policy.ruleId ?? null);
-      return { ...base, decision: ruling.decision, tier: 'expert', reason: ruling.reason, confidence: 1, delegationId: ruling.delegationId, basis: 'expert' };
+      return { ...base, decision: ruling.decision, tier: 'expert', reason: ruling.reason, confidence: 1, delegationId: ruling.delegationId, basis: 'expert', ruledBy: ruling.expert };
     } catch (error) {
       const why = error instanceof NoRuling ? error.message : 'escalation failed';
       return { ...base, decision: 'deny', tier: 'fallback', reason: `${why}; failing closed: ${policy.reason}`, confidence: 1, delegationId: error instanceof NoRuling ? error.delegationId : null, basis: 'fail-closed' };
@@ -133,7 +133,9 @@ export class ValidationService {
         tool: request.tool,
         decisionKey: answer.key ?? null,
         // Only first-hand answers teach the pattern model (not its own guesses, not cache hits).
-        training: trainable && answer.features ? { features: answer.features, source: answer.tier } : null,
+        // Whose evidence it is: the expert who ruled, or the agent whose call the policy answered
+        // (the model lets policy answers only tighten, and caps each agent's share of rulings).
+        training: trainable && answer.features ? { features: answer.features, source: answer.tier, agent: (answer.tier === 'expert' ? answer.ruledBy : null) ?? actor.agent } : null,
       },
     };
   }

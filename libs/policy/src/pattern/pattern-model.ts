@@ -9,25 +9,30 @@ import {
   type Prediction,
   type TrainingExample,
 } from './pattern-model.schema';
+import { NaiveBayesCounts } from './naive-bayes-counts';
 
-type Label = 'allow' | 'deny';
-interface Counts {
-  allow: number;
-  deny: number;
-}
+/** Evidence without a named agent counts as one agent's. */
+const UNNAMED = '(unnamed)';
 
 /**
- * The pattern tier: multinomial naive Bayes over features of normalised calls, learned from past
- * policy and expert decisions (expert rulings weigh more). Deterministic: the same training
- * sequence gives the same model on every replica, and toJSON/fromJSON round-trips exactly.
+ * The pattern tier: naive Bayes over features of normalised calls, learned from past decisions.
+ * Deterministic: the same training sequence gives the same model on every replica, and
+ * toJSON/fromJSON round-trips exactly.
  *
- * It only advises. Callers consult it for calls the policy allowed by default or escalated, and
- * {@link combine} guarantees it can tighten an allow or settle an escalation, never loosen a deny.
+ * It only advises, and it cannot be taught to allow by agents (issue 14, item 3):
+ * - every decision (policy answers and rulings) is evidence to **tighten**: a confident deny;
+ * - only experts' and operators' rulings are evidence to **settle toward allow**; policy answers,
+ *   however many, never make it predict allow;
+ * - one agent's share of the rulings behind an allow is capped (`maxAgentShare`): a lone expert,
+ *   or one agent's flood, defers.
+ * {@link combine} further guarantees it never loosens a policy deny.
  */
 export class PatternModel {
   private readonly options: Required<PatternModelState['options']>;
-  private readonly classes: Record<Label, { docs: number; tokens: number }> = { allow: { docs: 0, tokens: 0 }, deny: { docs: 0, tokens: 0 } };
-  private readonly features = new Map<string, Counts>();
+  private readonly all = new NaiveBayesCounts();
+  private readonly rulings = new NaiveBayesCounts();
+  /** Anchor feature (prog:/sub:/tool:) → agent → ruling weight. */
+  private readonly rulingAgents = new Map<string, Map<string, number>>();
 
   constructor(options: PatternModelOptions = {}) {
     this.options = PatternModelOptionsSchema.parse(options);
@@ -37,57 +42,53 @@ export class PatternModel {
   train(example: TrainingExample): void {
     const parsed = TrainingExampleSchema.parse(example);
     const features = parsed.features ? [...new Set(parsed.features)].sort() : extractFeatures(parsed.normalised as NormalisedToolCall);
-    const weight = parsed.source === 'expert' ? this.options.expertWeight : 1;
-    const label = parsed.decision;
-    this.classes[label].docs += weight;
-    this.classes[label].tokens += weight * features.length;
-    for (const feature of features) {
-      const counts = this.features.get(feature) ?? { allow: 0, deny: 0 };
-      counts[label] += weight;
-      this.features.set(feature, counts);
+    const ruling = parsed.source === 'expert';
+    const weight = ruling ? this.options.expertWeight : 1;
+    this.all.add(features, parsed.decision, weight);
+    if (!ruling) return;
+    this.rulings.add(features, parsed.decision, weight);
+    const agent = parsed.agent ?? UNNAMED;
+    for (const feature of features.filter(isAnchor)) {
+      const agents = this.rulingAgents.get(feature) ?? new Map<string, number>();
+      agents.set(agent, (agents.get(agent) ?? 0) + weight);
+      this.rulingAgents.set(feature, agents);
     }
   }
 
-  /** A confident allow/deny, or `defer` when confidence is below the threshold (or nothing is known). */
+  /**
+   * A confident deny (from any evidence), a confident allow (from rulings only, no agent over its
+   * share), or `defer`.
+   */
   predict(input: NormalisedToolCall | readonly string[]): Prediction {
     const features = Array.isArray(input) ? [...new Set(input as readonly string[])].sort() : extractFeatures(input as NormalisedToolCall);
-    const support = this.support(features);
-    if (support === 0) return { decision: 'defer', confidence: 0 };
-    const pDeny = this.posteriorDeny(features.filter((feature) => this.features.has(feature)));
-    const label: Label = pDeny >= 0.5 ? 'deny' : 'allow';
-    const confidence = Math.max(pDeny, 1 - pDeny) * (support / (support + this.options.priorSupport));
-    return { decision: confidence >= this.options.threshold ? label : 'defer', confidence };
+    const tighten = this.judge(this.all, features, (anchor) => weightOf(this.all, anchor));
+    if (tighten.label === 'deny' && tighten.confidence >= this.options.threshold) return { decision: 'deny', confidence: tighten.confidence };
+    const settle = this.judge(this.rulings, features, (anchor) => this.cappedRulingWeight(anchor));
+    if (settle.confidence >= this.options.threshold) return { decision: settle.label, confidence: settle.confidence };
+    return { decision: 'defer', confidence: Math.max(settle.confidence, tighten.label === 'deny' ? tighten.confidence : 0) };
   }
 
   toJSON(): PatternModelState {
-    const features = [...this.features.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([feature, counts]): [string, number, number] => [feature, counts.allow, counts.deny]);
-    return { version: 1, options: { ...this.options }, classes: { allow: { ...this.classes.allow }, deny: { ...this.classes.deny } }, features };
+    const rulingAgents = [...this.rulingAgents.entries()]
+      .sort(([a], [b]) => compare(a, b))
+      .map(([feature, agents]): [string, [string, number][]] => [feature, [...agents.entries()].sort(([a], [b]) => compare(a, b))]);
+    return { version: 2, options: { ...this.options }, all: this.all.toJSON(), rulings: this.rulings.toJSON(), rulingAgents };
   }
 
   static fromJSON(state: unknown): PatternModel {
     const parsed = PatternModelStateSchema.parse(state);
     const model = new PatternModel(parsed.options);
-    model.classes.allow = { ...parsed.classes.allow };
-    model.classes.deny = { ...parsed.classes.deny };
-    for (const [feature, allow, deny] of parsed.features) model.features.set(feature, { allow, deny });
+    model.all.load(parsed.all);
+    model.rulings.load(parsed.rulings);
+    for (const [feature, agents] of parsed.rulingAgents) model.rulingAgents.set(feature, new Map(agents));
     return model;
   }
 
-  /**
-   * P(deny | features) with each present feature scored against the number of examples of the
-   * class (features are binary: a call has a flag or not), Laplace-smoothed, summed in sorted order.
-   */
-  private posteriorDeny(known: readonly string[]): number {
-    const alpha = this.options.alpha;
-    const total = this.classes.allow.docs + this.classes.deny.docs;
-    const score = (label: Label): number => {
-      const docs = this.classes[label].docs;
-      const prior = Math.log((docs + alpha) / (total + 2 * alpha));
-      return known.reduce((sum, feature) => sum + Math.log(((this.features.get(feature)?.[label] ?? 0) + alpha) / (docs + 2 * alpha)), prior);
-    };
-    return 1 / (1 + Math.exp(score('allow') - score('deny')));
+  private judge(counts: NaiveBayesCounts, features: readonly string[], weight: (anchor: string) => number): { label: 'allow' | 'deny'; confidence: number } {
+    const support = this.support(counts, features, weight);
+    if (support === 0) return { label: 'allow', confidence: 0 };
+    const pDeny = counts.posteriorDeny(features, this.options.alpha);
+    return { label: pDeny >= 0.5 ? 'deny' : 'allow', confidence: Math.max(pDeny, 1 - pDeny) * (support / (support + this.options.priorSupport)) };
   }
 
   /**
@@ -95,16 +96,37 @@ export class PatternModel {
    * specific known anchor (program + subcommand, else program); the least across its programs.
    * A call whose programs were never seen has none. Non-shell calls are anchored on the tool.
    */
-  private support(features: readonly string[]): number {
+  private support(counts: NaiveBayesCounts, features: readonly string[], weight: (anchor: string) => number): number {
     const programs = features.filter((feature) => feature.startsWith('prog:') && feature !== 'prog:(assign)').map((feature) => feature.slice(5));
-    if (programs.length === 0) return weightOf(this.features.get(features.find((feature) => feature.startsWith('tool:')) ?? ''));
+    if (programs.length === 0) return weight(features.find((feature) => feature.startsWith('tool:')) ?? '');
     return Math.min(...programs.map((program) => {
-      const sub = features.find((feature) => feature.startsWith(`sub:${program} `) && this.features.has(feature));
-      return weightOf(this.features.get(sub ?? `prog:${program}`));
+      const sub = features.find((feature) => feature.startsWith(`sub:${program} `) && counts.has(feature));
+      return weight(sub ?? `prog:${program}`);
     }));
+  }
+
+  /** The rulings' weight on an anchor with the largest agent cut to `maxAgentShare` of the evidence. */
+  private cappedRulingWeight(anchor: string): number {
+    const agents = this.rulingAgents.get(anchor);
+    if (!agents) return 0;
+    const weights = [...agents.values()];
+    const total = weights.reduce((sum, w) => sum + w, 0);
+    const largest = Math.max(...weights);
+    const share = this.options.maxAgentShare;
+    if (largest <= share * total || share >= 1) return total;
+    // Count the largest agent only up to `share` of the result: others / (1 - share).
+    return (total - largest) / (1 - share);
   }
 }
 
-function weightOf(counts: Counts | undefined): number {
-  return counts ? counts.allow + counts.deny : 0;
+function isAnchor(feature: string): boolean {
+  return feature.startsWith('prog:') || feature.startsWith('sub:') || feature.startsWith('tool:');
+}
+
+function weightOf(counts: NaiveBayesCounts, feature: string): number {
+  return counts.weight(feature);
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
