@@ -20,6 +20,8 @@ export const fuseConfigShape = {
   /** JetStream object store bucket the pods share for file chunks. */
   LH_FUSE_BUCKET: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('lighthouse-fs'),
   /** Agent id this mounter's changes are recorded under. */
+  /** Streams `/streams` shows besides the mount's own (the visibility rule of every event read). */
+  LH_PUBLIC_STREAMS: z.string().regex(/^[A-Za-z0-9_.:\/*,\s-]*$/, 'comma-separated stream names or name* prefixes').default('fs'),
   LH_FUSE_AGENT: AgentIdSchema.default(`fuse-${hostname().replace(/[^A-Za-z0-9_.@-]/g, '-').slice(0, 100)}`),
   /** A filesystem call waiting on the network past this answers ETIMEDOUT (writes' commits excepted). */
   LH_FUSE_OP_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),

@@ -151,6 +151,12 @@ describeMount('fuse-mounter mounted for real', () => {
     await tail.stop();
     const lines = tail.output().trim().split('\n').map((line) => JSON.parse(line));
     expect(lines.map((line) => line.type)).toEqual(['fs.annotation_added', 'fs.file_written']);
+    // Issue 14, item 4: the shared view is read by every agent on the pod, so its streams carry
+    // only what the visibility rule gives the mount: public streams, not agents' sessions or delegations.
+    const all = await ok('cat mnt-a/streams/all');
+    expect(all).not.toContain('agent:alice');
+    expect(all).not.toContain(`delegation-${delegation}`);
+    expect(await ok('cat mnt-a/streams/agents mnt-a/streams/delegations')).toBe('');
   });
 
   it('imports a checkout into /current', async () => {

@@ -27,6 +27,11 @@ export const gatewayConfigShape = {
   LH_RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1_000_000).default(60),
   /** Open event streams and long polls per agent on one gateway replica; beyond, 429. */
   LH_STREAMS_PER_AGENT: z.coerce.number().int().min(1).max(1000).default(8),
+  /**
+   * Streams every agent may read besides its own and its delegations': comma-separated names,
+   * or prefixes written `name*`. `fs` (the shared project's file events) by default.
+   */
+  LH_PUBLIC_STREAMS: z.string().regex(/^[A-Za-z0-9_.:\/*,\s-]*$/, 'comma-separated stream names or name* prefixes').default('fs'),
   /** Requests to the session-registry in flight at once; as many more wait, beyond that 503. */
   LH_REGISTRY_MAX_INFLIGHT: z.coerce.number().int().min(1).max(100_000).default(1_000),
 };

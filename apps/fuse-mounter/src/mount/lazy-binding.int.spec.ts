@@ -44,6 +44,7 @@ describe('the fuse-mounter without libfuse (the binding cannot load)', () => {
     LH_FUSE_MOUNT_POINT: join(dir, `mnt-${mode}`),
     LH_FUSE_CACHE_DIR: join(dir, `cache-${mode}`),
     LH_FUSE_CACHE_BYTES: 32 * 1024 * 1024,
+    LH_PUBLIC_STREAMS: 'fs',
     LH_FUSE_BUCKET: uniqueName('lazy').replace(/[^A-Za-z0-9_-]/g, '-'),
     LH_FUSE_AGENT: `pod-${mode}`,
     LH_FUSE_OP_TIMEOUT_MS: 5000,

@@ -146,6 +146,7 @@ export class Mounter {
       store: new EventStoreClient(this.bus, this.requestTimeoutMs),
       agent: this.config.LH_FUSE_AGENT,
       logger: this.logger,
+      publicStreams: this.config.LH_PUBLIC_STREAMS.split(',').map((part) => part.trim()).filter(Boolean),
     });
     try {
       await sync.start();

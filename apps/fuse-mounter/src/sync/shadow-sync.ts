@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { FS_STREAM, LighthouseError, type EventEnvelope, type NewEvent } from '@lighthouse/contracts';
+import { canSeeEvent } from '@lighthouse/auth';
 import { LiveStreams, ShadowState, type FsCommand } from '@lighthouse/shadow-fs';
 import type { Logger } from '@lighthouse/observability';
 import { EventFollower, type EventStoreClient } from '@lighthouse/transport';
@@ -15,6 +16,11 @@ export interface ShadowSyncOptions {
   checkEveryMs?: number;
   /** How long an append waits to see its own event applied before reading it from the store. */
   selfReadAfterMs?: number;
+  /**
+   * Streams the operator made public (`LH_PUBLIC_STREAMS`; default `fs`). `/streams` shows only
+   * what the mount's own agent may see under the visibility rule: every agent on the pod reads it.
+   */
+  publicStreams?: readonly string[];
 }
 
 const APPEND_ATTEMPTS = 3;
@@ -114,11 +120,16 @@ export class ShadowSync {
     if (applied.status === 'conflict' || applied.status === 'malformed') {
       this.options.logger.info({ sequence: event.sequence, type: event.type, reason: applied.reason }, `fs event ${applied.status}: it changes nothing`);
     }
-    if (this.live) this.streams.append(event);
+    if (this.live && this.visible(event)) this.streams.append(event);
     if (this.waiters.length === 0) return;
     const done = this.waiters.filter((waiter) => waiter.sequence <= this.state.lastSequence);
     this.waiters = this.waiters.filter((waiter) => waiter.sequence > this.state.lastSequence);
     for (const waiter of done) waiter.resolve();
+  }
+
+  private visible(event: EventEnvelope): boolean {
+    const context = { publicStreams: this.options.publicStreams ?? ['fs'], isDelegationParty: () => false };
+    return canSeeEvent({ agent: this.options.agent, operator: false }, event, context);
   }
 
   private async follow(): Promise<void> {

@@ -5,7 +5,9 @@ import { EventStoreClient, MESSAGE_BUS, ZodValidationPipe, type MessageBus } fro
 import { z } from 'zod';
 import type { AgentIdentity } from '../auth/authenticate';
 import { Caller, CorrelationId } from '../auth/identity.decorators';
+import { Access } from '../auth/access.decorator';
 import { ActorResolver } from '../delegations/actor.resolver';
+import { EventVisibilityFilter } from './event-visibility.filter';
 
 export const StoreEventBodySchema = z.strictObject({ type: EventTypeSchema, stream: StreamIdSchema, data: z.record(z.string(), z.unknown()) });
 export const QueryEventsSchema = z.strictObject({
@@ -19,13 +21,14 @@ export const QueryEventsSchema = z.strictObject({
 });
 export const StoredEventSchema = z.strictObject({ id: z.uuid(), sequence: z.number().int().min(1), streamVersion: z.number().int().min(1) });
 
-/** Event types and streams the bridge itself writes: an agent may read them, never forge them. */
+/** Event types and streams the bridge itself writes: an agent may never forge them (and reads them as the visibility rule allows). */
 const RESERVED_TYPES = /^(session|expert|agent|credential|delegation|validation|fs)\./;
 const RESERVED_STREAMS = /^(decisions|fs|delegation-.*|agent:.*)$/;
 
 /**
  * The shared history for agents: `POST /events` records an agent's own event (attributed to the
- * caller from its token, on a stream that is not one of the bridge's), `GET /events` reads it.
+ * caller from its token, on a stream that is not one of the bridge's), `GET /events` reads what
+ * of it the caller may see.
  */
 @Controller('events')
 export class EventsController {
@@ -34,6 +37,7 @@ export class EventsController {
   constructor(
     @Inject(MESSAGE_BUS) bus: MessageBus,
     @Inject(ActorResolver) private readonly actors: ActorResolver,
+    @Inject(EventVisibilityFilter) private readonly visibility: EventVisibilityFilter,
   ) {
     this.store = new EventStoreClient(bus);
   }
@@ -52,8 +56,26 @@ export class EventsController {
     return StoredEventSchema.parse({ id, sequence: result.sequences[0], streamVersion: result.streamVersion });
   }
 
+  /** The caller's view of the history: its own streams, its delegations, public streams (see EventVisibilityFilter). */
   @Get()
-  query(@Query(new ZodValidationPipe(QueryEventsSchema)) query: z.infer<typeof QueryEventsSchema>): Promise<ReadResult> {
-    return this.store.read(query).then((result) => ReadResultSchema.parse(result));
+  async query(@Query(new ZodValidationPipe(QueryEventsSchema)) query: z.infer<typeof QueryEventsSchema>, @Caller() caller: AgentIdentity): Promise<ReadResult> {
+    const page = ReadResultSchema.parse(await this.store.read(query));
+    return this.visibility.visible({ agent: caller.claims.sub, operator: false }, page);
+  }
+}
+
+/** The operator's view: the whole history, with the same query and paging as `GET /events`. */
+@Access('admin')
+@Controller('admin/events')
+export class AdminEventsController {
+  private readonly store: EventStoreClient;
+
+  constructor(@Inject(MESSAGE_BUS) bus: MessageBus) {
+    this.store = new EventStoreClient(bus);
+  }
+
+  @Get()
+  async query(@Query(new ZodValidationPipe(QueryEventsSchema)) query: z.infer<typeof QueryEventsSchema>): Promise<ReadResult> {
+    return ReadResultSchema.parse(await this.store.read(query));
   }
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DelegationsModule } from '../delegations/delegations.module';
-import { EventsController } from './events.controller';
+import { AdminEventsController, EventsController } from './events.controller';
+import { EventVisibilityFilter } from './event-visibility.filter';
 
-@Module({ imports: [DelegationsModule], controllers: [EventsController] })
+@Module({ imports: [DelegationsModule], controllers: [EventsController, AdminEventsController], providers: [EventVisibilityFilter] })
 export class EventsModule {}
