@@ -83,8 +83,10 @@ describe('delegations through the gateway', () => {
     const forged = await requester.change('POST', '/events', { type: 'delegation.completed', stream: 'review:auth', data: {} });
     expect(forged).toMatchObject({ status: 403, body: { code: 'FORBIDDEN' } });
     expect((await requester.change('POST', '/events', { type: 'review.x', stream: 'decisions', data: {} })).status).toBe(403);
-    const read = await stranger.get<{ events: Array<{ id: string; agent: string; data: Record<string, unknown> }> }>('/events?stream=review:auth');
+    const read = await requester.get<{ events: Array<{ id: string; agent: string; data: Record<string, unknown> }> }>('/events?stream=review:auth');
     expect(read.body.events).toEqual([expect.objectContaining({ id: stored.body.id, agent: 'dev-ana', data: { severity: 'high' } })]);
+    // Not a stream the operator made public: another agent does not read it (trust-boundaries/event-visibility).
+    expect((await stranger.get<{ events: unknown[] }>('/events?stream=review:auth')).body.events).toEqual([]);
   });
 
   it('refuses a replayed completion and a completion by an expert whose claim lapsed', async () => {
