@@ -24,7 +24,7 @@ export interface E2eStack {
   /** The kit's stack underneath (ops URLs, processes, state dir). */
   stack: Stack;
   /** Starts one more replica of a service; resolves once it serves. */
-  startReplica(app: 'session-registry' | 'gateway' | 'speed-layer' | 'delegation-router', env?: NodeJS.ProcessEnv): Promise<Replica>;
+  startReplica(app: 'session-registry' | 'gateway' | 'speed-layer' | 'delegation-router' | 'event-store', env?: NodeJS.ProcessEnv): Promise<Replica>;
   stop(): Promise<void>;
 }
 

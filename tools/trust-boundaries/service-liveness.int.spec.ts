@@ -72,14 +72,19 @@ describe('service liveness: replies are bounded, no service exits on what an age
     await expectEveryServiceUp();
   }, 60_000);
 
-  it('a follower started afterwards catches up through the large events and the store stays up', async () => {
-    const before = stack.pids['delegation-router'] as number;
-    await stopPid(before);
-    const replica = await stack.startReplica('delegation-router');
+  it('a restart afterwards comes up and catches up: the event store reopens its log, followers read through the large events', async () => {
+    await stopPid(stack.pids['event-store'] as number);
+    const store = await stack.startReplica('event-store');
+    for (const app of ['delegation-router', 'speed-layer'] as const) await stopPid(stack.pids[app] as number);
+    const router = await stack.startReplica('delegation-router');
+    const speed = await stack.startReplica('speed-layer');
     const listed = await agent.get<{ delegations: Delegation[] }>('/delegations?limit=5');
     expect(listed.status).toBe(200);
     expect(listed.body.delegations).toHaveLength(5);
-    expect(alive(stack.pids['event-store'] as number)).toBe(true);
-    expect(alive(replica.pid)).toBe(true);
-  }, 60_000);
+    const read = await agent.get<ReadResult>('/events?type=note.bulk');
+    expect(read.status).toBe(200);
+    expect(read.body.events.length).toBeGreaterThan(0);
+    for (const replica of [store, router, speed]) expect(alive(replica.pid)).toBe(true);
+    expect((await fetch(`${stack.gatewayUrl}/health`)).status).toBe(200);
+  }, 90_000);
 });
