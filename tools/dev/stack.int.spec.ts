@@ -12,13 +12,16 @@ const root = join(__dirname, '..', '..');
 describe('the whole bridge, built and started as processes', () => {
   let nats: NatsHandle;
   let stack: Stack;
+  let parentDir: string;
   let stateDir: string;
   let services: BuiltServices;
 
   beforeAll(async () => {
     // Built into a folder of its own: the shared dist/ is `npm run build`'s, not a test's.
     [services, nats] = await Promise.all([buildServices({ tag: 'dev-stack' }), startNats()]);
-    stateDir = mkdtempSync(join(tmpdir(), 'lh-stack-'));
+    // A state dir that does not exist yet, as .lighthouse on a fresh clone.
+    parentDir = mkdtempSync(join(tmpdir(), 'lh-stack-'));
+    stateDir = join(parentDir, '.lighthouse');
     stack = await startDevStack({
       root,
       services,
@@ -35,7 +38,7 @@ describe('the whole bridge, built and started as processes', () => {
     await stack?.stop();
     await nats?.stop();
     services?.remove();
-    if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+    if (parentDir) rmSync(parentDir, { recursive: true, force: true });
   }, 30_000);
 
   it('reports every service up with its round trip', async () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { builtServices, startStack, type BuiltServices, type Stack } from '@lighthouse/testing';
 
@@ -52,6 +52,7 @@ const DEV_SECRETS: Array<Record<string, () => string>> = [
 ];
 
 function devSecrets(stateDir: string): NodeJS.ProcessEnv {
+  mkdirSync(stateDir, { recursive: true });
   const file = join(stateDir, 'dev-secrets.json');
   const kept = (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {}) as Record<string, string>;
   const missing = DEV_SECRETS.flatMap((group) => Object.entries(group)).filter(([name]) => !kept[name]);
