@@ -1,0 +1,18 @@
+/**
+ * Latency targets of the benchmarks, and the result keys named after them, in one place: a key
+ * always states the limit it was checked against (an overridden limit renames the key).
+ */
+export const TARGETS = {
+  /** Validation through the gateway, end to end (ms); BENCH_P99_LIMIT_MS overrides it. */
+  speedLayerP99Ms: 10,
+  /** A memory-tier answer inside the speed layer (ms). */
+  memoryTierP99Ms: 0.05,
+  /** A delegation round trip (ms); BENCH_P99_LIMIT_MS overrides it. */
+  delegationP99Ms: 50,
+} as const;
+
+/** `<what>_p99_under_<limit>ms`, the limit written with `_` for the decimal point (0.05 → `0_05`). */
+export const p99UnderKey = (what: string, limitMs: number): string => `${what}_p99_under_${String(limitMs).replace('.', '_')}ms`;
+
+/** The limit from the environment (a benchmark run may loosen or tighten it), else the target. */
+export const limitFromEnv = (fallbackMs: number): number => Number(process.env['BENCH_P99_LIMIT_MS'] ?? fallbackMs);
