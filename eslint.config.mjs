@@ -26,6 +26,14 @@ const testDepConstraints = depConstraints.map((c) =>
     : c,
 );
 
+/** JetStream's API in the `nats` client: apps reach JetStream only through the bus port (libs/transport). */
+const jetStreamNames = ['AckPolicy', 'DeliverPolicy', 'RetentionPolicy', 'StorageType', 'JetStreamClient', 'JetStreamManager', 'Consumer', 'ConsumerMessages', 'ObjectStore', 'JsMsg'];
+const jetStreamCalls = ['jetstream', 'jetstreamManager'].map((name) => ({
+  selector: `CallExpression[callee.property.name='${name}']`,
+  message: 'apps use JetStream through the bus port (bus.streams), not the nats client',
+}));
+const natsForApps = { name: 'nats', message: 'apps talk to NATS through the bus port of @lighthouse/transport' };
+
 const boundaries = (constraints) => [
   'error',
   { enforceBuildableLibDependency: false, allow: [], banTransitiveDependencies: false, depConstraints: constraints },
@@ -50,5 +58,22 @@ export default tseslint.config(
     // Test helpers of an app (e.g. apps/fuse-mounter/src/testing) are test code too.
     files: ['**/*.spec.ts', 'tools/**/*.ts', 'apps/*/src/testing/**/*.ts'],
     rules: { '@nx/enforce-module-boundaries': boundaries(testDepConstraints) },
+  },
+  {
+    // Apps never reach into the NATS client; their tests may open a raw connection (to act as a
+    // hostile client), but not JetStream.
+    files: ['apps/**/*.ts'],
+    ignores: ['apps/**/*.spec.ts', 'apps/*/src/testing/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [natsForApps], patterns: [{ group: ['@nats-io/*'], message: natsForApps.message }] }],
+      'no-restricted-syntax': ['error', ...jetStreamCalls],
+    },
+  },
+  {
+    files: ['apps/**/*.spec.ts', 'apps/*/src/testing/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'nats', importNames: jetStreamNames, message: 'use the bus port (bus.streams) for JetStream' }] }],
+      'no-restricted-syntax': ['error', ...jetStreamCalls],
+    },
   },
 );

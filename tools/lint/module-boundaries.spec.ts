@@ -53,4 +53,16 @@ describe('module boundaries (lint)', () => {
     const messages = lint('apps/speed-layer/src/probe.ts', "import { SUBJECTS } from '@lighthouse/contracts';\nexport const probe = SUBJECTS;\n");
     expect(boundaryErrors(messages)).toEqual([]);
   });
+
+  it('keeps apps off the nats client and its JetStream API', () => {
+    const rule = (messages: LintMessage[], id: string) => messages.filter((m) => m.ruleId === id);
+    expect(rule(lint('apps/gateway/src/probe.ts', "import { connect } from 'nats';\nexport const probe = connect;\n"), 'no-restricted-imports')).toHaveLength(1);
+    expect(rule(lint('apps/gateway/src/probe.ts', "import type { JetStreamClient } from 'nats';\nexport type Probe = JetStreamClient;\n"), 'no-restricted-imports')).toHaveLength(1);
+    const reachIn = 'export const probe = (nc: { jetstream(): unknown; jetstreamManager(): unknown }) => [nc.jetstream(), nc.jetstreamManager()];\n';
+    expect(rule(lint('apps/speed-layer/src/probe.ts', reachIn), 'no-restricted-syntax')).toHaveLength(2);
+    // A test may open a raw connection (to act as a hostile client), but not JetStream.
+    expect(rule(lint('apps/gateway/src/probe.int.spec.ts', "import { connect } from 'nats';\nexport const probe = connect;\n"), 'no-restricted-imports')).toEqual([]);
+    expect(rule(lint('apps/gateway/src/probe.int.spec.ts', "import { DeliverPolicy } from 'nats';\nexport const probe = DeliverPolicy;\n"), 'no-restricted-imports')).toHaveLength(1);
+    expect(rule(lint('apps/gateway/src/probe.int.spec.ts', reachIn), 'no-restricted-syntax')).toHaveLength(2);
+  });
 });

@@ -96,7 +96,7 @@ describe('event-store service over a real NATS', () => {
     const seen: EventEnvelope[] = [];
     const gaps: Array<{ from: number; to: number }> = [];
     const followerBus = await NatsBus.connect({ servers: nats.url, name: 'follower' });
-    const follower = new EventFollower(followerBus.connection, client, {
+    const follower = new EventFollower(followerBus, client, {
       onEvent: (e) => void seen.push(e),
       onGap: (gap) => gaps.push(gap),
     });

@@ -2,6 +2,7 @@ import { connect, type NatsConnection, type NatsError } from 'nats';
 import { LighthouseError, parseReply, toWireError, type EventDefinition, type RpcDefinition, type RpcReply, type RpcRequest } from '@lighthouse/contracts';
 import type { ServiceMetrics } from '@lighthouse/observability';
 import type { z } from 'zod';
+import { BusStreams } from './bus-streams';
 import { DEFAULT_MAX_FRAME_BYTES, FrameCodec } from './frame-codec';
 import { traceHeaders } from './trace-headers';
 
@@ -10,6 +11,11 @@ export interface RequestOptions<S extends z.ZodType = z.ZodType> {
   timeoutMs?: number;
   /** When given, the reply is validated against it (a bad reply is an INTERNAL error). */
   schema?: S;
+}
+
+export interface SubscribeOptions {
+  /** Queue group: each message goes to one subscriber of the group (replicas share the work). */
+  queue?: string;
 }
 
 /** Options of a request made with an rpc definition (its reply schema is the definition's). */
@@ -47,13 +53,17 @@ export const LOGGER = Symbol('LOGGER');
  */
 export class NatsBus implements MessageBus {
   private nextId = 0;
+  /** JetStream, as services use it: streams, durable publish, shared consumers, ordered follow, object store. */
+  readonly streams: BusStreams;
 
   constructor(
-    readonly connection: NatsConnection,
+    private readonly connection: NatsConnection,
     private readonly codec: FrameCodec = new FrameCodec(),
     private readonly defaultTimeoutMs = 5_000,
     private readonly metrics?: ServiceMetrics,
-  ) {}
+  ) {
+    this.streams = new BusStreams(connection, codec);
+  }
 
   static async connect(options: NatsBusOptions): Promise<NatsBus> {
     const connection = await connect({ servers: options.servers, name: options.name, maxReconnectAttempts: -1 });
@@ -103,12 +113,13 @@ export class NatsBus implements MessageBus {
    * Delivers the payload of every message published on `subject` (by {@link publish}) that
    * decodes and, when a schema is given, matches it; anything else is dropped, never thrown.
    */
-  subscribe<E extends EventDefinition>(event: E, onMessage: (payload: z.output<E['data']>) => void): { unsubscribe(): void };
+  subscribe<E extends EventDefinition>(event: E, onMessage: (payload: z.output<E['data']>) => void, options?: SubscribeOptions): { unsubscribe(): void };
   subscribe<S extends z.ZodType>(subject: string, schema: S, onMessage: (payload: z.infer<S>) => void): { unsubscribe(): void };
   subscribe(target: string | EventDefinition, ...rest: unknown[]): { unsubscribe(): void } {
-    const [schema, onMessage] = (typeof target === 'string' ? rest : [target.data, rest[0]]) as [z.ZodType, (payload: unknown) => void];
+    const [schema, onMessage, options] = (typeof target === 'string' ? rest : [target.data, ...rest]) as [z.ZodType, (payload: unknown) => void, SubscribeOptions?];
     const subject = typeof target === 'string' ? target : subjectOf(target);
     const subscription = this.connection.subscribe(subject, {
+      ...(options?.queue ? { queue: options.queue } : {}),
       callback: (error, msg) => {
         if (error) return;
         try {
@@ -120,6 +131,13 @@ export class NatsBus implements MessageBus {
       },
     });
     return { unsubscribe: () => subscription.unsubscribe() };
+  }
+
+  /** Calls `onReconnect` each time the connection comes back after a loss, until the bus closes. */
+  onReconnect(onReconnect: () => void): void {
+    void (async () => {
+      for await (const status of this.connection.status()) if (status.type === 'reconnect') onReconnect();
+    })();
   }
 
   /** Resolves once the server has every message published so far (a round trip to it). */

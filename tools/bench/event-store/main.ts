@@ -14,6 +14,7 @@ import type { NewEvent } from '@lighthouse/contracts';
 import { EventLog } from '@lighthouse/event-log';
 import { buildServices, openLoop, repoRoot, startNats, startService, type BuiltServices } from '@lighthouse/testing';
 import { EventStoreClient, NatsBus } from '@lighthouse/transport';
+import { connect } from 'nats';
 import { latencySummary } from '../stats';
 import { BaselineLog } from './baseline-log';
 import { startNatsEcho } from '../bridge';
@@ -70,6 +71,8 @@ async function service(dir: string, services: BuiltServices) {
     startService({ name: 'event-store', main: services.main('event-store'), env, ready: () => client.head().then(() => true), readyTimeoutMs: 20_000 }),
     startNatsEcho(nats.url, 'bench.echo', repoRoot()),
   ]);
+  // The baseline is a raw NATS round trip, on a plain connection of its own.
+  const raw = await connect({ servers: nats.url, name: 'bench-echo' });
   try {
     log(`service: ${CONCURRENCY} agents offering ${OPEN_RATE} appends/s for ${SERVICE_SECONDS} s`);
     const offered = await openLoop(OPEN_RATE, SERVICE_SECONDS, (i) => client.append({ events: [event(i % CONCURRENCY)] }).then(() => undefined));
@@ -78,10 +81,11 @@ async function service(dir: string, services: BuiltServices) {
     const run = await closedLoop(CONCURRENCY, ECHO_SECONDS, (w) => client.append({ events: [event(w)] }));
     const payload = new TextEncoder().encode(JSON.stringify(event(0)));
     log(`echo: ${CONCURRENCY} requesters for ${ECHO_SECONDS} s`);
-    const base = await closedLoop(CONCURRENCY, ECHO_SECONDS, () => bus.connection.request('bench.echo', payload, { timeout: 30_000 }));
+    const base = await closedLoop(CONCURRENCY, ECHO_SECONDS, () => raw.request('bench.echo', payload, { timeout: 30_000 }));
     return { open, run, base };
   } finally {
     await bus.close();
+    await raw.drain();
     await Promise.all([store.stop(), echo.stop()]);
     await nats.stop();
   }

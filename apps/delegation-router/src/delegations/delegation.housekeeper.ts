@@ -1,15 +1,12 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { LighthouseError, PresenceSchema, SUBJECTS, queueGroupOf, type Delegation } from '@lighthouse/contracts';
+import { BUS_EVENTS, LighthouseError, queueGroupOf, type Delegation } from '@lighthouse/contracts';
 import type { Logger } from '@lighthouse/observability';
-import { FrameCodec, LOGGER } from '@lighthouse/transport';
-import type { NatsConnection, Subscription } from 'nats';
+import { LOGGER, NatsBus } from '@lighthouse/transport';
 import { DELEGATION_ROUTER_CONFIG, type DelegationRouterConfig } from '../delegation-router.config';
 import { decideExtend, decideRelease, decideTick, isTerminal } from './delegation.decider';
 import type { DelegationEvent } from './delegation.events';
 import { DelegationRepository } from './delegation.repository';
 import { DelegationsService } from './delegations.service';
-
-export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
 
 /**
  * Keeps delegations moving without anyone asking: expires them past their deadline, releases
@@ -19,27 +16,21 @@ export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
 @Injectable()
 export class DelegationHousekeeper implements OnModuleInit, OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
-  private presence?: Subscription;
+  private presence?: { unsubscribe(): void };
   private ticking = false;
-  private readonly codec = new FrameCodec();
 
   constructor(
     @Inject(DelegationsService) private readonly service: DelegationsService,
     @Inject(DelegationRepository) private readonly repo: DelegationRepository,
-    @Inject(NATS_CONNECTION) private readonly connection: NatsConnection,
+    @Inject(NatsBus) private readonly bus: NatsBus,
     @Inject(DELEGATION_ROUTER_CONFIG) private readonly config: DelegationRouterConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   onModuleInit(): void {
     this.timer = setInterval(() => void this.tick(), this.config.LH_DELEGATION_TICK_MS);
-    this.presence = this.connection.subscribe(SUBJECTS.session.presence, {
+    this.presence = this.bus.subscribe(BUS_EVENTS.presence, (presence) => void this.onPresence(presence.agent, presence.status), {
       queue: queueGroupOf('delegation-router'),
-      callback: (error, msg) => {
-        if (error) return;
-        const parsed = PresenceSchema.safeParse(this.safeDecode(msg.data));
-        if (parsed.success) void this.onPresence(parsed.data.agent, parsed.data.status);
-      },
     });
   }
 
@@ -78,14 +69,6 @@ export class DelegationHousekeeper implements OnModuleInit, OnApplicationShutdow
     } catch (error) {
       if (error instanceof LighthouseError && error.code === 'CONFLICT') return;
       this.logger.warn({ err: error, delegation: d.id }, 'housekeeping of a delegation failed');
-    }
-  }
-
-  private safeDecode(bytes: Uint8Array): unknown {
-    try {
-      return this.codec.decodeRequest(bytes).data;
-    } catch {
-      return undefined;
     }
   }
 }

@@ -1,7 +1,6 @@
-import { JETSTREAM_STREAMS, SUBJECTS, type Delegation } from '@lighthouse/contracts';
+import { BUS_EVENTS, JETSTREAM_STREAMS, perAgentSubject, type Delegation, type DelegationChanged } from '@lighthouse/contracts';
 import type { Logger } from '@lighthouse/observability';
-import { FrameCodec } from '@lighthouse/transport';
-import { RetentionPolicy, StorageType, type JetStreamClient, type NatsConnection } from 'nats';
+import type { BusStreams } from '@lighthouse/transport';
 
 /** JetStream stream that keeps a day of per-agent change notices, so a reconnecting agent can resume. */
 export const NOTICE_STREAM = JETSTREAM_STREAMS.delegationNotices;
@@ -13,32 +12,22 @@ export const NOTICE_STREAM = JETSTREAM_STREAMS.delegationNotices;
  * event store stays the record.
  */
 export class DelegationNotifier {
-  private readonly codec = new FrameCodec();
-
   private constructor(
-    private readonly js: JetStreamClient,
+    private readonly streams: BusStreams,
     private readonly logger: Logger,
   ) {}
 
-  static async create(connection: NatsConnection, logger: Logger): Promise<DelegationNotifier> {
-    const jsm = await connection.jetstreamManager();
-    const config = {
-      name: NOTICE_STREAM,
-      subjects: [`${SUBJECTS.delegation.changed}.>`],
-      retention: RetentionPolicy.Limits,
-      storage: StorageType.File,
-      max_age: 24 * 3600 * 1e9,
-    };
-    await jsm.streams.add(config).catch(async () => jsm.streams.update(NOTICE_STREAM, config));
-    return new DelegationNotifier(connection.jetstream(), logger);
+  static async create(streams: BusStreams, logger: Logger): Promise<DelegationNotifier> {
+    await streams.ensure({ name: NOTICE_STREAM, subjects: [perAgentSubject(BUS_EVENTS.delegationChanged, '>')], retention: 'limits', maxAgeMs: 24 * 3600 * 1000 });
+    return new DelegationNotifier(streams, logger);
   }
 
   notify(delegation: Delegation, change: string, also: readonly string[] = []): void {
     const agents = new Set([delegation.requester, ...(delegation.assignee ? [delegation.assignee] : []), ...also]);
     for (const agent of agents) {
-      const subject = `${SUBJECTS.delegation.changed}.${agent}`;
-      this.js
-        .publish(subject, this.codec.encode({ pattern: subject, data: { delegation, change } }))
+      const notice: DelegationChanged = { delegation, change };
+      this.streams
+        .publish(perAgentSubject(BUS_EVENTS.delegationChanged, agent), notice)
         .catch((error: Error) => this.logger.warn({ err: error, agent }, 'could not publish a delegation notice'));
     }
   }

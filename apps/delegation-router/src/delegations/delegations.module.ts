@@ -1,8 +1,8 @@
 import { Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from '@lighthouse/observability';
-import { EventFollower, EventStoreClient, LOGGER, type NatsBus } from '@lighthouse/transport';
+import { EventFollower, EventStoreClient, LOGGER, NatsBus } from '@lighthouse/transport';
 import { DELEGATION_ROUTER_CONFIG, type DelegationRouterConfig } from '../delegation-router.config';
-import { DelegationHousekeeper, NATS_CONNECTION } from './delegation.housekeeper';
+import { DelegationHousekeeper } from './delegation.housekeeper';
 import { DelegationNotifier } from './delegation.notifier';
 import { DelegationProjection } from './delegation.projection';
 import { DelegationRepository } from './delegation.repository';
@@ -24,14 +24,14 @@ export class DelegationsModule {
   static async register({ config, bus, logger }: DelegationsDeps): Promise<DynamicModule> {
     const projection = new DelegationProjection();
     const store = new EventStoreClient(bus);
-    const follower = new EventFollower(bus.connection, store, {
+    const follower = new EventFollower(bus, store, {
       onEvent: (event) => projection.applyEnvelope(event),
       onGap: (gap) => logger.warn(gap, 'filled a gap in the event stream from the store'),
       onError: (error) => logger.warn({ err: error }, 'following the event store failed; catching up again shortly'),
     });
     await store.waitUntilReady();
     await follower.start();
-    const notifier = await DelegationNotifier.create(bus.connection, logger);
+    const notifier = await DelegationNotifier.create(bus.streams, logger);
     return {
       module: DelegationsModule,
       controllers: [DelegationsController],
@@ -41,7 +41,7 @@ export class DelegationsModule {
         { provide: DelegationRepository, useValue: new DelegationRepository(store, projection) },
         { provide: DelegationNotifier, useValue: notifier },
         { provide: DELEGATION_ROUTER_CONFIG, useValue: config },
-        { provide: NATS_CONNECTION, useValue: bus.connection },
+        { provide: NatsBus, useValue: bus },
         { provide: LOGGER, useValue: logger },
         { provide: 'FOLLOWER_STOPPER', useValue: new FollowerStopper(follower, bus) },
       ],

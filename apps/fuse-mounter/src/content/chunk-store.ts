@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { LighthouseError } from '@lighthouse/contracts';
-import { StorageType, type NatsConnection, type ObjectStore } from 'nats';
+import type { BlobBucket, BusStreams } from '@lighthouse/transport';
 import { useNativeObjectDigest } from './native-object-digest';
 
 /** Where chunks live for every pod: content-addressed, written once, read by many. */
@@ -26,13 +26,13 @@ export class ObjectChunkStore implements ChunkStore {
   private readonly putting = new Map<string, Promise<void>>();
 
   private constructor(
-    private readonly store: ObjectStore,
+    private readonly store: BlobBucket,
     private readonly timeoutMs: number,
   ) {}
 
-  static async open(connection: NatsConnection, bucket: string, timeoutMs = 10_000): Promise<ObjectChunkStore> {
+  static async open(streams: BusStreams, bucket: string, timeoutMs = 10_000): Promise<ObjectChunkStore> {
     useNativeObjectDigest();
-    const store = await connection.jetstream({ timeout: timeoutMs }).views.os(bucket, { storage: StorageType.File, description: 'Lighthouse file chunks, by SHA-256' });
+    const store = await streams.objectStore(bucket, { timeoutMs, description: 'Lighthouse file chunks, by SHA-256' });
     return new ObjectChunkStore(store, timeoutMs);
   }
 

@@ -35,9 +35,9 @@ export async function runImport(argv: string[]): Promise<number> {
   const config = loadConfig({ ...natsServiceShape, ...fuseConfigShape });
   const logger = createLogger('fuse-mounter-import', config.LH_LOG_LEVEL);
   const bus = await NatsBus.connect({ servers: config.NATS_URL, name: 'fuse-mounter-import', maxFrameBytes: config.LH_MAX_FRAME_BYTES });
-  const sync = new ShadowSync({ connection: bus.connection, store: new EventStoreClient(bus, config.LH_REQUEST_TIMEOUT_MS), agent: config.LH_FUSE_AGENT, logger });
+  const sync = new ShadowSync({ bus: bus, store: new EventStoreClient(bus, config.LH_REQUEST_TIMEOUT_MS), agent: config.LH_FUSE_AGENT, logger });
   try {
-    const store = await ObjectChunkStore.open(bus.connection, config.LH_FUSE_BUCKET, config.LH_REQUEST_TIMEOUT_MS);
+    const store = await ObjectChunkStore.open(bus.streams, config.LH_FUSE_BUCKET, config.LH_REQUEST_TIMEOUT_MS);
     await sync.start();
     const summary = await importTree(dir, exclude, sync, new ContentWriter(store, undefined), logger);
     process.stdout.write(`${JSON.stringify({ imported: dir, ...summary })}\n`);

@@ -43,9 +43,9 @@ describe('the shared filesystem of two pods (no kernel mount)', () => {
 
   const pod = async (name: string, cacheBytes = 64 * 1024 * 1024): Promise<Pod> => {
     const bus = await NatsBus.connect({ servers: nats.url, name });
-    const chunks = await ObjectChunkStore.open(bus.connection, 'lighthouse-fs');
+    const chunks = await ObjectChunkStore.open(bus.streams, 'lighthouse-fs');
     const cache = await ChunkCache.open({ dir: join(dir, name), maxBytes: cacheBytes, store: chunks });
-    const sync = new ShadowSync({ connection: bus.connection, store: new EventStoreClient(bus), agent: `pod-${name}`, logger, checkEveryMs: 500 });
+    const sync = new ShadowSync({ bus: bus, store: new EventStoreClient(bus), agent: `pod-${name}`, logger, checkEveryMs: 500 });
     await sync.start();
     const spoolDir = join(dir, name, 'spool');
     mkdirSync(spoolDir, { recursive: true });

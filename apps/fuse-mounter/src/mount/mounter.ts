@@ -139,10 +139,10 @@ export class Mounter {
     const spoolDir = join(dir, 'spool');
     await rm(spoolDir, { recursive: true, force: true });
     await mkdir(spoolDir, { recursive: true });
-    const store = await ObjectChunkStore.open(this.bus.connection, this.config.LH_FUSE_BUCKET, this.requestTimeoutMs);
+    const store = await ObjectChunkStore.open(this.bus.streams, this.config.LH_FUSE_BUCKET, this.requestTimeoutMs);
     this.cache ??= await ChunkCache.open({ dir, maxBytes: this.config.LH_FUSE_CACHE_BYTES, store });
     const sync = new ShadowSync({
-      connection: this.bus.connection,
+      bus: this.bus,
       store: new EventStoreClient(this.bus, this.requestTimeoutMs),
       agent: this.config.LH_FUSE_AGENT,
       logger: this.logger,

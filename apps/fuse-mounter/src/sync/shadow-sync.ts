@@ -3,11 +3,10 @@ import { FS_STREAM, LighthouseError, type EventEnvelope, type NewEvent } from '@
 import { canSeeEvent } from '@lighthouse/auth';
 import { LiveStreams, ShadowState, type FsCommand } from '@lighthouse/shadow-fs';
 import type { Logger } from '@lighthouse/observability';
-import { EventFollower, type EventStoreClient } from '@lighthouse/transport';
-import type { NatsConnection } from 'nats';
+import { EventFollower, type EventStoreClient, type NatsBus } from '@lighthouse/transport';
 
 export interface ShadowSyncOptions {
-  connection: NatsConnection;
+  bus: NatsBus;
   store: EventStoreClient;
   /** Agent id of this mounter's events. */
   agent: string;
@@ -134,7 +133,7 @@ export class ShadowSync {
 
   private async follow(): Promise<void> {
     this.follower?.stop();
-    const follower = new EventFollower(this.options.connection, this.options.store, {
+    const follower = new EventFollower(this.options.bus, this.options.store, {
       fromSequence: this.state.lastSequence + 1,
       onEvent: (event) => this.onEvent(event),
       onGap: (gap) => {

@@ -44,7 +44,7 @@ export class RevocationsService implements OnApplicationBootstrap, OnApplication
   onApplicationBootstrap(): void {
     this.subscription = this.bus.subscribe(BUS_EVENTS.revoked, (revocation) => this.list.apply(revocation));
     this.schedule(0);
-    void this.reloadOnReconnect();
+    this.bus.onReconnect(() => this.schedule(0));
   }
 
   onApplicationShutdown(): void {
@@ -71,12 +71,6 @@ export class RevocationsService implements OnApplicationBootstrap, OnApplication
     } catch (error) {
       this.logger.warn({ err: error }, 'could not load the revocation list from the session-registry; retrying');
       this.schedule(this.loaded ? RESYNC_MS : RETRY_MS);
-    }
-  }
-
-  private async reloadOnReconnect(): Promise<void> {
-    for await (const status of this.bus.connection.status()) {
-      if (status.type === 'reconnect') this.schedule(0);
     }
   }
 }

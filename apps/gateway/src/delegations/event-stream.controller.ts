@@ -1,9 +1,8 @@
 import { Controller, Get, Headers, Inject, Req, Res } from '@nestjs/common';
-import { DelegationChangedSchema, JETSTREAM_STREAMS, LighthouseError, SUBJECTS } from '@lighthouse/contracts';
+import { BUS_EVENTS, JETSTREAM_STREAMS, LighthouseError, perAgentSubject } from '@lighthouse/contracts';
 import type { Logger } from '@lighthouse/observability';
-import { FrameCodec, LOGGER, NatsBus } from '@lighthouse/transport';
+import { LOGGER, NatsBus, type OrderedFeed } from '@lighthouse/transport';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DeliverPolicy, type ConsumerMessages } from 'nats';
 import type { AgentIdentity } from '../auth/authenticate';
 import { Caller } from '../auth/identity.decorators';
 import { StreamLeases } from '../streams/stream-leases';
@@ -23,8 +22,6 @@ const CONSUMER_INACTIVE_MS = 30_000;
  */
 @Controller('events')
 export class EventStreamController {
-  private readonly codec = new FrameCodec();
-
   constructor(
     @Inject(NatsBus) private readonly bus: NatsBus,
     @Inject(StreamLeases) private readonly leases: StreamLeases,
@@ -45,9 +42,9 @@ export class EventStreamController {
         throw new LighthouseError('UNAUTHENTICATED', lease.endReason ?? 'the stream was ended');
       }
       this.open(reply, lease);
-      for await (const msg of messages) {
-        const notice = DelegationChangedSchema.safeParse((this.codec.decode(msg.data) as { data?: unknown }).data);
-        if (notice.success) reply.raw.write(`id: ${msg.seq}\nevent: delegation\ndata: ${JSON.stringify(notice.data)}\n\n`);
+      for await (const { seq, payload } of messages) {
+        const notice = BUS_EVENTS.delegationChanged.data.safeParse(payload);
+        if (notice.success) reply.raw.write(`id: ${seq}\nevent: delegation\ndata: ${JSON.stringify(notice.data)}\n\n`);
       }
     } catch (error) {
       if (!reply.raw.headersSent) {
@@ -65,27 +62,21 @@ export class EventStreamController {
    * (closing the iterator alone would leave it there for its inactivity threshold). Undefined
    * when the lease ended before the consumer existed.
    */
-  private async subscribe(caller: AgentIdentity, lastEventId: string | undefined, lease: StreamLease): Promise<ConsumerMessages | undefined> {
+  private async subscribe(caller: AgentIdentity, lastEventId: string | undefined, lease: StreamLease): Promise<OrderedFeed | undefined> {
     const after = lastEventId && /^\d{1,15}$/.test(lastEventId) ? Number(lastEventId) : undefined;
-    const consumer = await this.bus.connection
-      .jetstream()
-      .consumers.get(JETSTREAM_STREAMS.delegationNotices, {
-        // One subject as a string: a list needs NATS 2.10's filter_subjects, a string works on 2.9 too.
-        filterSubjects: `${SUBJECTS.delegation.changed}.${caller.claims.sub}`,
-        ...(after === undefined ? { deliver_policy: DeliverPolicy.New } : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: after + 1 }),
+    const follow = await this.bus.streams
+      .follow(JETSTREAM_STREAMS.delegationNotices, perAgentSubject(BUS_EVENTS.delegationChanged, caller.claims.sub), {
+        afterSeq: after,
         // Should a delete ever fail (NATS away at that moment), the server drops it by itself.
-        inactive_threshold: CONSUMER_INACTIVE_MS,
+        inactiveThresholdMs: CONSUMER_INACTIVE_MS,
       })
       .catch((error: unknown) => {
         throw new LighthouseError('SERVICE_UNAVAILABLE', 'the delegation notice stream is not available yet', { cause: error });
       });
     if (lease.isEnded) return undefined; // nothing exists on the server until consume()
-    const messages = await consumer.consume();
+    const messages = await follow.consume();
     lease.onEnd(() => {
-      void messages
-        .close()
-        .then(() => consumer.delete())
-        .catch((error: unknown) => this.logger.debug({ err: error }, 'could not delete an event stream consumer; it expires by itself'));
+      void messages.close().catch((error: unknown) => this.logger.debug({ err: error }, 'could not delete an event stream consumer; it expires by itself'));
     });
     return messages;
   }

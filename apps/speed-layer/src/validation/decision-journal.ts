@@ -1,10 +1,10 @@
-import { JETSTREAM_STREAMS, NewEventSchema, SUBJECTS, type NewEvent } from '@lighthouse/contracts';
+import { BUS_EVENTS, JETSTREAM_STREAMS, NewEventSchema, type NewEvent } from '@lighthouse/contracts';
 import type { Logger } from '@lighthouse/observability';
-import { FrameCodec, type EventStoreClient } from '@lighthouse/transport';
-import { AckPolicy, DeliverPolicy, RetentionPolicy, StorageType, type Consumer, type JetStreamClient, type NatsConnection } from 'nats';
+import type { BusStreams, Delivery, DurableConsumer, EventStoreClient } from '@lighthouse/transport';
 
 export const DECISION_STREAM = JETSTREAM_STREAMS.decisions;
 const FORWARDER = 'event-store-forwarder';
+const JOURNAL_SUBJECT = BUS_EVENTS.decisionJournaled.subject as string;
 /** Every decision event goes to this event-store stream. */
 export const DECISIONS_EVENT_STREAM = 'decisions';
 
@@ -15,31 +15,25 @@ export const DECISIONS_EVENT_STREAM = 'decisions';
  * event id is the decision id, so a batch delivered twice is stored once.
  */
 export class DecisionJournal {
-  private readonly codec = new FrameCodec();
   private running = false;
   private loop?: Promise<void>;
 
   private constructor(
-    private readonly js: JetStreamClient,
-    private readonly consumer: Consumer,
+    private readonly streams: BusStreams,
+    private readonly consumer: DurableConsumer,
     private readonly store: EventStoreClient,
     private readonly logger: Logger,
   ) {}
 
-  static async open(connection: NatsConnection, store: EventStoreClient, logger: Logger): Promise<DecisionJournal> {
-    const jsm = await connection.jetstreamManager();
-    const config = { name: DECISION_STREAM, subjects: [SUBJECTS.speed.decided], retention: RetentionPolicy.Workqueue, storage: StorageType.File };
-    await jsm.streams.add(config).catch(() => jsm.streams.update(DECISION_STREAM, config));
-    await jsm.consumers
-      .add(DECISION_STREAM, { durable_name: FORWARDER, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, ack_wait: 30e9, max_ack_pending: 20_000 })
-      .catch(() => undefined);
-    const js = connection.jetstream();
-    return new DecisionJournal(js, await js.consumers.get(DECISION_STREAM, FORWARDER), store, logger);
+  static async open(streams: BusStreams, store: EventStoreClient, logger: Logger): Promise<DecisionJournal> {
+    await streams.ensure({ name: DECISION_STREAM, subjects: [JOURNAL_SUBJECT], retention: 'workqueue' });
+    const consumer = await streams.durable({ stream: DECISION_STREAM, name: FORWARDER, ackWaitMs: 30_000, maxAckPending: 20_000 });
+    return new DecisionJournal(streams, consumer, store, logger);
   }
 
   /** Resolves once the JetStream server holds the event. */
   async record(event: NewEvent): Promise<void> {
-    await this.js.publish(SUBJECTS.speed.decided, this.codec.encode(event), { msgID: event.id });
+    await this.streams.publish(JOURNAL_SUBJECT, event, { msgId: event.id });
   }
 
   /** Starts moving journaled decisions into the event store. */
@@ -56,16 +50,8 @@ export class DecisionJournal {
   private async forward(): Promise<void> {
     while (this.running) {
       try {
-        const batch = await this.consumer.fetch({ max_messages: 500, expires: 1000 });
-        const messages = [];
-        for await (const msg of batch) messages.push(msg);
-        if (messages.length === 0) continue;
-        const parsed = messages.map((message) => ({ message, event: this.parse(message.data) }));
-        // A message that is not a decision event can never be stored: drop it rather than let it block every batch.
-        for (const { message, event } of parsed) if (!event) message.term();
-        const events = parsed.flatMap(({ event }) => (event ? [event] : []));
-        if (events.length > 0) await this.store.append({ events });
-        for (const { message, event } of parsed) if (event) message.ack();
+        const deliveries = await this.consumer.fetch(500, 1000);
+        if (deliveries.length > 0) await this.moveToStore(deliveries);
       } catch (error) {
         if (!this.running) return;
         this.logger.warn({ err: error }, 'forwarding decisions to the event store failed; retrying');
@@ -74,14 +60,19 @@ export class DecisionJournal {
     }
   }
 
+  private async moveToStore(deliveries: Delivery[]): Promise<void> {
+    const parsed = deliveries.map((delivery) => ({ delivery, event: this.parse(delivery.payload) }));
+    // A message that is not a decision event can never be stored: drop it rather than let it block every batch.
+    for (const { delivery, event } of parsed) if (!event) delivery.term();
+    const events = parsed.flatMap(({ event }) => (event ? [event] : []));
+    if (events.length > 0) await this.store.append({ events });
+    for (const { delivery, event } of parsed) if (event) delivery.ack();
+  }
+
   /** The journaled event, parsed against its contract; undefined for anything else. */
-  private parse(data: Uint8Array): NewEvent | undefined {
-    try {
-      const parsed = NewEventSchema.safeParse(this.codec.decode(data));
-      if (parsed.success) return parsed.data;
-    } catch {
-      // Not a frame: reported below like any other stranger.
-    }
+  private parse(payload: unknown): NewEvent | undefined {
+    const parsed = NewEventSchema.safeParse(payload);
+    if (parsed.success) return parsed.data;
     this.logger.warn('a message in the decision journal is not a decision event; dropped');
     return undefined;
   }

@@ -28,12 +28,12 @@ export class ValidationModule {
     const store = new EventStoreClient(bus);
     await store.waitUntilReady();
     const pattern = new PatternModel({ threshold: config.LH_SPEED_PATTERN_THRESHOLD, priorSupport: config.LH_SPEED_PATTERN_PRIOR_SUPPORT });
-    const follower = new EventFollower(bus.connection, store, {
+    const follower = new EventFollower(bus, store, {
       onEvent: (event) => trainFrom(pattern, event),
       onError: (error) => logger.warn({ err: error }, 'following the event store failed; catching up again shortly'),
     });
     await follower.start();
-    const journal = await DecisionJournal.open(bus.connection, store, logger);
+    const journal = await DecisionJournal.open(bus.streams, store, logger);
     journal.start();
     const service = new ValidationService({
       config,

@@ -1,6 +1,5 @@
-import { EventEnvelopeSchema, SUBJECTS, type EventEnvelope } from '@lighthouse/contracts';
-import type { NatsConnection, Subscription } from 'nats';
-import { FrameCodec } from '../frame-codec';
+import { BUS_EVENTS, type EventEnvelope } from '@lighthouse/contracts';
+import type { NatsBus } from '../nats-bus';
 import type { EventStoreClient } from './event-store.client';
 
 export interface FollowOptions {
@@ -25,14 +24,13 @@ export interface FollowOptions {
  */
 export class EventFollower {
   private next: number;
-  private subscription?: Subscription;
+  private subscription?: { unsubscribe(): void };
   private retryTimer?: NodeJS.Timeout;
   private stopped = false;
   private chain: Promise<void> = Promise.resolve();
-  private readonly codec = new FrameCodec();
 
   constructor(
-    private readonly connection: NatsConnection,
+    private readonly bus: Pick<NatsBus, 'subscribe'>,
     private readonly store: EventStoreClient,
     private readonly options: FollowOptions,
   ) {
@@ -41,13 +39,8 @@ export class EventFollower {
 
   /** Subscribes first (so nothing committed meanwhile is missed), then catches up. */
   async start(): Promise<void> {
-    this.subscription = this.connection.subscribe(SUBJECTS.events.committed, {
-      callback: (error, msg) => {
-        if (error) return;
-        const event = this.decode(msg.data);
-        if (event) this.enqueue(() => this.onLive(event));
-      },
-    });
+    // The bus drops what does not decode or match the committed-event contract.
+    this.subscription = this.bus.subscribe(BUS_EVENTS.committed, (event) => this.enqueue(() => this.onLive(event)));
     // The first catch-up must succeed (a service should not start on a partial view).
     const first = this.chain.then(() => this.catchUp(Number.POSITIVE_INFINITY));
     this.chain = first.catch(() => undefined);
@@ -115,15 +108,5 @@ export class EventFollower {
     if (event.sequence !== this.next) return;
     await this.options.onEvent(event);
     this.next = event.sequence + 1;
-  }
-
-  private decode(bytes: Uint8Array): EventEnvelope | undefined {
-    try {
-      const frame = this.codec.decodeRequest(bytes);
-      const parsed = EventEnvelopeSchema.safeParse(frame.data);
-      return parsed.success ? parsed.data : undefined;
-    } catch {
-      return undefined;
-    }
   }
 }
