@@ -1,10 +1,9 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { BUS_EVENTS, LighthouseError, queueGroupOf, type Delegation } from '@lighthouse/contracts';
+import { BUS_EVENTS, LighthouseError, queueGroupOf, type Delegation, type DelegationEvent } from '@lighthouse/contracts';
 import type { Logger } from '@lighthouse/observability';
 import { LOGGER, NatsBus } from '@lighthouse/transport';
 import { DELEGATION_ROUTER_CONFIG, type DelegationRouterConfig } from '../delegation-router.config';
-import { decideExtend, decideRelease, decideTick, isTerminal } from './delegation.decider';
-import type { DelegationEvent } from './delegation.events';
+import { decide, isTerminal } from '@lighthouse/delegation';
 import { DelegationRepository } from './delegation.repository';
 import { DelegationsService } from './delegations.service';
 
@@ -44,7 +43,7 @@ export class DelegationHousekeeper implements OnModuleInit, OnApplicationShutdow
     if (this.ticking) return;
     this.ticking = true;
     try {
-      for (const d of this.open()) await this.apply(d, 'housekeeping', (x) => decideTick(x, now));
+      for (const d of this.open()) await this.apply(d, 'housekeeping', (x) => decide({ type: 'tick', now }, x));
     } finally {
       this.ticking = false;
     }
@@ -54,7 +53,7 @@ export class DelegationHousekeeper implements OnModuleInit, OnApplicationShutdow
     for (const d of this.open()) {
       if (d.assignee !== agent) continue;
       await this.apply(d, agent, (x) =>
-        status === 'alive' ? decideExtend(x, agent, Date.now(), this.service.leases) : decideRelease(x, agent, 'session ended'),
+        decide(status === 'alive' ? { type: 'extend', agent, now: Date.now(), leases: this.service.leases } : { type: 'release', agent, reason: 'session ended' }, x),
       );
     }
   }

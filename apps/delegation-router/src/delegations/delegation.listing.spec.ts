@@ -1,6 +1,5 @@
 import { CreateDelegationSchema, type Actor, type Delegation } from '@lighthouse/contracts';
-import { decideCreate } from './delegation.decider';
-import { evolve } from './delegation.evolve';
+import { decideCreate, evolve } from '@lighthouse/delegation';
 import { listDelegations } from './delegation.listing';
 
 const alice: Actor = { agent: 'alice', roles: [], operator: false, capacity: 4 };

@@ -1,7 +1,6 @@
 import { EventEmitter } from 'node:events';
-import type { Delegation, EventEnvelope } from '@lighthouse/contracts';
-import type { DelegationEvent } from './delegation.events';
-import { evolve } from './delegation.evolve';
+import type { Delegation, DelegationEvent, EventEnvelope } from '@lighthouse/contracts';
+import { evolve } from '@lighthouse/delegation';
 
 /** A delegation with the version of its stream and the id of its last event (for causation). */
 export interface Tracked {

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { LighthouseError, type EventEnvelope } from '@lighthouse/contracts';
+import { LighthouseError, delegationStreamOf as streamOf, type DelegationEvent, type EventEnvelope } from '@lighthouse/contracts';
 import type { EventStoreClient } from '@lighthouse/transport';
-import { streamOf, type DelegationEvent } from './delegation.events';
-import { evolve } from './delegation.evolve';
+import { evolve } from '@lighthouse/delegation';
 import type { DelegationProjection, Tracked } from './delegation.projection';
 
 /**

@@ -1,21 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { LighthouseError, type Actor, type CreateDelegation, type Delegation } from '@lighthouse/contracts';
+import { LighthouseError, type Actor, type CreateDelegation, type Delegation, type DelegationEvent } from '@lighthouse/contracts';
 import { DELEGATION_ROUTER_CONFIG, type DelegationRouterConfig } from '../delegation-router.config';
-import {
-  canSee,
-  canTake,
-  decideAssign,
-  decideCancel,
-  decideClaim,
-  decideComplete,
-  decideCreate,
-  decideFail,
-  decideProgress,
-  isTerminal,
-  type LeaseSettings,
-} from './delegation.decider';
-import type { DelegationEvent } from './delegation.events';
+import { canSee, canTake, decide, isTerminal, type LeaseSettings } from '@lighthouse/delegation';
 import { DelegationNotifier } from './delegation.notifier';
 import { listDelegations, type ListingPage, type ListingQuery } from './delegation.listing';
 import { DelegationRepository } from './delegation.repository';
@@ -41,7 +28,7 @@ export class DelegationsService {
 
   async create(actor: Actor, request: CreateDelegation): Promise<Delegation> {
     const id = randomUUID();
-    await this.repo.append(id, undefined, decideCreate(actor, request, id, request.correlationId ?? id), actor.agent, new Date());
+    await this.repo.append(id, undefined, decide({ type: 'create', actor, request, id, correlationId: request.correlationId ?? id }, null), actor.agent, new Date());
     const delegation = this.current(id);
     this.notifier.notify(delegation, 'created');
     return delegation;
@@ -59,23 +46,23 @@ export class DelegationsService {
   }
 
   claim(actor: Actor, id: string): Promise<Delegation> {
-    return this.change(id, actor.agent, 'claimed', (d) => decideClaim(d, actor, Date.now(), this.leases));
+    return this.change(id, actor.agent, 'claimed', (d) => decide({ type: 'claim', actor, now: Date.now(), leases: this.leases }, d));
   }
 
   progress(actor: Actor, id: string, epoch: number, note: string): Promise<Delegation> {
-    return this.change(id, actor.agent, 'progressed', (d) => decideProgress(d, actor, epoch, note, Date.now(), this.leases));
+    return this.change(id, actor.agent, 'progressed', (d) => decide({ type: 'progress', actor, epoch, note, now: Date.now(), leases: this.leases }, d));
   }
 
   complete(actor: Actor, id: string, epoch: number, result: Record<string, unknown>): Promise<Delegation> {
-    return this.change(id, actor.agent, 'completed', (d) => decideComplete(d, actor, epoch, result));
+    return this.change(id, actor.agent, 'completed', (d) => decide({ type: 'complete', actor, epoch, result }, d));
   }
 
   fail(actor: Actor, id: string, epoch: number, error: { code: string; message: string }): Promise<Delegation> {
-    return this.change(id, actor.agent, 'failed', (d) => decideFail(d, actor, epoch, error));
+    return this.change(id, actor.agent, 'failed', (d) => decide({ type: 'fail', actor, epoch, error }, d));
   }
 
   cancel(actor: Actor, id: string, reason: string): Promise<Delegation> {
-    return this.change(id, actor.agent, 'cancelled', (d) => decideCancel(d, actor, reason));
+    return this.change(id, actor.agent, 'cancelled', (d) => decide({ type: 'cancel', actor, reason }, d));
   }
 
   /**
@@ -133,7 +120,7 @@ export class DelegationsService {
     if (inFlight >= actor.capacity) return undefined;
     for (let candidate = this.oldest((d) => canTake(d, actor)); candidate; candidate = this.oldest((d) => canTake(d, actor))) {
       try {
-        const assigned = await this.change(candidate.id, actor.agent, 'assigned', (d) => decideAssign(d, actor, Date.now(), this.leases));
+        const assigned = await this.change(candidate.id, actor.agent, 'assigned', (d) => decide({ type: 'assign', actor, now: Date.now(), leases: this.leases }, d));
         if (assigned.assignee === actor.agent) return assigned;
       } catch (error) {
         if (!(error instanceof LighthouseError) || error.code !== 'CONFLICT') throw error;

@@ -1,5 +1,4 @@
-import { LighthouseError, TERMINAL_DELEGATION_STATES, type Actor, type CreateDelegation, type Delegation } from '@lighthouse/contracts';
-import type { DelegationEvent } from './delegation.events';
+import { LighthouseError, TERMINAL_DELEGATION_STATES, type Actor, type CreateDelegation, type Delegation, type DelegationEvent } from '@lighthouse/contracts';
 
 /** Timing rules of the router, from configuration. */
 export interface LeaseSettings {
@@ -24,7 +23,7 @@ export function canSee(d: Delegation, actor: Actor): boolean {
 export function decideCreate(actor: Actor, request: CreateDelegation, id: string, correlationId: string): DelegationEvent[] {
   if ('agent' in request.target && request.target.agent === actor.agent) throw new LighthouseError('VALIDATION_FAILED', 'an agent cannot delegate to itself');
   const { correlationId: _ignored, ...rest } = request;
-  return [{ type: 'delegation.created', data: { id, requester: actor.agent, request: rest as Required<typeof rest>, correlationId } }];
+  return [{ type: 'delegation.created', data: { id, requester: actor.agent, request: rest as Required<typeof rest>, correlationId } } as DelegationEvent];
 }
 
 /** May this expert be given this queued delegation? */

@@ -1,5 +1,5 @@
 import type { Delegation } from '@lighthouse/contracts';
-import type { DelegationEvent } from './delegation.events';
+import type { DelegationEvent } from '@lighthouse/contracts';
 
 /** Folds one event into the state it follows; `time` is the event's commit time. */
 export function evolve(state: Delegation | undefined, event: DelegationEvent, time: string): Delegation {

@@ -13,7 +13,7 @@ import {
   decideTick,
   type LeaseSettings,
 } from './delegation.decider';
-import type { DelegationEvent } from './delegation.events';
+import type { DelegationEvent } from '@lighthouse/contracts';
 import { evolve } from './delegation.evolve';
 
 const settings: LeaseSettings = { assignLeaseMs: 10_000, claimLeaseMs: 30_000 };

@@ -1,0 +1,91 @@
+import { LighthouseError, type Actor, type CreateDelegation, type Delegation, type DelegationEvent } from '@lighthouse/contracts';
+import {
+  decideAssign,
+  decideCancel,
+  decideClaim,
+  decideComplete,
+  decideCreate,
+  decideExtend,
+  decideFail,
+  decideProgress,
+  decideRelease,
+  decideTick,
+  type LeaseSettings,
+} from './delegation.decider';
+import { evolve } from './delegation.evolve';
+
+/** Everything that may be asked of one delegation: a discriminated union on `type`. */
+export type DelegationCommand =
+  | { type: 'create'; actor: Actor; request: CreateDelegation; id: string; correlationId: string }
+  | { type: 'assign'; actor: Actor; now: number; leases: LeaseSettings }
+  | { type: 'claim'; actor: Actor; now: number; leases: LeaseSettings }
+  | { type: 'progress'; actor: Actor; epoch: number; note: string; now: number; leases: LeaseSettings }
+  | { type: 'complete'; actor: Actor; epoch: number; result: Record<string, unknown> }
+  | { type: 'fail'; actor: Actor; epoch: number; error: { code: string; message: string } }
+  | { type: 'cancel'; actor: Actor; reason: string }
+  /** A heartbeat of `agent`: keeps its claim or assignment alive. */
+  | { type: 'extend'; agent: string; now: number; leases: LeaseSettings }
+  /** Housekeeping at `now`: expire past the deadline, release a lapsed lease. */
+  | { type: 'tick'; now: number }
+  /** `agent` is gone (session ended, agent revoked). */
+  | { type: 'release'; agent: string; reason: string };
+
+/** The state of one delegation: null until it is created. */
+export type DelegationState = Delegation | null;
+
+/** A delegation event with the time it was decided (its stored `at`). */
+export interface TimedDelegationEvent {
+  event: DelegationEvent;
+  at: string;
+}
+
+const exists = (state: DelegationState, command: DelegationCommand): Delegation => {
+  if (state === null) throw new LighthouseError('NOT_FOUND', `cannot ${command.type} a delegation that does not exist`);
+  return state;
+};
+
+function assertNever(command: never): never {
+  throw new LighthouseError('INTERNAL', `unknown delegation command ${JSON.stringify(command)}`);
+}
+
+/**
+ * What a command decides on a delegation's state: the events to append (none when nothing
+ * changes), or a LighthouseError with a stable code (FORBIDDEN, CONFLICT, VALIDATION_FAILED, NOT_FOUND).
+ */
+export function decide(command: DelegationCommand, state: DelegationState): DelegationEvent[] {
+  switch (command.type) {
+    case 'create':
+      if (state !== null) throw new LighthouseError('CONFLICT', `delegation ${command.id} already exists`);
+      return decideCreate(command.actor, command.request, command.id, command.correlationId);
+    case 'assign':
+      return decideAssign(exists(state, command), command.actor, command.now, command.leases);
+    case 'claim':
+      return decideClaim(exists(state, command), command.actor, command.now, command.leases);
+    case 'progress':
+      return decideProgress(exists(state, command), command.actor, command.epoch, command.note, command.now, command.leases);
+    case 'complete':
+      return decideComplete(exists(state, command), command.actor, command.epoch, command.result);
+    case 'fail':
+      return decideFail(exists(state, command), command.actor, command.epoch, command.error);
+    case 'cancel':
+      return decideCancel(exists(state, command), command.actor, command.reason);
+    case 'extend':
+      return decideExtend(exists(state, command), command.agent, command.now, command.leases);
+    case 'tick':
+      return decideTick(exists(state, command), command.now);
+    case 'release':
+      return decideRelease(exists(state, command), command.agent, command.reason);
+    default:
+      return assertNever(command);
+  }
+}
+
+/**
+ * The delegation Decider: `decide(command, state)` → events, `evolve(state, event)` → state,
+ * from `initialState`. Pure: time comes in with the command (`now`) and with the event (`at`).
+ */
+export const delegationDecider = {
+  decide,
+  evolve: (state: DelegationState, { event, at }: TimedDelegationEvent): DelegationState => evolve(state ?? undefined, event, at),
+  initialState: null as DelegationState,
+} as const;
