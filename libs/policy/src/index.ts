@@ -52,3 +52,5 @@ export { PolicyLoadError } from './errors/policy-load.error';
 export type { PolicyProblem } from './errors/policy-load.error';
 export { InvalidContextError } from './errors/invalid-context.error';
 export { UncacheableDecisionError } from './errors/uncacheable-decision.error';
+export { nextTier } from './tiers/tier-pipeline';
+export type { TierFacts, TierStep, ConsultedTier, AnsweringTier } from './tiers/tier-pipeline';

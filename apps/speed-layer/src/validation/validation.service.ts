@@ -1,12 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor, NewEvent, Tier, ValidateRequest, ValidationResult } from '@lighthouse/contracts';
-import { combine, decide, decisionKey, extractFeatures, type CachedDecision, type CompiledPolicy, type Decision, type MemoryTier, type PatternModel } from '@lighthouse/policy';
+import {
+  combine,
+  decide,
+  decisionKey,
+  extractFeatures,
+  nextTier,
+  type AnsweringTier,
+  type CachedDecision,
+  type CombinedDecision,
+  type CompiledPolicy,
+  type Decision,
+  type MemoryTier,
+  type PatternModel,
+  type TierFacts,
+} from '@lighthouse/policy';
 import type { ServiceMetrics } from '@lighthouse/observability';
 import type { SpeedLayerConfig } from '../speed-layer.config';
 import { DECISIONS_EVENT_STREAM, type DecisionJournal } from './decision-journal';
 import { RequestKeyCache } from './decision-cache';
-import { NoRuling, type ExpertEscalation } from './expert-escalation';
-import type { SharedDecisionCache } from './shared-decision.cache';
+import { NoRuling, type ExpertEscalation, type Ruling } from './expert-escalation';
+import type { SharedDecision, SharedDecisionCache } from './shared-decision.cache';
 
 export interface ValidationParts {
   config: SpeedLayerConfig;
@@ -22,8 +36,24 @@ export interface ValidationParts {
 
 type Answer = Omit<ValidationResult, 'decisionId' | 'latencyMs'> & { features?: string[]; key?: string; ruledBy?: string | null };
 
+/** What the policy tier found: the decision, the call's decision key and features, the pattern model combined in. */
+interface PolicyFound {
+  policy: Decision;
+  key: string;
+  features: string[];
+  combined: CombinedDecision;
+}
+
+/** What the tiers consulted so far found (the facts' values). */
+interface Found {
+  memory?: Answer;
+  policy?: PolicyFound;
+  shared?: SharedDecision;
+  expert?: Ruling | Error;
+}
+
 /**
- * The four tiers, in order: memory (recent final answers, by decision key), policy (the rules),
+ * The tiers, in the order of the pure {@link nextTier} (libs/policy): memory (recent final answers, by decision key), policy (the rules),
  * pattern (a model trained from past decisions; it may tighten an allow or settle an escalation
  * when confident, never loosen a deny), expert (through the delegation router, with a timeout and
  * a circuit breaker; expert rulings are shared across replicas in Redis). No ruling → fail closed.
@@ -34,7 +64,7 @@ export class ValidationService {
 
   async validate(actor: Actor, request: ValidateRequest): Promise<ValidationResult> {
     const started = performance.now();
-    const answer = this.fromMemory(request) ?? (await this.decideFresh(actor, request));
+    const answer = await this.answer(actor, request);
     const decided: ValidationResult = {
       decisionId: randomUUID(),
       decision: answer.decision,
@@ -55,6 +85,32 @@ export class ValidationService {
     return result;
   }
 
+  /** Walks the tiers in the order {@link nextTier} gives, consulting each one it asks for. */
+  private async answer(actor: Actor, request: ValidateRequest): Promise<Answer> {
+    const facts: TierFacts = {};
+    const found: Found = {};
+    for (let step = nextTier(facts); ; step = nextTier(facts)) {
+      if ('answer' in step) return this.answerBy(step.answer, found);
+      switch (step.consult) {
+        case 'memory':
+          found.memory = this.fromMemory(request);
+          facts.memory = found.memory !== undefined;
+          break;
+        case 'policy':
+          Object.assign(facts, this.consultPolicy(request, found));
+          break;
+        case 'shared':
+          found.shared = await this.parts.shared.get((found.policy as PolicyFound).key);
+          facts.shared = found.shared !== undefined;
+          break;
+        case 'expert':
+          found.expert = await this.askExpert(actor, request, found.policy as PolicyFound);
+          facts.expert = !(found.expert instanceof Error);
+          break;
+      }
+    }
+  }
+
   /** Tier 1: a repeated request is two map lookups, no parsing, no I/O. */
   private fromMemory(request: ValidateRequest): Answer | undefined {
     const key = this.parts.requestKeys.get(this.rawKey(request));
@@ -62,48 +118,71 @@ export class ValidationService {
     return hit ? { ...fromCache(hit), tier: 'memory', key } : undefined;
   }
 
-  private async decideFresh(actor: Actor, request: ValidateRequest): Promise<Answer> {
+  /** Normalises and decides by policy; a final answer cached under the decision key wins, else the pattern model is combined in. */
+  private consultPolicy(request: ValidateRequest, found: Found): Pick<TierFacts, 'keyedMemory' | 'policy'> {
     const { config, memory } = this.parts;
     const policy = decide({ tool: request.tool, input: request.input }, this.contextFor(request), this.parts.policy);
     const key = decisionKey(policy.normalised);
     this.parts.requestKeys.set(this.rawKey(request), key);
     const features = extractFeatures(policy.normalised);
     const known = memory.get(key);
-    if (known) return { ...fromCache(known), tier: 'memory', key, features };
-
-    const combined = combine(policy, this.parts.pattern.predict(features), { tightenTo: 'escalate', escalateTo: config.LH_SPEED_DEFAULT_EXPERT_ROLE });
-    const base = { ruleId: combined.ruleId ?? null, key, features, delegationId: null, effects: policy.effects };
-    if (combined.decision !== 'escalate') {
-      const basis = combined.tier === 'pattern' ? 'pattern' : policy.basis;
-      if (combined.tier === 'policy' && (basis === 'rule' || basis === 'no-risk-seen')) {
-        memory.set(key, { decision: combined.decision, source: 'policy', reason: combined.reason, basis, effects: policy.effects, ...(policy.ruleId ? { ruleId: policy.ruleId } : {}) });
-      }
-      return { ...base, decision: combined.decision, tier: combined.tier, reason: combined.reason, confidence: combined.confidence ?? 1, basis };
+    if (known) {
+      found.memory = { ...fromCache(known), tier: 'memory', key, features };
+      return { keyedMemory: true };
     }
-    return this.escalate(actor, request, policy, combined.escalateTo ?? config.LH_SPEED_DEFAULT_EXPERT_ROLE, key, features);
+    const combined = combine(policy, this.parts.pattern.predict(features), { tightenTo: 'escalate', escalateTo: config.LH_SPEED_DEFAULT_EXPERT_ROLE });
+    found.policy = { policy, key, features, combined };
+    return { keyedMemory: false, policy: { decision: combined.decision, settledBy: combined.tier === 'pattern' ? 'pattern' : 'policy' } };
   }
 
-  /** Tiers 3–4 for an escalation: a ruling another replica already got, else an expert, else deny. */
-  private async escalate(actor: Actor, request: ValidateRequest, policy: Decision, role: string, key: string, features: string[]): Promise<Answer> {
-    const base = { ruleId: policy.ruleId ?? null, key, features, effects: policy.effects };
-    const shared = await this.parts.shared.get(key);
-    if (shared) {
-      this.parts.memory.set(key, { decision: shared.decision, source: 'expert', reason: shared.reason, basis: 'expert', effects: policy.effects });
-      return { ...base, decision: shared.decision, tier: 'shared', reason: shared.reason, confidence: 1, delegationId: null, basis: 'expert' };
+  /** The answer of the tier the pipeline settled on, remembered where the next asker will look. */
+  private answerBy(tier: AnsweringTier, found: Found): Answer {
+    if (tier === 'memory') return found.memory as Answer;
+    const { policy, key, features } = found.policy as PolicyFound;
+    const base = { ruleId: policy.ruleId ?? null, key, features, effects: policy.effects, delegationId: null };
+    switch (tier) {
+      case 'policy':
+      case 'pattern':
+        return this.settled(found.policy as PolicyFound);
+      case 'shared': {
+        const shared = found.shared as SharedDecision;
+        this.parts.memory.set(key, { decision: shared.decision, source: 'expert', reason: shared.reason, basis: 'expert', effects: policy.effects });
+        return { ...base, decision: shared.decision, tier: 'shared', reason: shared.reason, confidence: 1, basis: 'expert' };
+      }
+      case 'expert': {
+        const ruling = found.expert as Ruling;
+        this.parts.memory.set(key, { decision: ruling.decision, source: 'expert', reason: ruling.reason, basis: 'expert', effects: policy.effects });
+        this.parts.shared.set(key, ruling.decision, ruling.reason, policy.ruleId ?? null);
+        return { ...base, decision: ruling.decision, tier: 'expert', reason: ruling.reason, confidence: 1, delegationId: ruling.delegationId, basis: 'expert', ruledBy: ruling.expert };
+      }
+      case 'fallback': {
+        const error = found.expert as Error;
+        const why = error instanceof NoRuling ? error.message : 'escalation failed';
+        return { ...base, decision: 'deny', tier: 'fallback', reason: `${why}; failing closed: ${policy.reason}`, confidence: 1, delegationId: error instanceof NoRuling ? error.delegationId : null, basis: 'fail-closed' };
+      }
     }
+  }
+
+  /** The policy's (or the pattern model's) own answer; a rule's or a no-risk answer is remembered. */
+  private settled({ policy, key, features, combined }: PolicyFound): Answer {
+    const basis = combined.tier === 'pattern' ? 'pattern' : policy.basis;
+    if (combined.tier === 'policy' && (basis === 'rule' || basis === 'no-risk-seen')) {
+      this.parts.memory.set(key, { decision: combined.decision as 'allow' | 'deny', source: 'policy', reason: combined.reason, basis, effects: policy.effects, ...(policy.ruleId ? { ruleId: policy.ruleId } : {}) });
+    }
+    return { ruleId: combined.ruleId ?? null, key, features, delegationId: null, effects: policy.effects, decision: combined.decision, tier: combined.tier, reason: combined.reason, confidence: combined.confidence ?? 1, basis };
+  }
+
+  /** Asks an expert of the escalation's role; the failure (timeout, breaker, no ruling) is a value. */
+  private async askExpert(actor: Actor, request: ValidateRequest, { policy, key, combined }: PolicyFound): Promise<Ruling | Error> {
     try {
-      const ruling = await this.parts.escalation.ask(actor, {
-        role,
+      return await this.parts.escalation.ask(actor, {
+        role: combined.escalateTo ?? this.parts.config.LH_SPEED_DEFAULT_EXPERT_ROLE,
         title: `approve ${request.tool}: ${(policy.command ?? request.tool).slice(0, 150)}`,
         body: `${policy.reason}\n\nReply with result {"decision": "allow" | "deny", "reason": "..."}.`,
         context: { tool: request.tool, command: policy.command ?? null, ruleId: policy.ruleId ?? null, decisionKey: key },
       });
-      this.parts.memory.set(key, { decision: ruling.decision, source: 'expert', reason: ruling.reason, basis: 'expert', effects: policy.effects });
-      this.parts.shared.set(key, ruling.decision, ruling.reason, policy.ruleId ?? null);
-      return { ...base, decision: ruling.decision, tier: 'expert', reason: ruling.reason, confidence: 1, delegationId: ruling.delegationId, basis: 'expert', ruledBy: ruling.expert };
     } catch (error) {
-      const why = error instanceof NoRuling ? error.message : 'escalation failed';
-      return { ...base, decision: 'deny', tier: 'fallback', reason: `${why}; failing closed: ${policy.reason}`, confidence: 1, delegationId: error instanceof NoRuling ? error.delegationId : null, basis: 'fail-closed' };
+      return error instanceof Error ? error : new Error(String(error));
     }
   }
 
