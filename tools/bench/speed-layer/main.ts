@@ -14,6 +14,13 @@
 //            at BENCH_RATE;
 //   fixed    BENCH_RATE (5000/s) for BENCH_SECONDS (20): p50/p99 end to end and per tier, and the
 //            service's own latencyMs per tier (the memory tier inside the service).
+//   policy   (first, before the stack starts) the policy tier on a cold call: decide() of
+//            BENCH_POLICY_CALLS (5000) distinct 200-character commands, no cache, beside the same
+//            run's cost of parsing each alone (the floor);
+//   hook     the hook's whole-process wall time per tool call, `lighthouse-mcp hook pre-tool-use`
+//            from spawn to exit with a cached session, BENCH_HOOK_RUNS (30) times, interleaved
+//            with a bare `node -e 0`.
+// BENCH_PARTS (policy,hook,gateway) picks parts; without `gateway` only the first two run.
 // BENCH_PROFILE=1 writes a CPU profile of every service when the stack stops (into BENCH_PROFILE_DIR).
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
@@ -28,6 +35,8 @@ import { limitFromEnv, p99UnderKey, TARGETS } from '../targets';
 import { MemoryTier } from '@lighthouse/policy';
 import { RequestKeyCache } from '../../../apps/speed-layer/src/validation/decision-cache';
 import { CWD, REPEATS, checkMix, commandAt, MIX, type Category } from './commands';
+import { hookProcess } from './hook-process';
+import { policyTierCold } from './policy-tier';
 
 const AGENTS = Number(process.env['BENCH_AGENTS'] ?? 1000);
 const RATE = Number(process.env['BENCH_RATE'] ?? 5000);
@@ -44,6 +53,9 @@ const PROFILE = process.env['BENCH_PROFILE'] === '1';
 const SOCKETS = Number(process.env['BENCH_SOCKETS'] ?? AGENTS);
 const TIMEOUT_MS = Number(process.env['BENCH_TIMEOUT_MS'] ?? 5000);
 const repo = process.env['BENCH_REPO'] ?? join(__dirname, '..', '..', '..');
+const PARTS = new Set((process.env['BENCH_PARTS'] ?? 'policy,hook,gateway').split(','));
+const POLICY_CALLS = Number(process.env['BENCH_POLICY_CALLS'] ?? 5000);
+const HOOK_RUNS = Number(process.env['BENCH_HOOK_RUNS'] ?? 30);
 const log = logFor('speed-layer');
 
 /** One validation's outcome as the bench keeps it. */
@@ -55,6 +67,8 @@ interface Seen {
 }
 
 async function main(): Promise<void> {
+  const policyTier = PARTS.has('policy') ? policyTierCold(POLICY_CALLS) : null;
+  if (policyTier) log(`policy tier, cold: ${JSON.stringify(policyTier)}`);
   const mix = checkMix();
   log(`command mix checked with the default policy: ${mix.allow} allowed, ${mix.deny} denied forms, none escalates`);
   const profileDir = process.env['BENCH_PROFILE_DIR'] ?? join(repo, 'dist', 'profiles', `speed-layer-${process.pid}`);
@@ -69,6 +83,19 @@ async function main(): Promise<void> {
       ...(PROFILE ? profilingEnv(profileDir) : {}),
     },
   });
+  const hook = PARTS.has('hook') ? await hookProcess(join(stack.root, 'dist', 'apps', 'mcp-adapter', 'main.js'), stack.gatewayUrl, stack.adminSecret, HOOK_RUNS).catch(async (error: unknown) => {
+    await stack.stop();
+    await redis.stop();
+    throw error;
+  }) : null;
+  if (hook) log(`hook process: ${JSON.stringify(hook)}`);
+  if (!PARTS.has('gateway')) {
+    await stack.stop();
+    await redis.stop();
+    const baseline = { parse_only: policyTier?.['baseline_parse_only'] ?? null, node_e_0: hook?.['baseline_node_e_0'] ?? null };
+    process.stdout.write(`${JSON.stringify({ bench: 'speed-layer', parts: [...PARTS], policy_tier_cold: policyTier, hook_process: hook, baseline })}\n`);
+    return;
+  }
   const echoSubject = `bench.echo.${process.pid}`;
   const echo = await startNatsEcho(stack.natsUrl, echoSubject, repo);
   const nc = await connect({ servers: stack.natsUrl, name: 'bench-baseline' });
@@ -203,7 +230,11 @@ async function main(): Promise<void> {
       ratio_p50_vs_live: ratio(msSummary(fixed.all).p50_ms, msSummary(liveRun.all).p50_ms),
       ratio_p99_vs_live: ratio(msSummary(fixed.all).p99_ms, msSummary(liveRun.all).p99_ms),
       ratio_p50_vs_nats: ratio(msSummary(fixed.all).p50_ms, msSummary(raw.all).p50_ms),
+      policy_tier_cold: policyTier,
+      hook_process: hook,
       baseline: {
+        parse_only: policyTier?.['baseline_parse_only'] ?? null,
+        node_e_0: hook?.['baseline_node_e_0'] ?? null,
         memory_lookup_in_load_generator_during_steps: lookups,
         health_live: { offered_per_s: RATE, achieved_per_s: liveRun.achievedPerS, ...pick(msSummary(liveRun.all)), errors: errorsOf(liveRun), send_lag: sendLag(liveRun), gateway_cpu_us_per_request: cpuPerCall(cpuLive, Math.max(1, liveRun.completed))['gateway'] },
         nats_request: { payload_bytes: payload.length, offered_per_s: RATE, achieved_per_s: raw.achievedPerS, ...pick(msSummary(raw.all)), errors: errorsOf(raw), cpu_us_per_request: cpuPerCall(cpuNats, raw.completed) },
