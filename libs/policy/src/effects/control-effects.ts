@@ -1,5 +1,6 @@
 import type { NormalisedCommand } from '../normalised.schema';
 import { hasFlag, type CommandScope } from './effect-context';
+import { MALICIOUS } from './file-effects';
 
 const ELEVATORS = new Set(['sudo', 'doas', 'su', 'pkexec', 'runuser', 'sudoedit', 'calife', 'run0']);
 const ACCOUNT_TOOLS = new Set(['useradd', 'adduser', 'usermod', 'userdel', 'deluser', 'groupadd', 'groupmod', 'gpasswd', 'passwd', 'chpasswd', 'chage', 'visudo', 'vipw', 'vigr', 'newusers', 'chsh']);
@@ -24,6 +25,11 @@ export function privilegeEffects(scope: CommandScope): void {
   if (command.program === 'kubectl' && command.subcommand === 'debug' && command.positionals.some((p) => /^(node|nodes|no)\//.test(p))) scope.add('privilege', 'node-shell', true, { detail: 'a debug pod on a node shares its host' });
   if (command.program === 'kubectl' && /"(privileged|hostPID|hostNetwork|hostPath)"\s*:\s*(true|\{)|--privileged/.test(command.text)) scope.add('privilege', 'container-escape', true);
   if (command.program === 'usermod' && /\b(sudo|wheel|docker|root|adm|admin)\b/.test(command.args.join(' '))) scope.add('privilege', 'group', true);
+  if (ACCOUNT_TOOLS.has(command.program) && /(^|\s)(-o|--non-unique)(\s|$)|(-u|--uid)(=|\s)0(\s|$)/.test(scope.source)) scope.add('privilege', 'root-account', true, { detail: 'an account with uid 0' });
+  const elevated = wrappers.length > 0 || ELEVATORS.has(command.program);
+  const shellAlone = /^(ba|z|da|k|c|tc|fi)?sh$/.test(command.program) && command.positionals.length === 0 && !command.flags.some((f) => f.startsWith('-c'));
+  const rootShell = elevated && (shellAlone || (ELEVATORS.has(command.program) && (/(^|\s)-(i|s)(\s|$)/.test(command.args.join(' ')) || /^(\/bin\/|\/usr\/bin\/)?(ba|z|da)?sh$|^su$/.test(command.positionals[0] ?? ''))));
+  if (rootShell || (command.program === 'su' && command.positionals.length === 0 && !command.flags.some((f) => f.startsWith('-c')))) scope.add('privilege', 'root-shell', true, { detail: 'an interactive shell as root' });
 }
 
 function privilegedContainer(command: NormalisedCommand): boolean {
@@ -34,6 +40,24 @@ function privilegedContainer(command: NormalisedCommand): boolean {
 
 /** Persistence that is not a plain file write (scheduler and service registrations). */
 export function persistenceEffects(scope: CommandScope): void {
+  const { command } = scope;
+  const { program } = command;
+  const before = scope.effects.length;
+  registrations(scope);
+  const text = `${command.text}\n${command.stdin ?? ''}`;
+  if (scope.effects.length > before && MALICIOUS.test(text)) scope.add('persistence', 'malicious', true, { detail: 'persists code that is fetched, hidden or wired to the network' });
+  if (program === 'git') gitConfigCode(scope);
+}
+
+/** `git -c core.pager='sh -c "…"' log`: the configured program runs; its command line is judged. */
+function gitConfigCode(scope: CommandScope): void {
+  for (const flag of [...scope.command.globalFlags, ...scope.command.args]) {
+    const value = /^(?:-c=)?(?:core\.(?:pager|editor|sshcommand|fsmonitor|askpass)|sequence\.editor|diff\.external|[\w.-]+\.textconv|alias\.[\w-]+)=(.+)$/i.exec(flag)?.[1];
+    if (value && scope.line.analyse) scope.line.analyse(value.replace(/^!/, ''), scope, 'git-config');
+  }
+}
+
+function registrations(scope: CommandScope): void {
   const { command } = scope;
   const { program } = command;
   if (program === 'crontab' && !hasFlag(command, ['-l'])) scope.add('persistence', 'cron', true);
@@ -54,11 +78,12 @@ export function controlEffects(scope: CommandScope): void {
   if (KERNEL.has(program) && !(program === 'sysctl' && !/(^|\s)(-w|--write|-p|--load|--system)|=/.test(args))) scope.add('system', 'kernel', true);
   if (FIREWALL.has(program) && !/(^|\s)(-L|--list|-S|status|list-all|--list-rules)(\s|$)/.test(args)) scope.add('system', 'firewall', true);
   if (DISK.test(program)) scope.add('destroy', 'disk', true);
-  if ((program === 'mount' && positionals.length > 0) || program === 'umount' || program === 'fusermount') scope.add('system', 'mount', true);
+  if ((program === 'mount' && positionals.length > 0) || program === 'umount' || program === 'fusermount') scope.add('system', program === 'umount' && positionals.includes('/') ? 'power' : 'mount', true);
+  if (program === 'auditctl' && /(^|\s)(-D|-e\s*0)(\s|$)/.test(scope.source)) scope.add('system', 'tracks', true, { detail: 'audit rules removed' });
   if (program === 'systemctl' && /^(stop|disable|mask|kill|isolate|restart)$/.test(command.subcommand ?? '')) scope.add('system', 'service', true);
   if (program === 'service' && /\b(stop|restart|disable)\b/.test(args)) scope.add('system', 'service', true);
   if ((program === 'timedatectl' || program === 'hostnamectl' || program === 'date') && /\bset|(^|\s)-s(\s|$)/.test(args)) scope.add('system', 'clock', true);
-  if (program === 'kill' && positionals.some((p) => /^-?1$|^0$/.test(p))) scope.add('process', 'all', true, { detail: 'signals every process or init' });
+  if (program === 'kill' && (positionals.some((p) => /^-?1$|^0$/.test(p)) || /(^|\s)-1(\s|$)/.test(scope.source) && /\bkill\b/.test(scope.source))) scope.add('process', 'all', true, { detail: 'signals every process or init' });
   if (program === 'killall5' || (program === 'pkill' || program === 'killall') && /(^|\s)(-u|--user)|(^|\s)(init|systemd|sshd|dockerd|containerd|kubelet)(\s|$)/.test(args)) scope.add('process', 'all', true);
   if (program === 'pkill' || program === 'killall') scope.add('process', 'by-name', true);
   if (program === 'history' && hasFlag(command, ['-c', '-w', '-d'])) scope.add('system', 'tracks', true);

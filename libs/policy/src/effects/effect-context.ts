@@ -13,9 +13,13 @@ export interface LineState {
   readonly written: Set<string>;
   /** Files written earlier in the line holding sensitive data: path → what (`secret`, `env`, `home`, `system`). */
   readonly tainted: Map<string, string>;
+  /** Text of scripts written earlier in the line (here-documents, echo/printf), by path. */
+  readonly scripts: Map<string, string>;
+  /** Analyses a shell line for the effects of a command that will run it (set by the effect model). */
+  analyse?: (script: string, scope: CommandScope, via: string) => void;
 }
 
-export const newLineState = (): LineState => ({ links: new Map(), fetched: new Set(), written: new Set(), tainted: new Map() });
+export const newLineState = (): LineState => ({ links: new Map(), fetched: new Set(), written: new Set(), tainted: new Map(), scripts: new Map() });
 
 /** A path argument of a command, resolved (through links made earlier in the line) and classified. */
 export interface ResolvedArg {
@@ -69,7 +73,7 @@ export class CommandScope {
     const secret = isSecretPath(guess);
     const history = !secret && isHistoryPath(guess);
     const contentRead = !METADATA_ONLY.has(this.command.program);
-    const cls = secret ? 'secret' : history ? 'history' : ref.location;
+    const cls = /^\/etc\/g?shadow-?$/.test(guess) ? 'shadow' : secret ? 'secret' : history ? 'history' : ref.location;
     this.add('read', cls, (secret || history) && contentRead, { ...target(ref) });
     return ref;
   }

@@ -5,7 +5,7 @@ import { controlEffects, forkBombNames, persistenceEffects, privilegeEffects } f
 import { destructiveEffects } from './destructive-effects';
 import { CommandScope, newLineState, type LineState } from './effect-context';
 import type { Effect } from './effect.schema';
-import { fileEffects, write } from './file-effects';
+import { fileEffects, MALICIOUS, write } from './file-effects';
 import { persistenceOf } from './path-classes';
 import { inlineCodeEffects } from './inline-code';
 import { dataClassOf, egressEffects, execEffects } from './program-effects';
@@ -30,6 +30,7 @@ export function effectsOf(call: NormalisedToolCall): Effect[][] {
 }
 
 function shellEffects(commands: readonly NormalisedCommand[], env: NormalisedEnv, source: string, depth: number, line: LineState = newLineState()): Effect[][] {
+  line.analyse ??= (script, outer, via) => nested(script, outer, depth, via);
   const scopes = commands.map((command) => new CommandScope(command, env, line, command.text || 'redirection', source));
   const classes = scopes.map((scope) => {
     fileEffects(scope);
@@ -110,6 +111,9 @@ function fileToolEffects(call: NormalisedToolCall): Effect[] {
     if (/(^|\/)package\.json$/.test(file.path) && /"(pre|post)?(install|prepare|prepublish|publish|pack|uninstall)(Only)?"\s*:/.test(content)) scope.add('persistence', 'lifecycle-script', true, { target: file.path, detail: 'package lifecycle script runs on every install' });
     if (/(^|\/)(setup\.py|conftest\.py|sitecustomize\.py|usercustomize\.py|\.pth)$/.test(file.path) && /\b(os\.system|subprocess|exec\(|eval\(|socket)/.test(content)) scope.add('persistence', 'lifecycle-script', true, { target: file.path });
     if (/\/\.vscode\/tasks\.json$/.test(file.path) && /folderOpen/.test(content)) scope.add('persistence', 'editor', true, { target: file.path });
+    const persistence = persistenceOf(file.path);
+    if (persistence && MALICIOUS.test(content)) scope.add('persistence', 'malicious', true, { target: file.path, detail: 'persists code that is fetched, hidden or wired to the network' });
+    if (/(^|\/)package\.json$/.test(file.path) && /"(pre|post)?(install|prepare)"\s*:\s*"[^"]*/.test(content) && MALICIOUS.test(content)) scope.add('persistence', 'malicious', true, { target: file.path });
     if (persistenceOf(file.path) === 'ci' || /\.(sh|bash|zsh)$|(^|\/)(Makefile|Dockerfile|justfile)$/.test(file.path)) ciSteps(scope, content, file.path);
   }
   return scope.effects;

@@ -1,6 +1,6 @@
 import { isWriteRedirect } from '../shell/redirect-evaluator';
 import { flagValues, hasFlag, target, type CommandScope, type ResolvedArg } from './effect-context';
-import { isAccountFile, isLogPath, persistenceOf, type Location } from './path-classes';
+import { isAccountFile, isHistoryPath, isLogPath, persistenceOf, type Location } from './path-classes';
 
 /** Programs whose arguments are text, not paths. */
 const TEXT_ARGS = new Set(['echo', 'printf', 'true', 'false', ':', 'export', 'local', 'declare', 'readonly', 'typeset', 'alias',
@@ -17,11 +17,25 @@ export function fileEffects(scope: CommandScope): void {
   if (!TEXT_ARGS.has(command.program)) for (const arg of readOperands(scope)) scope.read(arg);
   for (const redirect of command.redirects) {
     if (/^(\d+|-)$/.test(redirect.target) || redirect.op === '<<' || redirect.op === '<<-' || redirect.op === '<<<') continue;
-    if (isWriteRedirect(redirect)) write(scope, redirect.target, command.program === 'echo' || command.program === 'printf' || command.program === 'cat' ? 'written' : undefined);
+    if (isWriteRedirect(redirect)) {
+      const producer = command.program === 'echo' || command.program === 'printf' || command.program === 'cat';
+      const fetched = command.pipedFrom.some((from) => DOWNLOADERS_PIPE.test(from));
+      const ref = write(scope, redirect.target, fetched ? 'fetched' : producer ? 'written' : undefined);
+      if (producer && ref.path) scope.line.scripts.set(ref.path, scriptText(command));
+    }
     else if (redirect.op === '<' || redirect.op === 'if=') scope.read(redirect.target);
   }
   for (const arg of writtenOperands(scope)) write(scope, arg);
   for (const arg of deletedOperands(scope)) remove(scope, arg);
+}
+
+const DOWNLOADERS_PIPE = /^(curl|wget|fetch|aria2c|http|https|xh|nc|ncat|netcat|socat)$/;
+
+/** What echo/printf/cat put into a file: here-document input, or the words (printf's `\n` decoded). */
+function scriptText(command: CommandScope['command']): string {
+  if (command.stdin !== undefined) return command.stdin;
+  const words = command.program === 'printf' ? command.positionals.slice(0, 1) : command.positionals;
+  return words.join(' ').replace(/\\n/g, '\n').replace(/\\t/g, '\t');
 }
 
 function readOperands(scope: CommandScope): string[] {
@@ -42,6 +56,7 @@ function writtenOperands(scope: CommandScope): string[] {
   const { command } = scope;
   const { program, positionals } = command;
   const out: string[] = [];
+  if (program === 'tee' && command.pipedFrom.some((from) => DOWNLOADERS_PIPE.test(from))) for (const arg of positionals) write(scope, arg, 'fetched');
   if (WRITES_OPERANDS.has(program)) out.push(...positionals.filter((arg, i) => !(['chmod', 'chown', 'chgrp', 'setfacl', 'setcap', 'chattr'].includes(program) && i === 0)));
   if (program === 'curl' || program === 'wget') out.push(...flagValues(command, ['--output', '--output-document', '-O']));
   if (COPY_LIKE.has(program) && program !== 'ln') {
@@ -59,6 +74,8 @@ function deletedOperands(scope: CommandScope): string[] {
   const { command } = scope;
   const { program, positionals } = command;
   if (DELETERS.has(program)) return positionals;
+  if (program === 'find' && hasFlag(command, ['-exec', '-execdir']) && /-exec(dir)?\s+(\S*\/)?(rm|shred|truncate|unlink)\b/.test(scope.source)) return positionals.filter((arg) => /^[/~]/.test(arg)).slice(0, 4);
+  if (program === 'rm' && command.viaWrapper.includes('xargs') && command.stdin !== undefined) return [...positionals.filter((p) => !p.startsWith('$')), ...command.stdin.split(/\s+/).filter(Boolean).slice(0, 16)];
   if (program === 'find' && hasFlag(command, ['-delete'])) return positionals.filter((arg) => /^[/~.]|^\$/.test(arg)).slice(0, 4).concat(positionals.length === 0 ? ['.'] : []);
   if (program === 'rsync' && command.flags.some((flag) => flag.startsWith('--delete'))) return positionals.slice(-1);
   if (program === 'mv' && positionals.at(-1) === '/dev/null') return positionals.slice(0, -1);
@@ -68,6 +85,20 @@ function deletedOperands(scope: CommandScope): string[] {
 const LIFECYCLE = /\b(pre|post)?(install|prepare|prepublish|publish|pack|uninstall)(Only)?\b["']?\s*[:=\]]/;
 /** Content that downloads and runs code, or opens a shell to the network. */
 export const RUNS_FETCHED = /(curl|wget)[^\n|]*\|\s*(sudo\s+)?(ba|z|da)?sh\b|base64\s+(-d|--decode)|nc\s+-e|\/dev\/tcp\/|bash\s+-i/;
+/** Persisted content that is plainly hostile: fetched and run, hidden in tmp, wired to the network. */
+export const MALICIOUS = new RegExp(`${RUNS_FETCHED.source}|/(tmp|var/tmp|dev/shm)/\\.|nohup\\s+/(tmp|var/tmp|dev/shm)/`);
+
+/** A home directory, `/home`, `/root` or a top-level system directory itself (or `dir/*`): `home` or `system-dir`. */
+export function wiped(scope: CommandScope, ref: ResolvedArg, arg: string): 'home' | 'system-dir' | undefined {
+  const path = ref.path;
+  if (path === undefined) return undefined;
+  const base = path.replace(/\/\*$/, '');
+  const home = scope.env.homeDir.replace(/\/$/, '');
+  if (base === home || /^\/(home|root)(\/[^/]+)?$/.test(base)) return 'home';
+  if (base === '' || path === '/*') return 'system-dir';
+  if (/^\/(bin|boot|dev|etc|lib|lib32|lib64|libx32|opt|proc|sbin|srv|sys|usr|var|mnt|media|snap)$/.test(base)) return 'system-dir';
+  return arg === '/*' ? 'system-dir' : undefined;
+}
 
 /** A delete outside the workspace and tmp needs a judge when it is recursive or forced, or hits a directory that matters. */
 function sweeping(scope: CommandScope, ref: ResolvedArg): boolean {
@@ -86,11 +117,16 @@ export function write(scope: CommandScope, arg: string, origin?: 'written' | 'fe
   scope.add('write', ref.location, !SAFE_WRITE.has(ref.location), extra);
   const persistence = persistenceOf(ref.path);
   if (persistence) scope.add('persistence', persistence, persistence !== 'ci' || RUNS_FETCHED.test(scope.command.text), extra);
+  const lifecycle = /(^|\/)package\.json$/.test(ref.path ?? '') && LIFECYCLE.test(scope.command.text);
+  const fromTmp = COPY_LIKE.has(scope.command.program) && scope.command.positionals.slice(0, -1).some((p) => /^\/(tmp|var\/tmp|dev\/shm)\//.test(p));
+  if ((persistence || lifecycle) && (MALICIOUS.test(`${scope.command.text}\n${scope.command.stdin ?? ''}\n${scope.source}`) || (persistence && fromTmp))) scope.add('persistence', 'malicious', true, { ...extra, detail: 'persists code that is fetched, hidden or wired to the network' });
+  if (isHistoryPath(ref.path)) scope.add('system', 'tracks', true, { ...extra, detail: 'shell history overwritten' });
   if (/(^|\/)package\.json$/.test(ref.path ?? '') && LIFECYCLE.test(scope.command.text)) scope.add('persistence', 'lifecycle-script', true, extra);
   if (isAccountFile(ref.path)) scope.add('privilege', 'account-file', true, extra);
   if (isLogPath(ref.path)) scope.add('destroy', 'logs', true, extra);
   if (ref.location === 'device') scope.add('destroy', 'disk', true, extra);
-  if (ref.path?.startsWith('/proc/sys') || ref.path === '/proc/sysrq-trigger') scope.add('system', 'kernel', true, extra);
+  if (ref.path === '/proc/sysrq-trigger') scope.add('system', 'power', true, extra);
+  else if (ref.path?.startsWith('/proc/sys')) scope.add('system', 'kernel', true, extra);
   if (ref.path && origin) (origin === 'fetched' ? scope.line.fetched : scope.line.written).add(ref.path);
   return ref;
 }
@@ -99,6 +135,8 @@ function remove(scope: CommandScope, arg: string): void {
   const ref = scope.resolve(arg);
   const extra = target(ref);
   scope.add('delete', ref.location, !SAFE_WRITE.has(ref.location) && sweeping(scope, ref), extra);
+  const wipe = wiped(scope, ref, arg);
+  if (wipe) scope.add('destroy', wipe, true, { ...extra, detail: 'deletes a home or a system directory (or everything in it)' });
   if (isLogPath(ref.path)) scope.add('destroy', 'logs', true, extra);
   const persistence = persistenceOf(ref.path);
   if (persistence === 'git-hooks' || persistence === 'guard') scope.add('persistence', persistence, true, extra);

@@ -1,6 +1,6 @@
 import type { NormalisedCommand } from '../normalised.schema';
 import type { CommandScope } from './effect-context';
-import { write } from './file-effects';
+import { wiped, write } from './file-effects';
 import { isHistoryPath, isSecretPath } from './path-classes';
 import { analyseJavaScript } from './javascript-code';
 import { isInterpreter, isShell } from './program-effects';
@@ -91,12 +91,20 @@ function apply(scope: CommandScope, findings: CodeFindings, shell: ShellAnalyser
 }
 
 function addPath(scope: CommandScope, kind: 'delete' | 'write', path: string | undefined): void {
+  if (path === '~') {
+    const ref = scope.resolve('~');
+    scope.add(kind, 'home', true, { ...(ref.path ? { target: ref.path } : {}), via: 'inline-code' });
+    if (kind === 'delete') scope.add('destroy', 'home', true, { ...(ref.path ? { target: ref.path } : {}), via: 'inline-code', detail: 'deletes the home directory' });
+    return;
+  }
   if (path === undefined) {
     scope.add(kind, 'unknown', true, { via: 'inline-code' });
     return;
   }
   const ref = scope.resolve(path);
   scope.add(kind, ref.location, !(ref.location === 'workspace' || ref.location === 'tmp'), { ...(ref.path ? { target: ref.path } : {}), via: 'inline-code' });
+  const wipe = kind === 'delete' ? wiped(scope, ref, path) : undefined;
+  if (wipe) scope.add('destroy', wipe, true, { ...(ref.path ? { target: ref.path } : {}), via: 'inline-code' });
 }
 
 export { isShell };

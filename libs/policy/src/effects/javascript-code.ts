@@ -27,12 +27,12 @@ export function analyseJavaScript(code: string): CodeFindings {
   } catch (error) {
     return { ...out, opaque: `JavaScript that does not parse: ${(error as Error).message}` };
   }
-  walk(ast as AnyNode, (node) => visit(node, out));
+  walk(ast as AnyNode, (node) => visit(node, out, code));
   return out;
 }
 
-function visit(node: AnyNode, out: CodeFindings): void {
-  if (node.type === 'CallExpression' || node.type === 'NewExpression') call(node, out);
+function visit(node: AnyNode, out: CodeFindings, code: string): void {
+  if (node.type === 'CallExpression' || node.type === 'NewExpression') call(node, out, code);
   else if (node.type === 'ImportExpression') moduleUse(literal(node['source'] as AnyNode), out);
   else if (node.type === 'MemberExpression' && name(node['object'] as AnyNode) === 'process' && propertyName(node) === 'env') out.env = true;
   else if (node.type === 'WhileStatement' || node.type === 'ForStatement') {
@@ -44,7 +44,7 @@ function visit(node: AnyNode, out: CodeFindings): void {
   }
 }
 
-function call(node: AnyNode, out: CodeFindings): void {
+function call(node: AnyNode, out: CodeFindings, code: string): void {
   const callee = node['callee'] as AnyNode;
   const args = (node['arguments'] as AnyNode[] | undefined) ?? [];
   const fn = calleeName(node);
@@ -60,7 +60,7 @@ function call(node: AnyNode, out: CodeFindings): void {
   if (fn === undefined) return;
   if (SHELL_CALLS.has(fn)) shellArg(args[0], out);
   else if (SPAWN_CALLS.has(fn)) spawnArgs(args, out);
-  else if (DELETE_CALLS.has(fn)) out.deletes.push(args[0] ? literal(args[0]) : undefined);
+  else if (DELETE_CALLS.has(fn)) out.deletes.push(args[0] ? (literal(args[0]) ?? homeOf(args[0], code)) : undefined);
   else if (WRITE_CALLS.has(fn)) out.writes.push(args[0] ? literal(args[0]) : undefined);
   else if (WRITE_SECOND.has(fn)) out.writes.push(args[1] ? literal(args[1]) : undefined);
   else if (READ_CALLS.has(fn)) out.reads.push(args[0] ? literal(args[0]) : undefined);
@@ -93,6 +93,12 @@ function spawnArgs(args: AnyNode[], out: CodeFindings): void {
     return;
   }
   out.shell.push([program, ...(list as string[])].map((word) => `'${word.replace(/'/g, `'\\''`)}'`).join(' '));
+}
+
+/** `~` when the argument names the home directory (`os.homedir()`, `process.env.HOME`). */
+function homeOf(arg: AnyNode, code: string): string | undefined {
+  const text = code.slice(arg.start, arg.end);
+  return /^(require\(\s*['"](node:)?os['"]\s*\)|os)\.homedir\(\)$|^process\.env\.HOME$|^process\.env\[\s*['"]HOME['"]\s*\]$/.test(text) ? '~' : undefined;
 }
 
 /** A string literal or a template without expressions; undefined when computed. */

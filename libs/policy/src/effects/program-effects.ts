@@ -1,7 +1,7 @@
 import type { NormalisedCommand } from '../normalised.schema';
 import { flagValues, hasFlag, target, type CommandScope } from './effect-context';
 import { write } from './file-effects';
-import { isHistoryPath, isLogPath, isSecretPath } from './path-classes';
+import { isHistoryPath, isLogPath, isSecretPath, under } from './path-classes';
 
 export const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'mksh', 'ash', 'rbash', 'fish', 'csh', 'tcsh', 'busybox', 'source', '.']);
 export const INTERPRETERS = /^(python[0-9.]*|pypy[0-9]*|perl[0-9.]*|ruby[0-9.]*|node|nodejs|deno|bun|php[0-9.]*|lua[0-9.]*|luajit|tclsh|osascript|Rscript|julia|pwsh|powershell)$/;
@@ -64,6 +64,10 @@ function uploadedFiles(command: NormalisedCommand): string[] {
     return at >= 0 ? [value.slice(at + 1).replace(/;.*$/, '')] : [];
   }).filter((file) => file !== '-' && file !== '');
   files.push(...flagValues(command, ['--upload-file', '--post-file', '--body-file', '-T']));
+  if (command.program === 'socat') for (const arg of command.positionals) {
+    const file = /^(?:FILE|OPEN|GOPEN|CREATE|READ):([^,]+)/i.exec(arg)?.[1];
+    if (file) files.push(file);
+  }
   if (command.program === 'scp' || command.program === 'rsync') files.push(...command.positionals.slice(0, -1).filter((arg) => !/^[^/]*:/.test(arg)));
   for (const redirect of command.redirects) if (redirect.op === '<') files.push(redirect.target);
   return files;
@@ -83,8 +87,17 @@ export function execEffects(scope: CommandScope): void {
   for (const candidate of candidates) {
     const ref = scope.resolve(candidate);
     if (!ref.path) continue;
-    if (line.fetched.has(ref.path)) scope.add('exec', 'fetched', true, { ...target(ref), via: 'file' });
-    else if (line.written.has(ref.path)) scope.add('exec', 'written', true, { ...target(ref), via: 'file' });
+    const path = ref.path;
+    const fetched = line.fetched.has(path) || [...line.fetched].some((dir) => under(path, dir));
+    if (fetched) scope.add('exec', 'fetched', true, { ...target(ref), via: 'file' });
+    else if (line.written.has(path)) scope.add('exec', 'written', true, { ...target(ref), via: 'file' });
+    const text = line.scripts.get(path);
+    if (text !== undefined && line.analyse) line.analyse(text, scope, 'written-script');
+  }
+  if (!program.includes('/') && [...line.fetched].some((path) => path.endsWith(`/${program}`))) scope.add('exec', 'fetched', true, { via: 'file', detail: `${program} was downloaded earlier in the line` });
+  if (program === 'tar' && command.pipedFrom.some((from) => NETWORK.has(from))) for (const dir of flagValues(command, ['-C', '--directory']).concat(command.cwd ? [] : [])) {
+    const ref = scope.resolve(dir);
+    if (ref.path) line.fetched.add(ref.path);
   }
   if (DOWNLOADERS.has(program)) recordDownload(scope);
   if (program === 'ln' && hasFlag(command, ['--symbolic', '-s'])) recordLink(scope);

@@ -67,7 +67,9 @@ function python(code: string): CodeFindings {
   const unknown = imports.filter((name) => name !== '' && !PYTHON_SAFE.has(name) && !PYTHON_SAFE.has(name.split('.')[0] ?? ''));
   if (unknown.length > 0) out.opaque = `imports ${unknown.slice(0, 3).join(', ')}`;
   if (PYTHON['opaque']?.test(code)) out.opaque = 'computes code at run time (exec/eval/__import__/ctypes)';
-  if (/\\x[0-9a-f]{2}|\\u00|b64decode|bytes\.fromhex|codecs\.decode/i.test(code) && PYTHON['shell']?.test(code)) out.opaque = 'runs decoded text';
+  const decoded = [...code.matchAll(/b64decode\(\s*b?['"]([A-Za-z0-9+/=]{4,4096})['"]\s*\)/g)].map((m) => Buffer.from(m[1] ?? '', 'base64').toString('utf8'));
+  if (decoded.length > 0 && PYTHON['shell']?.test(code)) out.shell.push(...decoded);
+  if (/\\x[0-9a-f]{2}|\\u00|bytes\.fromhex|codecs\.decode/i.test(code) && PYTHON['shell']?.test(code)) out.opaque = 'runs decoded text';
   collectShell(code, out, /\b(?:os\.(?:system|popen|exec\w*|spawn\w*)|subprocess\.\w+|commands\.getoutput|pty\.spawn|check_output|check_call|Popen|getoutput)/, PYTHON['shell']);
   collectPaths(code, out.deletes, /\b(?:shutil\.rmtree|os\.(?:remove|unlink|rmdir|removedirs)|rmtree)/, PYTHON['del']);
   for (const m of code.matchAll(new RegExp(String.raw`\bopen\s*\(\s*(?:${STRING}|([^,)]+))\s*(?:,\s*${STRING})?`, 'g'))) {
@@ -183,6 +185,10 @@ function awk(code: string): CodeFindings {
     if (script !== undefined) out.shell.push(script);
   }
   if (/\|\s*getline|print[^;}]*\|\s*[^"'\s]/.test(code) && out.shell.length === 0) out.opaque = 'runs a computed command';
+  if (/\/inet\d?\/(tcp|udp)\//.test(code)) {
+    out.network = true;
+    out.spawns = true;
+  }
   for (const m of code.matchAll(new RegExp(String.raw`print[^;}>]*>>?\s*${STRING}`, 'g'))) out.writes.push(m[1] ?? m[2]);
   if (/print[^;}]*>>?\s*[^"'\s]/.test(code)) out.writes.push(undefined);
   out.env = /\bENVIRON\b/.test(code);
@@ -197,6 +203,12 @@ function collectShell(code: string, out: CodeFindings, call: RegExp, present: Re
   for (const m of code.matchAll(literal)) {
     const text = unescape(m[1] ?? m[2] ?? '');
     const after = code.slice((m.index ?? 0) + m[0].length).trimStart();
+    const home = /^[.+]\s*(getenv\(\s*['"]HOME['"]\s*\)|os\.environ\[\s*['"]HOME['"]\s*\]|\$ENV\{\s*HOME\s*\}|ENV\[\s*['"]HOME['"]\s*\]|Dir\.home|\$_SERVER\[\s*['"]HOME['"]\s*\])\s*\)/.exec(after);
+    if (home) {
+      out.shell.push(`${text}~`);
+      found += 1;
+      continue;
+    }
     if (/^[.+%]/.test(after) || /^\s*\.\s*\$/.test(after)) out.opaque = 'runs a command built at run time';
     const list = new RegExp(String.raw`${call.source}\s*\(\s*\[([^\]]*)\]`).exec(code.slice(m.index ?? 0));
     if (list?.[1]) {
@@ -209,13 +221,16 @@ function collectShell(code: string, out: CodeFindings, call: RegExp, present: Re
   if (found < calls) out.opaque = 'runs a command computed at run time';
 }
 
+/** The home directory named in code: `os.path.expanduser('~')`, `Dir.home`, `$ENV{HOME}`, `homedir()`, … */
+export const HOME_REF = /^\s*(os\.path\.expanduser\(\s*['"]~\/?['"]\s*\)|(Path|pathlib\.Path)\.home\(\)|os\.environ\[\s*['"]HOME['"]\s*\]|os\.getenv\(\s*['"]HOME['"]\s*\)|Dir\.home|ENV\[\s*['"]HOME['"]\s*\]|\$ENV\{\s*HOME\s*\}|getenv\(\s*['"]HOME['"]\s*\)|(require\(\s*['"]os['"]\s*\)|os)\.homedir\(\)|process\.env\.HOME|['"]~\/?['"])\s*[),]/;
+
 function collectPaths(code: string, into: (string | undefined)[], call: RegExp, present: RegExp | undefined): void {
   if (!present?.test(code)) return;
   const calls = [...code.matchAll(new RegExp(call.source + String.raw`\s*\(?`, 'g'))];
   for (const m of calls) {
     const rest = code.slice((m.index ?? 0) + m[0].length);
-    const literal = new RegExp(String.raw`^\s*(?:\[\s*)?${STRING}`).exec(rest);
-    into.push(literal ? unescape(literal[1] ?? literal[2] ?? '') : undefined);
+    const literal = new RegExp(String.raw`^\s*(?:\[\s*)?${STRING}\s*[),]`).exec(rest);
+    into.push(HOME_REF.test(rest) ? '~' : literal ? unescape(literal[1] ?? literal[2] ?? '') : undefined);
   }
 }
 
