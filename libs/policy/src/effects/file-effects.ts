@@ -73,9 +73,9 @@ function writtenOperands(scope: CommandScope): string[] {
 function deletedOperands(scope: CommandScope): string[] {
   const { command } = scope;
   const { program, positionals } = command;
+  if (program === 'rm' && command.viaWrapper.includes('xargs') && command.stdin !== undefined) return [...positionals.filter((p) => !p.startsWith('$')), ...command.stdin.split(/\s+/).filter(Boolean).slice(0, 16)];
   if (DELETERS.has(program)) return positionals;
   if (program === 'find' && hasFlag(command, ['-exec', '-execdir']) && /-exec(dir)?\s+(\S*\/)?(rm|shred|truncate|unlink)\b/.test(scope.source)) return positionals.filter((arg) => /^[/~]/.test(arg)).slice(0, 4);
-  if (program === 'rm' && command.viaWrapper.includes('xargs') && command.stdin !== undefined) return [...positionals.filter((p) => !p.startsWith('$')), ...command.stdin.split(/\s+/).filter(Boolean).slice(0, 16)];
   if (program === 'find' && hasFlag(command, ['-delete'])) return positionals.filter((arg) => /^[/~.]|^\$/.test(arg)).slice(0, 4).concat(positionals.length === 0 ? ['.'] : []);
   if (program === 'rsync' && command.flags.some((flag) => flag.startsWith('--delete'))) return positionals.slice(-1);
   if (program === 'mv' && positionals.at(-1) === '/dev/null') return positionals.slice(0, -1);
