@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { SUBJECTS, type AppendRequest, type EventEnvelope, type AppendResult, type LogHead, type ReadQuery, type ReadResult } from '@lighthouse/contracts';
+import { BUS_EVENTS, type AppendRequest, type EventEnvelope, type AppendResult, type LogHead, type ReadQuery, type ReadResult } from '@lighthouse/contracts';
 import { EventLog } from '@lighthouse/event-log';
 import { LOGGER, MESSAGE_BUS, type MessageBus } from '@lighthouse/transport';
 import type { Logger } from '@lighthouse/observability';
@@ -29,7 +29,7 @@ export class EventsService implements OnApplicationShutdown {
    */
   private publish(envelope: EventEnvelope): void {
     try {
-      this.bus.publish(SUBJECTS.events.committed, envelope);
+      this.bus.publish(BUS_EVENTS.committed, envelope);
     } catch (error) {
       this.logger.warn({ err: error, sequence: envelope.sequence }, 'could not publish a committed event');
     }
