@@ -13,7 +13,7 @@ const SHORT_WORD = /^[A-Za-z0-9][\w.:@+-]{0,23}$/;
 export function extractFeatures(call: NormalisedToolCall): string[] {
   const out = new Set<string>([`tool:${call.tool}`]);
   if (call.failure) out.add(`failure:${call.failure.kind}`);
-  for (const subject of subjectsOf(call)) {
+  for (const subject of subjectsOf(call, false)) {
     if (subject.command) commandFeatures(subject.command, out);
     else if (call.file) out.add(`file:${call.file.access}`).add(`ext:${extension(call.file.path)}`);
     for (const ref of subject.paths) out.add(`path:${pathClass(ref, call.env)}`);

@@ -38,9 +38,9 @@ const COPY_LIKE = new Set(['cp', 'mv', 'install', 'ln', 'rsync', 'scp']);
 const EDITS_IN_PLACE = new Set(['sed', 'perl']);
 const WRITES_OPERANDS = new Set(['tee', 'truncate', 'shred', 'touch']);
 
-/** The subjects of a normalised call, in order. */
-export function subjectsOf(call: NormalisedToolCall): Subject[] {
-  const effects = effectsOf(call);
+/** The subjects of a normalised call, in order; `modelEffects: false` skips the effect model (features need only paths). */
+export function subjectsOf(call: NormalisedToolCall, modelEffects = true): Subject[] {
+  const effects = modelEffects ? effectsOf(call) : [];
   const withEffects = <T extends object>(subject: T, index: number): T & Pick<Subject, 'effects' | 'effectTags' | 'riskyTags' | 'risky'> => {
     const list = effects[index] ?? [];
     const riskyTags = list.filter((effect) => effect.risky).map(effectTag);
