@@ -30,14 +30,14 @@ export function msValues(values: readonly number[]): { p50_ms: number; p99_ms: n
 
 export const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
 
-/** Issues credentials and opens sessions for `count` agents, 100 at a time. */
-export async function openAgents(gatewayUrl: string, adminSecret: string, count: number, prefix: string): Promise<AgentClient[]> {
+/** Issues credentials (granting `roles`) and opens sessions for `count` agents, 100 at a time. */
+export async function openAgents(gatewayUrl: string, adminSecret: string, count: number, prefix: string, roles?: string[]): Promise<AgentClient[]> {
   const agents: AgentClient[] = [];
   for (let i = 0; i < count; i += 100) {
     const ids = Array.from({ length: Math.min(100, count - i) }, (_, j) => `${prefix}-${i + j}`);
     const batch = await Promise.all(
       ids.map(async (id) => {
-        const agent = new AgentClient(gatewayUrl, id, await issueCredential(gatewayUrl, adminSecret, id));
+        const agent = new AgentClient(gatewayUrl, id, await issueCredential(gatewayUrl, adminSecret, id, roles));
         const started = await agent.start();
         if (started.status !== 201) throw new Error(`session for ${id}: ${started.status} ${JSON.stringify(started.body)}`);
         return agent;

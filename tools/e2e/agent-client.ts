@@ -65,8 +65,9 @@ export function prepare(base: string, method: string, path: string, options: Req
   return { url: `${base}${path}`, method, headers: { ...headers, ...options.headers }, body };
 }
 
-export async function issueCredential(base: string, adminSecret: string, agentId: string): Promise<string> {
-  const answer = await send<{ credential: string }>(prepare(base, 'POST', '/admin/agents', { token: adminSecret, body: { agentId } }));
+/** The operator issues an agent's credential (through the admin route), granting it `roles` when given. */
+export async function issueCredential(base: string, adminSecret: string, agentId: string, roles?: string[]): Promise<string> {
+  const answer = await send<{ credential: string }>(prepare(base, 'POST', '/admin/agents', { token: adminSecret, body: roles ? { agentId, roles } : { agentId } }));
   if (answer.status !== 201) throw new Error(`issuing a credential for ${agentId}: ${answer.status} ${JSON.stringify(answer.body)}`);
   return answer.body.credential;
 }
@@ -93,7 +94,17 @@ export class AgentClient {
   }
 
   prepareChange(method: 'POST' | 'DELETE', path: string, body?: unknown): Prepared {
+    return this.prepareSigned(method, path, body);
+  }
+
+  /** Any request signed with the session key (changes, and reads that assign work such as `GET /delegations/next`). */
+  prepareSigned(method: string, path: string, body?: unknown): Prepared {
     return prepare(this.base, method, path, { token: this.session.token, sessionKey: this.session.sessionKey, body });
+  }
+
+  /** A signed read: `GET /delegations/next` hands out work, so it needs the session key like a change. */
+  signedGet<T = Record<string, unknown>>(path: string): Promise<Answer<T>> {
+    return send<T>(this.prepareSigned('GET', path));
   }
 
   get<T = Record<string, unknown>>(path: string): Promise<Answer<T>> {

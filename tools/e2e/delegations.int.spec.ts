@@ -18,7 +18,7 @@ describe('delegations through the gateway', () => {
   beforeAll(async () => {
     stack = await startE2eStack({ repo, env: { LH_DELEGATION_CLAIM_LEASE_MS: '2000', LH_DELEGATION_ASSIGN_LEASE_MS: '2000', LH_DELEGATION_TICK_MS: '200' } });
     const agent = async (id: string) => {
-      const client = new AgentClient(stack.gatewayUrl, id, await issueCredential(stack.gatewayUrl, stack.adminSecret, id));
+      const client = new AgentClient(stack.gatewayUrl, id, await issueCredential(stack.gatewayUrl, stack.adminSecret, id, ['security_architect', 'qa_engineer', 'performance_engineer']));
       expect((await client.start()).status).toBe(201);
       return client;
     };
@@ -41,8 +41,8 @@ describe('delegations through the gateway', () => {
       const id = created.body.id;
       const waiting = requester.get<Delegation>(`/delegations/${id}/wait?waitMs=10000`);
 
-      expect((await stranger.get<{ delegation: Delegation | null }>('/delegations/next?waitMs=200')).body).toEqual({ delegation: null });
-      const next = await expert.get<{ delegation: Delegation }>('/delegations/next?waitMs=5000');
+      expect((await stranger.signedGet<{ delegation: Delegation | null }>('/delegations/next?waitMs=200')).body).toEqual({ delegation: null });
+      const next = await expert.signedGet<{ delegation: Delegation }>('/delegations/next?waitMs=5000');
       expect(next).toMatchObject({ status: 200, body: { delegation: { id, assignee: 'sec-bo', state: 'assigned' } } });
       const claimed = await expert.change<Delegation>('POST', `/delegations/${id}/claim`, {});
       expect(claimed).toMatchObject({ status: 200, body: { state: 'in_progress', claimEpoch: 1 } });
@@ -92,7 +92,7 @@ describe('delegations through the gateway', () => {
   it('refuses a replayed completion and a completion by an expert whose claim lapsed', async () => {
     const created = await requester.change<Delegation>('POST', '/delegations', { target: { role: 'qa_engineer' }, title: 'lease test' });
     const id = created.body.id;
-    expect((await lapsing.get<{ delegation: Delegation }>('/delegations/next?waitMs=3000')).body.delegation.id).toBe(id);
+    expect((await lapsing.signedGet<{ delegation: Delegation }>('/delegations/next?waitMs=3000')).body.delegation.id).toBe(id);
     const claim = lapsing.prepareChange('POST', `/delegations/${id}/claim`, {});
     expect((await sendPrepared(claim)).status).toBe(200);
     expect((await sendPrepared(claim)).status).toBe(401);

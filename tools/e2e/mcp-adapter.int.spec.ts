@@ -45,6 +45,7 @@ interface HookRun {
   stderr: string;
 }
 
+const GRANTED_ROLES = ['security_architect', 'qa_engineer', 'data_engineer', 'performance_engineer'];
 const mounted = (path: string) => readFileSync('/proc/mounts', 'utf8').split('\n').some((line) => line.split(' ')[1] === path);
 
 describe('lighthouse-mcp: adapters and the hook against the running bridge', () => {
@@ -58,7 +59,7 @@ describe('lighthouse-mcp: adapters and the hook against the running bridge', () 
 
   const adapterMain = () => join(stack.root, 'dist', 'apps', 'mcp-adapter', 'main.js');
   const credentialOf = async (agentId: string) => {
-    if (!credentials.has(agentId)) credentials.set(agentId, await issueCredential(stack.gatewayUrl, stack.adminSecret, agentId));
+    if (!credentials.has(agentId)) credentials.set(agentId, await issueCredential(stack.gatewayUrl, stack.adminSecret, agentId, GRANTED_ROLES));
     return credentials.get(agentId) as string;
   };
   const envOf = async (agentId: string, extra: Record<string, string> = {}): Promise<Record<string, string>> => ({
@@ -272,6 +273,8 @@ describe('lighthouse-mcp: adapters and the hook against the running bridge', () 
     expect(both).toMatchObject({ isError: true, value: { error: { code: 'VALIDATION_FAILED', message: expect.stringContaining('exactly one of role') } } });
     const bad = await agent.call('register_expertise', { role: 'Not A Role' });
     expect(bad).toMatchObject({ isError: true, value: { error: { code: 'VALIDATION_FAILED' } } });
+    const ungranted = await agent.call('register_expertise', { role: 'release_manager' });
+    expect(ungranted).toMatchObject({ isError: true, value: { error: { code: 'ROLE_NOT_GRANTED', message: expect.stringContaining('release_manager') } } });
     await expect(agent.client.callTool({ name: 'rm_rf', arguments: {} })).rejects.toThrow(/unknown tool rm_rf/);
     expect((await agent.call('status')).isError).toBe(false);
   }, 30_000);

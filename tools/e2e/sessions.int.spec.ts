@@ -34,7 +34,8 @@ describe('sessions, experts and authentication through the gateway', () => {
   }, 60_000);
 
   const agent = async (agentId: string, base = stack.gatewayUrl) => {
-    const client = new AgentClient(base, agentId, await issueCredential(base, stack.adminSecret, agentId));
+    // Roles granted so the registration tests below can register; the grant itself is tested in tools/trust-boundaries.
+    const client = new AgentClient(base, agentId, await issueCredential(base, stack.adminSecret, agentId, ['security_architect', 'reviewer', 'qa']));
     expect((await client.start()).status).toBe(201);
     return client;
   };

@@ -23,7 +23,7 @@ describe(`${AGENTS} agents at once`, () => {
   beforeAll(async () => {
     stack = await startE2eStack({ repo });
     const ids = Array.from({ length: AGENTS }, (_, i) => `agent-${String(i).padStart(4, '0')}`);
-    const credentials = await inBatches(ids, 100, (id) => issueCredential(stack.gatewayUrl, stack.adminSecret, id));
+    const credentials = await inBatches(ids, 100, (id) => issueCredential(stack.gatewayUrl, stack.adminSecret, id, [ROLE]));
     clients = ids.map((id, i) => new AgentClient(stack.gatewayUrl, id, credentials[i] as string));
   }, 180_000);
 

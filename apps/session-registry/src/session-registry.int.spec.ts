@@ -84,7 +84,7 @@ describe('session-registry over a real NATS and Redis', () => {
   const call = <T = unknown>(subject: string, payload: unknown) => client.request<T>(subject, payload);
   const signed = (grant: SessionGrant, nonce = newNonce()) => ({ token: grant.token, timestamp: Math.floor(Date.now() / 1000), nonce });
   const issue = async (agentId: string) =>
-    IssuedCredentialSchema.parse(await call(SUBJECTS.session.issueCredential, { agentId, via: 'http', correlationId: 'test' })).credential;
+    IssuedCredentialSchema.parse(await call(SUBJECTS.session.issueCredential, { agentId, via: 'http', roles: ['security_architect', 'reviewer', 'qa'], correlationId: 'test' })).credential;
   const start = async (agentId: string, credential?: string) =>
     SessionGrantSchema.parse(await call(SUBJECTS.session.create, { agentId, credential: credential ?? (await issue(agentId)), correlationId: 'test' }));
   const keysOf = async (pattern: string) => redis.keys(`${prefix}${pattern}`);

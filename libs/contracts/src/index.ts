@@ -45,6 +45,8 @@ export {
   WhoAmISchema,
   IssueCredentialRequestSchema,
   IssuedCredentialSchema,
+  GrantedRolesSchema,
+  MAX_GRANTED_ROLES,
   AgentRevokedSchema,
   AuthProofSchema,
   CreateSessionCommandSchema,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ExpertRoleSchema, ExpertStatusSchema, SessionIdSchema } from './sessions';
+import { ExpertRoleSchema, ExpertStatusSchema, GrantedRolesSchema, SessionIdSchema } from './sessions';
 
 /**
  * Events the session-registry appends to the event store, one stream per agent
@@ -10,7 +10,12 @@ const iso = z.iso.datetime();
 const operator = z.strictObject({ by: z.literal('operator'), via: z.enum(['http', 'cli']) });
 
 export const SESSION_EVENT_DATA = {
-  'credential.issued': z.strictObject({ ...operator.shape, issuedAt: iso }),
+  'credential.issued': z.strictObject({
+    ...operator.shape,
+    issuedAt: iso,
+    /** Roles granted with the credential (absent in events from before roles were granted: none). Issuing ends every session of the previous credential. */
+    roles: GrantedRolesSchema.optional(),
+  }),
   'agent.revoked': z.strictObject({ ...operator.shape, revokedAt: iso, sessionsEnded: z.number().int().min(0) }),
   'session.created': z.strictObject({ sessionId: SessionIdSchema, sessionExpiresAt: iso, tokenExpiresAt: iso }),
   'session.refreshed': z.strictObject({ sessionId: SessionIdSchema, tokenExpiresAt: iso }),

@@ -119,12 +119,28 @@ export const WhoAmISchema = z.strictObject({
 });
 export type WhoAmI = z.infer<typeof WhoAmISchema>;
 
-/** `POST /admin/agents`: an operator issues (or replaces) an agent's credential. */
-export const IssueCredentialRequestSchema = z.strictObject({ agentId: AgentIdSchema });
+/** Most expert roles one credential may grant. */
+export const MAX_GRANTED_ROLES = 32;
+/** The expert roles an operator grants an agent: the only roles it may register for. */
+export const GrantedRolesSchema = z.array(ExpertRoleSchema).max(MAX_GRANTED_ROLES);
+
+/**
+ * `POST /admin/agents`: an operator issues (or replaces) an agent's credential and grants it
+ * the expert roles it may register for (none when omitted). Re-issuing is how roles change.
+ */
+export const IssueCredentialRequestSchema = z.strictObject({ agentId: AgentIdSchema, roles: GrantedRolesSchema.default([]) });
 export type IssueCredentialRequest = z.infer<typeof IssueCredentialRequestSchema>;
 
 /** The credential, shown this once: the registry keeps only its SHA-256. */
-export const IssuedCredentialSchema = z.strictObject({ agentId: AgentIdSchema, credential: CredentialSchema, issuedAt: iso });
+export const IssuedCredentialSchema = z.strictObject({
+  agentId: AgentIdSchema,
+  credential: CredentialSchema,
+  issuedAt: iso,
+  /** The expert roles granted with this credential. */
+  roles: GrantedRolesSchema,
+  /** Sessions of the agent's previous credential that re-issuing ended. */
+  sessionsEnded: z.number().int().min(0),
+});
 export type IssuedCredential = z.infer<typeof IssuedCredentialSchema>;
 
 export const AgentRevokedSchema = z.strictObject({
@@ -170,16 +186,16 @@ export type DeregisterExpertCommand = z.infer<typeof DeregisterExpertCommandSche
 export const ListExpertsCommandSchema = z.strictObject({ auth: AuthProofSchema, query: ListExpertsQuerySchema });
 export type ListExpertsCommand = z.infer<typeof ListExpertsCommandSchema>;
 
-export const IssueCredentialCommandSchema = z.strictObject({
+export const RevokeAgentCommandSchema = z.strictObject({
   agentId: AgentIdSchema,
   /** Where the operator acted, recorded in the event. */
   via: z.enum(['http', 'cli']),
   correlationId,
 });
-export type IssueCredentialCommand = z.infer<typeof IssueCredentialCommandSchema>;
+export type RevokeAgentCommand = z.infer<typeof RevokeAgentCommandSchema>;
 
-export const RevokeAgentCommandSchema = IssueCredentialCommandSchema;
-export type RevokeAgentCommand = IssueCredentialCommand;
+export const IssueCredentialCommandSchema = z.strictObject({ ...RevokeAgentCommandSchema.shape, roles: GrantedRolesSchema.default([]) });
+export type IssueCredentialCommand = z.infer<typeof IssueCredentialCommandSchema>;
 
 // ---- Revocations (registry → every verifier) -----------------------------------------------
 

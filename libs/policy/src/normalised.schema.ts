@@ -51,6 +51,8 @@ export type NormalisedCommand = z.infer<typeof NormalisedCommandSchema>;
 /** The environment a call was normalised in; part of the decision key. */
 export const NormalisedEnvSchema = z.strictObject({
   workspaceRoot: z.string(),
+  /** Where relative paths resolve when that is not the workspace root (a cwd outside it). */
+  cwd: z.string().optional(),
   homeDir: z.string(),
   tmpDirs: z.array(z.string()),
   environment: z.string(),

@@ -88,7 +88,7 @@ function startExperts(experts: AgentClient[], traces: Map<string, Trace>) {
   const loop = async (expert: AgentClient) => {
     while (running) {
       try {
-        const { delegation } = ok(await expert.get<{ delegation: Delegation | null }>(`/delegations/next?waitMs=${NEXT_WAIT_MS}`));
+        const { delegation } = ok(await expert.signedGet<{ delegation: Delegation | null }>(`/delegations/next?waitMs=${NEXT_WAIT_MS}`));
         if (!delegation) continue;
         const trace = traces.get(delegation.id) ?? {};
         traces.set(delegation.id, trace);
@@ -184,7 +184,7 @@ async function main(): Promise<void> {
   let experts: ReturnType<typeof startExperts> | undefined;
   try {
     log(`bridge up at ${stack.gatewayUrl}; opening ${AGENTS} agent sessions, ${EXPERTS} of them experts (${ROLE})`);
-    const agents = await openAgents(stack.gatewayUrl, stack.adminSecret, AGENTS, 'dg');
+    const agents = await openAgents(stack.gatewayUrl, stack.adminSecret, AGENTS, 'dg', [ROLE]);
     const expertAgents = agents.slice(0, EXPERTS);
     const requesters = agents.slice(EXPERTS);
     for (const expert of expertAgents) ok(await expert.change('POST', '/experts', { role: ROLE, capacity: CAPACITY }), 201);

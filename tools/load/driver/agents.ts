@@ -181,7 +181,7 @@ export class VirtualAgent {
   private async call<T>(op: string, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, timeoutMs?: number): Promise<Reply<T>> {
     const { recorder, client } = this.run;
     const t = recorder.now();
-    const reply = await client.agentCall<T>(this.creds, method, path, { body, timeoutMs });
+    const reply = await client.agentCall<T>(this.creds, method, path, { body, timeoutMs, signed: op === 'delegation.next' });
     if (!(reply.status === 0 && this.over)) recorder.add(op, t, recorder.now() - t, reply.status, codeOf(reply));
     return reply;
   }

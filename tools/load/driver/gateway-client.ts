@@ -38,11 +38,12 @@ export class GatewayClient {
   }
 
   /** An agent's request: bearer token, and signed with the session key when it changes state. */
-  agentCall<T>(who: Credentials, method: 'GET' | 'POST' | 'DELETE', path: string, options: { body?: unknown; timeoutMs?: number } = {}): Promise<Reply<T>> {
+  agentCall<T>(who: Credentials, method: 'GET' | 'POST' | 'DELETE', path: string, options: { body?: unknown; timeoutMs?: number; signed?: boolean } = {}): Promise<Reply<T>> {
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
     const headers: Record<string, string> = { authorization: `Bearer ${who.token}` };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    if (method !== 'GET') Object.assign(headers, signRequest(who.sessionKey, { method, path, body }));
+    // Changes are signed, and so are the reads that hand out work (GET /delegations/next).
+    if (method !== 'GET' || options.signed) Object.assign(headers, signRequest(who.sessionKey, { method, path, body }));
     return this.send<T>(method, path, headers, body, options.timeoutMs ?? 30_000);
   }
 

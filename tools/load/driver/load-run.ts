@@ -46,7 +46,7 @@ async function drive(options: LoadOptions, scenario: Scenario, context: RunConte
   const client = new GatewayClient(gatewayUrl);
   const ids = Array.from({ length: options.agents }, (_, i) => `${scenario.agents.idPrefix}-${runId}-${String(i).padStart(5, '0')}`);
   context.log(`issuing ${ids.length} credentials at ${gatewayUrl}`);
-  const credentials = await issueAll(client, adminSecret, ids);
+  const credentials = await issueAll(client, adminSecret, ids, scenario.agents.expertRoles);
   const processes = await processesOf(stack);
   const idle = stack ? await idleCpu(processes) : {};
   const expected = expectations(scenario);
@@ -139,18 +139,21 @@ async function probe(run: AgentRun): Promise<void> {
   }
 }
 
-/** Credentials for every agent through POST /admin/agents, 50 at a time, retrying when told to. */
-async function issueAll(client: GatewayClient, adminSecret: string, ids: string[]): Promise<string[]> {
+/**
+ * Credentials for every agent through POST /admin/agents, 50 at a time, retrying when told to.
+ * Each is granted the scenario's expert roles, so whichever agents become experts may register.
+ */
+async function issueAll(client: GatewayClient, adminSecret: string, ids: string[], roles: string[]): Promise<string[]> {
   const credentials: string[] = [];
   for (let i = 0; i < ids.length; i += 50) {
-    credentials.push(...(await Promise.all(ids.slice(i, i + 50).map((id) => issue(client, adminSecret, id)))));
+    credentials.push(...(await Promise.all(ids.slice(i, i + 50).map((id) => issue(client, adminSecret, id, roles)))));
   }
   return credentials;
 }
 
-async function issue(client: GatewayClient, adminSecret: string, agentId: string): Promise<string> {
+async function issue(client: GatewayClient, adminSecret: string, agentId: string, roles: string[]): Promise<string> {
   for (let attempt = 1; ; attempt++) {
-    const reply = await client.plain<{ credential: string }>('POST', '/admin/agents', { bearer: adminSecret, body: { agentId } });
+    const reply = await client.plain<{ credential: string }>('POST', '/admin/agents', { bearer: adminSecret, body: { agentId, roles } });
     if (reply.status === 201) return reply.body.credential;
     if (attempt >= 5 || (reply.status !== 429 && reply.status !== 503)) {
       throw new Error(`issuing a credential for ${agentId}: ${reply.status} ${reply.failure ?? JSON.stringify(reply.body)}`);

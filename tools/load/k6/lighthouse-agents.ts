@@ -83,7 +83,7 @@ interface SetupData {
   credentials: string[];
 }
 
-/** Issues a credential to every virtual agent (by VU number), 50 requests at a time. */
+/** Issues a credential to every virtual agent (by VU number), 50 requests at a time, granting the scenario's expert roles. */
 export function setup(): SetupData {
   const admin = required('LH_ADMIN_SECRET');
   const runId = Math.random().toString(16).slice(2, 8);
@@ -93,7 +93,7 @@ export function setup(): SetupData {
     const batch = Array.from({ length: Math.min(50, total - i) }, (_, j) => ({
       method: 'POST',
       url: `${BASE}/admin/agents`,
-      body: JSON.stringify({ agentId: agentId(runId, i + j + 1) }),
+      body: JSON.stringify({ agentId: agentId(runId, i + j + 1), roles: scenario.agents.expertRoles }),
       params: { headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' } },
     }));
     for (const res of http.batch(batch)) {
@@ -199,12 +199,12 @@ function delegate(runId: string): void {
   record('delegation.round_trip', Date.now() - started, done ? 200 : 599, done ? '' : 'NOT_COMPLETED');
 }
 
-/** A measured request of this agent: bearer token, and signed when it changes state. */
+/** A measured request of this agent: bearer token, and signed when it changes state or asks for work. */
 function call(op: string, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, timeoutMs = 30_000) {
   const text = body === undefined ? undefined : JSON.stringify(body);
   const headers: Record<string, string> = { authorization: `Bearer ${(grant as Grant).token}` };
   if (text !== undefined) headers['content-type'] = 'application/json';
-  if (method !== 'GET') Object.assign(headers, signedHeaders((grant as Grant).sessionKey, method, path, text ?? ''));
+  if (method !== 'GET' || op === 'delegation.next') Object.assign(headers, signedHeaders((grant as Grant).sessionKey, method, path, text ?? ''));
   return measured(op, () => http.request(method, `${BASE}${path}`, text ?? null, { headers, tags: { op }, timeout: `${timeoutMs}ms` }));
 }
 

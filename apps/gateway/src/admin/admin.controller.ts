@@ -23,10 +23,15 @@ export class AdminController {
     @Inject(RevocationsService) private readonly revocations: RevocationsService,
   ) {}
 
-  /** A new credential for the agent (replacing any earlier one), shown once. */
+  /**
+   * A new credential for the agent granting `roles` (replacing any earlier one), shown once. The
+   * sessions of the credential it replaces end here at once (every other replica hears it over NATS).
+   */
   @Post()
-  issue(@Body(new ZodValidationPipe(IssueCredentialRequestSchema)) body: IssueCredentialRequest, @CorrelationId() correlationId: string): Promise<IssuedCredential> {
-    return this.registry.send(RPC.session.issueCredential, { agentId: body.agentId, via: 'http', correlationId });
+  async issue(@Body(new ZodValidationPipe(IssueCredentialRequestSchema)) body: IssueCredentialRequest, @CorrelationId() correlationId: string): Promise<IssuedCredential> {
+    const issued = await this.registry.send(RPC.session.issueCredential, { agentId: body.agentId, roles: body.roles, via: 'http', correlationId });
+    if (issued.sessionsEnded > 0) this.revocations.agentRevoked(issued.agentId, issued.issuedAt);
+    return issued;
   }
 
   @Post(':agentId/revoke')

@@ -9,8 +9,10 @@ import { SetMetadata } from '@nestjs/common';
  *   address and claimed agent (the claim is unverified: keyed by it alone, anyone could spend a
  *   named agent's bucket and lock it out)
  * - `admin`: the operator, with the admin secret
+ * - `signed`: an agent, signed even for a read (a read that changes something, e.g. assigns work),
+ *   so a stolen token alone cannot use it
  */
-export type AccessLevel = 'public' | 'probe' | 'credential' | 'agent' | 'admin';
+export type AccessLevel = 'public' | 'probe' | 'credential' | 'agent' | 'signed' | 'admin';
 
 export const ACCESS_METADATA = 'lighthouse:access';
 

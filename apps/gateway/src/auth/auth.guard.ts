@@ -32,17 +32,17 @@ export class AuthGuard implements CanActivate {
     if (level === 'admin') checkAdmin(request.headers, this.config.LH_ADMIN_SECRET);
     if (level === 'probe') this.limit(`probe:${request.ip}`);
     if (level === 'credential') this.limit(`credential:${request.ip}:${claimedAgent(request.body)}`);
-    if (level === 'agent') request.lhIdentity = this.authenticate(request);
+    if (level === 'agent' || level === 'signed') request.lhIdentity = this.authenticate(request, level === 'signed');
     return true;
   }
 
-  private authenticate(request: GuardedRequest): AgentIdentity {
+  private authenticate(request: GuardedRequest, alwaysSigned: boolean): AgentIdentity {
     if (!this.revocations.ready) throw new RetryLaterError('SERVICE_UNAVAILABLE', 'the gateway has not loaded the revocation list yet', 1);
     const facts: RequestFacts = { method: request.method, url: request.url, headers: request.headers, rawBody: request.rawBody };
     const verifier = { keys: this.keys, audience: this.config.LH_TOKEN_AUDIENCE, nowMs: Date.now(), revocations: this.revocations.list };
     const identity = identify(facts, verifier);
     this.limit(identity.claims.sub);
-    return changesState(request.method) ? verifySignature(facts, identity, verifier) : identity;
+    return alwaysSigned || changesState(request.method) ? verifySignature(facts, identity, verifier) : identity;
   }
 
   private limit(key: string): void {

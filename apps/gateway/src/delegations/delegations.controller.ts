@@ -4,6 +4,7 @@ import { MESSAGE_BUS, ZodValidationPipe, type MessageBus } from '@lighthouse/tra
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { StreamLeases } from '../streams/stream-leases';
+import { Access } from '../auth/access.decorator';
 import type { AgentIdentity } from '../auth/authenticate';
 import { Caller, CorrelationId } from '../auth/identity.decorators';
 import { ActorResolver } from './actor.resolver';
@@ -36,10 +37,14 @@ export class DelegationsController {
     return this.bus.request(S.list, { actor: this.actors.fromToken(caller), ...query });
   }
 
-  /** Long-poll: answers as soon as work for the caller arrives, or `{ delegation: null }` at the timeout. */
+  /**
+   * Long-poll: answers as soon as work for the caller arrives, or `{ delegation: null }` at the
+   * timeout. It assigns work, so it is signed like a change and its nonce is spent (no replay).
+   */
   @Get('next')
+  @Access('signed')
   async next(@Query(valid(WaitQuerySchema)) { waitMs }: { waitMs: number }, @Caller() caller: AgentIdentity, @Res({ passthrough: true }) reply: FastifyReply) {
-    const actor = await this.actors.checked(caller, false);
+    const actor = await this.actors.checked(caller, true);
     return this.leases.during(caller, reply.raw, () => this.bus.request(S.next, { actor, waitMs }, { timeoutMs: pollDeadline(waitMs) }));
   }
 

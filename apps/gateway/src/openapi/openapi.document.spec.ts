@@ -14,11 +14,12 @@ describe('OpenAPI document', () => {
     expect(new Set(operations.map((o) => o.op.operationId)).size).toBe(operations.length);
   });
 
-  it('requires the signed-request headers on every state-changing agent route, and only there', () => {
-    for (const { method, op } of operations) {
+  it('requires the signed-request headers on every state-changing agent route and on GET /delegations/next, and only there', () => {
+    for (const { path, method, op } of operations) {
       const signed = op.parameters.filter((p) => p.in === 'header').map((p) => p.name);
       const agent = op.security.length > 0 && JSON.stringify(op.security).includes('session');
-      expect(signed).toEqual(agent && method !== 'get' ? ['x-lh-timestamp', 'x-lh-nonce', 'x-lh-signature'] : []);
+      const mustSign = agent && (method !== 'get' || path === '/delegations/next');
+      expect(signed).toEqual(mustSign ? ['x-lh-timestamp', 'x-lh-nonce', 'x-lh-signature'] : []);
     }
   });
 

@@ -8,7 +8,7 @@ type JsonObject = Record<string, unknown>;
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'VALIDATION_FAILED: the body, path or query does not match the contract (unknown fields included)',
   401: 'UNAUTHENTICATED: missing, forged, tampered, expired or foreign-audience token; revoked agent or ended session; stale timestamp, bad signature or replayed nonce',
-  403: 'FORBIDDEN: the caller may not act on this (another agent, another agent\'s session; admin routes disabled)',
+  403: 'FORBIDDEN: the caller may not act on this (another agent, another agent\'s session; admin routes disabled); ROLE_NOT_GRANTED: the operator did not grant the caller this expert role',
   404: 'NOT_FOUND',
   413: 'PAYLOAD_TOO_LARGE: the body is over the limit (refused before parsing)',
   429: 'RATE_LIMITED: per-agent (per address and claimed agent for credentials, per address for /health) rate limit, or too many open streams; see Retry-After',
@@ -21,6 +21,7 @@ const ERRORS_BY_ACCESS: Record<AccessLevel, number[]> = {
   probe: [429],
   credential: [400, 401, 413, 429, 503, 504],
   agent: [400, 401, 413, 429, 503, 504],
+  signed: [400, 401, 413, 429, 503, 504],
   admin: [400, 401, 403, 413, 503, 504],
 };
 
@@ -52,8 +53,8 @@ export function openApiDocument(routes: readonly ApiRoute[], info: { version: st
       version: info.version,
       description: [
         'Agents exchange their credential (POST /sessions) for a short-lived token and a session key.',
-        'Every agent route needs `Authorization: Bearer <token>`; a request that changes state (POST, DELETE) also needs',
-        `${AUTH_HEADERS.timestamp}, ${AUTH_HEADERS.nonce} and ${AUTH_HEADERS.signature}.`,
+        'Every agent route needs `Authorization: Bearer <token>`; a request that changes state (POST, DELETE), and',
+        `GET /delegations/next (it assigns work), also needs ${AUTH_HEADERS.timestamp}, ${AUTH_HEADERS.nonce} and ${AUTH_HEADERS.signature}.`,
         'Refresh the token before it expires (POST /sessions/refresh); when the session has ended, start a new one.',
         'Every error is `{ code, message }` with a stable code.',
       ].join(' '),
@@ -73,7 +74,7 @@ function operationOf(route: ApiRoute, maxBodyBytes: number): JsonObject {
   const operation: JsonObject = {
     operationId: `${route.method}${route.path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase())}`,
     summary: route.summary,
-    security: route.access === 'agent' ? [{ session: [] }] : route.access === 'admin' ? [{ admin: [] }] : [],
+    security: route.access === 'agent' || route.access === 'signed' ? [{ session: [] }] : route.access === 'admin' ? [{ admin: [] }] : [],
     parameters: parametersOf(route),
     responses: responsesOf(route),
   };
@@ -92,7 +93,7 @@ function parametersOf(route: ApiRoute): JsonObject[] {
   for (const [name, schema] of Object.entries(route.query?.shape ?? {})) {
     parameters.push({ name, in: 'query', required: false, schema: schemaOf(schema as z.ZodType, 'input') });
   }
-  if (route.access === 'agent' && route.method !== 'get') {
+  if ((route.access === 'agent' && route.method !== 'get') || route.access === 'signed') {
     for (const header of SIGNED_HEADERS) parameters.push({ ...header, in: 'header', required: true });
   }
   return parameters;

@@ -41,8 +41,11 @@ export class GatewayClient {
     return this.send<T>(call);
   }
 
-  /** An agent change (POST, DELETE): bearer token and request signature. */
-  change<T>(grant: SessionGrant, method: 'POST' | 'DELETE', path: string, body?: unknown, options: CallOptions = {}): Promise<T> {
+  /**
+   * A signed agent request: bearer token and request signature. Every change (POST, DELETE), and
+   * the reads that hand out work (`GET /delegations/next`), which a bare token may not make.
+   */
+  change<T>(grant: SessionGrant, method: 'POST' | 'DELETE' | 'GET', path: string, body?: unknown, options: CallOptions = {}): Promise<T> {
     const call = this.call(method, path, body, options);
     call.headers[AUTH_HEADERS.authorization] = `Bearer ${grant.token}`;
     Object.assign(call.headers, signRequest(grant.sessionKey, { method, path, body: call.body }));

@@ -36,8 +36,16 @@ export async function runServer(config: AdapterConfig): Promise<void> {
     log,
     // With the grant itself (not through the keeper): the keeper is still opening this session.
     onOpened: async (grant) => {
-      if (expert.current) await gateway.change(grant, 'POST', '/experts', expert.current);
-      if (expert.current) log(`registered as ${expert.current.role}`);
+      if (!expert.current) return;
+      const { role } = expert.current;
+      try {
+        await gateway.change(grant, 'POST', '/experts', expert.current);
+        log(`registered as ${role}`);
+      } catch (error) {
+        // Typically ROLE_NOT_GRANTED: only the operator grants roles, with the agent's credential.
+        const { code, message } = error as { code?: string; message: string };
+        log(`could not register as ${role}: ${code ?? 'ERROR'}: ${message}${code === 'ROLE_NOT_GRANTED' ? ' (ask the operator to grant it when issuing your credential)' : ''}`);
+      }
     },
   });
   const handlers = toolHandlers({ gateway, session, files: new ProjectView(config.mount, config.fsTimeoutMs), timeoutMs: config.timeoutMs, version: ADAPTER_VERSION, expert });

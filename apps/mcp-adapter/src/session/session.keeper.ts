@@ -58,7 +58,7 @@ export class SessionKeeper {
     return this.withSession((grant) => this.client.get<T>(grant, path, options));
   }
 
-  change<T>(method: 'POST' | 'DELETE', path: string, body?: unknown, options?: CallOptions): Promise<T> {
+  change<T>(method: 'POST' | 'DELETE' | 'GET', path: string, body?: unknown, options?: CallOptions): Promise<T> {
     return this.withSession((grant) => this.client.change<T>(grant, method, path, body, options));
   }
 

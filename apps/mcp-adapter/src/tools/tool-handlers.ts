@@ -75,7 +75,8 @@ export function toolHandlers(deps: ToolDependencies): Handlers {
       return session.change<Delegation>('POST', '/delegations', { ...rest, target: role !== undefined ? { role } : { agent } }, { signal: context.signal });
     },
     next_delegation: async ({ waitMs }, context) => {
-      const next = await session.get<{ delegation: Delegation | null }>(`/delegations/next${query({ waitMs })}`, pollOptions(waitMs, context, timeoutMs));
+      // Signed: the gateway assigns work only to a request signed with the session key.
+      const next = await session.change<{ delegation: Delegation | null }>('GET', `/delegations/next${query({ waitMs })}`, undefined, pollOptions(waitMs, context, timeoutMs));
       if (!next.delegation) return { delegation: null, epoch: null };
       const claimed = await session.change<Delegation>('POST', `${byId(next.delegation.id)}/claim`, {}, { signal: context.signal });
       return { delegation: claimed, epoch: claimed.claimEpoch };

@@ -18,13 +18,23 @@ export class AgentsService {
     @Inject(PresencePublisher) private readonly presence: PresencePublisher,
   ) {}
 
-  /** A new credential (replacing any earlier one), returned this once; only its hash is kept. */
+  /**
+   * A new credential granting `roles` (replacing any earlier one), returned this once; only its
+   * hash is kept. Replacing a credential ends every session of the old one, at once and at every
+   * verifier: whoever held the old one keeps nothing.
+   */
   async issueCredential(command: IssueCredentialCommand): Promise<IssuedCredential> {
     const credential = newCredential();
+    const roles = [...new Set(command.roles)].sort();
     const nowMs = Date.now();
-    await this.recorder.record('credential.issued', command.agentId, { by: 'operator', via: command.via, issuedAt: iso(nowMs) }, command.correlationId);
-    await this.store.setCredential(command.agentId, hashCredential(credential), nowMs);
-    return { agentId: command.agentId, credential, issuedAt: iso(nowMs) };
+    const { agentId } = command;
+    await this.recorder.record('credential.issued', agentId, { by: 'operator', via: command.via, issuedAt: iso(nowMs), roles }, command.correlationId);
+    const { sessionsEnded } = await this.store.setCredential(agentId, { hash: hashCredential(credential), roles }, nowMs);
+    if (sessionsEnded > 0) {
+      await this.revocations.publish({ kind: 'agent', agentId, revokedAt: Math.floor(nowMs / 1000) });
+      this.presence.gone(agentId);
+    }
+    return { agentId, credential, issuedAt: iso(nowMs), roles, sessionsEnded };
   }
 
   /**

@@ -10,18 +10,18 @@ import { SessionEventsRecorder } from '../events/session-events.recorder';
 import { redisShape } from '../registry.config';
 import { redisOptions } from '../store/redis-options';
 import { RegistryStore } from '../store/registry.store';
-import { parseAgentArgs } from './agent-args';
+import { parseAgentArgs, type AgentArgs } from './agent-args';
 
 /**
- * `issue-credential --agent <id>` and `revoke-agent --agent <id>`: the operator's commands,
+ * `issue-credential --agent <id> [--roles a,b]` and `revoke-agent --agent <id>`: the operator's commands,
  * straight to Redis (no gateway, no admin secret: whoever runs this can reach Redis anyway),
  * with the same rules as the admin routes: the event is stored or nothing is issued.
  * Exit 0 on success, 1 on failure, 2 on a usage error, 78 on a bad configuration.
  */
 export async function runAgentCommand(command: 'issue-credential' | 'revoke-agent', args: readonly string[]): Promise<number> {
-  let agentId: string;
+  let parsed: AgentArgs;
   try {
-    agentId = parseAgentArgs(args);
+    parsed = parseAgentArgs(args, { roles: command === 'issue-credential' });
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`);
     return 2;
@@ -39,8 +39,8 @@ export async function runAgentCommand(command: 'issue-credential' | 'revoke-agen
   try {
     const recorder = new SessionEventsRecorder(new EventStoreClient(bus, config.LH_REQUEST_TIMEOUT_MS), createLogger('session-registry-cli', 'silent'));
     const agents = new AgentsService(new RegistryStore(redis, config.LH_REDIS_PREFIX), recorder, new RevocationsPublisher(bus), new PresencePublisher(bus));
-    const request = { agentId, via: 'cli' as const, correlationId: `cli-${randomUUID()}` };
-    const result = command === 'issue-credential' ? await agents.issueCredential(request) : await agents.revoke(request);
+    const request = { agentId: parsed.agentId, via: 'cli' as const, correlationId: `cli-${randomUUID()}` };
+    const result = command === 'issue-credential' ? await agents.issueCredential({ ...request, roles: parsed.roles }) : await agents.revoke(request);
     process.stdout.write(`${JSON.stringify(result)}\n`);
     if (command === 'issue-credential') process.stderr.write('the credential is shown this once; only its hash is stored\n');
     return 0;

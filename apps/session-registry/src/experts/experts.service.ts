@@ -28,8 +28,14 @@ export class ExpertsService {
     @Inject(SessionEventsRecorder) private readonly recorder: SessionEventsRecorder,
   ) {}
 
+  /** Registers the caller for a role its operator granted it (ROLE_NOT_GRANTED otherwise). */
   async register(command: RegisterExpertCommand): Promise<Expert> {
-    const caller = await this.auth.forChange(command.auth);
+    const claims = this.auth.claimsOf(command.auth, true);
+    const granted = await this.store.grantedRoles(claims.sub);
+    if (!granted.includes(command.expert.role)) {
+      throw new LighthouseError('ROLE_NOT_GRANTED', `the operator has not granted you the role ${command.expert.role} (granted: ${granted.join(', ').slice(0, 1000) || 'none'})`);
+    }
+    const caller = await this.auth.forChange(command.auth, claims);
     const agentId = caller.claims.sub;
     const record = { ...command.expert, sessionId: caller.claims.sid };
     await this.recorder.record('expert.registered', agentId, record, command.correlationId);

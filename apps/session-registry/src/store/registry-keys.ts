@@ -6,7 +6,7 @@
 export class RegistryKeys {
   constructor(readonly prefix: string) {}
 
-  /** Hash: `hash` (SHA-256 of the credential, hex), `issuedMs`. */
+  /** Hash: `hash` (SHA-256 of the credential, hex), `issuedMs`, `roles` (JSON array of granted expert roles). */
   credential(agentId: string): string {
     return `${this.agentRoot(agentId)}:credential`;
   }

@@ -70,3 +70,29 @@ local role = redis.call('HGET', KEYS[4], 'role') or ''
 redis.call('DEL', KEYS[4])
 return {ended, role}
 `;
+
+/**
+ * Issues (or replaces) an agent's credential with the roles it grants. Replacing one ends every
+ * session of the previous credential (and the expert registration they made): when any was live,
+ * the revocation watermark rises to now, so verifiers refuse their tokens too.
+ *
+ * KEYS: credential, revokedAt, sessions, expert
+ * ARGV: hash, issuedMs, rolesJson, revokedAtS, sessionKeyPrefix (the session key without the id)
+ * Returns { sessionsEnded, expertRole or '' }.
+ */
+export const ISSUE_CREDENTIAL_LUA = `
+local ended = 0
+for _, sessionId in ipairs(redis.call('SMEMBERS', KEYS[3])) do
+  ended = ended + redis.call('DEL', ARGV[5] .. sessionId)
+end
+redis.call('DEL', KEYS[3])
+if ended > 0 then
+  local previous = tonumber(redis.call('GET', KEYS[2]) or '0')
+  redis.call('SET', KEYS[2], tostring(math.max(previous, tonumber(ARGV[4]))))
+end
+local role = redis.call('HGET', KEYS[4], 'role') or ''
+redis.call('DEL', KEYS[4])
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], 'hash', ARGV[1], 'issuedMs', ARGV[2], 'roles', ARGV[3])
+return {ended, role}
+`;

@@ -2,7 +2,7 @@ import { LighthouseError, type Expert, type ExpertStatusSchema, type Revocation 
 import type { Redis, Result } from 'ioredis';
 import type { z } from 'zod';
 import { RegistryKeys } from './registry-keys';
-import { AUTHORIZE_LUA, REVOKE_AGENT_LUA, START_SESSION_LUA } from './registry-scripts';
+import { AUTHORIZE_LUA, ISSUE_CREDENTIAL_LUA, REVOKE_AGENT_LUA, START_SESSION_LUA } from './registry-scripts';
 
 type AuthorizeStatus = 'ok' | 'revoked' | 'no_session' | 'replay';
 export type Authorization = { status: Exclude<AuthorizeStatus, 'ok'> } | { status: 'ok'; absExpMs: number; idleExpMs: number };
@@ -40,6 +40,7 @@ declare module 'ioredis' {
     lhAuthorize(s: string, r: string, n: string, e: string, ...argv: string[]): Result<string[], Context>;
     lhStartSession(c: string, s: string, ss: string, r: string, ...argv: string[]): Result<string, Context>;
     lhRevokeAgent(c: string, r: string, ss: string, e: string, ...argv: string[]): Result<[number, string], Context>;
+    lhIssueCredential(c: string, r: string, ss: string, e: string, ...argv: string[]): Result<[number, string], Context>;
   }
 }
 
@@ -58,6 +59,7 @@ export class RegistryStore {
     redis.defineCommand('lhAuthorize', { numberOfKeys: 4, lua: AUTHORIZE_LUA });
     redis.defineCommand('lhStartSession', { numberOfKeys: 4, lua: START_SESSION_LUA });
     redis.defineCommand('lhRevokeAgent', { numberOfKeys: 4, lua: REVOKE_AGENT_LUA });
+    redis.defineCommand('lhIssueCredential', { numberOfKeys: 4, lua: ISSUE_CREDENTIAL_LUA });
   }
 
   // ---- credentials and revocation -------------------------------------------------------
@@ -70,9 +72,23 @@ export class RegistryStore {
     });
   }
 
-  setCredential(agentId: string, hash: string, nowMs: number): Promise<void> {
+  /** The expert roles the operator granted with the agent's credential (none without one). */
+  grantedRoles(agentId: string): Promise<string[]> {
+    return this.run(async () => parseRoles(await this.redis.hget(this.keys.credential(agentId), 'roles')));
+  }
+
+  /**
+   * Sets the agent's credential and the roles it grants, ending every session of the previous
+   * one (and its expert registration); answers how many live sessions it ended.
+   */
+  setCredential(agentId: string, credential: { hash: string; roles: readonly string[] }, nowMs: number): Promise<{ sessionsEnded: number }> {
     return this.run(async () => {
-      await this.redis.hset(this.keys.credential(agentId), { hash, issuedMs: String(nowMs) });
+      const k = this.keys;
+      const revokedAtS = Math.floor(nowMs / 1000);
+      const args = [credential.hash, String(nowMs), JSON.stringify(credential.roles), String(revokedAtS), k.session(agentId, '')];
+      const [ended, role] = await this.redis.lhIssueCredential(k.credential(agentId), k.revokedAt(agentId), k.sessions(agentId), k.expert(agentId), ...args);
+      await this.afterSessionsEnded(agentId, Number(ended) > 0 ? revokedAtS : undefined, role);
+      return { sessionsEnded: Number(ended) };
     });
   }
 
@@ -82,11 +98,18 @@ export class RegistryStore {
       const k = this.keys;
       const sessionPrefix = k.session(agentId, '');
       const [ended, role] = await this.redis.lhRevokeAgent(k.credential(agentId), k.revokedAt(agentId), k.sessions(agentId), k.expert(agentId), String(revokedAtS), sessionPrefix);
-      const cleanup = this.redis.multi().hset(k.revokedAgents, agentId, String(revokedAtS));
-      if (role) cleanup.srem(k.expertsByRole(role), agentId);
-      await cleanup.exec();
+      await this.afterSessionsEnded(agentId, revokedAtS, role);
       return { sessionsEnded: Number(ended) };
     });
+  }
+
+  /** The cross-agent indexes after an agent's sessions were ended: the verifiers' list, the role's experts. */
+  private async afterSessionsEnded(agentId: string, revokedAtS: number | undefined, role: string): Promise<void> {
+    const k = this.keys;
+    const cleanup = this.redis.multi();
+    if (revokedAtS !== undefined) cleanup.hset(k.revokedAgents, agentId, String(revokedAtS));
+    if (role) cleanup.srem(k.expertsByRole(role), agentId);
+    await cleanup.exec();
   }
 
   /** Every revocation still in force (ended sessions whose tokens may still be unexpired). */
@@ -243,6 +266,12 @@ interface ParsedExpert {
   record: ExpertRecord;
   registeredMs: number;
   lastSeenMs: number;
+}
+
+function parseRoles(raw: string | null): string[] {
+  if (!raw) return [];
+  const roles = JSON.parse(raw) as unknown;
+  return Array.isArray(roles) ? roles.filter((role): role is string => typeof role === 'string') : [];
 }
 
 function parseExpert(hash: Record<string, string>): ParsedExpert | undefined {

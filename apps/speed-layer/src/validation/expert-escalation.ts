@@ -25,8 +25,8 @@ export interface Ruling {
   decision: 'allow' | 'deny';
   reason: string;
   delegationId: string;
-  /** The expert (agent) who ruled: the pattern tier caps each one's share of its evidence. */
-  expert: string | null;
+  /** The expert (agent) who ruled, the delegation's assignee: recorded with the ruling; the pattern tier caps each one's share of its evidence. */
+  expert: string;
 }
 
 /** Why there was no ruling: the caller falls back to the policy's fail-closed answer. */
@@ -102,10 +102,10 @@ export class ExpertEscalation {
 function toRuling(d: Delegation): Ruling {
   const result = RulingSchema.parse(d.result) ?? {};
   const decision = result['decision'];
-  if (d.state !== 'completed' || (decision !== 'allow' && decision !== 'deny')) {
+  if (d.state !== 'completed' || !d.assignee || (decision !== 'allow' && decision !== 'deny')) {
     throw new Error(`expert gave no ruling (delegation ${d.state})`);
   }
-  return { decision, reason: typeof result['reason'] === 'string' ? result['reason'] : `expert ${d.assignee} ruled ${decision}`, delegationId: d.id, expert: d.assignee ?? null };
+  return { decision, reason: typeof result['reason'] === 'string' ? result['reason'] : `expert ${d.assignee} ruled ${decision}`, delegationId: d.id, expert: d.assignee };
 }
 
 function describe(error: unknown): string {

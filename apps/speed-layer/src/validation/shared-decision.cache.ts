@@ -1,8 +1,14 @@
 import type { Redis } from 'ioredis';
-import type { DecisionValue } from '@lighthouse/contracts';
 import { z } from 'zod';
 
-const CachedSchema = z.strictObject({ decision: z.enum(['allow', 'deny']), reason: z.string(), ruleId: z.string().nullable(), source: z.enum(['expert']) });
+const CachedSchema = z.strictObject({
+  decision: z.enum(['allow', 'deny']),
+  reason: z.string(),
+  ruleId: z.string().nullable(),
+  source: z.enum(['expert']),
+  /** The expert who ruled; a ruling without one (from before rulings named their expert) is not reused. */
+  by: z.string().min(1),
+});
 export type SharedDecision = z.infer<typeof CachedSchema>;
 
 /**
@@ -34,9 +40,9 @@ export class SharedDecisionCache {
     }
   }
 
-  set(decisionKey: string, decision: Exclude<DecisionValue, 'escalate'>, reason: string, ruleId: string | null): void {
+  set(decisionKey: string, ruling: Omit<SharedDecision, 'source'>): void {
     if (this.redis.status !== 'ready') return;
-    const value: SharedDecision = { decision, reason, ruleId, source: 'expert' };
+    const value: SharedDecision = { ...ruling, source: 'expert' };
     this.redis.set(this.key(decisionKey), JSON.stringify(value), 'EX', this.ttlSeconds).catch(() => undefined);
   }
 }

@@ -21,6 +21,7 @@ import { DECISIONS_EVENT_STREAM, type DecisionJournal } from './decision-journal
 import { RequestKeyCache } from './decision-cache';
 import { NoRuling, type ExpertEscalation, type Ruling } from './expert-escalation';
 import type { SharedDecision, SharedDecisionCache } from './shared-decision.cache';
+import { workspaceOf } from './workspace';
 
 export interface ValidationParts {
   config: SpeedLayerConfig;
@@ -34,6 +35,7 @@ export interface ValidationParts {
   metrics?: ServiceMetrics;
 }
 
+/** `ruledBy`: the expert whose ruling this answer is (first hand, shared or remembered). */
 type Answer = Omit<ValidationResult, 'decisionId' | 'latencyMs'> & { features?: string[]; key?: string; ruledBy?: string | null };
 
 /** What the policy tier found: the decision, the call's decision key and features, the pattern model combined in. */
@@ -146,13 +148,13 @@ export class ValidationService {
         return this.settled(found.policy as PolicyFound);
       case 'shared': {
         const shared = found.shared as SharedDecision;
-        this.parts.memory.set(key, { decision: shared.decision, source: 'expert', reason: shared.reason, basis: 'expert', effects: policy.effects });
-        return { ...base, decision: shared.decision, tier: 'shared', reason: shared.reason, confidence: 1, basis: 'expert' };
+        this.parts.memory.set(key, { decision: shared.decision, source: 'expert', reason: shared.reason, basis: 'expert', effects: policy.effects, ruledBy: shared.by });
+        return { ...base, decision: shared.decision, tier: 'shared', reason: shared.reason, confidence: 1, basis: 'expert', ruledBy: shared.by };
       }
       case 'expert': {
         const ruling = found.expert as Ruling;
-        this.parts.memory.set(key, { decision: ruling.decision, source: 'expert', reason: ruling.reason, basis: 'expert', effects: policy.effects });
-        this.parts.shared.set(key, ruling.decision, ruling.reason, policy.ruleId ?? null);
+        this.parts.memory.set(key, { decision: ruling.decision, source: 'expert', reason: ruling.reason, basis: 'expert', effects: policy.effects, ruledBy: ruling.expert });
+        this.parts.shared.set(key, { decision: ruling.decision, reason: ruling.reason, ruleId: policy.ruleId ?? null, by: ruling.expert });
         return { ...base, decision: ruling.decision, tier: 'expert', reason: ruling.reason, confidence: 1, delegationId: ruling.delegationId, basis: 'expert', ruledBy: ruling.expert };
       }
       case 'fallback': {
@@ -188,8 +190,7 @@ export class ValidationService {
 
   private contextFor(request: ValidateRequest) {
     const { config } = this.parts;
-    const workspaceRoot = request.cwd && request.cwd.startsWith('/') ? request.cwd : config.LH_SPEED_WORKSPACE_ROOT;
-    return { workspaceRoot, homeDir: config.LH_SPEED_HOME_DIR, environment: config.LH_SPEED_ENVIRONMENT };
+    return { ...workspaceOf(config.LH_SPEED_WORKSPACE_ROOT, request.cwd), homeDir: config.LH_SPEED_HOME_DIR, environment: config.LH_SPEED_ENVIRONMENT };
   }
 
   private rawKey(request: ValidateRequest): string {
@@ -211,6 +212,8 @@ export class ValidationService {
         ...result,
         tool: request.tool,
         decisionKey: answer.key ?? null,
+        // Who gave the ruling this answer rests on (an expert's agent id), or null for the policy's own answers.
+        ruledBy: answer.ruledBy ?? null,
         // Only first-hand answers teach the pattern model (not its own guesses, not cache hits).
         // Whose evidence it is: the expert who ruled, or the agent whose call the policy answered
         // (the model lets policy answers only tighten, and caps each agent's share of rulings).
@@ -225,6 +228,6 @@ const round = (ms: number) => Math.round(ms * 1000) / 1000;
 /** A remembered answer, on the basis it was first given (a rule's, an expert's, or no risk seen). */
 function fromCache(hit: CachedDecision): Omit<Answer, 'tier'> {
   const basis = hit.basis ?? (hit.source === 'expert' ? 'expert' : hit.ruleId ? 'rule' : 'no-risk-seen');
-  return { decision: hit.decision, ruleId: hit.ruleId ?? null, reason: hit.reason, confidence: 1, delegationId: null, basis, effects: hit.effects ?? [] };
+  return { decision: hit.decision, ruleId: hit.ruleId ?? null, reason: hit.reason, confidence: 1, delegationId: null, basis, effects: hit.effects ?? [], ruledBy: hit.ruledBy };
 }
 export type { Tier };

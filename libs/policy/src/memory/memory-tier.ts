@@ -17,6 +17,8 @@ export const CachedDecisionSchema = z.strictObject({
   basis: z.enum(['rule', 'no-risk-seen', 'expert']).optional(),
   /** The call's effects, so a hit can show them without normalising again. */
   effects: z.array(EffectSchema).max(MAX_REPLY_EFFECTS).optional(),
+  /** For an expert's ruling: the agent who gave it. */
+  ruledBy: z.string().optional(),
 });
 export type CachedDecision = z.infer<typeof CachedDecisionSchema>;
 

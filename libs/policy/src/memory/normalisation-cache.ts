@@ -17,7 +17,7 @@ export class NormalisationCache {
 
   normalise(toolCall: ToolCall, context: DecisionContextInput): NormalisedToolCall {
     const ctx = parseContext(context);
-    const key = `${stableJson(toolCall)}\u0000${stableJson([ctx.workspaceRoot, ctx.homeDir, ctx.tmpDirs, ctx.environment])}`;
+    const key = `${stableJson(toolCall)}\u0000${stableJson([ctx.workspaceRoot, ctx.cwd ?? null, ctx.homeDir, ctx.tmpDirs, ctx.environment])}`;
     const cached = this.cache.get(key);
     if (cached) return cached;
     const normalised = deepFreeze(normaliseInContext(toolCall, ctx));

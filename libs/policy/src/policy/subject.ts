@@ -115,7 +115,7 @@ function flagValues(command: NormalisedCommand, names: readonly string[]): strin
 export function pathRef(arg: string, cwd: string | undefined, env: NormalisedEnv): PathRef {
   const relative = !arg.startsWith('/') && !arg.startsWith('~');
   if (arg.includes('$') || (relative && cwd === undefined)) return { spellings: [] };
-  const resolved = resolvePath(arg, { cwd: cwd ?? env.workspaceRoot, home: env.homeDir });
+  const resolved = resolvePath(arg, { cwd: cwd ?? env.cwd ?? env.workspaceRoot, home: env.homeDir });
   if (!resolved.ok) return { spellings: [] };
   return { resolved: resolved.path, spellings: spellings(resolved.path, env) };
 }

@@ -28,6 +28,7 @@ export function normalise(toolCall: ToolCall, context: DecisionContextInput): No
 /** {@link normalise} with a context already validated by {@link parseContext}. */
 export function normaliseInContext(toolCall: ToolCall, ctx: DecisionContext): NormalisedToolCall {
   const env: NormalisedEnv = { workspaceRoot: ctx.workspaceRoot, homeDir: ctx.homeDir, tmpDirs: ctx.tmpDirs, environment: ctx.environment };
+  if (ctx.cwd !== undefined && ctx.cwd !== ctx.workspaceRoot) env.cwd = ctx.cwd;
   const tool = canonicalToolName(toolCall.tool);
   if (!tool) return failed(`other:${toolCall.tool}`, 'other', env, { kind: 'unknown-tool', reason: `unknown tool '${toolCall.tool}'` });
   const kind = TOOL_KINDS[tool];
@@ -39,15 +40,15 @@ export function normaliseInContext(toolCall: ToolCall, ctx: DecisionContext): No
 function normaliseShell(input: Record<string, unknown>, env: NormalisedEnv): NormalisedToolCall {
   const command = input['command'];
   if (typeof command !== 'string') return failed('Bash', 'shell', env, { kind: 'invalid-input', reason: 'Bash input has no command string' });
-  const result = ShellNormaliser.normalise(command, { home: env.homeDir, cwd: env.workspaceRoot });
+  const result = ShellNormaliser.normalise(command, { home: env.homeDir, cwd: env.cwd ?? env.workspaceRoot });
   if (!result.ok) return { ...failed('Bash', 'shell', env, { kind: 'unparseable', reason: result.reason }), source: command };
   return { tool: 'Bash', kind: 'shell', env, source: command, commands: result.commands };
 }
 
 function normaliseFile(tool: ToolName, kind: 'read' | 'write', input: Record<string, unknown>, env: NormalisedEnv): NormalisedToolCall {
-  const raw = firstString(input, ['file_path', 'notebook_path', 'path']) ?? (tool === 'Glob' || tool === 'Grep' ? env.workspaceRoot : undefined);
+  const raw = firstString(input, ['file_path', 'notebook_path', 'path']) ?? (tool === 'Glob' || tool === 'Grep' ? (env.cwd ?? env.workspaceRoot) : undefined);
   if (raw === undefined) return failed(tool, 'file', env, { kind: 'invalid-input', reason: `${tool} input has no path` });
-  const resolved = resolvePath(raw, { cwd: env.workspaceRoot, home: env.homeDir });
+  const resolved = resolvePath(raw, { cwd: env.cwd ?? env.workspaceRoot, home: env.homeDir });
   if (!resolved.ok) return failed(tool, 'file', env, { kind: 'suspicious-path', reason: resolved.reason });
   const content = kind === 'write' ? writtenContent(input) : firstString(input, ['pattern']);
   if (content !== undefined && content.length > MAX_CONTENT_CHARS) {

@@ -12,12 +12,14 @@ export const ToolCallSchema = z.strictObject({
 export type ToolCall = z.infer<typeof ToolCallSchema>;
 
 /**
- * Where a call runs: paths resolve against `workspaceRoot`, `~` against `homeDir`.
+ * Where a call runs: relative paths resolve against `cwd` (the workspace root when unset), `~`
+ * against `homeDir`; `workspaceRoot` is what rules call the workspace.
  * `environment` is matched by rules (e.g. `pod` makes sudo a deny); `pathExists` lets rules
  * that care whether a redirection overwrites an existing file ask the shadow filesystem.
  */
 export const DecisionContextSchema = z.strictObject({
   workspaceRoot: AbsolutePathSchema,
+  cwd: AbsolutePathSchema.optional(),
   homeDir: AbsolutePathSchema,
   tmpDirs: z.array(AbsolutePathSchema).default(['/tmp', '/var/tmp']),
   environment: z.string().min(1).max(64).default('local'),
