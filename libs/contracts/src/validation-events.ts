@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AgentIdSchema } from './events';
 import { TierSchema, ValidationResultSchema } from './validation';
 
 /**
@@ -13,5 +14,7 @@ export const ValidationDecidedSchema = ValidationResultSchema.extend({
   decisionKey: z.string().nullable(),
   /** `agent`: whose evidence it is (the expert who ruled, or the agent whose call the policy answered). */
   training: z.strictObject({ features: z.array(z.string()), source: TierSchema, agent: z.string().min(1).max(128).optional() }).nullable(),
+  /** The expert whose ruling the answer rests on (first hand, shared or remembered); null for the policy's own answers; absent in older events. */
+  ruledBy: AgentIdSchema.nullable().optional(),
 });
 export type ValidationDecided = z.infer<typeof ValidationDecidedSchema>;
