@@ -45,7 +45,7 @@ export class CommandScope {
   resolve(arg: string): ResolvedArg {
     const relative = !arg.startsWith('/') && !arg.startsWith('~');
     if (arg.includes('$') || arg === '' || (relative && this.command.cwd === undefined)) return { location: 'unknown' };
-    const resolved = resolvePath(arg, { cwd: this.command.cwd ?? this.env.workspaceRoot, home: this.env.homeDir });
+    const resolved = resolvePath(arg, { cwd: this.command.cwd ?? this.env.cwd ?? this.env.workspaceRoot, home: this.env.homeDir });
     if (!resolved.ok) return { location: 'unknown' };
     const linked = this.throughLinks(resolved.path);
     const via = linked !== resolved.path ? 'symlink' : arg.split('/').includes('..') ? '..' : undefined;

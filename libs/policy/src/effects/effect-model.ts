@@ -63,7 +63,7 @@ function nested(script: string, outer: CommandScope, depth: number, via = 'inlin
     outer.add('exec', 'opaque', true, { via, detail: 'code nested too deep' });
     return;
   }
-  const result = ShellNormaliser.normalise(script, { home: outer.env.homeDir, cwd: outer.command.cwd ?? outer.env.workspaceRoot });
+  const result = ShellNormaliser.normalise(script, { home: outer.env.homeDir, cwd: outer.command.cwd ?? outer.env.cwd ?? outer.env.workspaceRoot });
   if (!result.ok) {
     outer.add('exec', 'opaque', true, { via, detail: `shell text that does not parse: ${result.reason.slice(0, 80)}` });
     return;
@@ -103,7 +103,7 @@ function fileToolEffects(call: NormalisedToolCall): Effect[] {
   const file = call.file;
   if (!file) return [];
   const label = `${call.tool} ${file.path}`;
-  const scope = new CommandScope({ program: '', dynamicProgram: false, args: [], positionals: [], flags: [], globalFlags: [], redirects: [], pipedFrom: [], pipedTo: [], viaWrapper: [], inSubstitution: false, unresolved: false, variables: [], assigns: [], cwd: call.env.workspaceRoot, text: label }, call.env, newLineState(), label);
+  const scope = new CommandScope({ program: '', dynamicProgram: false, args: [], positionals: [], flags: [], globalFlags: [], redirects: [], pipedFrom: [], pipedTo: [], viaWrapper: [], inSubstitution: false, unresolved: false, variables: [], assigns: [], cwd: call.env.cwd ?? call.env.workspaceRoot, text: label }, call.env, newLineState(), label);
   if (file.access === 'read') scope.read(file.path);
   else {
     write(scope, file.path);
@@ -124,7 +124,7 @@ function ciSteps(scope: CommandScope, content: string, path: string): void {
   const steps = [...content.matchAll(/^\s*(?:-\s+)?(?:run:\s*|RUN\s+|\t)?(.+)$/gm)].map((m) => (m[1] ?? '').trim()).filter((line) => line && !/^(#|name:|uses:|on:|jobs:|with:|image:|stage:|steps:|runs-on:)/.test(line)).slice(0, 100);
   const before = scope.effects.length;
   for (const step of steps) {
-    const result = ShellNormaliser.normalise(step, { home: scope.env.homeDir, cwd: scope.env.workspaceRoot });
+    const result = ShellNormaliser.normalise(step, { home: scope.env.homeDir, cwd: scope.env.cwd ?? scope.env.workspaceRoot });
     if (!result.ok) continue;
     for (const effects of shellEffects(result.commands, scope.env, step, MAX_CODE_DEPTH - 1, scope.line)) {
       for (const effect of effects) if (effect.risky) scope.add(effect.kind, effect.class, true, { ...(effect.target ? { target: effect.target } : {}), via: 'written-script', ...(effect.detail ? { detail: effect.detail } : {}) });

@@ -49,7 +49,7 @@ export function subjectsOf(call: NormalisedToolCall, modelEffects = true): Subje
   if (call.kind === 'shell') return call.commands.map((command, index) => withEffects(commandSubject(call, command), index));
   const base = { tool: call.tool, environment: call.env.environment, truncates: [] };
   if (call.file) {
-    const ref = pathRef(call.file.path, call.env.workspaceRoot, call.env);
+    const ref = pathRef(call.file.path, call.env.cwd ?? call.env.workspaceRoot, call.env);
     const writes = call.file.access === 'write' ? [ref] : [];
     return [withEffects({ ...base, paths: [ref], writes, content: call.file.content ?? '', label: `${call.tool} ${call.file.path}` }, 0)];
   }
