@@ -45,7 +45,7 @@ describe('stream lifetime: streams and long polls end with the right that opened
   let stack: E2eStack;
   let nats: NatsConnection;
   const agent = async (id: string) => {
-    const client = new AgentClient(stack.gatewayUrl, id, await issueCredential(stack.gatewayUrl, stack.adminSecret, id));
+    const client = new AgentClient(stack.gatewayUrl, id, await issueCredential(stack.gatewayUrl, stack.adminSecret, id, ['doomed_role']));
     expect((await client.start()).status).toBe(201);
     return client;
   };
@@ -65,7 +65,7 @@ describe('stream lifetime: streams and long polls end with the right that opened
     expect((await doomed.change('POST', '/experts', { role: 'doomed_role' })).status).toBe(201);
     const stream = openStream(stack.gatewayUrl, doomed.session.token);
     expect(await stream.status).toBe(200);
-    const poll = doomed.get('/delegations/next?waitMs=20000');
+    const poll = doomed.signedGet('/delegations/next?waitMs=20000');
     await new Promise((resolve) => setTimeout(resolve, 300));
     const revokedAt = Date.now();
     expect((await send(prepare(stack.gatewayUrl, 'POST', '/admin/agents/doomed-agent/revoke', { token: stack.adminSecret, body: {} }))).status).toBe(200);
