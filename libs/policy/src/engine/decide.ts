@@ -7,7 +7,7 @@ import { subjectsOf, type Subject } from '../policy/subject';
 import { normaliseInContext, parseContext } from '../tool/tool-call-normaliser';
 import type { DecisionContextInput, ToolCall } from '../tool/tool-call.schema';
 import { strictness, type Decision, type DecisionBasis, type DecisionValue } from './decision.schema';
-import { containsSecretDeep, redactDeep, redactText } from './redaction';
+import { detectsSecretDeep, redactDeep, redactText } from './redaction';
 
 interface Verdict {
   readonly action: DecisionValue;
@@ -57,7 +57,7 @@ function stricter(best: Verdict | undefined, next: Verdict): boolean {
 }
 
 function verdictFor(subject: Subject, policy: CompiledPolicy, options: MatchOptions): Verdict {
-  const rule = policy.rules.find((candidate) => conditionMatches(candidate.when, subject, options));
+  const rule = policy.ruleIndex.candidates(subject).find((candidate) => conditionMatches(candidate.when, subject, options));
   const verdict: Verdict = rule
     ? { action: rule.action, basis: 'rule', rule, subject }
     : subject.risky
@@ -97,7 +97,7 @@ function escalation(decision: DecisionValue, ruleRole: string | undefined, polic
 function finish(call: NormalisedToolCall, policy: CompiledPolicy, decision: Omit<Decision, 'normalised'>): Decision {
   const redactors = policy.redactors;
   const detector = policy.secretDetector;
-  if (!detector || !containsSecretDeep(call, [detector])) return { ...decision, normalised: call };
+  if (!detector || !detectsSecretDeep(call, detector)) return { ...decision, normalised: call };
   return {
     ...decision,
     reason: redactText(decision.reason, redactors),

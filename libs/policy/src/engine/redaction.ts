@@ -1,4 +1,5 @@
 import type { RE2JS } from 're2js';
+import { memoTest } from '../policy/regex-memo';
 
 /** What a redacted secret is replaced with. */
 export const REDACTED = '[REDACTED]';
@@ -13,6 +14,22 @@ export function containsSecretDeep(value: unknown, redactors: readonly RE2JS[]):
   if (typeof value === 'string') return containsSecret(value, redactors);
   if (Array.isArray(value)) return value.some((item: unknown) => containsSecretDeep(item, redactors));
   if (value && typeof value === 'object') return Object.values(value as Record<string, unknown>).some((inner) => containsSecretDeep(inner, redactors));
+  return false;
+}
+
+/**
+ * {@link containsSecretDeep} with one detector, its answers for short strings remembered (see
+ * {@link memoTest}): the same program names, flags and paths come back on every call.
+ */
+export function detectsSecretDeep(value: unknown, detector: RE2JS): boolean {
+  if (typeof value === 'string') return memoTest(detector, value);
+  if (Array.isArray(value)) {
+    for (const item of value as unknown[]) if (detectsSecretDeep(item, detector)) return true;
+    return false;
+  }
+  if (value && typeof value === 'object') {
+    for (const inner of Object.values(value as Record<string, unknown>)) if (detectsSecretDeep(inner, detector)) return true;
+  }
   return false;
 }
 

@@ -1,6 +1,7 @@
 import { RE2JS } from 're2js';
 import type { CompiledCondition } from './compiled-condition';
 import type { Action, PolicyDocument, Rule } from './policy.schema';
+import { RuleIndex } from './rule-index';
 
 /** One rule, ready to match. */
 export interface CompiledRule {
@@ -24,6 +25,8 @@ export class CompiledPolicy {
   readonly redactors: readonly RE2JS[];
   /** All redactors as one alternation: one pass tells whether there is anything to redact. */
   readonly secretDetector: RE2JS | undefined;
+  /** The rules that may match a subject, by its shape (see {@link RuleIndex}). */
+  readonly ruleIndex: RuleIndex;
 
   constructor(
     readonly document: PolicyDocument,
@@ -33,6 +36,7 @@ export class CompiledPolicy {
     const sources = rules.filter((rule) => rule.redact).flatMap((rule) => rule.source.when.content ?? []);
     this.redactors = sources.map((source) => RE2JS.compile(source));
     this.secretDetector = sources.length > 0 ? RE2JS.compile(sources.map((source) => `(?:${source})`).join('|')) : undefined;
+    this.ruleIndex = new RuleIndex(rules);
   }
 
   get defaults(): PolicyDocument['defaults'] {
