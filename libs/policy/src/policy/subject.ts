@@ -41,19 +41,26 @@ const WRITES_OPERANDS = new Set(['tee', 'truncate', 'shred', 'touch']);
 /** The subjects of a normalised call, in order; `modelEffects: false` skips the effect model (features need only paths). */
 export function subjectsOf(call: NormalisedToolCall, modelEffects = true): Subject[] {
   const effects = modelEffects ? effectsOf(call) : [];
-  const withEffects = <T extends object>(subject: T, index: number): T & Pick<Subject, 'effects' | 'effectTags' | 'riskyTags' | 'risky'> => {
-    const list = effects[index] ?? [];
-    const riskyTags = list.filter((effect) => effect.risky).map(effectTag);
-    return { ...subject, effects: list, effectTags: list.map(effectTag), riskyTags, risky: riskyTags.length > 0 };
-  };
-  if (call.kind === 'shell') return call.commands.map((command, index) => withEffects(commandSubject(call, command), index));
+  if (call.kind === 'shell') return call.commands.map((command, index) => withEffects(commandSubject(call, command), effects[index]));
   const base = { tool: call.tool, environment: call.env.environment, truncates: [] };
   if (call.file) {
     const ref = pathRef(call.file.path, call.env.cwd ?? call.env.workspaceRoot, call.env);
     const writes = call.file.access === 'write' ? [ref] : [];
-    return [withEffects({ ...base, paths: [ref], writes, content: call.file.content ?? '', label: `${call.tool} ${call.file.path}` }, 0)];
+    return [withEffects({ ...base, paths: [ref], writes, content: call.file.content ?? '', label: `${call.tool} ${call.file.path}` }, effects[0])];
   }
-  return [withEffects({ ...base, paths: [], writes: [], content: call.content ?? '', label: call.tool }, 0)];
+  return [withEffects({ ...base, paths: [], writes: [], content: call.content ?? '', label: call.tool }, effects[0])];
+}
+
+/** Completes a freshly built subject with its effects in place (one pass, no copy: it runs for every command of every call). */
+function withEffects<T extends object>(subject: T, list: readonly Effect[] = []): T & Pick<Subject, 'effects' | 'effectTags' | 'riskyTags' | 'risky'> {
+  const effectTags: string[] = [];
+  const riskyTags: string[] = [];
+  for (const effect of list) {
+    const tag = effectTag(effect);
+    effectTags.push(tag);
+    if (effect.risky) riskyTags.push(tag);
+  }
+  return Object.assign(subject, { effects: list, effectTags, riskyTags, risky: riskyTags.length > 0 });
 }
 
 function commandSubject(call: NormalisedToolCall, command: NormalisedCommand): Omit<Subject, 'effects' | 'effectTags' | 'riskyTags' | 'risky'> {
