@@ -169,20 +169,20 @@ export const sendLag = (run: OpenLoopRun) => {
 
 const ECHO_SCRIPT = `
 const { connect } = require('nats');
-connect({ servers: process.env.NATS_URL }).then((nc) => {
+connect({ servers: process.env.NATS_URL, user: process.env.NATS_USER || undefined, pass: process.env.NATS_PASSWORD || undefined }).then((nc) => {
   nc.subscribe(process.env.ECHO_SUBJECT, { callback: (_e, m) => m.respond(m.data) });
   process.stderr.write('echo ready\\n');
   process.on('SIGTERM', () => nc.close().then(() => process.exit(0)));
 });`;
 
 /** A raw `nats` echo responder in a process of its own, as a service would be. */
-export function startNatsEcho(natsUrl: string, subject: string, cwd: string): Promise<ServiceProcess> {
+export function startNatsEcho(natsUrl: string, subject: string, cwd: string, login: { user?: string; pass?: string } = {}): Promise<ServiceProcess> {
   return startService({
     name: 'nats-echo',
     command: process.execPath,
     args: ['-e', ECHO_SCRIPT],
     cwd,
-    env: { NATS_URL: natsUrl, ECHO_SUBJECT: subject },
+    env: { NATS_URL: natsUrl, ECHO_SUBJECT: subject, NATS_USER: login.user ?? '', NATS_PASSWORD: login.pass ?? '' },
     ready: (echo) => echo.output().includes('echo ready'),
   });
 }

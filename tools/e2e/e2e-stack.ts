@@ -11,12 +11,16 @@ export { stopChild, stopPid };
 export interface E2eStack {
   gatewayUrl: string;
   natsUrl: string;
+  /** Connection options of the harness's own NATS user (the services' NATS refuses anyone without one). */
+  natsObserver: { servers: string; user?: string; pass?: string };
   redisUrl: string;
   redisPrefix: string;
   tokenSecret: string;
   adminSecret: string;
-  /** The services' environment, for extra replicas and the CLI. */
+  /** The services' environment, for extra replicas (the NATS login is per service, see cliEnv). */
   env: NodeJS.ProcessEnv;
+  /** The environment of the session-registry CLI: the services' plus its NATS login. */
+  cliEnv: NodeJS.ProcessEnv;
   /** The built services: `<root>/dist/apps/<app>/main.js`, also `services.main(app)`. */
   root: string;
   services: BuiltServices;
@@ -59,11 +63,13 @@ export async function startE2eStack(options: E2eOptions): Promise<E2eStack> {
   return {
     gatewayUrl: stack.gatewayUrl,
     natsUrl: stack.natsUrl,
+    natsObserver: stack.natsObserver,
     redisUrl: stack.redisUrl,
     redisPrefix: stack.redisPrefix,
     tokenSecret: stack.env['LH_TOKEN_SECRET'] as string,
     adminSecret: stack.env['LH_ADMIN_SECRET'] as string,
     env: stack.env,
+    cliEnv: { ...stack.env, ...stack.natsEnvOf('session-registry') },
     root: services.root as string,
     services,
     pids: stack.pids,

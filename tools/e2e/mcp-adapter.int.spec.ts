@@ -136,7 +136,7 @@ describe('lighthouse-mcp: adapters and the hook against the running bridge', () 
         ...(fuseSkipReason ? {} : { LH_FUSE_MOUNT: 'optional', LH_FUSE_MOUNT_POINT: mountPoint }),
       },
     });
-    bus = await NatsBus.connect({ servers: stack.natsUrl, name: 'mcp-e2e-reader' });
+    bus = await NatsBus.connect({ ...stack.natsObserver, name: 'mcp-e2e-reader' });
     events = new EventStoreClient(bus);
   }, 120_000);
 

@@ -22,7 +22,7 @@ describe('sessions, experts and authentication through the gateway', () => {
 
   beforeAll(async () => {
     stack = await startE2eStack({ repo });
-    bus = await NatsBus.connect({ servers: stack.natsUrl, name: 'e2e-reader' });
+    bus = await NatsBus.connect({ ...stack.natsObserver, name: 'e2e-reader' });
     events = new EventStoreClient(bus);
     redis = new Redis(stack.redisUrl);
   }, 120_000);
@@ -174,7 +174,7 @@ describe('sessions, experts and authentication through the gateway', () => {
   });
 
   it('issues and revokes credentials from the command line, straight to Redis', async () => {
-    const cli = (...args: string[]) => run(process.execPath, [join(stack.root, 'dist', 'apps', 'session-registry', 'main.js'), ...args], { env: stack.env });
+    const cli = (...args: string[]) => run(process.execPath, [join(stack.root, 'dist', 'apps', 'session-registry', 'main.js'), ...args], { env: stack.cliEnv });
     const issued = JSON.parse((await cli('issue-credential', '--agent', 'cli-agent')).stdout) as { agentId: string; credential: string };
     expect(issued.agentId).toBe('cli-agent');
     const client = new AgentClient(stack.gatewayUrl, 'cli-agent', issued.credential);

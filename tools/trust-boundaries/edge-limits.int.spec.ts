@@ -40,7 +40,7 @@ describe('edge limits: nobody can lock an agent out, and /health costs the servi
   beforeAll(async () => {
     // A small burst so the attack is quick; a slow refill so the bucket stays empty meanwhile.
     stack = await startE2eStack({ repo, env: { LH_RATE_LIMIT_BURST: '5', LH_RATE_LIMIT_RPS: '0.5' } });
-    nats = await connect({ servers: stack.natsUrl });
+    nats = await connect(stack.natsObserver);
   }, 180_000);
 
   afterAll(async () => {

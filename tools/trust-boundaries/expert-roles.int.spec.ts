@@ -20,7 +20,7 @@ describe('expert roles are granted by the operator, never taken by an agent', ()
 
   beforeAll(async () => {
     stack = await startE2eStack({ repo, env: { LH_SPEED_ESCALATION_TIMEOUT_MS: '4000' } });
-    bus = await NatsBus.connect({ servers: stack.natsUrl, name: 'trust-boundaries-reader' });
+    bus = await NatsBus.connect({ ...stack.natsObserver, name: 'trust-boundaries-reader' });
     redis = new Redis(stack.redisUrl);
   }, 120_000);
 
@@ -95,7 +95,7 @@ describe('expert roles are granted by the operator, never taken by an agent', ()
   }, 30_000);
 
   it('grants roles from the command line too, and an operator re-issuing a credential can take a role away', async () => {
-    const cli = (...args: string[]) => run(process.execPath, [join(stack.root, 'dist', 'apps', 'session-registry', 'main.js'), ...args], { env: stack.env });
+    const cli = (...args: string[]) => run(process.execPath, [join(stack.root, 'dist', 'apps', 'session-registry', 'main.js'), ...args], { env: stack.cliEnv });
     const issued = JSON.parse((await cli('issue-credential', '--agent', 'cli-expert', '--roles', 'code_reviewer,test_engineer')).stdout) as { credential: string; roles: string[] };
     expect(issued.roles).toEqual(['code_reviewer', 'test_engineer']);
     const expert = new AgentClient(stack.gatewayUrl, 'cli-expert', issued.credential);

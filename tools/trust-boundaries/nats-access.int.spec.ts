@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { IssuedCredentialSchema, RPC } from '@lighthouse/contracts';
+import { BUS_EVENTS, IssuedCredentialSchema, RPC } from '@lighthouse/contracts';
 import { NatsBus } from '@lighthouse/transport';
 import { connect, type NatsConnection } from 'nats';
 import { AgentClient, issueCredential } from '../e2e/agent-client';
@@ -8,10 +8,8 @@ import { startE2eStack, type E2eStack } from '../e2e/e2e-stack';
 // Boundary: the bus. Nothing on the agents' side of the network may reach NATS: a client without
 // a service's credentials must not connect, and so can neither issue itself a credential, nor read
 // other agents' session grants off `_INBOX.>`, nor publish forged committed events.
-//
-// NOT FIXED YET (issue 14, item 8): NATS runs without users or permissions. These tests are the
-// attack, red on today's code, kept as `test.failing` so the suite stays green and each one turns
-// into a failure (to be flipped to `it`) the day the stack runs NATS with per-service users.
+// The stack runs NATS as it is deployed: one user per service, each limited to its subjects
+// (libs/transport nats-permissions.ts), and no user for agents.
 const repo = join(__dirname, '..', '..');
 
 describe('NATS admits only the services, each limited to its own subjects', () => {
@@ -28,11 +26,11 @@ describe('NATS admits only the services, each limited to its own subjects', () =
   /** A client as an agent's shell would open one: the bus address, no credentials. */
   const hostile = () => connect({ servers: stack.natsUrl, name: 'agent-shell', timeout: 2_000, reconnect: false });
 
-  test.failing('refuses a connection without a service\'s credentials', async () => {
+  it('refuses a connection without a service\'s credentials', async () => {
     await expect(hostile().then((nc) => nc.close())).rejects.toThrow(/authorization/i);
   });
 
-  test.failing('gives a client without credentials no way to issue itself a credential', async () => {
+  it('gives a client without credentials no way to issue itself a credential', async () => {
     const bus = await NatsBus.connect({ servers: stack.natsUrl, name: 'agent-shell' }).catch(() => undefined);
     try {
       const issued = bus && (await bus.request(RPC.session.issueCredential, { agentId: 'self-made', roles: ['security_architect'], via: 'cli', correlationId: 'attack' }).catch(() => undefined));
@@ -42,7 +40,7 @@ describe('NATS admits only the services, each limited to its own subjects', () =
     }
   });
 
-  test.failing('lets nobody read another agent\'s session grant off _INBOX.>', async () => {
+  it('lets nobody read another agent\'s session grant off _INBOX.>', async () => {
     let sniffer: NatsConnection | undefined;
     const seen: string[] = [];
     try {
@@ -55,6 +53,33 @@ describe('NATS admits only the services, each limited to its own subjects', () =
       expect(seen.some((frame) => frame.includes(victim.session.sessionKey))).toBe(false);
     } finally {
       await sniffer?.close();
+    }
+  });
+
+  it('limits a service\'s own login to its subjects: no forged committed events, no other inbox', async () => {
+    const { NATS_USER: user, NATS_PASSWORD: pass } = stack.stack.natsEnvOf('gateway');
+    const nc = await connect({ servers: stack.natsUrl, user, pass, name: 'stolen-gateway-login', timeout: 2_000, reconnect: false });
+    const observer = await connect(stack.natsObserver);
+    const refused: string[] = [];
+    const forged: Uint8Array[] = [];
+    try {
+      observer.subscribe(BUS_EVENTS.committed.subject as string, { callback: (_error, msg) => forged.push(msg.data) });
+      await observer.flush();
+      const status = (async () => {
+        for await (const event of nc.status()) if (event.type === 'error') refused.push(String(event.data));
+      })();
+      nc.subscribe('_INBOX.>', { callback: (error) => error && refused.push(`subscribe: ${error.message}`) });
+      nc.publish(BUS_EVENTS.committed.subject as string, new Uint8Array([1]));
+      await nc.flush();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(refused.join('\n')).toMatch(/subscribe.*permissions violation.*_INBOX\.>/i);
+      // The forged committed event reaches no follower, and the server says why.
+      expect(forged).toHaveLength(0);
+      expect(refused.filter((r) => r === 'PERMISSIONS_VIOLATION').length).toBeGreaterThanOrEqual(2);
+      void status;
+    } finally {
+      await nc.close();
+      await observer.close();
     }
   });
 });

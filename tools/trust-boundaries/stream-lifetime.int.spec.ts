@@ -52,7 +52,7 @@ describe('stream lifetime: streams and long polls end with the right that opened
 
   beforeAll(async () => {
     stack = await startE2eStack({ repo, env: { LH_STREAMS_PER_AGENT: String(STREAMS_PER_AGENT), LH_TOKEN_TTL_S: String(TOKEN_TTL_S) } });
-    nats = await connect({ servers: stack.natsUrl });
+    nats = await connect(stack.natsObserver);
   }, 180_000);
 
   afterAll(async () => {

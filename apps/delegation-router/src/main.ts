@@ -7,7 +7,7 @@ void runNatsService({
   service: 'delegation-router',
   shape: delegationRouterConfigShape,
   module: async (config, { logger, metrics }) => {
-    const bus = await NatsBus.connect({ servers: config.NATS_URL, name: 'delegation-router', maxFrameBytes: config.LH_MAX_FRAME_BYTES, metrics });
+    const bus = await NatsBus.connect({ servers: config.NATS_URL, user: config.NATS_USER, pass: config.NATS_PASSWORD, name: 'delegation-router', maxFrameBytes: config.LH_MAX_FRAME_BYTES, metrics });
     return AppModule.register({ config, bus, logger });
   },
 });

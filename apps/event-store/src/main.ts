@@ -31,7 +31,7 @@ if (process.argv[2] === 'verify') {
         logger: logger.child({ component: 'event-log' }),
       });
       logger.info({ head: log.head() }, 'event log open and verified');
-      const bus = await NatsBus.connect({ servers: config.NATS_URL, name: 'event-store-publisher', maxFrameBytes: config.LH_MAX_FRAME_BYTES, metrics });
+      const bus = await NatsBus.connect({ servers: config.NATS_URL, user: config.NATS_USER, pass: config.NATS_PASSWORD, name: 'event-store-publisher', maxFrameBytes: config.LH_MAX_FRAME_BYTES, metrics });
       return AppModule.register(log, bus, logger);
     },
   });

@@ -18,7 +18,7 @@ if (process.argv[2] === 'import') {
     service: 'fuse-mounter',
     shape: fuseConfigShape,
     module: async (config, { logger, metrics }) => {
-      const bus = await NatsBus.connect({ servers: config.NATS_URL, name: 'fuse-mounter', maxFrameBytes: config.LH_MAX_FRAME_BYTES, metrics });
+      const bus = await NatsBus.connect({ servers: config.NATS_URL, user: config.NATS_USER, pass: config.NATS_PASSWORD, name: 'fuse-mounter', maxFrameBytes: config.LH_MAX_FRAME_BYTES, metrics });
       return AppModule.register(new Mounter(config, bus, logger, config.LH_REQUEST_TIMEOUT_MS));
     },
   });

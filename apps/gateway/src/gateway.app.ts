@@ -15,7 +15,7 @@ import { HttpErrorFilter } from './http/http-error.filter';
  */
 export async function createGateway(config: GatewayConfig, logger: Logger, metrics = new ServiceMetrics('gateway')): Promise<NestFastifyApplication> {
   const bus = await NatsBus.connect({
-    servers: config.NATS_URL,
+    servers: config.NATS_URL, user: config.NATS_USER, pass: config.NATS_PASSWORD,
     name: 'gateway',
     timeoutMs: config.LH_REQUEST_TIMEOUT_MS,
     maxFrameBytes: config.LH_MAX_FRAME_BYTES,

@@ -22,7 +22,7 @@ if (command === 'issue-credential' || command === 'revoke-agent') {
     module: async (config, { logger, metrics }) => {
       const redis = new Redis(config.REDIS_URL, redisOptions('session-registry'));
       redis.on('error', (error) => logger.warn({ err: error }, 'redis'));
-      const bus = await NatsBus.connect({ servers: config.NATS_URL, name: 'session-registry-client', maxFrameBytes: config.LH_MAX_FRAME_BYTES, timeoutMs: config.LH_REQUEST_TIMEOUT_MS, metrics });
+      const bus = await NatsBus.connect({ servers: config.NATS_URL, user: config.NATS_USER, pass: config.NATS_PASSWORD, name: 'session-registry-client', maxFrameBytes: config.LH_MAX_FRAME_BYTES, timeoutMs: config.LH_REQUEST_TIMEOUT_MS, metrics });
       return AppModule.register({ config, redis, bus, logger });
     },
   });

@@ -103,6 +103,10 @@ export function loadConfig<S extends z.ZodRawShape>(
 /** Variables every NATS service shares. */
 export const natsServiceShape = {
   NATS_URL: z.string().default('nats://127.0.0.1:4222'),
+  /** The service's own NATS user (unset: a bus without users, e.g. a developer's local NATS). */
+  NATS_USER: z.string().regex(/^[a-z-]{1,64}$/).optional(),
+  /** Its password (a secret: in Kubernetes from a Secret by reference). */
+  NATS_PASSWORD: z.string().min(16).optional(),
   LH_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   LH_MAX_FRAME_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
   LH_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(10).max(120_000).default(5_000),

@@ -121,3 +121,5 @@ export { DELEGATION_EVENT_DATA, DELEGATION_STORED_EVENT_DATA, delegationStreamOf
 export type { DelegationEvent, DelegationEventType } from './delegation-events';
 export { ValidationDecidedSchema } from './validation-events';
 export type { ValidationDecided } from './validation-events';
+export { NATS_SERVICE_CONTEXTS, natsPermissions, natsInboxPrefix, natsAuthorizationConfig } from './nats-permissions';
+export type { NatsServiceUser, NatsPermissions, NatsUserSecret } from './nats-permissions';

@@ -7,6 +7,8 @@ import { ensureBinary, freePort, spawnOwned, waitFor, type OwnedProcess } from '
 /** A NATS server with JetStream that tests and the local stack can use. */
 export interface NatsHandle {
   url: string;
+  /** With `auth`: the test harness's own login (no permission limits: it reads what it checks), never given to a service. */
+  observer?: NatsLogin;
   /** True when we started it (and stop() stops it); false when it was already running. */
   owned: boolean;
   stop(): Promise<void>;
@@ -14,10 +16,19 @@ export interface NatsHandle {
 
 export const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
 
+/** A user and password to connect with. */
+export interface NatsLogin {
+  user: string;
+  pass: string;
+}
+
+/** The harness's user on a NATS started with `auth`. */
+export const NATS_OBSERVER_USER = 'lh-test-observer';
+
 /** True when a NATS server with JetStream answers at `url`. */
-export async function natsAnswers(url: string): Promise<boolean> {
+export async function natsAnswers(url: string, login?: NatsLogin): Promise<boolean> {
   try {
-    const nc = await connect({ servers: url, timeout: 1000, reconnect: false });
+    const nc = await connect({ servers: url, timeout: 1000, reconnect: false, ...login });
     try {
       const jsm = await nc.jetstreamManager({ timeout: 1000 });
       await jsm.getAccountInfo();
@@ -33,6 +44,11 @@ export async function natsAnswers(url: string): Promise<boolean> {
 export interface StartNatsOptions {
   /** Largest message the server accepts (its default is 1 MiB). */
   maxPayloadBytes?: number;
+  /**
+   * When given, NATS runs with this `authorization` block (the services' users, see
+   * natsAuthorizationConfig) and refuses anyone else; `observer` is the harness's login in it.
+   */
+  auth?: { config: string; observer: NatsLogin };
   log?: (line: string) => void;
 }
 
@@ -41,22 +57,25 @@ export async function startNats(options: StartNatsOptions = {}): Promise<NatsHan
   const binary = ensureBinary('nats-server', 'nats-server', options.log);
   const port = await freePort();
   const dir = await mkdtemp(join(tmpdir(), 'lh-nats-'));
+  const observer = options.auth?.observer;
   const config = [
     `listen: "127.0.0.1:${port}"`,
     `jetstream { store_dir: "${join(dir, 'js')}" }`,
     options.maxPayloadBytes ? `max_payload: ${options.maxPayloadBytes}` : '',
+    options.auth?.config ?? '',
   ].join('\n');
   await writeFile(join(dir, 'nats.conf'), config);
   const proc: OwnedProcess = spawnOwned(binary, ['-c', join(dir, 'nats.conf')], 'nats-server');
   const url = `nats://127.0.0.1:${port}`;
   try {
-    await waitFor(() => natsAnswers(url), 10_000, `nats-server on ${url}`, () => (proc.exit() ? `it exited (${proc.exit()}): ${proc.output()}` : undefined));
+    await waitFor(() => natsAnswers(url, observer), 10_000, `nats-server on ${url}`, () => (proc.exit() ? `it exited (${proc.exit()}): ${proc.output()}` : undefined));
   } catch (error) {
     await proc.stop();
     throw error;
   }
   return {
     url,
+    observer,
     owned: true,
     async stop() {
       await proc.stop();

@@ -2,7 +2,7 @@ import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { ServerNats, type NatsContext } from '@nestjs/microservices';
 import type { Msg } from 'nats';
 import type { ServiceMetrics } from '@lighthouse/observability';
-import { toWireError } from '@lighthouse/contracts';
+import { natsInboxPrefix, toWireError } from '@lighthouse/contracts';
 import { FrameCodec } from './frame-codec';
 import { NatsMsgpackDeserializer } from './nats-msgpack.deserializer';
 import { NatsMsgpackSerializer } from './nats-msgpack.serializer';
@@ -16,6 +16,9 @@ export interface LighthouseNatsServerOptions {
   name: string;
   maxFrameBytes?: number;
   metrics?: ServiceMetrics;
+  /** The service's NATS user and password (unset: a bus without users). */
+  user?: string;
+  pass?: string;
 }
 
 const tracer = trace.getTracer('lighthouse-transport');
@@ -36,6 +39,7 @@ export class LighthouseNatsServer extends ServerNats {
       queue: options.queue,
       name: options.name,
       maxReconnectAttempts: -1,
+      ...(options.user ? { user: options.user, pass: options.pass, inboxPrefix: natsInboxPrefix(options.user) } : {}),
       serializer: new NatsMsgpackSerializer(codec),
       deserializer: new NatsMsgpackDeserializer(codec),
     });

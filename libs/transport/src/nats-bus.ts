@@ -1,5 +1,5 @@
 import { connect, type NatsConnection, type NatsError } from 'nats';
-import { LighthouseError, parseReply, toWireError, type EventDefinition, type RpcDefinition, type RpcReply, type RpcRequest } from '@lighthouse/contracts';
+import { LighthouseError, natsInboxPrefix, parseReply, toWireError, type EventDefinition, type RpcDefinition, type RpcReply, type RpcRequest } from '@lighthouse/contracts';
 import type { ServiceMetrics } from '@lighthouse/observability';
 import type { z } from 'zod';
 import { BusStreams } from './bus-streams';
@@ -39,6 +39,10 @@ export interface NatsBusOptions {
   timeoutMs?: number;
   maxFrameBytes?: number;
   metrics?: ServiceMetrics;
+  /** The service's NATS user (NATS_USER); its replies arrive under its own inbox prefix. Unset: no auth (a bus without users). */
+  user?: string;
+  /** The user's password (NATS_PASSWORD); required with `user`. */
+  pass?: string;
 }
 
 /** Injection token for {@link MessageBus}. */
@@ -66,7 +70,9 @@ export class NatsBus implements MessageBus {
   }
 
   static async connect(options: NatsBusOptions): Promise<NatsBus> {
-    const connection = await connect({ servers: options.servers, name: options.name, maxReconnectAttempts: -1 });
+    if (options.user && !options.pass) throw new Error('NATS_USER is set without NATS_PASSWORD');
+    const auth = options.user ? { user: options.user, pass: options.pass, inboxPrefix: natsInboxPrefix(options.user) } : {};
+    const connection = await connect({ servers: options.servers, name: options.name, maxReconnectAttempts: -1, ...auth });
     const codec = new FrameCodec(options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES);
     return new NatsBus(connection, codec, options.timeoutMs, options.metrics);
   }

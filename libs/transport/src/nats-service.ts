@@ -9,6 +9,9 @@ import { WireErrorFilter } from './wire-error.filter';
 export interface NatsServiceOptions {
   service: string;
   natsUrl: string;
+  /** The service's NATS login (NATS_USER / NATS_PASSWORD). */
+  natsUser?: string;
+  natsPassword?: string;
   logger: Logger;
   maxFrameBytes?: number;
   metrics?: ServiceMetrics;
@@ -19,6 +22,8 @@ export async function startNatsService(module: IEntryNestModule, options: NatsSe
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(module, {
     strategy: new LighthouseNatsServer({
       servers: options.natsUrl,
+      user: options.natsUser,
+      pass: options.natsPassword,
       queue: queueGroupOf(options.service),
       name: options.service,
       maxFrameBytes: options.maxFrameBytes,

@@ -36,6 +36,8 @@ export async function runNatsService<S extends z.ZodRawShape = Record<never, nev
   const app = await startNatsService(module, {
     service: options.service,
     natsUrl: config.NATS_URL,
+    natsUser: config.NATS_USER,
+    natsPassword: config.NATS_PASSWORD,
     logger,
     maxFrameBytes: config.LH_MAX_FRAME_BYTES,
     metrics,

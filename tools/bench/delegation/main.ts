@@ -174,8 +174,8 @@ async function main(): Promise<void> {
   const redis = await findOrStartRedis();
   const stack = await startE2eStack({ repo, redisUrl: redis.url, env: { LH_LOG_LEVEL: 'warn', ...(PROFILE ? profilingEnv(profileDir) : {}) } });
   const echoSubject = `bench.echo.${process.pid}`;
-  const echo = await startNatsEcho(stack.natsUrl, echoSubject, repo);
-  const nc = await connect({ servers: stack.natsUrl, name: 'bench-baseline' });
+  const echo = await startNatsEcho(stack.natsUrl, echoSubject, repo, stack.natsObserver);
+  const nc = await connect({ ...stack.natsObserver, name: 'bench-baseline' });
   stopOnCrash(async () => {
     await echo.stop();
     await stack.stop();

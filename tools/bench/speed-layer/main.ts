@@ -97,8 +97,8 @@ async function main(): Promise<void> {
     return;
   }
   const echoSubject = `bench.echo.${process.pid}`;
-  const echo = await startNatsEcho(stack.natsUrl, echoSubject, repo);
-  const nc = await connect({ servers: stack.natsUrl, name: 'bench-baseline' });
+  const echo = await startNatsEcho(stack.natsUrl, echoSubject, repo, stack.natsObserver);
+  const nc = await connect({ ...stack.natsObserver, name: 'bench-baseline' });
   stopOnCrash(async () => {
     await echo.stop();
     await stack.stop();

@@ -34,7 +34,7 @@ export async function runImport(argv: string[]): Promise<number> {
   const { dir, exclude } = parseArgs(argv);
   const config = loadConfig({ ...natsServiceShape, ...fuseConfigShape });
   const logger = createLogger('fuse-mounter-import', config.LH_LOG_LEVEL);
-  const bus = await NatsBus.connect({ servers: config.NATS_URL, name: 'fuse-mounter-import', maxFrameBytes: config.LH_MAX_FRAME_BYTES });
+  const bus = await NatsBus.connect({ servers: config.NATS_URL, user: config.NATS_USER, pass: config.NATS_PASSWORD, name: 'fuse-mounter-import', maxFrameBytes: config.LH_MAX_FRAME_BYTES });
   const sync = new ShadowSync({ bus: bus, store: new EventStoreClient(bus, config.LH_REQUEST_TIMEOUT_MS), agent: config.LH_FUSE_AGENT, logger });
   try {
     const store = await ObjectChunkStore.open(bus.streams, config.LH_FUSE_BUCKET, config.LH_REQUEST_TIMEOUT_MS);

@@ -35,7 +35,7 @@ export async function runAgentCommand(command: 'issue-credential' | 'revoke-agen
   }
   const redis = new Redis(config.REDIS_URL, redisOptions('session-registry-cli'));
   redis.on('error', () => undefined);
-  const bus = await NatsBus.connect({ servers: config.NATS_URL, name: 'session-registry-cli', timeoutMs: config.LH_REQUEST_TIMEOUT_MS });
+  const bus = await NatsBus.connect({ servers: config.NATS_URL, user: config.NATS_USER, pass: config.NATS_PASSWORD, name: 'session-registry-cli', timeoutMs: config.LH_REQUEST_TIMEOUT_MS });
   try {
     const recorder = new SessionEventsRecorder(new EventStoreClient(bus, config.LH_REQUEST_TIMEOUT_MS), createLogger('session-registry-cli', 'silent'));
     const agents = new AgentsService(new RegistryStore(redis, config.LH_REDIS_PREFIX), recorder, new RevocationsPublisher(bus), new PresencePublisher(bus));

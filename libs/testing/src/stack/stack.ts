@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findOrStartNats, startNats, type NatsHandle } from '../nats-server';
+import { NATS_SERVICE_CONTEXTS, natsAuthorizationConfig, type NatsServiceUser, type NatsUserSecret } from '@lighthouse/contracts';
+import { findOrStartNats, NATS_OBSERVER_USER, startNats, type NatsHandle, type NatsLogin, type StartNatsOptions } from '../nats-server';
 import { freePort } from '../processes';
 import { waitFor } from '../wait-for';
 import { findOrStartRedis, type RedisHandle } from '../redis-server';
@@ -55,6 +56,10 @@ export interface StackProcess extends ServiceProcess {
 export interface Stack {
   gatewayUrl: string;
   natsUrl: string;
+  /** How the harness connects to NATS (`servers`, and on a NATS with users its own observer login). */
+  natsObserver: { servers: string } & Partial<NatsLogin>;
+  /** A service's NATS_USER / NATS_PASSWORD (empty on a NATS without users), e.g. for its CLI. */
+  natsEnvOf(app: string): NodeJS.ProcessEnv;
   redisUrl: string;
   /** The services' Redis key prefix ('' when left to the environment). */
   redisPrefix: string;
@@ -104,8 +109,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     if (options.removeBuild) options.services.remove();
     if (ownStateDir) rmSync(stateDir, { recursive: true, force: true });
   };
+  // A private NATS runs with every service's user (a password of its own per run), so the
+  // permissions are what every run exercises; a found or given NATS is taken as it is.
+  const natsUsers: NatsUserSecret[] = (options.nats ?? 'private') === 'private' ? serviceUsers() : [];
   try {
-    [nats, redis] = await Promise.all([natsFor(options.nats, log), options.redisUrl ? given(options.redisUrl) : findOrStartRedis(log)]);
+    [nats, redis] = await Promise.all([natsFor(options.nats, natsUsers, log), options.redisUrl ? given(options.redisUrl) : findOrStartRedis(log)]);
     log(`NATS ${nats.url}${nats.owned ? ' (started)' : ''}, Redis ${redis.url}${redis.owned ? ' (started)' : ''}`);
     const gatewayPort = options.gatewayPort ?? (await freePort());
     const env: NodeJS.ProcessEnv = {
@@ -122,6 +130,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ...(redisPrefix !== null ? { LH_REDIS_PREFIX: redisPrefix } : {}),
       ...options.env,
     };
+    const natsEnvOf = natsEnvFor(natsUsers);
     const launch = async (app: string, extra: NodeJS.ProcessEnv = {}) => {
       const port = await freePort();
       const isGateway = app === 'gateway';
@@ -129,7 +138,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       const child = spawnService({
         name,
         main: options.services.main(app),
-        env: { ...env, ...(isGateway ? { LH_GATEWAY_PORT: String(port) } : { LH_OPS_PORT: String(port) }), ...extra },
+        env: { ...env, ...natsEnvOf(app), ...(isGateway ? { LH_GATEWAY_PORT: String(port) } : { LH_OPS_PORT: String(port) }), ...extra },
         logFile: join(stateDir, 'logs', `${name}.log`),
       });
       const url = `http://127.0.0.1:${port}`;
@@ -145,6 +154,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     return {
       gatewayUrl: `http://127.0.0.1:${gatewayPort}`,
       natsUrl: nats.url,
+      natsObserver: { servers: nats.url, ...nats.observer },
+      natsEnvOf,
       redisUrl: redis.url,
       redisPrefix: redisPrefix ?? '',
       stateDir,
@@ -167,8 +178,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
 const given = async (url: string) => ({ url, owned: false, stop: async () => undefined });
 
-function natsFor(choice: StackOptions['nats'] = 'private', log: (line: string) => void): Promise<NatsHandle> {
-  if (choice === 'private') return startNats({ log });
+function natsFor(choice: StackOptions['nats'] = 'private', users: readonly NatsUserSecret[], log: (line: string) => void): Promise<NatsHandle> {
+  if (choice === 'private') return startNats({ log, auth: users.length > 0 ? authFor(users) : undefined });
   if (choice === 'find') return findOrStartNats({ log });
   return given(choice);
 }
@@ -197,4 +208,22 @@ function exitedWith(p: ServiceProcess, stateDir: string): string | undefined {
   if (exit === undefined) return undefined;
   const tail = p.output().trim().split('\n').slice(-5).join('\n');
   return `${p.name} exited (${exit}) while starting; see ${join(stateDir, 'logs', `${p.name}.log`)}:\n${tail}`;
+}
+
+/** Every service's NATS user with a fresh password. */
+const serviceUsers = (): NatsUserSecret[] =>
+  (Object.keys(NATS_SERVICE_CONTEXTS) as NatsServiceUser[]).map((user) => ({ user, password: randomBytes(24).toString('base64url') }));
+
+/** A service's login as environment (a replica `session-registry-3` is still `session-registry`). */
+const natsEnvFor =
+  (users: readonly NatsUserSecret[]) =>
+  (app: string): NodeJS.ProcessEnv => {
+    const found = users.find((u) => u.user === app);
+    return found ? { NATS_USER: found.user, NATS_PASSWORD: found.password } : {};
+  };
+
+/** The private NATS's authorization block: the services' users plus the harness's observer (no limits). */
+function authFor(users: readonly NatsUserSecret[]): NonNullable<StartNatsOptions['auth']> {
+  const observer: NatsLogin = { user: NATS_OBSERVER_USER, pass: randomBytes(24).toString('base64url') };
+  return { observer, config: natsAuthorizationConfig(users, [`    { user: ${JSON.stringify(observer.user)}, password: ${JSON.stringify(observer.pass)} }`]) };
 }

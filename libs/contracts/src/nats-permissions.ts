@@ -1,0 +1,91 @@
+import type { EventDefinition, RpcDefinition } from './contract';
+import { BUS_EVENTS, RPC } from './contract-table';
+
+/**
+ * The NATS users of Lighthouse: one per service, each owning the contract-table context whose
+ * requests it serves and whose events it publishes (`null`: it serves nothing, e.g. the gateway).
+ * Agents have no user: nothing on their side of the network may reach the bus.
+ */
+export const NATS_SERVICE_CONTEXTS = {
+  'event-store': 'events',
+  'session-registry': 'session',
+  'speed-layer': 'speed',
+  'delegation-router': 'delegation',
+  'fuse-mounter': 'fuse',
+  gateway: null,
+} as const satisfies Record<string, keyof typeof RPC | null>;
+
+/** A NATS user of Lighthouse (a service). */
+export type NatsServiceUser = keyof typeof NATS_SERVICE_CONTEXTS;
+
+/** What one user may publish and subscribe to, as nats-server's `permissions` block wants it. */
+export interface NatsPermissions {
+  publish: { allow: string[] };
+  subscribe: { allow: string[] };
+  /** May publish a reply to a request it received (and only one), without publish rights on the reply subject. */
+  allow_responses: true;
+}
+
+/**
+ * The inbox prefix of a user: its replies and JetStream deliveries arrive there, and only it may
+ * subscribe there, so nobody reads another service's replies (session grants among them).
+ */
+export const natsInboxPrefix = (user: string): string => `_INBOX_${user}`;
+
+/**
+ * JetStream as the services use it: the API (streams, consumers, pull requests), acks, flow
+ * control, and the object store's chunk subjects (the FUSE chunk store).
+ */
+const JETSTREAM_PUBLISH = ['$JS.API.>', '$JS.ACK.>', '$JS.FC.>', '$O.>'];
+
+const rpcSubjects = (context: keyof typeof RPC): string[] => Object.values<RpcDefinition>(RPC[context]).map((rpc) => rpc.subject);
+const everyRpcSubject = (): string[] => (Object.keys(RPC) as (keyof typeof RPC)[]).flatMap(rpcSubjects);
+const eventSubjects = (filter: (subject: string) => boolean): string[] =>
+  Object.values<EventDefinition>(BUS_EVENTS)
+    .map((event) => event.subject as string)
+    .filter(filter)
+    // Per-agent subjects (`<subject>.<agent>`) sit under the declared one.
+    .flatMap((subject) => [subject, `${subject}.>`]);
+
+/**
+ * The permissions of one service, derived from the contract table: it may send any request
+ * (the callee checks the caller's proof), publish only its own context's events, serve only its
+ * own context's requests, hear every bus event, and read only its own inbox.
+ */
+export function natsPermissions(user: NatsServiceUser): NatsPermissions {
+  const context = NATS_SERVICE_CONTEXTS[user];
+  const own = (subject: string) => context !== null && subject.startsWith(`lh.${context}.`);
+  return {
+    publish: { allow: [...everyRpcSubject(), ...eventSubjects(own), ...JETSTREAM_PUBLISH] },
+    subscribe: { allow: [...(context === null ? [] : rpcSubjects(context)), ...eventSubjects(() => true), `${natsInboxPrefix(user)}.>`] },
+    allow_responses: true,
+  };
+}
+
+/** A user and its password, as the server config lists it. */
+export interface NatsUserSecret {
+  user: NatsServiceUser;
+  password: string;
+}
+
+const quoted = (value: string) => JSON.stringify(value);
+const list = (subjects: string[]) => `[${subjects.map(quoted).join(', ')}]`;
+
+/**
+ * The `authorization { users = [...] }` block of a nats-server config: every service user with
+ * its permissions (and nothing else: a client without a user is refused). `extraUsers` are
+ * rendered entries laid on top (the test kit's observer).
+ */
+export function natsAuthorizationConfig(users: readonly NatsUserSecret[], extraUsers: readonly string[] = []): string {
+  const lines = users.map(({ user, password }) => {
+    const p = natsPermissions(user);
+    return [
+      `    { user: ${quoted(user)}, password: ${quoted(password)}, permissions: {`,
+      `      publish: { allow: ${list(p.publish.allow)} }`,
+      `      subscribe: { allow: ${list(p.subscribe.allow)} }`,
+      `      allow_responses: true`,
+      `    } }`,
+    ].join('\n');
+  });
+  return ['authorization {', '  users = [', ...lines, ...extraUsers, '  ]', '}'].join('\n');
+}
