@@ -16,21 +16,22 @@ export interface DevStackOptions {
   services?: BuiltServices;
   /** Extra environment for every service. */
   env?: NodeJS.ProcessEnv;
-  /** Use this NATS (default: the one running, else a private one). */
+  /** Use this NATS, taken as it is (default: a private one with every service's user, its store kept in the state dir). */
   natsUrl?: string;
   /** Use this Redis (default: the one running, else a private one). */
   redisUrl?: string;
 }
 
 /**
- * `npm start`'s bridge, through the stack kit: the NATS and Redis already running (or private
- * ones), the secrets kept in the state dir, the shared view `optional` (a machine without FUSE
+ * `npm start`'s bridge, through the stack kit: a NATS of its own on a free loopback port, with
+ * every service's user and permissions (nothing without a service's login connects; JetStream's
+ * store kept in the state dir), the Redis already running (or a private one), the secrets kept in the state dir, the shared view `optional` (a machine without FUSE
  * still comes up), keys under the deployment's own Redis prefix.
  */
 export function startDevStack(options: DevStackOptions): Promise<Stack> {
   return startStack({
     services: options.services ?? builtServices(join(options.root, 'dist', 'apps')),
-    nats: options.natsUrl ?? 'find',
+    nats: options.natsUrl ?? 'private-kept',
     redisUrl: options.redisUrl,
     redisPrefix: null,
     stateDir: options.stateDir,

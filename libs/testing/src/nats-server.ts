@@ -49,6 +49,8 @@ export interface StartNatsOptions {
    * natsAuthorizationConfig) and refuses anyone else; `observer` is the harness's login in it.
    */
   auth?: { config: string; observer: NatsLogin };
+  /** Keep JetStream's store here across runs (kept at stop); default: a temp dir removed at stop. */
+  storeDir?: string;
   log?: (line: string) => void;
 }
 
@@ -60,7 +62,7 @@ export async function startNats(options: StartNatsOptions = {}): Promise<NatsHan
   const observer = options.auth?.observer;
   const config = [
     `listen: "127.0.0.1:${port}"`,
-    `jetstream { store_dir: "${join(dir, 'js')}" }`,
+    `jetstream { store_dir: ${JSON.stringify(options.storeDir ?? join(dir, 'js'))} }`,
     options.maxPayloadBytes ? `max_payload: ${options.maxPayloadBytes}` : '',
     options.auth?.config ?? '',
   ].join('\n');

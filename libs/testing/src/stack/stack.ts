@@ -21,8 +21,12 @@ export const STACK_SERVICES = [...NATS_SERVICES, 'gateway'] as const;
 export interface StackOptions {
   /** The bundles to run (see buildServices / builtServices). */
   services: BuiltServices;
-  /** `private` (default): a nats-server of its own; `find`: the one at NATS_URL or the default port, else a private one; or a URL. */
-  nats?: 'private' | 'find' | string;
+  /**
+   * `private` (default): a nats-server of its own, with every service's user and permissions;
+   * `private-kept`: the same, its JetStream store kept in `<stateDir>/nats` across runs;
+   * `find`: the one at NATS_URL or the default port (no users), else a private one; or a URL.
+   */
+  nats?: 'private' | 'private-kept' | 'find' | string;
   /** A Redis URL (default: the one at REDIS_URL or the default port, else a private one). */
   redisUrl?: string;
   /**
@@ -111,9 +115,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
   // A private NATS runs with every service's user (a password of its own per run), so the
   // permissions are what every run exercises; a found or given NATS is taken as it is.
-  const natsUsers: NatsUserSecret[] = (options.nats ?? 'private') === 'private' ? serviceUsers() : [];
+  const natsUsers: NatsUserSecret[] = ['private', 'private-kept'].includes(options.nats ?? 'private') ? serviceUsers() : [];
   try {
-    [nats, redis] = await Promise.all([natsFor(options.nats, natsUsers, log), options.redisUrl ? given(options.redisUrl) : findOrStartRedis(log)]);
+    [nats, redis] = await Promise.all([natsFor(options.nats, natsUsers, log, stateDir), options.redisUrl ? given(options.redisUrl) : findOrStartRedis(log)]);
     log(`NATS ${nats.url}${nats.owned ? ' (started)' : ''}, Redis ${redis.url}${redis.owned ? ' (started)' : ''}`);
     const gatewayPort = options.gatewayPort ?? (await freePort());
     const env: NodeJS.ProcessEnv = {
@@ -178,8 +182,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
 const given = async (url: string) => ({ url, owned: false, stop: async () => undefined });
 
-function natsFor(choice: StackOptions['nats'] = 'private', users: readonly NatsUserSecret[], log: (line: string) => void): Promise<NatsHandle> {
-  if (choice === 'private') return startNats({ log, auth: users.length > 0 ? authFor(users) : undefined });
+function natsFor(choice: StackOptions['nats'] = 'private', users: readonly NatsUserSecret[], log: (line: string) => void, stateDir: string): Promise<NatsHandle> {
+  const auth = users.length > 0 ? authFor(users) : undefined;
+  if (choice === 'private') return startNats({ log, auth });
+  if (choice === 'private-kept') return startNats({ log, auth, storeDir: join(stateDir, 'nats') });
   if (choice === 'find') return findOrStartNats({ log });
   return given(choice);
 }
