@@ -55,6 +55,13 @@ prometheus.io/path: /metrics
 - { name: OTEL_RESOURCE_ATTRIBUTES, value: "k8s.pod.name=$(POD_NAME)" }
 {{- end -}}
 
+{{/* A service's NATS login: its user, and its password from its own key of the Secret. */}}
+{{- define "lighthouse.natsLogin" -}}
+- { name: NATS_USER, value: {{ .user }} }
+- name: NATS_PASSWORD
+  valueFrom: { secretKeyRef: { name: {{ .root.Values.secrets.name }}, key: {{ printf "NATS_PW_%s" (.user | upper | replace "-" "_") }} } }
+{{- end -}}
+
 {{- define "lighthouse.secretEnv" -}}
 - name: {{ .key }}
   valueFrom: { secretKeyRef: { name: {{ .root.Values.secrets.name }}, key: {{ .key }}{{ if .optional }}, optional: true{{ end }} } }
