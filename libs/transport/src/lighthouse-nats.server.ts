@@ -1,6 +1,6 @@
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { ServerNats, type NatsContext } from '@nestjs/microservices';
-import type { Msg } from 'nats';
+import type { Msg, NatsConnection } from 'nats';
 import type { ServiceMetrics } from '@lighthouse/observability';
 import { natsInboxPrefix, toWireError } from '@lighthouse/contracts';
 import { FrameCodec } from './frame-codec';
@@ -45,6 +45,30 @@ export class LighthouseNatsServer extends ServerNats {
     });
     this.codec = codec;
     this.metrics = options.metrics;
+  }
+
+  /** The connection the subscriptions were made on (Nest keeps its own private). */
+  private subscribedOn?: NatsConnection;
+
+  override bindEvents(client: NatsConnection): void {
+    super.bindEvents(client);
+    this.subscribedOn = client;
+  }
+
+  /**
+   * Report started only once the server has our subscriptions. Nest calls back as soon as the
+   * SUB lines are queued on the socket, so a request from another connection right after start
+   * (a restart, a second replica, a test) could still meet "no responders". A flush is a
+   * PING/PONG round trip: once it returns, the server has processed every SUB before it.
+   */
+  override start(callback: (err?: unknown, ...optionalParams: unknown[]) => void): void {
+    super.start((err?: unknown, ...rest: unknown[]) => {
+      if (err !== undefined || !this.subscribedOn) return callback(err, ...rest);
+      this.subscribedOn.flush().then(
+        () => callback(),
+        (flushError: unknown) => callback(flushError),
+      );
+    });
   }
 
   override async handleMessage(channel: string, natsMsg: Msg): Promise<void> {

@@ -191,4 +191,25 @@ describe('transport against a real NATS', () => {
       context.disable();
     }
   });
+
+  it('is listening on every subject by the time it reports started, so a request right after start is answered', async () => {
+    // A second replica's start, over and over: each request goes out the moment start resolves.
+    // Before the subscriptions were flushed to the server, some of these got "no responders".
+    const other = await NatsBus.connect({ servers: nats.url, name: 'restart-client', timeoutMs: 2000 });
+    const subject = `${S.echo}`;
+    try {
+      await service.close();
+      for (let round = 0; round < 15; round += 1) {
+        const replica = await startNatsService(ProbeModule, { service: 'probe', natsUrl: nats.url, logger: createLogger('probe', 'silent') });
+        try {
+          await expect(other.request(subject, round)).resolves.toBe(round);
+        } finally {
+          await replica.close();
+        }
+      }
+    } finally {
+      service = await startNatsService(ProbeModule, { service: 'probe', natsUrl: nats.url, logger: createLogger('probe', 'silent'), maxFrameBytes: 1024 * 1024 });
+      await other.close();
+    }
+  }, 30_000);
 });
