@@ -5,6 +5,8 @@ import { ServiceMetrics } from '@lighthouse/observability';
 import { LOGGER, MESSAGE_BUS, NatsBus } from '@lighthouse/transport';
 import { AdminModule } from './admin/admin.module';
 import { AuthGuard } from './auth/auth.guard';
+import { ConsoleAuth } from './console/console-auth';
+import { ConsoleModule } from './console/console.module';
 import { RevocationsService } from './auth/revocations.service';
 import { DelegationsModule } from './delegations/delegations.module';
 import { ValidationModule } from './validation/validation.module';
@@ -33,13 +35,14 @@ export class AppModule {
         { provide: BusCloser, useFactory: () => new BusCloser(bus) },
         RevocationsService,
         RegistryClient,
+        ConsoleAuth,
         { provide: APP_GUARD, useClass: AuthGuard },
       ],
-      exports: [GATEWAY_CONFIG, ServiceMetrics, MESSAGE_BUS, NatsBus, LOGGER, RevocationsService, RegistryClient],
+      exports: [GATEWAY_CONFIG, ServiceMetrics, MESSAGE_BUS, NatsBus, LOGGER, RevocationsService, RegistryClient, ConsoleAuth],
     };
     return {
       ...shared,
-      imports: [GatewayHealthModule, SessionsModule, ExpertsModule, AdminModule, DelegationsModule, ValidationModule, EventsModule],
+      imports: [GatewayHealthModule, SessionsModule, ExpertsModule, AdminModule, DelegationsModule, ValidationModule, EventsModule, ConsoleModule],
       controllers: [MetricsController, OpenApiController],
     };
   }

@@ -33,6 +33,10 @@ export const gatewayConfigShape = {
    */
   LH_PUBLIC_STREAMS: z.string().regex(/^[A-Za-z0-9_.:\/*,\s-]*$/, 'comma-separated stream names or name* prefixes').default('fs'),
   /** Requests to the session-registry in flight at once; as many more wait, beyond that 503. */
+  /** How long an operator's console session lasts after sign-in (absolute, no renewal). */
+  LH_CONSOLE_SESSION_TTL_S: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(8 * 3600),
+  /** The console's built page assets (default: `console/` beside the gateway's bundle). */
+  LH_CONSOLE_ASSETS_DIR: z.string().min(1).optional(),
   LH_REGISTRY_MAX_INFLIGHT: z.coerce.number().int().min(1).max(100_000).default(1_000),
 };
 

@@ -4,12 +4,14 @@ import { deriveAuthKeys, type AuthKeys } from '@lighthouse/auth';
 import type { FastifyRequest } from 'fastify';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway.config';
 import { RetryLaterError } from '../http/retry-later.error';
+import { ConsoleAuth } from '../console/console-auth';
+import type { ConsoleSession } from '../console/console-session';
 import { ACCESS_METADATA, type AccessLevel } from './access.decorator';
 import { changesState, checkAdmin, identify, verifySignature, type AgentIdentity, type RequestFacts } from './authenticate';
 import { RateLimiter } from './rate-limiter';
 import { RevocationsService } from './revocations.service';
 
-type GuardedRequest = FastifyRequest & { rawBody?: Buffer; lhIdentity?: AgentIdentity };
+type GuardedRequest = FastifyRequest & { rawBody?: Buffer; lhIdentity?: AgentIdentity; lhConsole?: ConsoleSession };
 
 /** The gateway's one guard, on every route: what each route needs is its {@link AccessLevel}. */
 @Injectable()
@@ -21,6 +23,7 @@ export class AuthGuard implements CanActivate {
     @Inject(Reflector) private readonly reflector: Reflector,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     @Inject(RevocationsService) private readonly revocations: RevocationsService,
+    @Inject(ConsoleAuth) private readonly console: ConsoleAuth,
   ) {
     this.keys = deriveAuthKeys(config.LH_TOKEN_SECRET);
     this.limiter = new RateLimiter({ ratePerSecond: config.LH_RATE_LIMIT_RPS, burst: config.LH_RATE_LIMIT_BURST });
@@ -32,6 +35,7 @@ export class AuthGuard implements CanActivate {
     if (level === 'admin') checkAdmin(request.headers, this.config.LH_ADMIN_SECRET);
     if (level === 'probe') this.limit(`probe:${request.ip}`);
     if (level === 'credential') this.limit(`credential:${request.ip}:${claimedAgent(request.body)}`);
+    if (level === 'console') this.openConsole(request);
     if (level === 'agent' || level === 'signed') request.lhIdentity = this.authenticate(request, level === 'signed');
     return true;
   }
@@ -43,6 +47,13 @@ export class AuthGuard implements CanActivate {
     const identity = identify(facts, verifier);
     this.limit(identity.claims.sub);
     return alwaysSigned || changesState(request.method) ? verifySignature(facts, identity, verifier) : identity;
+  }
+
+  /** A console request: the operator's session cookie (and CSRF on a change), rate-limited per session. */
+  private openConsole(request: GuardedRequest): void {
+    const session = this.console.check({ method: request.method, headers: request.headers, protocol: request.protocol, host: request.host });
+    this.limit(`console:${session.sid}`);
+    request.lhConsole = session;
   }
 
   private limit(key: string): void {

@@ -25,8 +25,11 @@ import {
 } from '@lighthouse/contracts';
 import { z } from 'zod';
 import type { AccessLevel } from '../auth/access.decorator';
+import { SignInSchema } from '../console/console-session.controller';
 import { QueryEventsSchema, StoreEventBodySchema, StoredEventSchema } from '../events/events.controller';
 import { CancelBodySchema, CompleteBodySchema, FailBodySchema, ListQuerySchema, ProgressBodySchema, WaitQuerySchema } from '../delegations/delegation-http.schemas';
+
+const ConsoleMeSchema = z.strictObject({ operator: z.string(), expiresAt: z.iso.datetime(), csrfToken: z.string() });
 
 /** One HTTP route as the OpenAPI document describes it; the schemas are the contracts themselves. */
 export interface ApiRoute {
@@ -129,5 +132,12 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'get', path: '/health', access: 'probe', summary: 'Every service up or down with its NATS round trip (503 unless all up; one report per second, limited per address)', status: 200, response: GatewayHealthSchema, errors: [503] },
   { method: 'get', path: '/health/live', access: 'public', summary: 'Liveness of the gateway process alone', status: 200, response: LiveSchema },
   { method: 'get', path: '/metrics', access: 'public', summary: 'Prometheus metrics', status: 200, contentType: 'text/plain; version=0.0.4' },
+  { method: 'post', path: '/console/api/session', access: 'probe', summary: 'Console sign-in: an operator name and the admin secret, in the body only (never a URL); sets the httpOnly, SameSite=Strict console cookie', body: SignInSchema, status: 200, response: ConsoleMeSchema, errors: [400, 401, 403] },
+  { method: 'get', path: '/console/api/me', access: 'console', summary: "The console session: operator, expiry and the CSRF token every change sends as x-lh-csrf", status: 200, response: ConsoleMeSchema },
+  { method: 'post', path: '/console/api/session/end', access: 'console', summary: 'Console sign-out (clears the cookie)', status: 200, response: z.strictObject({ signedOut: z.literal(true) }) },
+  { method: 'get', path: '/console', access: 'public', summary: 'The console (redirects to sign-in without a session)', status: 200, contentType: 'text/html' },
+  { method: 'get', path: '/console/sign-in', access: 'public', summary: 'The console sign-in page', status: 200, contentType: 'text/html' },
+  { method: 'get', path: '/console/{page}', access: 'public', summary: 'A console page (redirects to sign-in without a session)', params: { page: z.string() }, status: 200, contentType: 'text/html' },
+  { method: 'get', path: '/console/assets/{file}', access: 'public', summary: 'The console bundle (built, no CDN)', params: { file: z.string() }, status: 200, contentType: 'text/javascript' },
   { method: 'get', path: '/openapi.json', access: 'public', summary: 'This document', status: 200, contentType: 'application/json' },
 ];

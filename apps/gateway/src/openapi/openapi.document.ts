@@ -23,6 +23,7 @@ const ERRORS_BY_ACCESS: Record<AccessLevel, number[]> = {
   agent: [400, 401, 413, 429, 503, 504],
   signed: [400, 401, 413, 429, 503, 504],
   admin: [400, 401, 403, 413, 503, 504],
+  console: [400, 401, 403, 413, 429, 503, 504],
 };
 
 const SIGNED_HEADERS = [
@@ -63,6 +64,7 @@ export function openApiDocument(routes: readonly ApiRoute[], info: { version: st
       securitySchemes: {
         session: { type: 'http', scheme: 'bearer', description: 'Session token from POST /sessions' },
         admin: { type: 'http', scheme: 'bearer', description: 'The operator secret, LH_ADMIN_SECRET' },
+        console: { type: 'apiKey', in: 'cookie', name: 'lh_console', description: 'An operator\'s console session (POST /console/api/session); a change also needs the x-lh-csrf header' },
       },
       schemas: { WireError: schemaOf(WireErrorSchema, 'output') },
     },
@@ -74,7 +76,7 @@ function operationOf(route: ApiRoute, maxBodyBytes: number): JsonObject {
   const operation: JsonObject = {
     operationId: `${route.method}${route.path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase())}`,
     summary: route.summary,
-    security: route.access === 'agent' || route.access === 'signed' ? [{ session: [] }] : route.access === 'admin' ? [{ admin: [] }] : [],
+    security: route.access === 'agent' || route.access === 'signed' ? [{ session: [] }] : route.access === 'admin' ? [{ admin: [] }] : route.access === 'console' ? [{ console: [] }] : [],
     parameters: parametersOf(route),
     responses: responsesOf(route),
   };
