@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { AppendInput, AppendOutcome } from './append-types';
 import type { EventLogOptions } from './event-log.options';
 import type { LogProblem } from './log-problem';
+import { quickCheckedAppend } from './append-check';
 import { InvalidInputError } from './errors/invalid-input.error';
 import { StoreClosedError } from './errors/store-closed.error';
 import { openLog, type OpenedLog } from './log-opener';
@@ -81,9 +82,9 @@ export class EventLog {
 }
 
 function validateAppend(input: AppendInput): AppendInput {
-  const parsed = AppendRequestSchema.safeParse(input);
-  if (!parsed.success) throw new InvalidInputError(`invalid append: ${describeIssues(parsed.error)}`, { cause: parsed.error });
-  const { events } = parsed.data;
+  const checked = quickCheckedAppend(input) ?? parseAppend(input);
+  const { events } = checked;
+  if (events.length === 1) return checked;
   const stream = events[0]?.stream;
   if (events.some((event) => event.stream !== stream)) {
     throw new InvalidInputError('all events of one append must belong to the same stream');
@@ -91,6 +92,13 @@ function validateAppend(input: AppendInput): AppendInput {
   if (new Set(events.map((event) => event.id)).size !== events.length) {
     throw new InvalidInputError('an append must not carry the same event id twice');
   }
+  return checked;
+}
+
+/** The schema's verdict (and its words) on what the quick check was not sure of. */
+function parseAppend(input: AppendInput): AppendInput {
+  const parsed = AppendRequestSchema.safeParse(input);
+  if (!parsed.success) throw new InvalidInputError(`invalid append: ${describeIssues(parsed.error)}`, { cause: parsed.error });
   return parsed.data;
 }
 

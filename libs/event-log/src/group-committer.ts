@@ -3,7 +3,7 @@ import type { CheckpointFile } from './checkpoint';
 import type { EventLogLogger } from './event-log-logger';
 import type { FaultHook } from './fault-point';
 import type { Keyring } from './keyring';
-import type { LogIndex } from './log-index';
+import type { IndexEntry, LogIndex } from './log-index';
 import type { SegmentWriter } from './segment-writer';
 import { BatchBuilder, type BatchLimits } from './batch-builder';
 import { StoreHaltedError } from './errors/store-halted.error';
@@ -102,29 +102,34 @@ export class GroupCommitter {
   }
 
   private async commit(builder: BatchBuilder, members: Member[]): Promise<void> {
-    if (builder.records.length === 0) return settle(members);
+    if (builder.recordCount === 0) return settle(members);
     try {
-      await this.parts.writer.append(Buffer.concat(builder.records));
+      await this.parts.writer.append(builder.bytesToWrite);
     } catch (error) {
       if (error instanceof StoreHaltedError) this.halt(error);
       for (const member of members) member.pending.reject(error);
       return;
     }
     this.parts.hook?.('after-fsync-before-ack');
-    for (const { entry, hmac } of builder.entries) this.parts.index.add(entry, hmac);
+    const { entries, hmacs } = builder;
+    for (let i = 0; i < entries.length; i++) this.parts.index.add(entries[i] as IndexEntry, hmacs[i] as Buffer);
     settle(members);
     await this.afterBatch();
   }
 
   private admit(builder: BatchBuilder): Member[] {
     const members: Member[] = [];
-    for (let pending = this.queue[0]; pending; pending = this.queue[0]) {
+    const { queue } = this;
+    // Consumed by index and removed in one splice: a shift() per append moves the whole queue.
+    let taken = 0;
+    for (; taken < queue.length; taken++) {
+      const pending = queue[taken] as Pending;
       const admission = builder.admit(pending.input);
       if (admission.kind === 'full') break;
-      this.queue.shift();
       if (admission.kind === 'rejected') pending.reject(admission.error);
       else members.push({ pending, outcome: admission.outcome });
     }
+    queue.splice(0, taken);
     return members;
   }
 

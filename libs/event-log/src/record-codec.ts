@@ -55,14 +55,13 @@ export function sameHmac(expected: Uint8Array | undefined, actual: Uint8Array): 
   return expected !== undefined && expected.length === actual.length && timingSafeEqual(expected, actual);
 }
 
-/** One record's bytes. */
-export function encodeRecord(keyId: number, hmac: Uint8Array, payload: Uint8Array): Buffer {
-  const record = Buffer.allocUnsafe(RECORD_HEADER_BYTES + payload.length);
-  record.writeUInt32BE(payload.length, 0);
-  record.writeUInt16BE(keyId, 4);
-  record.set(hmac, HMAC_OFFSET);
-  record.set(payload, RECORD_HEADER_BYTES);
-  return record;
+/** Writes one record at `offset` of `target` (which must have room for it); answers its size. */
+export function writeRecord(target: Buffer, offset: number, keyId: number, hmac: Uint8Array, payload: Uint8Array): number {
+  target.writeUInt32BE(payload.length, offset);
+  target.writeUInt16BE(keyId, offset + 4);
+  target.set(hmac, offset + HMAC_OFFSET);
+  target.set(payload, offset + RECORD_HEADER_BYTES);
+  return RECORD_HEADER_BYTES + payload.length;
 }
 
 /** What sits at an offset of a segment. */

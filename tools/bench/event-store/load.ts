@@ -1,5 +1,12 @@
+/** What one closed loop measured. */
+export interface LoopRun {
+  samples: number[];
+  elapsedS: number;
+  errors: number;
+}
+
 /** Runs `concurrency` loops calling `op` until `seconds` pass; returns per-call latencies (ns). */
-export async function closedLoop(concurrency: number, seconds: number, op: (worker: number, i: number) => Promise<unknown>): Promise<{ samples: number[]; elapsedS: number; errors: number }> {
+export async function closedLoop(concurrency: number, seconds: number, op: (worker: number, i: number) => Promise<unknown>): Promise<LoopRun> {
   const samples: number[] = [];
   let errors = 0;
   const started = process.hrtime.bigint();

@@ -1,6 +1,6 @@
 // Benchmark of the event store, with its baselines measured in the same run:
 //  (a) engine alone (libs/event-log, in process), 1000 concurrent appenders of ~300-byte events,
-//      against a plain msgpack+HMAC+write+fdatasync group-commit loop;
+//      against a plain msgpack+HMAC+write+fdatasync group-commit loop, in alternating 1 s slices;
 //  (b) the built event-store service over NATS with 1000 agents: latency at a fixed offered rate
 //      (BENCH_OPEN_RATE, default 1000 appends/s: one a second per agent, for BENCH_SERVICE_SECONDS, default 60: this disk
 //      stalls a few times a minute), and saturation throughput with 1000 concurrent appenders in a
@@ -18,10 +18,11 @@ import { connect } from 'nats';
 import { latencySummary } from '../stats';
 import { BaselineLog } from './baseline-log';
 import { startNatsEcho } from '../bridge';
-import { closedLoop } from './load';
+import { closedLoop, type LoopRun } from './load';
 
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 1000);
 const ENGINE_SECONDS = Number(process.env['BENCH_ENGINE_SECONDS'] ?? 10);
+const ENGINE_SLICE_SECONDS = Number(process.env['BENCH_ENGINE_SLICE_SECONDS'] ?? 1);
 const SERVICE_SECONDS = Number(process.env['BENCH_SERVICE_SECONDS'] ?? 60);
 const ECHO_SECONDS = Number(process.env['BENCH_ECHO_SECONDS'] ?? 15);
 const OPEN_RATE = Number(process.env['BENCH_OPEN_RATE'] ?? 1000);
@@ -47,14 +48,38 @@ const ms = (s: { p50_us: number; p95_us: number; p99_us: number }) => ({
 const perSecond = (n: number, s: number) => Math.round(n / s);
 const log = (line: string) => process.stderr.write(`[bench event-store] ${line}\n`);
 
+/**
+ * Engine and baseline loop, in alternating slices of ENGINE_SLICE_SECONDS until each has had
+ * ENGINE_SECONDS: on a shared machine the CPU left to this process drifts by 2-3x within a
+ * minute, and back-to-back runs of 10 s each measured that drift more than the engines. Each
+ * side keeps its one log across its slices; CPU time per event is reported beside the rate.
+ */
 async function engine(dir: string) {
   const eventLog = await EventLog.open({ dir: join(dir, 'engine'), keyring: { keys: [{ id: 1, secret: randomBytes(32) }], activeKeyId: 1 } });
-  const run = await closedLoop(CONCURRENCY, ENGINE_SECONDS, (w) => eventLog.append({ events: [event(w)] }));
-  await eventLog.close();
   const baseline = await BaselineLog.open(join(dir, 'baseline.log'), randomBytes(32));
-  const base = await closedLoop(CONCURRENCY, ENGINE_SECONDS, (w) => baseline.append(event(w)));
+  type Side = { op: (w: number) => Promise<unknown>; runs: LoopRun[]; cpuUs: number };
+  const sides: { run: Side; base: Side } = {
+    run: { op: (w: number) => eventLog.append({ events: [event(w)] }), runs: [] as LoopRun[], cpuUs: 0 },
+    base: { op: (w: number) => baseline.append(event(w)), runs: [] as LoopRun[], cpuUs: 0 },
+  };
+  const slices = Math.max(1, Math.round(ENGINE_SECONDS / ENGINE_SLICE_SECONDS));
+  for (let slice = 0; slice < slices; slice++) {
+    for (const side of slice % 2 === 0 ? [sides.run, sides.base] : [sides.base, sides.run]) {
+      const cpu = process.cpuUsage();
+      side.runs.push(await closedLoop(CONCURRENCY, ENGINE_SECONDS / slices, side.op));
+      const used = process.cpuUsage(cpu);
+      side.cpuUs += used.user + used.system;
+    }
+  }
+  await eventLog.close();
   await baseline.close();
-  return { run, base };
+  const merge = (side: Side) => ({
+    samples: side.runs.flatMap((r) => r.samples),
+    elapsedS: side.runs.reduce((sum, r) => sum + r.elapsedS, 0),
+    errors: side.runs.reduce((sum, r) => sum + r.errors, 0),
+    cpuUsPerEvent: Math.round((side.cpuUs / Math.max(1, side.runs.reduce((sum, r) => sum + r.samples.length, 0))) * 100) / 100,
+  });
+  return { run: merge(sides.run), base: merge(sides.base) };
 }
 
 async function service(dir: string, services: BuiltServices) {
@@ -115,7 +140,7 @@ async function main(): Promise<void> {
     const eng = await engine(dir);
     if (ENGINE_ONLY) {
       const rate = (r: typeof eng.run) => perSecond(r.samples.length, r.elapsedS);
-      process.stdout.write(`${JSON.stringify({ bench: 'event-store', part: 'engine', engine: { ...ms(latencySummary(eng.run.samples)), events_per_s: rate(eng.run) }, engine_vs_baseline: Math.round((rate(eng.run) / rate(eng.base)) * 100) / 100, baseline: { engine_loop: { ...ms(latencySummary(eng.base.samples)), events_per_s: rate(eng.base) } } })}\n`);
+      process.stdout.write(`${JSON.stringify({ bench: 'event-store', part: 'engine', engine: { ...ms(latencySummary(eng.run.samples)), events_per_s: rate(eng.run), cpu_us_per_event: eng.run.cpuUsPerEvent }, engine_vs_baseline: Math.round((rate(eng.run) / rate(eng.base)) * 100) / 100, engine_cpu_vs_baseline: Math.round((eng.base.cpuUsPerEvent / eng.run.cpuUsPerEvent) * 100) / 100, baseline: { engine_loop: { ...ms(latencySummary(eng.base.samples)), events_per_s: rate(eng.base), cpu_us_per_event: eng.base.cpuUsPerEvent } } })}\n`);
       return;
     }
     const svc = await service(dir, services);
@@ -128,8 +153,9 @@ async function main(): Promise<void> {
     const result = {
       bench: 'event-store',
       concurrency: CONCURRENCY,
-      engine: { ...ms(latencySummary(eng.run.samples)), events_per_s: engineRate, errors: eng.run.errors },
+      engine: { ...ms(latencySummary(eng.run.samples)), events_per_s: engineRate, cpu_us_per_event: eng.run.cpuUsPerEvent, errors: eng.run.errors },
       engine_vs_baseline: Math.round((engineRate / baseRate) * 100) / 100,
+      engine_cpu_vs_baseline: Math.round((eng.base.cpuUsPerEvent / eng.run.cpuUsPerEvent) * 100) / 100,
       service_at_offered_rate: {
         ...ms(latencySummary(svc.open.samples)),
         offered_per_s: OPEN_RATE,
@@ -141,7 +167,7 @@ async function main(): Promise<void> {
       service_vs_echo: Math.round((serviceRate / echoRate) * 100) / 100,
       fdatasync: { ...fsyncSamples, stalls_over_10ms: fsyncBefore.stalls + fsyncAfter.stalls, probes: fsyncBefore.n + fsyncAfter.n },
       baseline: {
-        engine_loop: { ...ms(latencySummary(eng.base.samples)), events_per_s: baseRate },
+        engine_loop: { ...ms(latencySummary(eng.base.samples)), events_per_s: baseRate, cpu_us_per_event: eng.base.cpuUsPerEvent },
         nats_echo: { ...ms(latencySummary(svc.base.samples)), requests_per_s: echoRate },
       },
     };
