@@ -14,6 +14,7 @@ import { EventsModule } from './events/events.module';
 import { ExpertsModule } from './experts/experts.module';
 import { GATEWAY_CONFIG, type GatewayConfig } from './gateway.config';
 import { GatewayHealthModule } from './health/health.module';
+import { MessagesModule } from './messages/messages.module';
 import { MetricsController } from './metrics/metrics.controller';
 import { OpenApiController } from './openapi/openapi.controller';
 import { RegistryClient } from './registry/registry.client';
@@ -42,7 +43,7 @@ export class AppModule {
     };
     return {
       ...shared,
-      imports: [GatewayHealthModule, SessionsModule, ExpertsModule, AdminModule, DelegationsModule, ValidationModule, EventsModule, ConsoleModule],
+      imports: [GatewayHealthModule, SessionsModule, ExpertsModule, AdminModule, DelegationsModule, ValidationModule, EventsModule, ConsoleModule, MessagesModule],
       controllers: [MetricsController, OpenApiController],
     };
   }

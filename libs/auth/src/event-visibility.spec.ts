@@ -39,4 +39,19 @@ describe('event visibility', () => {
     expect(canSeeEvent(ana, event('announcements-release', 'bo'), context)).toBe(true);
     expect(isPublicStream('fs-other', ['fs'])).toBe(false);
   });
+
+  it('given a thread event, when read, then only its writer, the agents of its audience and operators see it', () => {
+    const sent = { stream: 'thread-t-1', agent: 'ana', data: { audience: ['ana', 'bo'] } };
+    expect(canSeeEvent(ana, sent, context)).toBe(true);
+    expect(canSeeEvent({ agent: 'bo', operator: false }, sent, context)).toBe(true);
+    expect(canSeeEvent({ agent: 'cy', operator: false }, sent, context)).toBe(false);
+    expect(canSeeEvent(operator, sent, context)).toBe(true);
+  });
+
+  it('given a thread event without an audience, or a thread stream the operator made public by pattern, then no third agent sees it', () => {
+    const cy = { agent: 'cy', operator: false };
+    expect(canSeeEvent(cy, { stream: 'thread-t-2', agent: 'ana', data: {} }, context)).toBe(false);
+    expect(canSeeEvent(cy, { stream: 'thread-t-3', agent: 'ana', data: { audience: 'cy' } }, context)).toBe(false);
+    expect(canSeeEvent(cy, { stream: 'thread-t-4', agent: 'ana', data: { audience: ['ana'] } }, { ...context, publicStreams: ['thread-*'] })).toBe(false);
+  });
 });

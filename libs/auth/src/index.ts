@@ -24,5 +24,5 @@ export type { RequestParts, FreshnessCheck } from './request-signature';
 export { newCredential, newSessionId, hashCredential, credentialMatches, secretsEqual } from './credentials';
 export { takeToken } from './token-bucket';
 export type { TokenBucket, BucketRule, TakeResult } from './token-bucket';
-export { canSeeEvent, isPublicStream, delegationIdOf } from './event-visibility';
+export { canSeeEvent, isPublicStream, delegationIdOf, threadIdOf } from './event-visibility';
 export type { Viewer, VisibilityContext } from './event-visibility';

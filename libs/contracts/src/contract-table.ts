@@ -12,6 +12,8 @@ import { DELEGATION_STORED_EVENT_DATA } from './delegation-events';
 import { AppendRequestSchema, AppendResultSchema, EventEnvelopeSchema, LogHeadSchema, NewEventSchema, ReadQuerySchema, ReadResultSchema } from './events';
 import { FS_EVENT_DATA } from './fs-events';
 import { HealthQuerySchema, ServiceHealthSchema } from './health';
+import { MarkReadResultSchema, MESSAGE_EVENT_DATA, MessageNoticeSchema, MessagePageSchema, MessageRequestSchemas as M, MessageSchema } from './messages';
+import { SearchRequestSchema, SearchResultSchema } from './search';
 import { SESSION_EVENT_DATA } from './session-events';
 import {
   AgentRevokedSchema,
@@ -108,6 +110,18 @@ export const RPC = {
   fuse: {
     health: health('fuse'),
   },
+  /** Messages between agents (served by the delegation-router). */
+  message: {
+    send: defineRpc({ subject: 'lh.message.cmd.send.v1', request: M.send, reply: MessageSchema }),
+    inbox: defineRpc({ subject: 'lh.message.query.inbox.v1', request: M.inbox, reply: MessagePageSchema }),
+    thread: defineRpc({ subject: 'lh.message.query.thread.v1', request: M.thread, reply: MessagePageSchema }),
+    markRead: defineRpc({ subject: 'lh.message.cmd.mark-read.v1', request: M.markRead, reply: MarkReadResultSchema }),
+    acknowledge: defineRpc({ subject: 'lh.message.cmd.acknowledge.v1', request: M.acknowledge, reply: MessageSchema }),
+  },
+  /** Full-text search over what the caller may see (served by the delegation-router). */
+  search: {
+    query: defineRpc({ subject: 'lh.search.query.search.v1', request: SearchRequestSchema, reply: SearchResultSchema }),
+  },
 } as const;
 
 /** The NATS services the gateway reports on in `GET /health`, with their health rpc. */
@@ -140,6 +154,11 @@ export const BUS_EVENTS = {
    * `<subject>.<agent>` (see {@link perAgentSubject}).
    */
   delegationChanged: defineEvent({ type: 'delegation.change_noticed', subject: 'lh.delegation.evt.changed.v1', data: DelegationChangedSchema }),
+  /**
+   * Per-agent message notices, published on `<subject>.<agent>` into the same JetStream stream as
+   * the delegation notices (LH_DELEGATION_NOTICES), so one ordered feed serves an agent both.
+   */
+  messageNoticed: defineEvent({ type: 'message.noticed', subject: 'lh.message.evt.noticed.v1', data: MessageNoticeSchema }),
 } as const;
 
 const stored = <T extends string>(table: Record<T, z.ZodType>) =>
@@ -153,11 +172,19 @@ export const STORED_EVENTS = {
   ...stored(SESSION_EVENT_DATA),
   ...stored(FS_EVENT_DATA),
   ...stored(DELEGATION_STORED_EVENT_DATA),
+  ...stored(MESSAGE_EVENT_DATA),
   'validation.decided': defineEvent({ type: 'validation.decided', data: ValidationDecidedSchema }),
 } as const;
 
 /** The subject a per-agent event is published on: `<subject>.<agent>`. */
 export const perAgentSubject = (event: EventDefinition, agent: string): string => `${event.subject}.${agent}`;
+
+/**
+ * The filter of one agent's notices of every kind in the notice stream (delegation changes and
+ * messages): `lh.*.evt.*.v1.<agent>`. A subject has as many tokens as its agent id plus five, so
+ * the filter of one agent never matches another's (ids may hold dots).
+ */
+export const agentNoticesFilter = (agent: string): string => `lh.*.evt.*.v1.${agent}`;
 
 function* rpcsOf(node: unknown): Generator<RpcDefinition> {
   if (node && typeof node === 'object' && (node as RpcDefinition).kind === 'rpc') yield node as RpcDefinition;

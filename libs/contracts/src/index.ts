@@ -116,10 +116,26 @@ export { AuthorizeCommandSchema, AuthorizedCallerSchema } from './sessions';
 export type { AuthorizeCommand, AuthorizedCaller } from './sessions';
 export { SUBJECT_SHAPE, defineRpc, defineEvent, parseReply, parseRequest, describeIssues, ReplyContractError } from './contract';
 export type { RpcDefinition, EventDefinition, RpcRequest, RpcParsedRequest, RpcReply, RpcReplyInput, EventData } from './contract';
-export { RPC, SERVICE_HEALTH_RPCS, BUS_EVENTS, STORED_EVENTS, ALL_RPCS, DECLARED_SUBJECTS, rpcBySubject, perAgentSubject } from './contract-table';
+export { RPC, SERVICE_HEALTH_RPCS, BUS_EVENTS, STORED_EVENTS, ALL_RPCS, DECLARED_SUBJECTS, rpcBySubject, perAgentSubject, agentNoticesFilter } from './contract-table';
 export { DELEGATION_EVENT_DATA, DELEGATION_STORED_EVENT_DATA, delegationStreamOf } from './delegation-events';
 export type { DelegationEvent, DelegationEventType } from './delegation-events';
 export { ValidationDecidedSchema } from './validation-events';
 export type { ValidationDecided } from './validation-events';
 export { NATS_SERVICE_CONTEXTS, natsPermissions, natsInboxPrefix, natsAuthorizationConfig } from './nats-permissions';
 export type { NatsServiceUser, NatsPermissions, NatsUserSecret } from './nats-permissions';
+export {
+  MESSAGE_LIMITS,
+  MESSAGE_EVENT_DATA,
+  MessageImportanceSchema,
+  MessageAddressSchema,
+  SendMessageSchema,
+  MessageSchema,
+  MessagePageSchema,
+  MessageRequestSchemas,
+  MarkReadResultSchema,
+  MessageNoticeSchema,
+  threadStreamOf,
+} from './messages';
+export type { MessageImportance, MessageAddress, SendMessage, Receipt, Message, MessagePage, MarkReadResult, MessageNotice, MessageEvent, MessageEventType } from './messages';
+export { SEARCH_LIMITS, SearchKindSchema, SearchQuerySchema, SearchHitSchema, SearchResultSchema } from './search';
+export type { SearchKind, SearchQuery, SearchHit, SearchResult } from './search';

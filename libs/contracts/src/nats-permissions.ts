@@ -2,18 +2,18 @@ import type { EventDefinition, RpcDefinition } from './contract';
 import { BUS_EVENTS, RPC } from './contract-table';
 
 /**
- * The NATS users of Lighthouse: one per service, each owning the contract-table context whose
- * requests it serves and whose events it publishes (`null`: it serves nothing, e.g. the gateway).
+ * The NATS users of Lighthouse: one per service, each owning the contract-table contexts whose
+ * requests it serves and whose events it publishes (none: it serves nothing, e.g. the gateway).
  * Agents have no user: nothing on their side of the network may reach the bus.
  */
 export const NATS_SERVICE_CONTEXTS = {
-  'event-store': 'events',
-  'session-registry': 'session',
-  'speed-layer': 'speed',
-  'delegation-router': 'delegation',
-  'fuse-mounter': 'fuse',
-  gateway: null,
-} as const satisfies Record<string, keyof typeof RPC | null>;
+  'event-store': ['events'],
+  'session-registry': ['session'],
+  'speed-layer': ['speed'],
+  'delegation-router': ['delegation', 'message', 'search'],
+  'fuse-mounter': ['fuse'],
+  gateway: [],
+} as const satisfies Record<string, readonly (keyof typeof RPC)[]>;
 
 /** A NATS user of Lighthouse (a service). */
 export type NatsServiceUser = keyof typeof NATS_SERVICE_CONTEXTS;
@@ -53,11 +53,11 @@ const eventSubjects = (filter: (subject: string) => boolean): string[] =>
  * own context's requests, hear every bus event, and read only its own inbox.
  */
 export function natsPermissions(user: NatsServiceUser): NatsPermissions {
-  const context = NATS_SERVICE_CONTEXTS[user];
-  const own = (subject: string) => context !== null && subject.startsWith(`lh.${context}.`);
+  const contexts: readonly (keyof typeof RPC)[] = NATS_SERVICE_CONTEXTS[user];
+  const own = (subject: string) => contexts.some((context) => subject.startsWith(`lh.${context}.`));
   return {
     publish: { allow: [...everyRpcSubject(), ...eventSubjects(own), ...JETSTREAM_PUBLISH] },
-    subscribe: { allow: [...(context === null ? [] : rpcSubjects(context)), ...eventSubjects(() => true), `${natsInboxPrefix(user)}.>`] },
+    subscribe: { allow: [...contexts.flatMap(rpcSubjects), ...eventSubjects(() => true), `${natsInboxPrefix(user)}.>`] },
     allow_responses: true,
   };
 }

@@ -18,11 +18,13 @@ export const SUBJECTS = {
   events: { ...subjectsOf(RPC.events), committed: BUS_EVENTS.committed.subject as string },
   delegation: { ...subjectsOf(RPC.delegation), changed: BUS_EVENTS.delegationChanged.subject as string },
   fuse: subjectsOf(RPC.fuse),
+  message: { ...subjectsOf(RPC.message), noticed: BUS_EVENTS.messageNoticed.subject as string },
+  search: subjectsOf(RPC.search),
 } as const;
 
 /** JetStream streams, by purpose (created by the service that writes them). */
 export const JETSTREAM_STREAMS = {
-  /** Per-agent delegation change notices, a day deep, for resumable event streams. */
+  /** Per-agent delegation change and message notices, a day deep, for resumable event streams. */
   delegationNotices: 'LH_DELEGATION_NOTICES',
   /** Validation decisions on their way into the event store. */
   decisions: 'LH_DECISIONS',

@@ -18,7 +18,9 @@ export class DelegationNotifier {
   ) {}
 
   static async create(streams: BusStreams, logger: Logger): Promise<DelegationNotifier> {
-    await streams.ensure({ name: NOTICE_STREAM, subjects: [perAgentSubject(BUS_EVENTS.delegationChanged, '>')], retention: 'limits', maxAgeMs: 24 * 3600 * 1000 });
+    // Message notices share the stream, so an agent's one ordered feed carries both (see MessageNotifier).
+    const subjects = [perAgentSubject(BUS_EVENTS.delegationChanged, '>'), perAgentSubject(BUS_EVENTS.messageNoticed, '>')];
+    await streams.ensure({ name: NOTICE_STREAM, subjects, retention: 'limits', maxAgeMs: 24 * 3600 * 1000 });
     return new DelegationNotifier(streams, logger);
   }
 

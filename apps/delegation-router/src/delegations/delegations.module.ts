@@ -1,5 +1,6 @@
 import { Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from '@lighthouse/observability';
+import type { EventEnvelope } from '@lighthouse/contracts';
 import { EventFollower, EventStoreClient, LOGGER, NatsBus } from '@lighthouse/transport';
 import { DELEGATION_ROUTER_CONFIG, type DelegationRouterConfig } from '../delegation-router.config';
 import { DelegationHousekeeper } from './delegation.housekeeper';
@@ -13,6 +14,8 @@ export interface DelegationsDeps {
   config: DelegationRouterConfig;
   bus: NatsBus;
   logger: Logger;
+  /** Other projections of the router fed by the same follower (messages). */
+  alsoFollow?: readonly ((event: EventEnvelope) => void)[];
 }
 
 @Module({})
@@ -21,11 +24,14 @@ export class DelegationsModule {
    * Catches the projection up from the event store before the module answers anything, then
    * keeps following the committed-event subject.
    */
-  static async register({ config, bus, logger }: DelegationsDeps): Promise<DynamicModule> {
+  static async register({ config, bus, logger, alsoFollow = [] }: DelegationsDeps): Promise<DynamicModule> {
     const projection = new DelegationProjection();
     const store = new EventStoreClient(bus);
     const follower = new EventFollower(bus, store, {
-      onEvent: (event) => projection.applyEnvelope(event),
+      onEvent: (event) => {
+        projection.applyEnvelope(event);
+        for (const follow of alsoFollow) follow(event);
+      },
       onGap: (gap) => logger.warn(gap, 'filled a gap in the event stream from the store'),
       onError: (error) => logger.warn({ err: error }, 'following the event store failed; catching up again shortly'),
     });

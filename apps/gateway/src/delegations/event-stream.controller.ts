@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, Inject, Req, Res } from '@nestjs/common';
-import { BUS_EVENTS, JETSTREAM_STREAMS, LighthouseError, perAgentSubject } from '@lighthouse/contracts';
+import { agentNoticesFilter, BUS_EVENTS, JETSTREAM_STREAMS, LighthouseError } from '@lighthouse/contracts';
 import type { Logger } from '@lighthouse/observability';
 import { LOGGER, NatsBus, type OrderedFeed } from '@lighthouse/transport';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -14,7 +14,8 @@ const CONSUMER_INACTIVE_MS = 30_000;
 
 /**
  * `GET /events/stream`: server-sent events of the caller's own delegations (as requester or
- * assignee), read from the JetStream notice stream filtered to the caller's subject. Each event's
+ * assignee) and messages (received, or acknowledged by a recipient), read from the JetStream
+ * notice stream filtered to the caller's subjects. Each event's
  * id is its stream sequence, so a client that reconnects with `Last-Event-ID` misses nothing.
  * The stream lives under a lease: it ends (with a last `event: end`) when the agent is revoked,
  * its session ends or its token expires, and its consumer and timer go with it whenever the
@@ -43,8 +44,8 @@ export class EventStreamController {
       }
       this.open(reply, lease);
       for await (const { seq, payload } of messages) {
-        const notice = BUS_EVENTS.delegationChanged.data.safeParse(payload);
-        if (notice.success) reply.raw.write(`id: ${seq}\nevent: delegation\ndata: ${JSON.stringify(notice.data)}\n\n`);
+        const line = sseEventOf(payload);
+        if (line) reply.raw.write(`id: ${seq}\nevent: ${line.event}\ndata: ${line.data}\n\n`);
       }
     } catch (error) {
       if (!reply.raw.headersSent) {
@@ -65,7 +66,7 @@ export class EventStreamController {
   private async subscribe(caller: AgentIdentity, lastEventId: string | undefined, lease: StreamLease): Promise<OrderedFeed | undefined> {
     const after = lastEventId && /^\d{1,15}$/.test(lastEventId) ? Number(lastEventId) : undefined;
     const follow = await this.bus.streams
-      .follow(JETSTREAM_STREAMS.delegationNotices, perAgentSubject(BUS_EVENTS.delegationChanged, caller.claims.sub), {
+      .follow(JETSTREAM_STREAMS.delegationNotices, agentNoticesFilter(caller.claims.sub), {
         afterSeq: after,
         // Should a delete ever fail (NATS away at that moment), the server drops it by itself.
         inactiveThresholdMs: CONSUMER_INACTIVE_MS,
@@ -97,4 +98,12 @@ export class EventStreamController {
     if (why && why !== GONE) reply.raw.write(`event: end\ndata: ${JSON.stringify({ code: 'UNAUTHENTICATED', message: why })}\n\n`);
     reply.raw.end();
   }
+}
+
+/** A notice as an SSE event: `delegation` or `message`, or nothing for what matches neither contract. */
+function sseEventOf(payload: unknown): { event: string; data: string } | undefined {
+  const delegation = BUS_EVENTS.delegationChanged.data.safeParse(payload);
+  if (delegation.success) return { event: 'delegation', data: JSON.stringify(delegation.data) };
+  const message = BUS_EVENTS.messageNoticed.data.safeParse(payload);
+  return message.success ? { event: 'message', data: JSON.stringify(message.data) } : undefined;
 }

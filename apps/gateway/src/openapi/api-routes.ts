@@ -28,6 +28,7 @@ import type { AccessLevel } from '../auth/access.decorator';
 import { SignInSchema } from '../console/console-session.controller';
 import { QueryEventsSchema, StoreEventBodySchema, StoredEventSchema } from '../events/events.controller';
 import { CancelBodySchema, CompleteBodySchema, FailBodySchema, ListQuerySchema, ProgressBodySchema, WaitQuerySchema } from '../delegations/delegation-http.schemas';
+import { MESSAGE_API_ROUTES } from '../messages/message-api-routes';
 
 const ConsoleMeSchema = z.strictObject({ operator: z.string(), expiresAt: z.iso.datetime(), csrfToken: z.string() });
 
@@ -124,7 +125,15 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'post', path: '/delegations/{id}/complete', access: 'agent', summary: 'Complete with a result (current claim epoch only)', params: { id: z.uuid() }, body: CompleteBodySchema, status: 200, response: DelegationSchema, errors: [403, 404, 409] },
   { method: 'post', path: '/delegations/{id}/fail', access: 'agent', summary: 'Fail with an error (current claim epoch only)', params: { id: z.uuid() }, body: FailBodySchema, status: 200, response: DelegationSchema, errors: [403, 404, 409] },
   { method: 'post', path: '/delegations/{id}/cancel', access: 'agent', summary: 'Cancel (requester or operator)', params: { id: z.uuid() }, body: CancelBodySchema, status: 200, response: DelegationSchema, errors: [403, 404, 409] },
-  { method: 'get', path: '/events/stream', access: 'agent', summary: "Server-sent events of the caller's delegations (id = stream sequence; resume with Last-Event-ID)", status: 200, contentType: 'text/event-stream' },
+  ...MESSAGE_API_ROUTES,
+  {
+    method: 'get',
+    path: '/events/stream',
+    access: 'agent',
+    summary: "Server-sent events of the caller's delegations (`event: delegation`) and messages (`event: message`: received, or acknowledged by a recipient); id = stream sequence, resume with Last-Event-ID",
+    status: 200,
+    contentType: 'text/event-stream',
+  },
   { method: 'post', path: '/events', access: 'agent', summary: "Record one of the caller's own events in the shared history (bridge types and streams are reserved)", body: StoreEventBodySchema, status: 201, response: StoredEventSchema, errors: [403] },
   { method: 'get', path: '/events', access: 'agent', summary: "Read the caller's view of the shared history (its own streams and events, its delegations, public streams) by sequence, stream, type, agent or time; a page may hold fewer than `limit` events: read on from `nextSequence`", query: QueryEventsSchema, status: 200, response: ReadResultSchema },
   { method: 'get', path: '/admin/events', access: 'admin', summary: 'The whole shared history (operators), with the query and paging of GET /events', query: QueryEventsSchema, status: 200, response: ReadResultSchema },

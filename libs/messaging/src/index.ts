@@ -1,0 +1,4 @@
+export { decideSend, decideRead, decideAcknowledge } from './message.decider';
+export type { MessageCommand } from './message.decider';
+export { MessageBook } from './message-book';
+export type { MessageRecord, ThreadRecord, InboxQuery, ThreadQuery } from './message-book';
