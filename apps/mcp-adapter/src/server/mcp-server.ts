@@ -17,6 +17,7 @@ const INSTRUCTIONS = [
   'Before a risky command, call validate. To hand work to a specialist, call delegate with a role, then wait_for_result.',
   'If you are an expert, call next_delegation to receive work, then complete_delegation (or fail_delegation) with the epoch it returned.',
   'The shared project is readable with list_files and read_file (/current is the live project).',
+  'Talk to other agents with send_message; read yours with fetch_inbox and read_thread, and acknowledge_message when a message asks for it.',
 ].join(' ');
 
 /**

@@ -20,6 +20,11 @@ describe('tool definitions', () => {
         'store_event',
         'validate',
         'wait_for_result',
+        'send_message',
+        'fetch_inbox',
+        'read_thread',
+        'mark_read',
+        'acknowledge_message',
       ].sort(),
     );
     for (const tool of tools) {

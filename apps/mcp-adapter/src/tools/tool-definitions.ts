@@ -13,6 +13,7 @@ import {
 } from '@lighthouse/contracts';
 import { z } from 'zod';
 import { MAX_READ_BYTES } from '../files/project-view';
+import { MESSAGE_TOOL_INPUTS } from './message-tools';
 
 /** Long polls stay under the 60 s an MCP client waits for a tool by default. */
 export const MAX_WAIT_MS = 55_000;
@@ -114,6 +115,7 @@ export const TOOL_INPUTS = {
       maxBytes: z.number().int().min(1).max(MAX_READ_BYTES).default(64 * 1024),
     }),
   },
+  ...MESSAGE_TOOL_INPUTS,
 } as const;
 
 export type ToolName = keyof typeof TOOL_INPUTS;

@@ -11,6 +11,7 @@ import {
 import type { ProjectView } from '../files/project-view';
 import type { GatewayClient } from '../gateway/gateway.client';
 import type { SessionKeeper } from '../session/session.keeper';
+import { messageToolHandlers } from './message-tools';
 import { toolDefinitions, type ToolInput, type ToolName } from './tool-definitions';
 
 export interface ToolContext {
@@ -90,5 +91,6 @@ export function toolHandlers(deps: ToolDependencies): Handlers {
     query_events: (input, context) => session.get(`/events${query(input)}`, { signal: context.signal }).catch(missingRoute('GET /events')),
     list_files: ({ path }) => files.list(path),
     read_file: ({ path, offset, maxBytes }) => files.read(path, offset, maxBytes),
+    ...messageToolHandlers(session),
   };
 }
