@@ -53,8 +53,10 @@ describe('delegation router over real NATS and the event store', () => {
     const waiting = call(S.wait, { actor: requester, id: created.id, waitMs: 5000 }, 8000);
     expect(await call<{ delegation: Delegation | null }>(S.next, { actor: stranger, waitMs: 100 })).toEqual({ delegation: null });
     const { delegation } = await call<{ delegation: Delegation }>(S.next, { actor: sec1, waitMs: 2000 });
-    expect(delegation).toMatchObject({ id: created.id, state: 'assigned', assignee: 'sec-1' });
+    // Offer and claim in one step: the long poll hands it over claimed, with its epoch.
+    expect(delegation).toMatchObject({ id: created.id, state: 'in_progress', assignee: 'sec-1', claimEpoch: 1 });
     const claimed = await call(S.claim, { actor: sec1, id: created.id });
+    expect(claimed).toMatchObject({ state: 'in_progress', claimEpoch: 1 });
     await call(S.complete, { actor: sec1, id: created.id, epoch: claimed.claimEpoch, result: { verdict: 'approve' } });
     expect(await waiting).toMatchObject({ state: 'completed', result: { verdict: 'approve' } });
   });

@@ -63,6 +63,16 @@ describe('the delegation Decider', () => {
     expect(when(state, { type: 'claim', actor: sec1, now: T0, leases })).toEqual({ events: [claimed()] });
   });
 
+  it('given it queued, when an expert of its role takes it, then claimed at epoch 1 in one event; claiming it again changes nothing', () => {
+    const then = when(given(created()), { type: 'take', actor: sec1, now: T0, leases }) as { events: DelegationEvent[] };
+    expect(then.events).toEqual([claimed()]);
+    const state = given(created(), ...then.events);
+    expect(state).toMatchObject({ state: 'in_progress', assignee: 'sec-1', claimEpoch: 1 });
+    expect(when(state, { type: 'claim', actor: sec1, now: T0, leases })).toEqual({ events: [] });
+    expect(when(state, { type: 'claim', actor: sec2, now: T0, leases })).toEqual({ error: 'FORBIDDEN' });
+    expect(when(state, { type: 'take', actor: sec2, now: T0, leases })).toEqual({ error: 'CONFLICT' });
+  });
+
   it('given it claimed at epoch 1, when completed with epoch 2, then CONFLICT; with epoch 1, then completed', () => {
     const state = given(created(), assigned(), claimed());
     expect(when(state, { type: 'complete', actor: sec1, epoch: 2, result: {} })).toEqual({ error: 'CONFLICT' });

@@ -9,6 +9,7 @@ import {
   decideFail,
   decideProgress,
   decideRelease,
+  decideTake,
   decideTick,
   type LeaseSettings,
 } from './delegation.decider';
@@ -19,6 +20,8 @@ export type DelegationCommand =
   | { type: 'create'; actor: Actor; request: CreateDelegation; id: string; correlationId: string }
   | { type: 'assign'; actor: Actor; now: number; leases: LeaseSettings }
   | { type: 'claim'; actor: Actor; now: number; leases: LeaseSettings }
+  /** Offer and claim in one step: the expert takes a queued delegation, claimed at once. */
+  | { type: 'take'; actor: Actor; now: number; leases: LeaseSettings }
   | { type: 'progress'; actor: Actor; epoch: number; note: string; now: number; leases: LeaseSettings }
   | { type: 'complete'; actor: Actor; epoch: number; result: Record<string, unknown> }
   | { type: 'fail'; actor: Actor; epoch: number; error: { code: string; message: string } }
@@ -61,6 +64,8 @@ export function decide(command: DelegationCommand, state: DelegationState): Dele
       return decideAssign(exists(state, command), command.actor, command.now, command.leases);
     case 'claim':
       return decideClaim(exists(state, command), command.actor, command.now, command.leases);
+    case 'take':
+      return decideTake(exists(state, command), command.actor, command.now, command.leases);
     case 'progress':
       return decideProgress(exists(state, command), command.actor, command.epoch, command.note, command.now, command.leases);
     case 'complete':

@@ -37,11 +37,27 @@ export function decideAssign(d: Delegation, actor: Actor, now: number, settings:
   return [{ type: 'delegation.assigned', data: { assignee: actor.agent, leaseExpiresAt: iso(now + settings.assignLeaseMs) } }];
 }
 
+/**
+ * The assignee claims what it was assigned. Claiming what one already holds (it was handed over
+ * claimed, see decideTake) changes nothing and answers the same epoch: a client that claims
+ * after taking keeps working.
+ */
 export function decideClaim(d: Delegation, actor: Actor, now: number, settings: LeaseSettings): DelegationEvent[] {
   if (d.assignee !== actor.agent) throw forbidden(`delegation ${d.id} is not assigned to ${actor.agent}`);
+  if (d.state === 'in_progress') return [];
   if (d.state !== 'assigned') throw conflict(`delegation ${d.id} is ${d.state}, not assigned`);
   const claimEpoch = d.claimEpoch + 1;
   return [{ type: 'delegation.claimed', data: { assignee: actor.agent, claimEpoch, leaseExpiresAt: iso(now + settings.claimLeaseMs) } }];
+}
+
+/**
+ * Offer and claim in one step: a queued delegation handed to an expert that may take it is
+ * claimed by it at once, under a new epoch and a claim lease (one event instead of assigned
+ * then claimed).
+ */
+export function decideTake(d: Delegation, actor: Actor, now: number, settings: LeaseSettings): DelegationEvent[] {
+  if (!canTake(d, actor)) throw conflict(`delegation ${d.id} cannot be taken by ${actor.agent}`);
+  return [{ type: 'delegation.claimed', data: { assignee: actor.agent, claimEpoch: d.claimEpoch + 1, leaseExpiresAt: iso(now + settings.claimLeaseMs) } }];
 }
 
 /**

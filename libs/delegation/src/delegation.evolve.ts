@@ -10,7 +10,7 @@ export function evolve(state: Delegation | undefined, event: DelegationEvent, ti
     case 'delegation.assigned':
       return { ...next, state: 'assigned', assignee: event.data.assignee, leaseExpiresAt: event.data.leaseExpiresAt };
     case 'delegation.claimed':
-      return { ...next, state: 'in_progress', claimEpoch: event.data.claimEpoch, leaseExpiresAt: event.data.leaseExpiresAt };
+      return { ...next, state: 'in_progress', assignee: event.data.assignee, claimEpoch: event.data.claimEpoch, leaseExpiresAt: event.data.leaseExpiresAt };
     case 'delegation.progressed':
       return { ...next, leaseExpiresAt: event.data.leaseExpiresAt, progress: [...state.progress, { at: time, note: event.data.note }].slice(-20) };
     case 'delegation.lease_extended':

@@ -13,7 +13,10 @@ export {
   decideFail,
   decideProgress,
   decideRelease,
+  decideTake,
   decideTick,
 } from './delegation.decider';
 export type { LeaseSettings } from './delegation.decider';
 export { evolve } from './delegation.evolve';
+export { AssignmentBoard } from './assignment-board';
+export type { Pairing, WaitingExpert } from './assignment-board';

@@ -3,7 +3,7 @@ import { BUS_EVENTS, LighthouseError, queueGroupOf, type Delegation, type Delega
 import type { Logger } from '@lighthouse/observability';
 import { LOGGER, NatsBus } from '@lighthouse/transport';
 import { DELEGATION_ROUTER_CONFIG, type DelegationRouterConfig } from '../delegation-router.config';
-import { decide, isTerminal } from '@lighthouse/delegation';
+import { decide } from '@lighthouse/delegation';
 import { DelegationRepository } from './delegation.repository';
 import { DelegationsService } from './delegations.service';
 
@@ -50,7 +50,7 @@ export class DelegationHousekeeper implements OnModuleInit, OnApplicationShutdow
   }
 
   async onPresence(agent: string, status: 'alive' | 'gone'): Promise<void> {
-    for (const d of this.open()) {
+    for (const d of this.service.heldBy(agent)) {
       if (d.assignee !== agent) continue;
       await this.apply(d, agent, (x) =>
         decide(status === 'alive' ? { type: 'extend', agent, now: Date.now(), leases: this.service.leases } : { type: 'release', agent, reason: 'session ended' }, x),
@@ -58,8 +58,9 @@ export class DelegationHousekeeper implements OnModuleInit, OnApplicationShutdow
     }
   }
 
+  /** The open delegations only: finished ones are never walked again. */
   private open(): Delegation[] {
-    return [...this.repo.projection.all()].map((t) => t.delegation).filter((d) => !isTerminal(d));
+    return [...this.repo.projection.open()];
   }
 
   private async apply(d: Delegation, agent: string, decide: (d: Delegation) => DelegationEvent[]): Promise<void> {

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Delegation, DelegationEvent, EventEnvelope } from '@lighthouse/contracts';
-import { evolve } from '@lighthouse/delegation';
+import { evolve, isTerminal } from '@lighthouse/delegation';
 
 /** A delegation with the version of its stream and the id of its last event (for causation). */
 export interface Tracked {
@@ -12,10 +12,12 @@ export interface Tracked {
 /**
  * Every delegation this replica knows, folded from its events. Fed by the store follower (so
  * all replicas converge) and by this replica's own appends (so it sees its writes at once).
- * Emits `change` with the delegation after every update.
+ * Emits `change` with the delegation after every update. Finished delegations stay readable
+ * (get, list, wait) but leave the index of open ones that housekeeping walks.
  */
 export class DelegationProjection extends EventEmitter {
   private readonly byId = new Map<string, Tracked>();
+  private readonly openIds = new Set<string>();
 
   constructor() {
     super();
@@ -28,6 +30,11 @@ export class DelegationProjection extends EventEmitter {
 
   all(): IterableIterator<Tracked> {
     return this.byId.values();
+  }
+
+  /** The delegations not finished yet. */
+  *open(): IterableIterator<Delegation> {
+    for (const id of this.openIds) yield (this.byId.get(id) as Tracked).delegation;
   }
 
   get size(): number {
@@ -46,15 +53,21 @@ export class DelegationProjection extends EventEmitter {
     const current = this.byId.get(id);
     if (current ? version !== current.version + 1 : version !== 1) return;
     const delegation = evolve(current?.delegation, event, at);
-    this.byId.set(id, { delegation, version, lastEventId: eventId });
-    this.emit('change', delegation);
+    this.set({ delegation, version, lastEventId: eventId });
   }
 
   /** Replaces what is known of one delegation with a fresh fold (after a conflict). */
   reset(id: string, tracked: Tracked): void {
     const current = this.byId.get(id);
     if (current && current.version >= tracked.version) return;
-    this.byId.set(id, tracked);
-    this.emit('change', tracked.delegation);
+    this.set(tracked);
+  }
+
+  private set(tracked: Tracked): void {
+    const { delegation } = tracked;
+    this.byId.set(delegation.id, tracked);
+    if (isTerminal(delegation)) this.openIds.delete(delegation.id);
+    else this.openIds.add(delegation.id);
+    this.emit('change', delegation);
   }
 }

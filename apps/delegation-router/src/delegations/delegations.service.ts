@@ -1,20 +1,39 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { LighthouseError, type Actor, type CreateDelegation, type Delegation, type DelegationEvent } from '@lighthouse/contracts';
 import { DELEGATION_ROUTER_CONFIG, type DelegationRouterConfig } from '../delegation-router.config';
-import { canSee, canTake, decide, isTerminal, type LeaseSettings } from '@lighthouse/delegation';
+import { AssignmentBoard, canSee, decide, isTerminal, type LeaseSettings } from '@lighthouse/delegation';
 import { DelegationNotifier } from './delegation.notifier';
 import { listDelegations, type ListingPage, type ListingQuery } from './delegation.listing';
 import { DelegationRepository } from './delegation.repository';
+import { KeyedSerializer } from './keyed-serializer';
 import { DEFAULT_MAX_FRAME_BYTES } from '@lighthouse/transport';
 
 const MAX_ATTEMPTS = 5;
 
-/** The router's use cases: each loads, decides (pure), appends with the expected version, notifies. */
+/** An expert's long poll, waiting in line on the board. */
+interface Poll {
+  resolve(offered: Delegation | null): void;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * The router's use cases: each loads, decides (pure), appends with the expected version, notifies.
+ * Changes to one delegation run one after another in this replica, so the expected version
+ * conflicts only with another replica. Assignment is decided in memory on the board: a new
+ * delegation goes to one waiting expert, which gets it claimed (offer and claim in one append).
+ */
 @Injectable()
-export class DelegationsService {
+export class DelegationsService implements OnApplicationShutdown {
   readonly leases: LeaseSettings;
   private readonly maxListBytes: number;
+  private readonly board = new AssignmentBoard<Poll>();
+  private readonly serial = new KeyedSerializer();
+  /** Requesters waiting for a delegation to finish, by delegation. */
+  private readonly finishWaiters = new Map<string, Set<() => void>>();
+  /** Delegations handed over claimed by a long poll whose holder has not acted on them yet: id → holder. */
+  private readonly unconfirmed = new Map<string, string>();
+  private readonly onChange = (d: Delegation) => this.changed(d);
 
   constructor(
     @Inject(DelegationRepository) private readonly repo: DelegationRepository,
@@ -24,11 +43,19 @@ export class DelegationsService {
     this.leases = { assignLeaseMs: config.LH_DELEGATION_ASSIGN_LEASE_MS, claimLeaseMs: config.LH_DELEGATION_CLAIM_LEASE_MS };
     // 15/16 of the frame: the rest is room for the reply's own fields.
     this.maxListBytes = Math.floor(((config.LH_MAX_FRAME_BYTES ?? DEFAULT_MAX_FRAME_BYTES) * 15) / 16);
+    for (const d of repo.projection.open()) this.board.track(d);
+    repo.projection.on('change', this.onChange);
+  }
+
+  onApplicationShutdown(): void {
+    this.repo.projection.off('change', this.onChange);
   }
 
   async create(actor: Actor, request: CreateDelegation): Promise<Delegation> {
     const id = randomUUID();
-    await this.repo.append(id, undefined, decide({ type: 'create', actor, request, id, correlationId: request.correlationId ?? id }, null), actor.agent, new Date());
+    await this.serial.run(id, () =>
+      this.repo.append(id, undefined, decide({ type: 'create', actor, request, id, correlationId: request.correlationId ?? id }, null), actor.agent, new Date()),
+    );
     const delegation = this.current(id);
     this.notifier.notify(delegation, 'created');
     return delegation;
@@ -46,18 +73,22 @@ export class DelegationsService {
   }
 
   claim(actor: Actor, id: string): Promise<Delegation> {
+    this.confirm(actor.agent, id);
     return this.change(id, actor.agent, 'claimed', (d) => decide({ type: 'claim', actor, now: Date.now(), leases: this.leases }, d));
   }
 
   progress(actor: Actor, id: string, epoch: number, note: string): Promise<Delegation> {
+    this.confirm(actor.agent, id);
     return this.change(id, actor.agent, 'progressed', (d) => decide({ type: 'progress', actor, epoch, note, now: Date.now(), leases: this.leases }, d));
   }
 
   complete(actor: Actor, id: string, epoch: number, result: Record<string, unknown>): Promise<Delegation> {
+    this.confirm(actor.agent, id);
     return this.change(id, actor.agent, 'completed', (d) => decide({ type: 'complete', actor, epoch, result }, d));
   }
 
   fail(actor: Actor, id: string, epoch: number, error: { code: string; message: string }): Promise<Delegation> {
+    this.confirm(actor.agent, id);
     return this.change(id, actor.agent, 'failed', (d) => decide({ type: 'fail', actor, epoch, error }, d));
   }
 
@@ -66,17 +97,20 @@ export class DelegationsService {
   }
 
   /**
-   * The expert's next delegation: one already assigned to it, else the oldest queued one it may
-   * take (its role or its name, within its capacity), else whatever arrives within `waitMs`.
+   * The expert's next delegation, claimed for it: one handed to it before that it has not acted
+   * on (the answer may have been lost), else one assigned to it, else the oldest queued one it may
+   * take (its role or its name, within its capacity), else the first that arrives within `waitMs`.
    */
   async next(actor: Actor, waitMs: number): Promise<Delegation | null> {
+    const again = this.handedBefore(actor.agent);
+    if (again) return again;
     const deadline = Date.now() + waitMs;
     for (;;) {
-      const found = this.assignedTo(actor.agent) ?? (await this.takeQueued(actor));
-      if (found) return found;
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) return null;
-      await this.changeMatching((d) => (d.state === 'queued' && canTake(d, actor)) || (d.state === 'assigned' && d.assignee === actor.agent), remaining);
+      const offered = this.board.take(actor) ?? (await this.waitForOffer(actor, deadline - Date.now()));
+      if (!offered) return null;
+      const taken = await this.takeFor(actor, offered.id);
+      if (taken) return taken;
+      if (Date.now() >= deadline) return null;
     }
   }
 
@@ -84,76 +118,107 @@ export class DelegationsService {
   async wait(actor: Actor, id: string, waitMs: number): Promise<Delegation> {
     const delegation = await this.get(actor, id);
     if (isTerminal(delegation)) return delegation;
-    await this.changeMatching((d) => d.id === id && isTerminal(d), waitMs);
+    await new Promise<void>((resolve) => {
+      const waiters = this.finishWaiters.get(id) ?? new Set<() => void>();
+      const done = () => {
+        clearTimeout(timer);
+        waiters.delete(done);
+        if (waiters.size === 0 && this.finishWaiters.get(id) === waiters) this.finishWaiters.delete(id);
+        resolve();
+      };
+      const timer = setTimeout(done, waitMs);
+      waiters.add(done);
+      this.finishWaiters.set(id, waiters);
+    });
     return this.current(id);
   }
 
+  /** The open delegations `agent` holds (assigned or in progress). */
+  heldBy(agent: string): Delegation[] {
+    return this.board.heldBy(agent).flatMap((id) => this.repo.projection.get(id)?.delegation ?? []);
+  }
+
   /**
-   * Loads, decides and appends at the version it loaded; on a conflict (another replica or
-   * request got there first) it decides again on the fresh state.
+   * Loads, decides and appends at the version it loaded, one change of a delegation at a time in
+   * this replica; on a conflict (another replica got there first) it decides again on the fresh state.
    */
-  async change(id: string, agent: string, what: string, decide: (d: Delegation) => DelegationEvent[], also: readonly string[] = []): Promise<Delegation> {
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const base = await this.repo.load(id);
-      const events = decide(base.delegation);
-      if (events.length === 0) return base.delegation;
-      if (await this.repo.append(id, base, events, agent, new Date())) {
-        const delegation = this.current(id);
-        const released = events.flatMap((e) => (e.type === 'delegation.released' ? [e.data.from] : []));
-        this.notifier.notify(delegation, what, [...also, ...released]);
-        return delegation;
+  change(id: string, agent: string, what: string, decide: (d: Delegation) => DelegationEvent[], also: readonly string[] = []): Promise<Delegation> {
+    return this.serial.run(id, async () => {
+      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        const base = await this.repo.load(id);
+        const events = decide(base.delegation);
+        if (events.length === 0) return base.delegation;
+        if (await this.repo.append(id, base, events, agent, new Date())) {
+          const delegation = this.current(id);
+          const released = events.flatMap((e) => (e.type === 'delegation.released' ? [e.data.from] : []));
+          this.notifier.notify(delegation, what, [...also, ...released]);
+          return delegation;
+        }
       }
+      throw new LighthouseError('CONFLICT', `delegation ${id} kept changing concurrently; retry`);
+    });
+  }
+
+  /** Claims the delegation reserved for `actor` on the board; undefined when it went elsewhere meanwhile. */
+  private async takeFor(actor: Actor, id: string): Promise<Delegation | undefined> {
+    try {
+      const taken = await this.change(id, actor.agent, 'claimed', (d) => decide({ type: 'take', actor, now: Date.now(), leases: this.leases }, d));
+      if (taken.assignee !== actor.agent || taken.state !== 'in_progress') return undefined;
+      this.unconfirmed.set(id, actor.agent);
+      return taken;
+    } catch (error) {
+      if (error instanceof LighthouseError && error.code === 'CONFLICT') return undefined;
+      throw error;
+    } finally {
+      const now = this.repo.projection.get(id)?.delegation;
+      if (now) this.board.settle(now);
+      if (now?.state === 'queued') this.dispatch(id);
     }
-    throw new LighthouseError('CONFLICT', `delegation ${id} kept changing concurrently; retry`);
+  }
+
+  /** Waits in line on the board until a delegation is reserved for `actor`, or `ms` passes. */
+  private waitForOffer(actor: Actor, ms: number): Promise<Delegation | null> {
+    if (ms <= 0) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      const poll: Poll = {
+        resolve: (offered) => {
+          clearTimeout(poll.timer);
+          resolve(offered);
+        },
+        timer: setTimeout(() => {
+          this.board.stopWaiting(poll);
+          resolve(null);
+        }, ms),
+      };
+      this.board.wait({ actor, ticket: poll });
+    });
+  }
+
+  /** Every change of the projection, from this replica's appends or from the store's followers. */
+  private changed(d: Delegation): void {
+    this.board.track(d);
+    if (d.state === 'queued') this.dispatch(d.id);
+    if (this.unconfirmed.has(d.id) && (d.state !== 'in_progress' || this.unconfirmed.get(d.id) !== d.assignee)) this.unconfirmed.delete(d.id);
+    if (isTerminal(d)) for (const done of [...(this.finishWaiters.get(d.id) ?? [])]) done();
+  }
+
+  /** A queued delegation goes to one waiting expert (if any may take it). */
+  private dispatch(id: string): void {
+    const pairing = this.board.offer(id);
+    if (pairing) pairing.expert.ticket.resolve(pairing.delegation);
+  }
+
+  private handedBefore(agent: string): Delegation | undefined {
+    const held = this.heldBy(agent);
+    return held.find((d) => d.state === 'in_progress' && this.unconfirmed.get(d.id) === agent) ?? held.find((d) => d.state === 'assigned');
+  }
+
+  /** The holder acted on what it was handed: it has it, no need to hand it over again. */
+  private confirm(agent: string, id: string): void {
+    if (this.unconfirmed.get(id) === agent) this.unconfirmed.delete(id);
   }
 
   private current(id: string): Delegation {
     return (this.repo.projection.get(id) as { delegation: Delegation }).delegation;
-  }
-
-  private assignedTo(agent: string): Delegation | undefined {
-    return this.oldest((d) => d.state === 'assigned' && d.assignee === agent);
-  }
-
-  private async takeQueued(actor: Actor): Promise<Delegation | undefined> {
-    const inFlight = this.count((d) => d.assignee === actor.agent && (d.state === 'assigned' || d.state === 'in_progress'));
-    if (inFlight >= actor.capacity) return undefined;
-    for (let candidate = this.oldest((d) => canTake(d, actor)); candidate; candidate = this.oldest((d) => canTake(d, actor))) {
-      try {
-        const assigned = await this.change(candidate.id, actor.agent, 'assigned', (d) => decide({ type: 'assign', actor, now: Date.now(), leases: this.leases }, d));
-        if (assigned.assignee === actor.agent) return assigned;
-      } catch (error) {
-        if (!(error instanceof LighthouseError) || error.code !== 'CONFLICT') throw error;
-      }
-    }
-    return undefined;
-  }
-
-  private oldest(predicate: (d: Delegation) => boolean): Delegation | undefined {
-    let best: Delegation | undefined;
-    for (const { delegation } of this.repo.projection.all()) {
-      if (predicate(delegation) && (!best || delegation.createdAt < best.createdAt)) best = delegation;
-    }
-    return best;
-  }
-
-  private count(predicate: (d: Delegation) => boolean): number {
-    let n = 0;
-    for (const { delegation } of this.repo.projection.all()) if (predicate(delegation)) n++;
-    return n;
-  }
-
-  /** Resolves at the first projection change matching `predicate`, or after `timeoutMs`. */
-  private changeMatching(predicate: (d: Delegation) => boolean, timeoutMs: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.repo.projection.off('change', onChange);
-        resolve();
-      };
-      const onChange = (d: Delegation) => predicate(d) && done();
-      const timer = setTimeout(done, timeoutMs);
-      this.repo.projection.on('change', onChange);
-    });
   }
 }
