@@ -1,6 +1,6 @@
-import { CreateDelegationSchema, type Actor, type Delegation, type DelegationEvent } from '@lighthouse/contracts';
+import { CreateDelegationSchema, type Actor, type Delegation } from '@lighthouse/contracts';
 import { AssignmentBoard } from './assignment-board';
-import { decideCreate, decideRelease, decideTake } from './delegation.decider';
+import { decideCreate, decideRelease, decideTake, type Decision } from './delegation.decider';
 import { evolve } from './delegation.evolve';
 
 // given(delegations and waiting experts on the board) / when(one arrives or asks) / then(who gets what).
@@ -10,7 +10,7 @@ const actor = (agent: string, roles: string[] = [], capacity = 4): Actor => ({ a
 const alice = actor('alice');
 const sec = (n: number, capacity = 4) => actor(`sec-${n}`, ['security_architect'], capacity);
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
-const fold = (d: Delegation | undefined, events: DelegationEvent[], at = T0) => events.reduce<Delegation | undefined>((s, e) => evolve(s, e, new Date(at).toISOString()), d) as Delegation;
+const fold = (d: Delegation | undefined, decision: Decision, at = T0) => (decision.ok ? decision.events : []).reduce<Delegation | undefined>((s, e) => evolve(s, e, new Date(at).toISOString()), d) as Delegation;
 const queued = (n: number, target: { role: string } | { agent: string } = { role: 'security_architect' }) =>
   fold(undefined, decideCreate(alice, CreateDelegationSchema.parse({ target, title: `task ${n}` }), id(n), `c-${n}`), T0 + n);
 const takenBy = (d: Delegation, expert: Actor) => fold(d, decideTake(d, expert, T0, leases));

@@ -23,16 +23,12 @@ const create: DelegationCommand = {
 const given = (...events: DelegationEvent[]): DelegationState =>
   events.reduce<DelegationState>((state, event) => delegationDecider.evolve(state, { event, at: at() }), delegationDecider.initialState);
 
-/** The events `command` decides on `state`, or the code of the error it raises. */
+/** The events `command` decides on `state`, or the code of its refusal (a value, not an exception). */
 const when = (state: DelegationState, command: DelegationCommand): { events: DelegationEvent[] } | { error: string } => {
-  try {
-    return { events: delegationDecider.decide(command, state) };
-  } catch (error) {
-    return { error: (error as { code: string }).code };
-  }
+  const decision = delegationDecider.decide(command, state);
+  return decision.ok ? { events: decision.events } : { error: decision.code };
 };
-
-const created = (): DelegationEvent => (delegationDecider.decide(create, null)[0] as DelegationEvent);
+const created = (): DelegationEvent => (when(null, create) as { events: DelegationEvent[] }).events[0] as DelegationEvent;
 const assigned = (to = 'sec-1'): DelegationEvent => ({ type: 'delegation.assigned', data: { assignee: to, leaseExpiresAt: at(T0 + 10_000) } });
 const claimed = (by = 'sec-1', epoch = 1): DelegationEvent => ({ type: 'delegation.claimed', data: { assignee: by, claimEpoch: epoch, leaseExpiresAt: at(T0 + 30_000) } });
 

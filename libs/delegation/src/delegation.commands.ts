@@ -1,4 +1,4 @@
-import { LighthouseError, type Actor, type CreateDelegation, type Delegation, type DelegationEvent } from '@lighthouse/contracts';
+import type { Actor, CreateDelegation, Delegation, DelegationEvent } from '@lighthouse/contracts';
 import {
   decideAssign,
   decideCancel,
@@ -11,6 +11,8 @@ import {
   decideRelease,
   decideTake,
   decideTick,
+  reject,
+  type Decision,
   type LeaseSettings,
 } from './delegation.decider';
 import { evolve } from './delegation.evolve';
@@ -42,44 +44,43 @@ export interface TimedDelegationEvent {
   at: string;
 }
 
-const exists = (state: DelegationState, command: DelegationCommand): Delegation => {
-  if (state === null) throw new LighthouseError('NOT_FOUND', `cannot ${command.type} a delegation that does not exist`);
-  return state;
-};
+const missing = (command: DelegationCommand): Decision => reject('NOT_FOUND', `cannot ${command.type} a delegation that does not exist`);
 
 function assertNever(command: never): never {
-  throw new LighthouseError('INTERNAL', `unknown delegation command ${JSON.stringify(command)}`);
+  throw new Error(`unknown delegation command ${JSON.stringify(command)}`);
 }
 
 /**
  * What a command decides on a delegation's state: the events to append (none when nothing
- * changes), or a LighthouseError with a stable code (FORBIDDEN, CONFLICT, VALIDATION_FAILED, NOT_FOUND).
+ * changes), or a rejection with a stable code (FORBIDDEN, CONFLICT, VALIDATION_FAILED, NOT_FOUND).
+ * Expected refusals are values; only an impossible command (outside the union) throws.
  */
-export function decide(command: DelegationCommand, state: DelegationState): DelegationEvent[] {
+export function decide(command: DelegationCommand, state: DelegationState): Decision {
+  if (command.type === 'create') {
+    return state === null ? decideCreate(command.actor, command.request, command.id, command.correlationId) : reject('CONFLICT', `delegation ${command.id} already exists`);
+  }
+  if (state === null) return missing(command);
   switch (command.type) {
-    case 'create':
-      if (state !== null) throw new LighthouseError('CONFLICT', `delegation ${command.id} already exists`);
-      return decideCreate(command.actor, command.request, command.id, command.correlationId);
     case 'assign':
-      return decideAssign(exists(state, command), command.actor, command.now, command.leases);
+      return decideAssign(state, command.actor, command.now, command.leases);
     case 'claim':
-      return decideClaim(exists(state, command), command.actor, command.now, command.leases);
+      return decideClaim(state, command.actor, command.now, command.leases);
     case 'take':
-      return decideTake(exists(state, command), command.actor, command.now, command.leases);
+      return decideTake(state, command.actor, command.now, command.leases);
     case 'progress':
-      return decideProgress(exists(state, command), command.actor, command.epoch, command.note, command.now, command.leases);
+      return decideProgress(state, command.actor, command.epoch, command.note, command.now, command.leases);
     case 'complete':
-      return decideComplete(exists(state, command), command.actor, command.epoch, command.result);
+      return decideComplete(state, command.actor, command.epoch, command.result);
     case 'fail':
-      return decideFail(exists(state, command), command.actor, command.epoch, command.error);
+      return decideFail(state, command.actor, command.epoch, command.error);
     case 'cancel':
-      return decideCancel(exists(state, command), command.actor, command.reason);
+      return decideCancel(state, command.actor, command.reason);
     case 'extend':
-      return decideExtend(exists(state, command), command.agent, command.now, command.leases);
+      return decideExtend(state, command.agent, command.now, command.leases);
     case 'tick':
-      return decideTick(exists(state, command), command.now);
+      return decideTick(state, command.now);
     case 'release':
-      return decideRelease(exists(state, command), command.agent, command.reason);
+      return decideRelease(state, command.agent, command.reason);
     default:
       return assertNever(command);
   }

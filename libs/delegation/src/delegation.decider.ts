@@ -1,4 +1,4 @@
-import { LighthouseError, TERMINAL_DELEGATION_STATES, type Actor, type CreateDelegation, type Delegation, type DelegationEvent } from '@lighthouse/contracts';
+import { TERMINAL_DELEGATION_STATES, type Actor, type CreateDelegation, type Delegation, type DelegationEvent } from '@lighthouse/contracts';
 
 /** Timing rules of the router, from configuration. */
 export interface LeaseSettings {
@@ -8,9 +8,21 @@ export interface LeaseSettings {
   claimLeaseMs: number;
 }
 
+/** Why a command was refused, with a stable code: an expected outcome, a value rather than an exception. */
+export interface Rejection {
+  ok: false;
+  code: 'FORBIDDEN' | 'CONFLICT' | 'NOT_FOUND' | 'VALIDATION_FAILED';
+  message: string;
+}
+
+/** What a command decides: the events to append (none when nothing changes), or why it is refused. */
+export type Decision = { ok: true; events: DelegationEvent[] } | Rejection;
+
 const iso = (ms: number) => new Date(ms).toISOString();
-const forbidden = (what: string) => new LighthouseError('FORBIDDEN', what);
-const conflict = (what: string) => new LighthouseError('CONFLICT', what);
+export const accept = (...events: DelegationEvent[]): Decision => ({ ok: true, events });
+export const reject = (code: Rejection['code'], message: string): Rejection => ({ ok: false, code, message });
+const forbidden = (what: string) => reject('FORBIDDEN', what);
+const conflict = (what: string) => reject('CONFLICT', what);
 
 export const isTerminal = (d: Delegation): boolean => TERMINAL_DELEGATION_STATES.includes(d.state);
 
@@ -20,10 +32,10 @@ export function canSee(d: Delegation, actor: Actor): boolean {
   return actor.operator || d.requester === actor.agent || d.assignee === actor.agent || addressedTo;
 }
 
-export function decideCreate(actor: Actor, request: CreateDelegation, id: string, correlationId: string): DelegationEvent[] {
-  if ('agent' in request.target && request.target.agent === actor.agent) throw new LighthouseError('VALIDATION_FAILED', 'an agent cannot delegate to itself');
+export function decideCreate(actor: Actor, request: CreateDelegation, id: string, correlationId: string): Decision {
+  if ('agent' in request.target && request.target.agent === actor.agent) return reject('VALIDATION_FAILED', 'an agent cannot delegate to itself');
   const { correlationId: _ignored, ...rest } = request;
-  return [{ type: 'delegation.created', data: { id, requester: actor.agent, request: rest as Required<typeof rest>, correlationId } } as DelegationEvent];
+  return accept({ type: 'delegation.created', data: { id, requester: actor.agent, request: rest as Required<typeof rest>, correlationId } } as DelegationEvent);
 }
 
 /** May this expert be given this queued delegation? */
@@ -32,9 +44,9 @@ export function canTake(d: Delegation, actor: Actor): boolean {
   return 'agent' in d.target ? d.target.agent === actor.agent : actor.roles.includes(d.target.role);
 }
 
-export function decideAssign(d: Delegation, actor: Actor, now: number, settings: LeaseSettings): DelegationEvent[] {
-  if (!canTake(d, actor)) throw conflict(`delegation ${d.id} cannot be assigned to ${actor.agent}`);
-  return [{ type: 'delegation.assigned', data: { assignee: actor.agent, leaseExpiresAt: iso(now + settings.assignLeaseMs) } }];
+export function decideAssign(d: Delegation, actor: Actor, now: number, settings: LeaseSettings): Decision {
+  if (!canTake(d, actor)) return conflict(`delegation ${d.id} cannot be assigned to ${actor.agent}`);
+  return accept({ type: 'delegation.assigned', data: { assignee: actor.agent, leaseExpiresAt: iso(now + settings.assignLeaseMs) } });
 }
 
 /**
@@ -42,12 +54,12 @@ export function decideAssign(d: Delegation, actor: Actor, now: number, settings:
  * claimed, see decideTake) changes nothing and answers the same epoch: a client that claims
  * after taking keeps working.
  */
-export function decideClaim(d: Delegation, actor: Actor, now: number, settings: LeaseSettings): DelegationEvent[] {
-  if (d.assignee !== actor.agent) throw forbidden(`delegation ${d.id} is not assigned to ${actor.agent}`);
-  if (d.state === 'in_progress') return [];
-  if (d.state !== 'assigned') throw conflict(`delegation ${d.id} is ${d.state}, not assigned`);
+export function decideClaim(d: Delegation, actor: Actor, now: number, settings: LeaseSettings): Decision {
+  if (d.assignee !== actor.agent) return forbidden(`delegation ${d.id} is not assigned to ${actor.agent}`);
+  if (d.state === 'in_progress') return accept();
+  if (d.state !== 'assigned') return conflict(`delegation ${d.id} is ${d.state}, not assigned`);
   const claimEpoch = d.claimEpoch + 1;
-  return [{ type: 'delegation.claimed', data: { assignee: actor.agent, claimEpoch, leaseExpiresAt: iso(now + settings.claimLeaseMs) } }];
+  return accept({ type: 'delegation.claimed', data: { assignee: actor.agent, claimEpoch, leaseExpiresAt: iso(now + settings.claimLeaseMs) } });
 }
 
 /**
@@ -55,67 +67,65 @@ export function decideClaim(d: Delegation, actor: Actor, now: number, settings: 
  * claimed by it at once, under a new epoch and a claim lease (one event instead of assigned
  * then claimed).
  */
-export function decideTake(d: Delegation, actor: Actor, now: number, settings: LeaseSettings): DelegationEvent[] {
-  if (!canTake(d, actor)) throw conflict(`delegation ${d.id} cannot be taken by ${actor.agent}`);
-  return [{ type: 'delegation.claimed', data: { assignee: actor.agent, claimEpoch: d.claimEpoch + 1, leaseExpiresAt: iso(now + settings.claimLeaseMs) } }];
+export function decideTake(d: Delegation, actor: Actor, now: number, settings: LeaseSettings): Decision {
+  if (!canTake(d, actor)) return conflict(`delegation ${d.id} cannot be taken by ${actor.agent}`);
+  return accept({ type: 'delegation.claimed', data: { assignee: actor.agent, claimEpoch: d.claimEpoch + 1, leaseExpiresAt: iso(now + settings.claimLeaseMs) } });
 }
 
 /**
  * The fence: only the current holder of the current claim may act on it. A former holder
  * (its lease expired and the work moved on) gets CONFLICT, a stranger FORBIDDEN.
  */
-function checkClaim(d: Delegation, actor: Actor, epoch: number): void {
+function checkClaim(d: Delegation, actor: Actor, epoch: number): Rejection | undefined {
   const heldBefore = d.releasedFrom.includes(actor.agent);
-  if (d.assignee !== actor.agent && !heldBefore) throw forbidden(`delegation ${d.id} is not assigned to ${actor.agent}`);
+  if (d.assignee !== actor.agent && !heldBefore) return forbidden(`delegation ${d.id} is not assigned to ${actor.agent}`);
   if (d.assignee !== actor.agent || epoch !== d.claimEpoch || d.state !== 'in_progress') {
-    throw conflict(`claim lost: delegation ${d.id} is ${d.state} at claim epoch ${d.claimEpoch}, you hold epoch ${epoch}`);
+    return conflict(`claim lost: delegation ${d.id} is ${d.state} at claim epoch ${d.claimEpoch}, you hold epoch ${epoch}`);
   }
+  return undefined;
 }
 
-export function decideProgress(d: Delegation, actor: Actor, epoch: number, note: string, now: number, settings: LeaseSettings): DelegationEvent[] {
-  checkClaim(d, actor, epoch);
-  return [{ type: 'delegation.progressed', data: { note, leaseExpiresAt: iso(now + settings.claimLeaseMs) } }];
+export function decideProgress(d: Delegation, actor: Actor, epoch: number, note: string, now: number, settings: LeaseSettings): Decision {
+  return checkClaim(d, actor, epoch) ?? accept({ type: 'delegation.progressed', data: { note, leaseExpiresAt: iso(now + settings.claimLeaseMs) } });
 }
 
-export function decideComplete(d: Delegation, actor: Actor, epoch: number, result: Record<string, unknown>): DelegationEvent[] {
-  checkClaim(d, actor, epoch);
-  return [{ type: 'delegation.completed', data: { result } }];
+export function decideComplete(d: Delegation, actor: Actor, epoch: number, result: Record<string, unknown>): Decision {
+  return checkClaim(d, actor, epoch) ?? accept({ type: 'delegation.completed', data: { result } });
 }
 
-export function decideFail(d: Delegation, actor: Actor, epoch: number, error: { code: string; message: string }): DelegationEvent[] {
-  checkClaim(d, actor, epoch);
-  return [{ type: 'delegation.failed', data: { error } }];
+export function decideFail(d: Delegation, actor: Actor, epoch: number, error: { code: string; message: string }): Decision {
+  return checkClaim(d, actor, epoch) ?? accept({ type: 'delegation.failed', data: { error } });
 }
 
-export function decideCancel(d: Delegation, actor: Actor, reason: string): DelegationEvent[] {
-  if (d.requester !== actor.agent && !actor.operator) throw forbidden(`only the requester or an operator may cancel delegation ${d.id}`);
-  if (isTerminal(d)) throw conflict(`delegation ${d.id} is already ${d.state}`);
-  return [{ type: 'delegation.cancelled', data: { by: actor.agent, reason } }];
+export function decideCancel(d: Delegation, actor: Actor, reason: string): Decision {
+  if (d.requester !== actor.agent && !actor.operator) return forbidden(`only the requester or an operator may cancel delegation ${d.id}`);
+  if (isTerminal(d)) return conflict(`delegation ${d.id} is already ${d.state}`);
+  return accept({ type: 'delegation.cancelled', data: { by: actor.agent, reason } });
 }
 
 /**
  * A heartbeat of the assignee keeps its claim (or assignment) alive. Only once half the lease is
  * used, so frequent heartbeats do not turn into a stream of events.
  */
-export function decideExtend(d: Delegation, agent: string, now: number, settings: LeaseSettings): DelegationEvent[] {
-  if (d.assignee !== agent || (d.state !== 'in_progress' && d.state !== 'assigned')) return [];
+export function decideExtend(d: Delegation, agent: string, now: number, settings: LeaseSettings): Decision {
+  if (d.assignee !== agent || (d.state !== 'in_progress' && d.state !== 'assigned')) return accept();
   const lease = d.state === 'in_progress' ? settings.claimLeaseMs : settings.assignLeaseMs;
-  if (d.leaseExpiresAt && Date.parse(d.leaseExpiresAt) - now > lease / 2) return [];
-  return [{ type: 'delegation.lease_extended', data: { leaseExpiresAt: iso(now + lease) } }];
+  if (d.leaseExpiresAt && Date.parse(d.leaseExpiresAt) - now > lease / 2) return accept();
+  return accept({ type: 'delegation.lease_extended', data: { leaseExpiresAt: iso(now + lease) } });
 }
 
 /** Housekeeping at `now`: expire past the deadline, release a lapsed lease. */
-export function decideTick(d: Delegation, now: number): DelegationEvent[] {
-  if (isTerminal(d)) return [];
-  if (now >= Date.parse(d.deadline)) return [{ type: 'delegation.expired', data: {} }];
+export function decideTick(d: Delegation, now: number): Decision {
+  if (isTerminal(d)) return accept();
+  if (now >= Date.parse(d.deadline)) return accept({ type: 'delegation.expired', data: {} });
   if (d.assignee && d.leaseExpiresAt && now >= Date.parse(d.leaseExpiresAt)) {
-    return [{ type: 'delegation.released', data: { from: d.assignee, reason: `lease expired while ${d.state}` } }];
+    return accept({ type: 'delegation.released', data: { from: d.assignee, reason: `lease expired while ${d.state}` } });
   }
-  return [];
+  return accept();
 }
 
 /** The assignee is gone (session ended, agent revoked): its work goes back to the queue. */
-export function decideRelease(d: Delegation, agent: string, reason: string): DelegationEvent[] {
-  if (isTerminal(d) || d.assignee !== agent) return [];
-  return [{ type: 'delegation.released', data: { from: agent, reason } }];
+export function decideRelease(d: Delegation, agent: string, reason: string): Decision {
+  if (isTerminal(d) || d.assignee !== agent) return accept();
+  return accept({ type: 'delegation.released', data: { from: agent, reason } });
 }

@@ -1,6 +1,8 @@
 export { decide, delegationDecider } from './delegation.commands';
 export type { DelegationCommand, DelegationState, TimedDelegationEvent } from './delegation.commands';
 export {
+  accept,
+  reject,
   canSee,
   canTake,
   isTerminal,
@@ -16,7 +18,7 @@ export {
   decideTake,
   decideTick,
 } from './delegation.decider';
-export type { LeaseSettings } from './delegation.decider';
+export type { Decision, LeaseSettings, Rejection } from './delegation.decider';
 export { evolve } from './delegation.evolve';
 export { AssignmentBoard } from './assignment-board';
 export type { Pairing, WaitingExpert } from './assignment-board';

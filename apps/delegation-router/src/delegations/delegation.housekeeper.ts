@@ -1,9 +1,9 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { BUS_EVENTS, LighthouseError, queueGroupOf, type Delegation, type DelegationEvent } from '@lighthouse/contracts';
+import { BUS_EVENTS, LighthouseError, queueGroupOf, type Delegation } from '@lighthouse/contracts';
 import type { Logger } from '@lighthouse/observability';
 import { LOGGER, NatsBus } from '@lighthouse/transport';
 import { DELEGATION_ROUTER_CONFIG, type DelegationRouterConfig } from '../delegation-router.config';
-import { decide } from '@lighthouse/delegation';
+import { decide, type Decision } from '@lighthouse/delegation';
 import { DelegationRepository } from './delegation.repository';
 import { DelegationsService } from './delegations.service';
 
@@ -63,9 +63,11 @@ export class DelegationHousekeeper implements OnModuleInit, OnApplicationShutdow
     return [...this.repo.projection.open()];
   }
 
-  private async apply(d: Delegation, agent: string, decide: (d: Delegation) => DelegationEvent[]): Promise<void> {
+  private async apply(d: Delegation, agent: string, decide: (d: Delegation) => Decision): Promise<void> {
+    const first = decide(d);
+    if (!first.ok || first.events.length === 0) return;
     try {
-      if (decide(d).length > 0) await this.service.change(d.id, agent, 'updated', decide);
+      await this.service.attempt(d.id, agent, 'updated', decide);
     } catch (error) {
       if (error instanceof LighthouseError && error.code === 'CONFLICT') return;
       this.logger.warn({ err: error, delegation: d.id }, 'housekeeping of a delegation failed');

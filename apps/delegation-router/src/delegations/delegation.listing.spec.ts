@@ -6,7 +6,8 @@ const alice: Actor = { agent: 'alice', roles: [], operator: false, capacity: 4 }
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const delegation = (n: number, body = ''): Delegation => {
   const request = CreateDelegationSchema.parse({ target: { role: 'security_architect' }, title: `task ${n}`, body });
-  const [event] = decideCreate(alice, request, id(n), `corr-${n}`);
+  const decision = decideCreate(alice, request, id(n), `corr-${n}`);
+  const [event] = decision.ok ? decision.events : [];
   return evolve(undefined, event as never, new Date(Date.UTC(2026, 10, 27, 10, 0, n)).toISOString()) as Delegation;
 };
 

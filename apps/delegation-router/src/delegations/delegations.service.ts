@@ -1,8 +1,8 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { LighthouseError, type Actor, type CreateDelegation, type Delegation, type DelegationEvent } from '@lighthouse/contracts';
+import { LighthouseError, type Actor, type CreateDelegation, type Delegation } from '@lighthouse/contracts';
 import { DELEGATION_ROUTER_CONFIG, type DelegationRouterConfig } from '../delegation-router.config';
-import { AssignmentBoard, canSee, decide, isTerminal, type LeaseSettings } from '@lighthouse/delegation';
+import { AssignmentBoard, canSee, decide, isTerminal, type Decision, type LeaseSettings, type Rejection } from '@lighthouse/delegation';
 import { DelegationNotifier } from './delegation.notifier';
 import { listDelegations, type ListingPage, type ListingQuery } from './delegation.listing';
 import { DelegationRepository } from './delegation.repository';
@@ -53,9 +53,8 @@ export class DelegationsService implements OnApplicationShutdown {
 
   async create(actor: Actor, request: CreateDelegation): Promise<Delegation> {
     const id = randomUUID();
-    await this.serial.run(id, () =>
-      this.repo.append(id, undefined, decide({ type: 'create', actor, request, id, correlationId: request.correlationId ?? id }, null), actor.agent, new Date()),
-    );
+    const events = orThrow(decide({ type: 'create', actor, request, id, correlationId: request.correlationId ?? id }, null));
+    await this.serial.run(id, () => this.repo.append(id, undefined, events, actor.agent, new Date()));
     const delegation = this.current(id);
     this.notifier.notify(delegation, 'created');
     return delegation;
@@ -138,21 +137,31 @@ export class DelegationsService implements OnApplicationShutdown {
     return this.board.heldBy(agent).flatMap((id) => this.repo.projection.get(id)?.delegation ?? []);
   }
 
+  /** As {@link attempt}, with a refusal thrown as the LighthouseError the wire maps (FORBIDDEN, CONFLICT, ...). */
+  async change(id: string, agent: string, what: string, decide: (d: Delegation) => Decision, also: readonly string[] = []): Promise<Delegation> {
+    const outcome = await this.attempt(id, agent, what, decide, also);
+    if (!outcome.ok) throw new LighthouseError(outcome.code, outcome.message);
+    return outcome.delegation;
+  }
+
   /**
    * Loads, decides and appends at the version it loaded, one change of a delegation at a time in
-   * this replica; on a conflict (another replica got there first) it decides again on the fresh state.
+   * this replica; on a conflict (another replica got there first) it decides again on the fresh
+   * state. A refusal of the Decider comes back as a value.
    */
-  change(id: string, agent: string, what: string, decide: (d: Delegation) => DelegationEvent[], also: readonly string[] = []): Promise<Delegation> {
+  attempt(id: string, agent: string, what: string, decide: (d: Delegation) => Decision, also: readonly string[] = []): Promise<{ ok: true; delegation: Delegation } | Rejection> {
     return this.serial.run(id, async () => {
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
         const base = await this.repo.load(id);
-        const events = decide(base.delegation);
-        if (events.length === 0) return base.delegation;
+        const decision = decide(base.delegation);
+        if (!decision.ok) return decision;
+        const { events } = decision;
+        if (events.length === 0) return { ok: true as const, delegation: base.delegation };
         if (await this.repo.append(id, base, events, agent, new Date())) {
           const delegation = this.current(id);
           const released = events.flatMap((e) => (e.type === 'delegation.released' ? [e.data.from] : []));
           this.notifier.notify(delegation, what, [...also, ...released]);
-          return delegation;
+          return { ok: true as const, delegation };
         }
       }
       throw new LighthouseError('CONFLICT', `delegation ${id} kept changing concurrently; retry`);
@@ -162,13 +171,10 @@ export class DelegationsService implements OnApplicationShutdown {
   /** Claims the delegation reserved for `actor` on the board; undefined when it went elsewhere meanwhile. */
   private async takeFor(actor: Actor, id: string): Promise<Delegation | undefined> {
     try {
-      const taken = await this.change(id, actor.agent, 'claimed', (d) => decide({ type: 'take', actor, now: Date.now(), leases: this.leases }, d));
-      if (taken.assignee !== actor.agent || taken.state !== 'in_progress') return undefined;
+      const taken = await this.attempt(id, actor.agent, 'claimed', (d) => decide({ type: 'take', actor, now: Date.now(), leases: this.leases }, d));
+      if (!taken.ok || taken.delegation.assignee !== actor.agent || taken.delegation.state !== 'in_progress') return undefined;
       this.unconfirmed.set(id, actor.agent);
-      return taken;
-    } catch (error) {
-      if (error instanceof LighthouseError && error.code === 'CONFLICT') return undefined;
-      throw error;
+      return taken.delegation;
     } finally {
       const now = this.repo.projection.get(id)?.delegation;
       if (now) this.board.settle(now);
@@ -221,4 +227,10 @@ export class DelegationsService implements OnApplicationShutdown {
   private current(id: string): Delegation {
     return (this.repo.projection.get(id) as { delegation: Delegation }).delegation;
   }
+}
+
+/** A refusal of the Decider, at the edge of the service: the LighthouseError the wire maps to a stable code. */
+function orThrow(decision: Decision) {
+  if (!decision.ok) throw new LighthouseError(decision.code, decision.message);
+  return decision.events;
 }
