@@ -9,6 +9,12 @@ export const TARGETS = {
   memoryTierP99Ms: 0.05,
   /** A delegation round trip (ms); BENCH_P99_LIMIT_MS overrides it. */
   delegationP99Ms: 50,
+  /** Issue 16's bar for delegations: at BENCH_RATE (100/s) with 100 experts, every one completes under this p99 (ms). */
+  delegationFixedP99Ms: 100,
+  /** Issue 16: the router's CPU per delegation at the fixed rate, at most (ms). */
+  delegationRouterCpuMs: 2,
+  /** Issue 16: one delegation alone, end to end, p50 under (ms). */
+  delegationSoloP50Ms: 15,
 } as const;
 
 /** `<what>_p99_under_<limit>ms`, the limit written with `_` for the decimal point (0.05 → `0_05`). */
