@@ -1,7 +1,8 @@
 // Benchmark of delegations through the gateway (issue 5), on the built bridge (every service a
 // process, private NATS, Redis with a private key prefix). 1000 agents: BENCH_EXPERTS (100) of
 // them register as experts of one role (POST /experts) and loop GET /delegations/next (long
-// poll), POST /delegations/:id/claim, POST /delegations/:id/complete at once; the others
+// poll; it answers the delegation claimed for the expert, with its epoch, so the expert claims
+// only what it was handed unclaimed) and POST /delegations/:id/complete at once; the others
 // delegate (POST /delegations {target:{role}, title}) and long-poll GET /delegations/:id/wait
 // for the result. The figure is the round trip from when a delegation was due to be created
 // to when its requester holds the result, offered in an open loop (latency from the due time,
@@ -94,7 +95,10 @@ function startExperts(experts: AgentClient[], traces: Map<string, Trace>) {
         traces.set(delegation.id, trace);
         trace.handedOver = wallMs();
         trace.assigned = Date.parse(delegation.updatedAt);
-        const claimed = ok(await expert.change<Delegation>('POST', `/delegations/${delegation.id}/claim`, {}));
+        // The long poll hands work over claimed (offer and claim in one step); an older router
+        // hands it over assigned, and then the expert claims it.
+        const mine = delegation.state === 'in_progress' && delegation.assignee === expert.agentId;
+        const claimed = mine ? delegation : ok(await expert.change<Delegation>('POST', `/delegations/${delegation.id}/claim`, {}));
         trace.claimAnswered = wallMs();
         trace.claimed = Date.parse(claimed.updatedAt);
         const done = ok(await expert.change<Delegation>('POST', `/delegations/${delegation.id}/complete`, { epoch: claimed.claimEpoch, result: { verdict: 'approve', by: expert.agentId } }));
