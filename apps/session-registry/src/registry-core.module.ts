@@ -9,6 +9,7 @@ import { SessionEventsRecorder } from './events/session-events.recorder';
 import { AUTH_KEYS, REGISTRY_CONFIG, SESSION_LIMITS, type RegistryConfig } from './registry.config';
 import { sessionLimits } from './sessions/session-policy';
 import { RegistryStore } from './store/registry.store';
+import { VerifiedCredentials } from './sessions/verified-credentials';
 
 export interface RegistryDependencies {
   config: RegistryConfig;
@@ -33,6 +34,8 @@ export class RegistryCoreModule {
       // before the gateway gives up on it and the outcome stays known.
       { provide: EventStoreClient, useValue: new EventStoreClient(deps.bus, Math.max(100, Math.floor(config.LH_REQUEST_TIMEOUT_MS / 2))) },
       { provide: ConnectionsCloser, useValue: new ConnectionsCloser(deps) },
+      // A verified credential is trusted for 30 s by this replica (a revocation here forgets it at once).
+      { provide: VerifiedCredentials, useValue: new VerifiedCredentials({ ttlMs: 30_000, maxEntries: 50_000 }) },
       CallerAuthService,
       SessionEventsRecorder,
       RevocationsPublisher,

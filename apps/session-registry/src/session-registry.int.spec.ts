@@ -228,6 +228,22 @@ describe('session-registry over a real NATS and Redis', () => {
     HeartbeatResultSchema.parse(await call(SUBJECTS.session.heartbeat, { auth: signed(fresh), correlationId: 't' }));
   });
 
+  it('refuses a credential another replica replaced after this one verified it, and the history says the session never started', async () => {
+    const credential = await issue('oscar');
+    const first = await start('oscar', credential); // this replica now trusts the credential for a while
+    // Another replica issues a new credential: only Redis knows.
+    await redis.hset(`${prefix}agent:{oscar}:credential`, 'hash', 'f'.repeat(64));
+    const before = store.of('oscar').length;
+
+    await expect(call(SUBJECTS.session.create, { agentId: 'oscar', credential, correlationId: 't' })).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(store.of('oscar').slice(before)).toEqual(['session.created', 'session.ended']);
+    expect(await keysOf('agent:{oscar}:session:*')).toEqual([`${prefix}agent:{oscar}:session:${first.sessionId}`]);
+
+    // Forgotten at once: the next attempt reads Redis again and stores nothing.
+    await expect(call(SUBJECTS.session.create, { agentId: 'oscar', credential, correlationId: 't' })).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(store.of('oscar').length).toBe(before + 2);
+  });
+
   it('changes nothing when the event store cannot store the event', async () => {
     const credential = await issue('mallory');
     const grant = await start('mallory', credential);

@@ -5,6 +5,7 @@ import { RevocationsPublisher } from '../events/revocations.publisher';
 import { PresencePublisher } from '../presence/presence.publisher';
 import { SessionEventsRecorder } from '../events/session-events.recorder';
 import { RegistryStore } from '../store/registry.store';
+import { VerifiedCredentials } from '../sessions/verified-credentials';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -16,6 +17,7 @@ export class AgentsService {
     @Inject(SessionEventsRecorder) private readonly recorder: SessionEventsRecorder,
     @Inject(RevocationsPublisher) private readonly revocations: RevocationsPublisher,
     @Inject(PresencePublisher) private readonly presence: PresencePublisher,
+    @Inject(VerifiedCredentials) private readonly verified: VerifiedCredentials,
   ) {}
 
   /**
@@ -28,6 +30,7 @@ export class AgentsService {
     const roles = [...new Set(command.roles)].sort();
     const nowMs = Date.now();
     const { agentId } = command;
+    this.verified.forget(agentId);
     await this.recorder.record('credential.issued', agentId, { by: 'operator', via: command.via, issuedAt: iso(nowMs), roles }, command.correlationId);
     const { sessionsEnded } = await this.store.setCredential(agentId, { hash: hashCredential(credential), roles }, nowMs);
     if (sessionsEnded > 0) {
@@ -45,6 +48,7 @@ export class AgentsService {
   async revoke(command: RevokeAgentCommand): Promise<AgentRevoked> {
     const nowMs = Date.now();
     const revokedAtS = Math.floor(nowMs / 1000);
+    this.verified.forget(command.agentId);
     const { sessionsEnded } = await this.store.revokeAgent(command.agentId, revokedAtS);
     await this.revocations.publish({ kind: 'agent', agentId: command.agentId, revokedAt: revokedAtS });
     this.presence.gone(command.agentId);

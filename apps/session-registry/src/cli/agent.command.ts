@@ -4,6 +4,7 @@ import { createLogger } from '@lighthouse/observability';
 import { EventStoreClient, NatsBus } from '@lighthouse/transport';
 import { Redis } from 'ioredis';
 import { AgentsService } from '../agents/agents.service';
+import { VerifiedCredentials } from '../sessions/verified-credentials';
 import { RevocationsPublisher } from '../events/revocations.publisher';
 import { PresencePublisher } from '../presence/presence.publisher';
 import { SessionEventsRecorder } from '../events/session-events.recorder';
@@ -38,7 +39,8 @@ export async function runAgentCommand(command: 'issue-credential' | 'revoke-agen
   const bus = await NatsBus.connect({ servers: config.NATS_URL, user: config.NATS_USER, pass: config.NATS_PASSWORD, name: 'session-registry-cli', timeoutMs: config.LH_REQUEST_TIMEOUT_MS });
   try {
     const recorder = new SessionEventsRecorder(new EventStoreClient(bus, config.LH_REQUEST_TIMEOUT_MS), createLogger('session-registry-cli', 'silent'));
-    const agents = new AgentsService(new RegistryStore(redis, config.LH_REDIS_PREFIX), recorder, new RevocationsPublisher(bus), new PresencePublisher(bus));
+    // The running registries' caches of verified credentials do not hear of this; their session-start script still refuses a replaced credential.
+    const agents = new AgentsService(new RegistryStore(redis, config.LH_REDIS_PREFIX), recorder, new RevocationsPublisher(bus), new PresencePublisher(bus), new VerifiedCredentials({ ttlMs: 0, maxEntries: 0 }));
     const request = { agentId: parsed.agentId, via: 'cli' as const, correlationId: `cli-${randomUUID()}` };
     const result = command === 'issue-credential' ? await agents.issueCredential({ ...request, roles: parsed.roles }) : await agents.revoke(request);
     process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -40,15 +40,19 @@ export interface TokenRequest {
 
 /** Claims of a token issued now: it ends after the token lifetime or with the session, whichever is first. */
 export function claimsFor(request: TokenRequest, limits: SessionLimits): TokenClaims {
-  const iat = Math.floor(request.nowMs / 1000);
   return {
     sub: request.agentId,
     sid: request.sessionId,
     aud: request.audience,
-    iat,
-    exp: Math.min(iat + limits.tokenTtlS, Math.floor(request.sessionAbsExpMs / 1000)),
+    iat: Math.floor(request.nowMs / 1000),
+    exp: tokenExpiryOf(request.nowMs, request.sessionAbsExpMs, limits),
     sat: request.sessionStartedS,
   };
+}
+
+/** When a token issued at `nowMs` expires, in Unix seconds (see {@link claimsFor}). */
+export function tokenExpiryOf(nowMs: number, sessionAbsExpMs: number, limits: SessionLimits): number {
+  return Math.min(Math.floor(nowMs / 1000) + limits.tokenTtlS, Math.floor(sessionAbsExpMs / 1000));
 }
 
 export function grantOf(claims: TokenClaims, token: string, sessionKey: string, sessionAbsExpMs: number, limits: SessionLimits): SessionGrant {

@@ -9,7 +9,7 @@ import {
   type RefreshSessionCommand,
   type SessionGrant,
 } from '@lighthouse/contracts';
-import { credentialMatches, newSessionId, sessionKeyOf, signToken, type AuthKeys, type TokenClaims } from '@lighthouse/auth';
+import { credentialMatches, hashCredential, newSessionId, sessionKeyOf, signToken, type AuthKeys, type TokenClaims } from '@lighthouse/auth';
 import type { Logger } from '@lighthouse/observability';
 import { LOGGER } from '@lighthouse/transport';
 import { CallerAuthService } from '../auth/caller-auth.service';
@@ -18,9 +18,11 @@ import { PresencePublisher } from '../presence/presence.publisher';
 import { SessionEventsRecorder } from '../events/session-events.recorder';
 import { AUTH_KEYS, REGISTRY_CONFIG, SESSION_LIMITS, type RegistryConfig } from '../registry.config';
 import { RegistryStore } from '../store/registry.store';
-import { claimsFor, grantOf, sessionStartOf, type SessionLimits } from './session-policy';
+import { claimsFor, grantOf, sessionStartOf, tokenExpiryOf, type SessionLimits } from './session-policy';
+import { VerifiedCredentials } from './verified-credentials';
 
 const WRONG_CREDENTIAL = 'unknown agent or wrong credential';
+
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
@@ -39,32 +41,34 @@ export class SessionsService {
     @Inject(SESSION_LIMITS) private readonly limits: SessionLimits,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(PresencePublisher) private readonly presence: PresencePublisher,
+    @Inject(VerifiedCredentials) private readonly verified: VerifiedCredentials,
   ) {}
 
+  /**
+   * One read of the stored credential (skipped when this replica verified the same credential
+   * lately), the `session.created` event stored, then the session started in Redis, where the
+   * credential is compared again atomically: no session exists before its event is stored.
+   */
   async create(command: CreateSessionCommand): Promise<SessionGrant> {
-    const { agentId, correlationId } = command;
-    const stored = await this.store.credentialOf(agentId);
-    if (!credentialMatches(command.credential, stored.hash)) throw new LighthouseError('UNAUTHENTICATED', WRONG_CREDENTIAL);
+    const { agentId, correlationId, credential } = command;
     const nowMs = Date.now();
+    if (!this.verified.matches(agentId, credential, nowMs)) {
+      const stored = await this.store.credentialOf(agentId);
+      if (!credentialMatches(credential, stored.hash)) throw new LighthouseError('UNAUTHENTICATED', WRONG_CREDENTIAL);
+      this.verified.remember(agentId, credential, nowMs);
+    }
     const sessionId = newSessionId();
-    const sessionStartedS = sessionStartOf(Math.floor(nowMs / 1000), stored.revokedAtS);
     const absExpMs = nowMs + this.limits.sessionTtlS * 1000;
-    const claims = claimsFor({ agentId, sessionId, audience: this.config.LH_TOKEN_AUDIENCE, sessionStartedS, sessionAbsExpMs: absExpMs, nowMs }, this.limits);
-    const data = { sessionId, sessionExpiresAt: iso(absExpMs), tokenExpiresAt: iso(claims.exp * 1000) };
+    const data = { sessionId, sessionExpiresAt: iso(absExpMs), tokenExpiresAt: iso(tokenExpiryOf(nowMs, absExpMs, this.limits) * 1000) };
     await this.recorder.record('session.created', agentId, data, correlationId);
-    const started = await this.store.startSession({
-      agentId,
-      sessionId,
-      credentialHash: stored.hash as string,
-      nowMs,
-      absExpMs,
-      idleMs: this.limits.idleS * 1000,
-      sessionStartedS,
-    });
-    if (started !== 'ok') {
+    const started = await this.store.startSession({ agentId, sessionId, credentialHash: hashCredential(credential), nowMs, absExpMs, idleMs: this.limits.idleS * 1000 });
+    if (started.status !== 'ok') {
+      this.verified.forget(agentId);
       await this.recordAbandoned(agentId, sessionId, correlationId);
       throw new LighthouseError('UNAUTHENTICATED', WRONG_CREDENTIAL);
     }
+    const sessionStartedS = sessionStartOf(Math.floor(nowMs / 1000), started.revokedAtS);
+    const claims = claimsFor({ agentId, sessionId, audience: this.config.LH_TOKEN_AUDIENCE, sessionStartedS, sessionAbsExpMs: absExpMs, nowMs }, this.limits);
     return this.grant(claims, absExpMs);
   }
 

@@ -30,23 +30,24 @@ return {'ok', tostring(absExp), tostring(now + ttl)}
 `;
 
 /**
- * Starts a session, only if the credential that was checked is still the agent's credential
- * (a revocation or a new credential in between wins) and the agent is not revoked since.
+ * Starts a session, only if the credential presented is the agent's credential now (a
+ * revocation or a new credential since it was checked wins). Answers the agent's revocation
+ * watermark, from which the caller derives the session's start (`sessionStartOf`): later than any
+ * revocation so far, so none of them voids it.
  *
  * KEYS: credential, session, sessions, revokedAt
- * ARGV: credentialHash, nowMs, absExpMs, idleMs, sessionId, sessionStartedS
- * Returns ok | credential_changed | revoked.
+ * ARGV: credentialHash, nowMs, absExpMs, idleMs, sessionId
+ * Returns { 'ok', revokedAtS } | { 'credential_changed' }.
  */
 export const START_SESSION_LUA = `
-if redis.call('HGET', KEYS[1], 'hash') ~= ARGV[1] then return 'credential_changed' end
-local revokedAt = redis.call('GET', KEYS[4])
-if revokedAt and tonumber(revokedAt) >= tonumber(ARGV[6]) then return 'revoked' end
+if redis.call('HGET', KEYS[1], 'hash') ~= ARGV[1] then return {'credential_changed'} end
+local revokedAt = redis.call('GET', KEYS[4]) or '0'
 redis.call('HSET', KEYS[2], 'createdMs', ARGV[2], 'absExpMs', ARGV[3], 'lastSeenMs', ARGV[2])
 redis.call('PEXPIRE', KEYS[2], ARGV[4])
 redis.call('SADD', KEYS[3], ARGV[5])
 local keep = tonumber(ARGV[3]) - tonumber(ARGV[2])
 if redis.call('PTTL', KEYS[3]) < keep then redis.call('PEXPIRE', KEYS[3], keep) end
-return 'ok'
+return {'ok', revokedAt}
 `;
 
 /**

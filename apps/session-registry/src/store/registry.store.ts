@@ -20,12 +20,15 @@ export interface AuthorizeInput {
 export interface StartSessionInput {
   agentId: string;
   sessionId: string;
+  /** The hash of the credential presented; the session starts only if it is still the agent's. */
   credentialHash: string;
   nowMs: number;
   absExpMs: number;
   idleMs: number;
-  sessionStartedS: number;
 }
+
+/** A started session with the agent's revocation watermark then, or why it did not start. */
+export type StartedSession = { status: 'ok'; revokedAtS: number } | { status: 'credential_changed' };
 
 export interface ExpertRecord {
   role: string;
@@ -38,7 +41,7 @@ export interface ExpertRecord {
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     lhAuthorize(s: string, r: string, n: string, e: string, ...argv: string[]): Result<string[], Context>;
-    lhStartSession(c: string, s: string, ss: string, r: string, ...argv: string[]): Result<string, Context>;
+    lhStartSession(c: string, s: string, ss: string, r: string, ...argv: string[]): Result<string[], Context>;
     lhRevokeAgent(c: string, r: string, ss: string, e: string, ...argv: string[]): Result<[number, string], Context>;
     lhIssueCredential(c: string, r: string, ss: string, e: string, ...argv: string[]): Result<[number, string], Context>;
   }
@@ -132,11 +135,11 @@ export class RegistryStore {
 
   // ---- sessions --------------------------------------------------------------------------
 
-  startSession(input: StartSessionInput): Promise<'ok' | 'credential_changed' | 'revoked'> {
+  startSession(input: StartSessionInput): Promise<StartedSession> {
     return this.run(async () => {
       const k = this.keys;
       const { agentId } = input;
-      return (await this.redis.lhStartSession(
+      const [status, revokedAt] = await this.redis.lhStartSession(
         k.credential(agentId),
         k.session(agentId, input.sessionId),
         k.sessions(agentId),
@@ -146,8 +149,8 @@ export class RegistryStore {
         String(input.absExpMs),
         String(input.idleMs),
         input.sessionId,
-        String(input.sessionStartedS),
-      )) as 'ok' | 'credential_changed' | 'revoked';
+      );
+      return status === 'ok' ? { status, revokedAtS: Number(revokedAt ?? 0) } : { status: 'credential_changed' };
     });
   }
 
