@@ -19,6 +19,8 @@ export const speedLayerConfigShape = {
    */
   LH_SPEED_PATTERN_PRIOR_SUPPORT: z.coerce.number().min(0).max(10_000).default(25),
   LH_SPEED_ESCALATION_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  /** After an escalation timed out with no expert taking it, the role's escalations go straight to the console for this long (or until an expert registers). */
+  LH_SPEED_UNSERVED_COOLDOWN_MS: z.coerce.number().int().min(0).max(24 * 3600_000).default(300_000),
   /** Role asked when a rule escalates without naming one. */
   LH_SPEED_DEFAULT_EXPERT_ROLE: z.string().min(1).max(64).default('security_architect'),
   LH_SPEED_BREAKER_FAILURE_RATIO: z.coerce.number().min(0.01).max(1).default(0.5),

@@ -1,4 +1,5 @@
 import type { INestMicroservice } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { SUBJECTS, type Actor, type Delegation, type ValidationResult } from '@lighthouse/contracts';
 import { natsServiceShape, loadConfig } from '@lighthouse/config';
 import { createLogger } from '@lighthouse/observability';
@@ -41,6 +42,8 @@ describe('speed layer over real NATS, Redis, event store and delegation router',
       LH_SPEED_BREAKER_WINDOW: '4',
       LH_SPEED_BREAKER_HALF_OPEN_MS: '1500',
     });
+    // The registry's record of the expert (the speed layer routes escalations by it): played here, as the registry would append it.
+    await registryEvent('expert.registered', { sessionId: 'AAAAAAAAAAAAAAAAAAAAAA', role: 'security_architect', capabilities: [], capacity: 4, status: 'available' });
     const bus = await NatsBus.connect({ servers: nats.url, name: 'speed-layer' });
     const redis = new Redis(redisServer.url, { enableOfflineQueue: false, commandTimeout: 50, maxRetriesPerRequest: 0 });
     redis.on('error', () => undefined);
@@ -48,6 +51,13 @@ describe('speed layer over real NATS, Redis, event store and delegation router',
     // The router needs a moment to subscribe after the store is up.
     await waitForRouter(client);
   }, 90_000);
+
+  async function registryEvent(type: string, data: Record<string, unknown>): Promise<void> {
+    const result = await new EventStoreClient(client).append({
+      events: [{ id: randomUUID(), type, stream: 'agent:sec-1', agent: 'sec-1', correlationId: randomUUID(), causationId: null, schemaVersion: 1, data }],
+    });
+    expect(result.status).toBe('committed');
+  }
 
   afterAll(async () => {
     await service?.close();
@@ -144,6 +154,34 @@ describe('speed layer over real NATS, Redis, event store and delegation router',
     // Closed again: the next escalation reaches an expert (and times out normally) instead of failing fast.
     expect(await validate(bash('git clean -fdx build6'))).toMatchObject({ tier: 'fallback', reason: expect.stringMatching(/no expert answered in time/) });
   }, 30_000);
+
+  it('with no expert of the role left, puts the escalation to the console at once; a human allows once (remembered nowhere), then allows the pattern for a time', async () => {
+    await registryEvent('expert.deregistered', { sessionId: 'AAAAAAAAAAAAAAAAAAAAAA', role: 'security_architect' });
+    const operator: Actor = { agent: 'human.alice', operator: true, roles: [], capacity: 1 };
+    const waiting = async (command: string) => {
+      for (let i = 0; i < 50; i++) {
+        const { delegations } = await client.request<{ delegations: Delegation[] }>(SUBJECTS.delegation.list, { actor: operator, scope: 'all', state: 'queued' });
+        const found = delegations.find((d) => d.kind === 'validation' && d.context['command'] === command); // as normalised
+        if (found) return found;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      throw new Error(`escalation of ${command} never showed`);
+    };
+    const rule = (id: string, ruling: Record<string, unknown>) => client.request<Delegation>(SUBJECTS.delegation.rule, { actor: operator, id, operator: 'alice', ruling });
+
+    const once = validate(bash('git clean -fdx dist'));
+    const first = await waiting('git clean --force -d -x dist');
+    expect(first.context['awaiting']).toBe('humans');
+    await rule(first.id, { decision: 'allow', scope: 'once', reason: 'I asked for this clean' });
+    expect(await once).toMatchObject({ decision: 'allow', tier: 'expert', basis: 'expert', ruledBy: 'human.alice', reason: 'I asked for this clean' });
+
+    const again = validate(bash('git clean -fdx dist'));
+    const second = await waiting('git clean --force -d -x dist');
+    await rule(second.id, { decision: 'allow', scope: 'pattern', ttlSeconds: 600, reason: 'dist is disposable' });
+    expect(await again).toMatchObject({ decision: 'allow', tier: 'expert', ruledBy: 'human.alice' });
+    expect(await validate(bash('git clean -fdx dist'))).toMatchObject({ decision: 'allow', tier: 'memory', ruledBy: 'human.alice' });
+    await registryEvent('expert.registered', { sessionId: 'AAAAAAAAAAAAAAAAAAAAAA', role: 'security_architect', capabilities: [], capacity: 4, status: 'available' });
+  }, 20_000);
 
   it('never allows more when Redis is gone: local tiers go on, escalations fail closed', async () => {
     await redisServer.stop();

@@ -104,6 +104,8 @@ export const RPC = {
     complete: defineRpc({ subject: 'lh.delegation.cmd.complete.v1', request: D.complete, reply: DelegationSchema }),
     fail: defineRpc({ subject: 'lh.delegation.cmd.fail.v1', request: D.fail, reply: DelegationSchema }),
     cancel: defineRpc({ subject: 'lh.delegation.cmd.cancel.v1', request: D.cancel, reply: DelegationSchema }),
+    /** Operator: a human's ruling on a waiting validation escalation (from the console). */
+    rule: defineRpc({ subject: 'lh.delegation.cmd.rule.v1', request: D.rule, reply: DelegationSchema }),
     /** Long-poll until a delegation is finished. */
     wait: defineRpc({ subject: 'lh.delegation.query.wait.v1', request: D.wait, reply: DelegationSchema }),
   },

@@ -76,6 +76,25 @@ export type CreateDelegation = z.infer<typeof CreateDelegationSchema>;
 
 const idAndActor = { actor: ActorSchema, id: z.uuid() };
 
+/** An operator's name in the console: a ruling records it as `human.<operator>`. */
+export const OperatorNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/, 'an operator name: 1-64 of A-Z a-z 0-9 _ . @ -');
+
+/** The agent id a human's ruling is recorded under (`ruledBy`, the delegation's assignee). */
+export const humanAgentIdOf = (operator: string): string => `human.${operator}`;
+
+/**
+ * A human's answer to an escalation, from the console: allow this exact call once, allow its
+ * pattern (its decision key) for `ttlSeconds`, or deny; always with a reason.
+ */
+export const HumanRulingSchema = z.strictObject({
+  decision: z.enum(['allow', 'deny']),
+  /** `once`: this waiting call only, remembered nowhere; `pattern`: the call's decision key, for `ttlSeconds`. A deny is always remembered like an expert's. */
+  scope: z.enum(['once', 'pattern']).default('once'),
+  ttlSeconds: z.number().int().min(60).max(30 * 24 * 3600).default(3600),
+  reason: z.string().trim().min(1).max(2000),
+});
+export type HumanRuling = z.infer<typeof HumanRulingSchema>;
+
 export const DelegationRequestSchemas = {
   create: z.strictObject({ actor: ActorSchema, request: CreateDelegationSchema }),
   get: z.strictObject(idAndActor),
@@ -98,6 +117,8 @@ export const DelegationRequestSchemas = {
     error: z.strictObject({ code: z.string().min(1).max(64), message: z.string().min(1).max(2000) }),
   }),
   cancel: z.strictObject({ ...idAndActor, reason: z.string().max(2000).default('cancelled by requester') }),
+  /** An operator (a human in the console) rules on a waiting `validation` delegation, whoever holds it. */
+  rule: z.strictObject({ ...idAndActor, operator: OperatorNameSchema, ruling: HumanRulingSchema }),
   /** Blocks until the delegation is terminal or waitMs passes; answers its latest state. */
   wait: z.strictObject({ ...idAndActor, waitMs: z.number().int().min(0).max(60_000).default(25_000) }),
 } as const;

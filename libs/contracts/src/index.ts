@@ -106,8 +106,11 @@ export {
   NextDelegationSchema,
   DelegationChangedSchema,
   PresenceSchema,
+  HumanRulingSchema,
+  OperatorNameSchema,
+  humanAgentIdOf,
 } from './delegations';
-export type { DelegationState, DelegationTarget, Delegation, DelegationList, Actor, CreateDelegation, DelegationChanged, Presence } from './delegations';
+export type { DelegationState, DelegationTarget, Delegation, DelegationList, Actor, CreateDelegation, DelegationChanged, Presence, HumanRuling } from './delegations';
 export { FS_STREAM, FS_LIMITS, FS_EVENT_DATA, FS_EVENT_TYPES, ProjectPathSchema, ContentHashSchema } from './fs-events';
 export type { FsEventType, FsEventData } from './fs-events';
 export { ValidateRequestSchema, DecisionSchema, TierSchema, ValidationResultSchema, ValidateMessageSchema, EffectSchema, EffectKindSchema, ValidationBasisSchema, MAX_REPLY_EFFECTS } from './validation';

@@ -75,6 +75,8 @@ export const ValidationResultSchema = z.strictObject({
   basis: ValidationBasisSchema,
   /** What the call can do, as the effect model sees it (secrets redacted). */
   effects: z.array(EffectSchema).max(MAX_REPLY_EFFECTS),
+  /** Who gave the ruling the answer rests on: an expert's agent id, or `human.<operator>` from the console; absent for the policy's own answers. */
+  ruledBy: z.string().max(128).nullable().optional(),
 });
 export type ValidationResult = z.infer<typeof ValidationResultSchema>;
 

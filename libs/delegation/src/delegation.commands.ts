@@ -1,4 +1,4 @@
-import type { Actor, CreateDelegation, Delegation, DelegationEvent } from '@lighthouse/contracts';
+import type { Actor, CreateDelegation, Delegation, DelegationEvent, HumanRuling } from '@lighthouse/contracts';
 import {
   decideAssign,
   decideCancel,
@@ -10,6 +10,7 @@ import {
   decideProgress,
   decideRelease,
   decideTake,
+  decideRule,
   decideTick,
   reject,
   type Decision,
@@ -28,6 +29,8 @@ export type DelegationCommand =
   | { type: 'complete'; actor: Actor; epoch: number; result: Record<string, unknown> }
   | { type: 'fail'; actor: Actor; epoch: number; error: { code: string; message: string } }
   | { type: 'cancel'; actor: Actor; reason: string }
+  /** A human (an operator in the console) rules on a validation escalation. */
+  | { type: 'rule'; actor: Actor; operator: string; ruling: HumanRuling; now: number; leases: LeaseSettings }
   /** A heartbeat of `agent`: keeps its claim or assignment alive. */
   | { type: 'extend'; agent: string; now: number; leases: LeaseSettings }
   /** Housekeeping at `now`: expire past the deadline, release a lapsed lease. */
@@ -75,6 +78,8 @@ export function decide(command: DelegationCommand, state: DelegationState): Deci
       return decideFail(state, command.actor, command.epoch, command.error);
     case 'cancel':
       return decideCancel(state, command.actor, command.reason);
+    case 'rule':
+      return decideRule(state, command.actor, command.operator, command.ruling, command.now, command.leases);
     case 'extend':
       return decideExtend(state, command.agent, command.now, command.leases);
     case 'tick':

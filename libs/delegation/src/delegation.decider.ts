@@ -1,4 +1,4 @@
-import { TERMINAL_DELEGATION_STATES, type Actor, type CreateDelegation, type Delegation, type DelegationEvent } from '@lighthouse/contracts';
+import { TERMINAL_DELEGATION_STATES, humanAgentIdOf, type Actor, type CreateDelegation, type Delegation, type DelegationEvent, type HumanRuling } from '@lighthouse/contracts';
 
 /** Timing rules of the router, from configuration. */
 export interface LeaseSettings {
@@ -128,4 +128,24 @@ export function decideTick(d: Delegation, now: number): Decision {
 export function decideRelease(d: Delegation, agent: string, reason: string): Decision {
   if (isTerminal(d) || d.assignee !== agent) return accept();
   return accept({ type: 'delegation.released', data: { from: agent, reason } });
+}
+
+/**
+ * A human rules on a waiting validation escalation from the console: whoever held it loses the
+ * claim (released, so its late completion is refused as a lost claim), the human takes it at a
+ * new claim epoch and completes it with the ruling. Operators only; `validation` delegations only.
+ */
+export function decideRule(d: Delegation, actor: Actor, operator: string, ruling: HumanRuling, now: number, settings: LeaseSettings): Decision {
+  if (!actor.operator) return forbidden('only an operator may rule on an escalation');
+  if (d.kind !== 'validation') return reject('VALIDATION_FAILED', `delegation ${d.id} is a ${d.kind}, not an escalation of a validation`);
+  if (isTerminal(d)) return conflict(`escalation ${d.id} is already ${d.state}`);
+  const human = humanAgentIdOf(operator);
+  const lease = iso(now + settings.claimLeaseMs);
+  const released: DelegationEvent[] = d.assignee ? [{ type: 'delegation.released', data: { from: d.assignee, reason: `ruled on by ${human} in the console` } }] : [];
+  return accept(
+    ...released,
+    { type: 'delegation.assigned', data: { assignee: human, leaseExpiresAt: lease } },
+    { type: 'delegation.claimed', data: { assignee: human, claimEpoch: d.claimEpoch + 1, leaseExpiresAt: lease } },
+    { type: 'delegation.completed', data: { result: { ...ruling, by: 'human', operator, ruledBy: human } } },
+  );
 }

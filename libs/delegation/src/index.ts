@@ -16,6 +16,7 @@ export {
   decideProgress,
   decideRelease,
   decideTake,
+  decideRule,
   decideTick,
 } from './delegation.decider';
 export type { Decision, LeaseSettings, Rejection } from './delegation.decider';

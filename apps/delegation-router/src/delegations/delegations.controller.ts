@@ -56,6 +56,11 @@ export class DelegationsController {
     return this.delegations.cancel(m.actor, m.id, m.reason);
   }
 
+  @HandlesRpc(R.rule)
+  rule(m: Req<'rule'>): Promise<Delegation> {
+    return this.delegations.rule(m.actor, m.id, m.operator, m.ruling);
+  }
+
   @HandlesRpc(R.wait)
   wait(m: Req<'wait'>): Promise<Delegation> {
     return this.delegations.wait(m.actor, m.id, m.waitMs);

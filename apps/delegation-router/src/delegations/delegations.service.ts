@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { LighthouseError, type Actor, type CreateDelegation, type Delegation } from '@lighthouse/contracts';
+import { LighthouseError, type Actor, type CreateDelegation, type Delegation, type HumanRuling } from '@lighthouse/contracts';
 import { DELEGATION_ROUTER_CONFIG, type DelegationRouterConfig } from '../delegation-router.config';
 import { AssignmentBoard, canSee, decide, isTerminal, type Decision, type LeaseSettings, type Rejection } from '@lighthouse/delegation';
 import { DelegationNotifier } from './delegation.notifier';
@@ -93,6 +93,11 @@ export class DelegationsService implements OnApplicationShutdown {
 
   cancel(actor: Actor, id: string, reason: string): Promise<Delegation> {
     return this.change(id, actor.agent, 'cancelled', (d) => decide({ type: 'cancel', actor, reason }, d));
+  }
+
+  /** A human's ruling on a validation escalation (operators only); the expert that held it, if any, is told it lost the claim. */
+  rule(actor: Actor, id: string, operator: string, ruling: HumanRuling): Promise<Delegation> {
+    return this.change(id, actor.agent, 'ruled', (d) => decide({ type: 'rule', actor, operator, ruling, now: Date.now(), leases: this.leases }, d));
   }
 
   /**

@@ -47,6 +47,16 @@ describe('the hook answer for a decision', () => {
     expect(outcome.exitCode).toBe(0);
     expect(json(outcome.stdout).hookSpecificOutput).toMatchObject({ permissionDecision: 'ask', permissionDecisionReason: expect.stringContaining('Lighthouse asks a human to confirm this Write call') });
   });
+
+  it('escalate: the reason shows where an operator answers it in the console', () => {
+    const outcome = outcomeOfDecision('Write', result('escalate', { tier: 'expert' }), 'allow', 'https://lighthouse.example.com/');
+    expect(json(outcome.stdout).hookSpecificOutput).toMatchObject({ permissionDecisionReason: expect.stringContaining('Lighthouse console: https://lighthouse.example.com/console/escalations') });
+  });
+
+  it('names the human who ruled', () => {
+    const outcome = outcomeOfDecision('Bash', result('allow', { tier: 'expert', basis: 'expert', ruledBy: 'human.alice' }), 'allow');
+    expect(json(outcome.stdout).hookSpecificOutput).toMatchObject({ permissionDecision: 'allow', permissionDecisionReason: expect.stringContaining('ruled by human.alice') });
+  });
 });
 
 describe('the hook answer without a decision', () => {

@@ -21,8 +21,13 @@ const JUDGED = new Set<ValidationResult['basis']>(['rule', 'expert']);
 const preToolUse = (permissionDecision: 'allow' | 'ask', permissionDecisionReason: string, systemMessage?: string) =>
   JSON.stringify({ ...(systemMessage ? { systemMessage } : {}), hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision, permissionDecisionReason } });
 
+/** Where a human answers escalations: the console's page of them, on the gateway the agent uses. */
+export function consoleLink(gatewayUrl: string | undefined): string {
+  return gatewayUrl ? `. An operator can answer it in the Lighthouse console: ${gatewayUrl.replace(/\/+$/, '')}/console/escalations` : '';
+}
+
 function describe(result: ValidationResult): string {
-  const by = result.ruleId ? `${result.tier} rule ${result.ruleId}` : `${result.tier} tier`;
+  const by = result.ruledBy ? `ruled by ${result.ruledBy}` : result.ruleId ? `${result.tier} rule ${result.ruleId}` : `${result.tier} tier`;
   return `${result.reason} (${by}; decision ${result.decisionId})`;
 }
 
@@ -32,7 +37,7 @@ function describe(result: ValidationResult): string {
  * Claude Code's own permission rules decide (unless `always`); deny blocks the call with the
  * reason (exit 2); escalate asks the human.
  */
-export function outcomeOfDecision(tool: string, result: ValidationResult, onAllow: OnAllow): HookOutcome {
+export function outcomeOfDecision(tool: string, result: ValidationResult, onAllow: OnAllow, gatewayUrl?: string): HookOutcome {
   switch (result.decision) {
     case 'allow': {
       const explicit = onAllow === 'always' || (onAllow === 'allow' && JUDGED.has(result.basis));
@@ -41,7 +46,7 @@ export function outcomeOfDecision(tool: string, result: ValidationResult, onAllo
     case 'deny':
       return { exitCode: 2, stderr: `Lighthouse denied this ${tool} call: ${describe(result)}` };
     case 'escalate':
-      return { exitCode: 0, stdout: preToolUse('ask', `Lighthouse asks a human to confirm this ${tool} call: ${describe(result)}`) };
+      return { exitCode: 0, stdout: preToolUse('ask', `Lighthouse asks a human to confirm this ${tool} call: ${describe(result)}${consoleLink(gatewayUrl)}`) };
     default:
       return outcomeWithoutDecision(tool, { code: 'INTERNAL', message: `unknown decision ${JSON.stringify(result.decision)}` });
   }

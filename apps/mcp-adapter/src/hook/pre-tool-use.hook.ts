@@ -43,7 +43,7 @@ export async function preToolUseOutcome(env: NodeJS.ProcessEnv, stdin: NodeJS.Re
   if (!config) return outcomeWithoutDecision(payload.tool_name, configProblem as LighthouseError);
   try {
     const result = await validate(config, requestOf(payload), deadline);
-    return outcomeOfDecision(payload.tool_name, result, config.hookOnAllow);
+    return outcomeOfDecision(payload.tool_name, result, config.hookOnAllow, config.gatewayUrl);
   } catch (error) {
     const failure = error instanceof LighthouseError ? error : new LighthouseError('INTERNAL', (error as Error).message);
     return outcomeWithoutDecision(payload.tool_name, failure);

@@ -40,9 +40,10 @@ export class SharedDecisionCache {
     }
   }
 
-  set(decisionKey: string, ruling: Omit<SharedDecision, 'source'>): void {
+  /** Shares a ruling for the configured lifetime, or `ttlSeconds` (a human's "allow this pattern for a time"). */
+  set(decisionKey: string, ruling: Omit<SharedDecision, 'source'>, ttlSeconds?: number): void {
     if (this.redis.status !== 'ready') return;
     const value: SharedDecision = { ...ruling, source: 'expert' };
-    this.redis.set(this.key(decisionKey), JSON.stringify(value), 'EX', this.ttlSeconds).catch(() => undefined);
+    this.redis.set(this.key(decisionKey), JSON.stringify(value), 'EX', ttlSeconds ?? this.ttlSeconds).catch(() => undefined);
   }
 }

@@ -7,6 +7,7 @@ import type { SpeedLayerConfig } from '../speed-layer.config';
 import { RequestKeyCache } from './decision-cache';
 import { DecisionJournal } from './decision-journal';
 import { ExpertEscalation } from './expert-escalation';
+import { LiveExperts } from './live-experts';
 import { trainFrom } from './pattern-trainer';
 import { SharedDecisionCache } from './shared-decision.cache';
 import { ValidationController } from './validation.controller';
@@ -27,14 +28,26 @@ export class ValidationModule {
     const policy = config.LH_SPEED_POLICY_FILE ? loadPolicyFile(config.LH_SPEED_POLICY_FILE) : loadDefaultPolicy();
     const store = new EventStoreClient(bus);
     await store.waitUntilReady();
+    const liveExperts = new LiveExperts(config.LH_SPEED_UNSERVED_COOLDOWN_MS);
     const pattern = new PatternModel({ threshold: config.LH_SPEED_PATTERN_THRESHOLD, priorSupport: config.LH_SPEED_PATTERN_PRIOR_SUPPORT });
     const follower = new EventFollower(bus, store, {
-      onEvent: (event) => trainFrom(pattern, event),
+      onEvent: (event) => {
+        trainFrom(pattern, event);
+        liveExperts.onEvent(event);
+      },
       onError: (error) => logger.warn({ err: error }, 'following the event store failed; catching up again shortly'),
     });
     await follower.start();
     const journal = await DecisionJournal.open(bus.streams, store, logger);
     journal.start();
+    const escalation = new ExpertEscalation(bus, {
+      timeoutMs: config.LH_SPEED_ESCALATION_TIMEOUT_MS,
+      failureRatio: config.LH_SPEED_BREAKER_FAILURE_RATIO,
+      windowSize: config.LH_SPEED_BREAKER_WINDOW,
+      minimumCalls: config.LH_SPEED_BREAKER_MIN_CALLS,
+      halfOpenAfterMs: config.LH_SPEED_BREAKER_HALF_OPEN_MS,
+    });
+    escalation.onUnclaimed = (role) => liveExperts.markUnserved(role);
     const service = new ValidationService({
       config,
       policy,
@@ -44,13 +57,8 @@ export class ValidationModule {
       memory: new MemoryTier({ max: config.LH_SPEED_MEMORY_ENTRIES, namespace: `${policy.digest}:` }),
       requestKeys: new RequestKeyCache(config.LH_SPEED_MEMORY_ENTRIES),
       shared: new SharedDecisionCache(redis, config.LH_REDIS_PREFIX, policy.digest, config.LH_SPEED_SHARED_TTL_S),
-      escalation: new ExpertEscalation(bus, {
-        timeoutMs: config.LH_SPEED_ESCALATION_TIMEOUT_MS,
-        failureRatio: config.LH_SPEED_BREAKER_FAILURE_RATIO,
-        windowSize: config.LH_SPEED_BREAKER_WINDOW,
-        minimumCalls: config.LH_SPEED_BREAKER_MIN_CALLS,
-        halfOpenAfterMs: config.LH_SPEED_BREAKER_HALF_OPEN_MS,
-      }),
+      escalation,
+      liveExperts,
     });
     logger.info({ policy: policy.digest, rules: policy.rules.length }, 'policy loaded');
     return {

@@ -21,6 +21,7 @@ import { DECISIONS_EVENT_STREAM, type DecisionJournal } from './decision-journal
 import { RequestKeyCache } from './decision-cache';
 import { NoRuling, type ExpertEscalation, type Ruling } from './expert-escalation';
 import type { SharedDecision, SharedDecisionCache } from './shared-decision.cache';
+import type { LiveExperts } from './live-experts';
 import { workspaceOf } from './workspace';
 
 export interface ValidationParts {
@@ -31,12 +32,14 @@ export interface ValidationParts {
   pattern: PatternModel;
   shared: SharedDecisionCache;
   escalation: ExpertEscalation;
+  /** Who could answer an escalation now: without a live expert of the role, it goes to the console at once. */
+  liveExperts: LiveExperts;
   journal: DecisionJournal;
   metrics?: ServiceMetrics;
 }
 
 /** `ruledBy`: the expert whose ruling this answer is (first hand, shared or remembered). */
-type Answer = Omit<ValidationResult, 'decisionId' | 'latencyMs'> & { features?: string[]; key?: string; ruledBy?: string | null };
+type Answer = Omit<ValidationResult, 'decisionId' | 'latencyMs'> & { features?: string[]; key?: string; ruledBy?: string | null; once?: boolean };
 
 /** What the policy tier found: the decision, the call's decision key and features, the pattern model combined in. */
 interface PolicyFound {
@@ -78,6 +81,7 @@ export class ValidationService {
       latencyMs: round(performance.now() - started),
       basis: answer.basis,
       effects: answer.effects,
+      ...(answer.ruledBy ? { ruledBy: answer.ruledBy } : {}),
     };
     // The journal write is part of answering (nothing is answered before it is journaled), so the
     // latency the caller sees includes it; the journaled event can only hold the time up to it.
@@ -153,9 +157,13 @@ export class ValidationService {
       }
       case 'expert': {
         const ruling = found.expert as Ruling;
-        this.parts.memory.set(key, { decision: ruling.decision, source: 'expert', reason: ruling.reason, basis: 'expert', effects: policy.effects, ruledBy: ruling.expert });
-        this.parts.shared.set(key, { decision: ruling.decision, reason: ruling.reason, ruleId: policy.ruleId ?? null, by: ruling.expert });
-        return { ...base, decision: ruling.decision, tier: 'expert', reason: ruling.reason, confidence: 1, delegationId: ruling.delegationId, basis: 'expert', ruledBy: ruling.expert };
+        // A human's "allow once" answers this call only: remembered nowhere, teaching nothing.
+        if (ruling.remember) {
+          const ttlSeconds = ruling.remember.ttlSeconds;
+          this.parts.memory.set(key, { decision: ruling.decision, source: 'expert', reason: ruling.reason, basis: 'expert', effects: policy.effects, ruledBy: ruling.expert }, ttlSeconds && ttlSeconds * 1000);
+          this.parts.shared.set(key, { decision: ruling.decision, reason: ruling.reason, ruleId: policy.ruleId ?? null, by: ruling.expert }, ttlSeconds);
+        }
+        return { ...base, decision: ruling.decision, tier: 'expert', reason: ruling.reason, confidence: 1, delegationId: ruling.delegationId, basis: 'expert', ruledBy: ruling.expert, once: !ruling.remember };
       }
       case 'fallback': {
         const error = found.expert as Error;
@@ -176,13 +184,14 @@ export class ValidationService {
 
   /** Asks an expert of the escalation's role; the failure (timeout, breaker, no ruling) is a value. */
   private async askExpert(actor: Actor, request: ValidateRequest, { policy, key, combined }: PolicyFound): Promise<Ruling | Error> {
+    const role = combined.escalateTo ?? this.parts.config.LH_SPEED_DEFAULT_EXPERT_ROLE;
     try {
       return await this.parts.escalation.ask(actor, {
-        role: combined.escalateTo ?? this.parts.config.LH_SPEED_DEFAULT_EXPERT_ROLE,
+        role,
         title: `approve ${request.tool}: ${(policy.command ?? request.tool).slice(0, 150)}`,
         body: `${policy.reason}\n\nReply with result {"decision": "allow" | "deny", "reason": "..."}.`,
-        context: { tool: request.tool, command: policy.command ?? null, ruleId: policy.ruleId ?? null, decisionKey: key },
-      });
+        context: { tool: request.tool, command: policy.command ?? null, ruleId: policy.ruleId ?? null, decisionKey: key, effects: policy.effects.slice(0, 20) },
+      }, this.parts.liveExperts.anyLive(role) ? 'experts' : 'humans');
     } catch (error) {
       return error instanceof Error ? error : new Error(String(error));
     }
@@ -199,7 +208,7 @@ export class ValidationService {
 
   /** The journal entry: what was asked (as normalised, secrets redacted), what was answered, why. */
   private eventOf(actor: Actor, request: ValidateRequest, result: ValidationResult, answer: Answer): NewEvent {
-    const trainable = (answer.tier === 'policy' || answer.tier === 'expert') && result.decision !== 'escalate';
+    const trainable = (answer.tier === 'policy' || answer.tier === 'expert') && result.decision !== 'escalate' && !answer.once;
     return {
       id: result.decisionId,
       type: 'validation.decided',

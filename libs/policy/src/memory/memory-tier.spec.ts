@@ -32,6 +32,18 @@ describe('MemoryTier', () => {
     expect(tier.get('k')).toBeUndefined();
   });
 
+  it('given an entry with a lifetime of its own (a human\'s "allow this pattern for a time"), it is forgotten then, others are kept', () => {
+    let now = 1_000;
+    const tier = new MemoryTier({ clock: { now: () => now } });
+    tier.set('timed', allow, 60_000);
+    tier.set('kept', allow);
+    now += 59_999;
+    expect(tier.get('timed')).toEqual(allow);
+    now += 2;
+    expect(tier.get('timed')).toBeUndefined();
+    expect(tier.get('kept')).toEqual(allow);
+  });
+
   it('given a namespace, when two tiers share keys, then their entries are told apart on delete and clear', () => {
     const tier = new MemoryTier({ namespace: 'policy-v2:' });
     tier.set('k', allow);

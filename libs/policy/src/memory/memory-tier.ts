@@ -75,13 +75,13 @@ export class MemoryTier {
     return found;
   }
 
-  /** Remembers a final decision; throws UncacheableDecisionError for anything else. */
-  set(key: string, decision: CachedDecision): void {
+  /** Remembers a final decision (for `ttlMs` when given); throws UncacheableDecisionError for anything else. */
+  set(key: string, decision: CachedDecision, ttlMs?: number): void {
     const parsed = CachedDecisionSchema.safeParse(decision);
     if (!parsed.success) {
       throw new UncacheableDecisionError(`only allow/deny from policy or expert can be cached: ${parsed.error.message}`, { cause: parsed.error });
     }
-    this.cache.set(this.namespace + key, parsed.data);
+    this.cache.set(this.namespace + key, parsed.data, ttlMs ? { ttl: ttlMs } : undefined);
   }
 
   delete(key: string): boolean {
