@@ -15,12 +15,14 @@
 //   fixed    BENCH_RATE (5000/s) for BENCH_SECONDS (20): p50/p99 end to end and per tier, and the
 //            service's own latencyMs per tier (the memory tier inside the service).
 //   policy   (first, before the stack starts) the policy tier on a cold call: decide() of
-//            BENCH_POLICY_CALLS (5000) distinct 200-character commands, no cache, beside the same
-//            run's cost of parsing each alone (the floor);
+//            BENCH_POLICY_CALLS (5000) distinct 200-character commands of five everyday shapes, no
+//            cache, after a separate warm-up, beside the same run's cost of parsing alone (the
+//            floor), with the p50 and p99 ratios;
 //   hook     the hook's whole-process wall time per tool call, `lighthouse-mcp hook pre-tool-use`
 //            from spawn to exit with a cached session, BENCH_HOOK_RUNS (30) times, interleaved
 //            with a bare `node -e 0`.
-// BENCH_PARTS (policy,hook,gateway) picks parts; without `gateway` only the first two run.
+// BENCH_PARTS (policy,hook,gateway) picks parts; without `gateway` only the first two run, and
+// `policy` alone starts no stack.
 // BENCH_PROFILE=1 writes a CPU profile of every service when the stack stops (into BENCH_PROFILE_DIR).
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
@@ -69,6 +71,10 @@ interface Seen {
 async function main(): Promise<void> {
   const policyTier = PARTS.has('policy') ? policyTierCold(POLICY_CALLS) : null;
   if (policyTier) log(`policy tier, cold: ${JSON.stringify(policyTier)}`);
+  if (!PARTS.has('hook') && !PARTS.has('gateway')) {
+    process.stdout.write(`${JSON.stringify({ bench: 'speed-layer', parts: [...PARTS], policy_tier_cold: policyTier, hook_process: null, baseline: { parse_only: policyTier?.['baseline_parse_only'] ?? null, node_e_0: null } })}\n`);
+    return;
+  }
   const mix = checkMix();
   log(`command mix checked with the default policy: ${mix.allow} allowed, ${mix.deny} denied forms, none escalates`);
   const profileDir = process.env['BENCH_PROFILE_DIR'] ?? join(repo, 'dist', 'profiles', `speed-layer-${process.pid}`);
