@@ -49,4 +49,22 @@ describe('parseShell', () => {
     parseShell('rm -rf / ; echo done; ls | wc -l');
     expect(first.ok && first.stmts[0]?.cmd?.type === 'Call' && first.stmts[0].cmd.args.length).toBe(5);
   });
+
+  it('given text that is not plain ASCII, when parsed, then it parses as before (through the wrapper)', () => {
+    const outcome = parseShell(`echo 'héllo wörld' > /tmp/ü`);
+    expect(outcome.ok).toBe(true);
+    const call = outcome.ok ? outcome.stmts[0]?.cmd : undefined;
+    expect(call?.type === 'Call' && call.args.length).toBe(2);
+  });
+
+  it('given a syntax error between two parses, when the next script is parsed, then it starts from its own first character', () => {
+    expect(parseShell('git status').ok).toBe(true);
+    expect(parseShell(`echo "unclosed`)).toEqual({ ok: false, error: expect.stringContaining('quote') });
+    const after = parseShell('ls -la src');
+    expect(after.ok && after.stmts[0]?.cmd).toEqual({
+      type: 'Call',
+      assigns: [],
+      args: [{ parts: [{ type: 'Lit', value: 'ls' }] }, { parts: [{ type: 'Lit', value: '-la' }] }, { parts: [{ type: 'Lit', value: 'src' }] }],
+    });
+  });
 });
