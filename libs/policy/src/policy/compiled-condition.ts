@@ -1,10 +1,11 @@
 import type { RE2JS } from 're2js';
+import type { PathMatcher } from './path-matcher';
 import type { TextMatcher } from './text-matcher';
 
 /** A compiled path condition: tested against every spelling of every path the subject touches. */
 export interface CompiledPath {
-  readonly match: RE2JS;
-  readonly except?: RE2JS;
+  readonly match: PathMatcher;
+  readonly except?: PathMatcher;
   readonly unresolved: boolean;
   readonly existing: boolean;
 }

@@ -4,7 +4,8 @@ import type { PolicyProblem } from '../errors/policy-load.error';
 import { canonicalFlag } from '../shell/flag-parser';
 import { PROGRAM_SPECS } from '../shell/program-specs';
 import { COMMAND_ONLY_KEYS, type CompiledCondition, type CompiledPath } from './compiled-condition';
-import { globToRegex } from './glob';
+import { globToRegex, requiredLiteral } from './glob';
+import { PathMatcher } from './path-matcher';
 import { TextMatcher } from './text-matcher';
 import type { PathCondition, Rule } from './policy.schema';
 
@@ -98,11 +99,16 @@ export class ConditionCompiler {
   private path(condition: PathCondition, key: string): CompiledPath {
     const full = Array.isArray(condition) ? { match: condition } : condition;
     return {
-      match: this.globs(this.expand(full.match, key), 'path', key),
-      ...(full.except ? { except: this.globs(this.expand(full.except, key), 'path', key) } : {}),
+      match: this.pathGlobs(this.expand(full.match, key), key),
+      ...(full.except ? { except: this.pathGlobs(this.expand(full.except, key), key) } : {}),
       unresolved: full.unresolved ?? false,
       existing: full.existing ?? false,
     };
+  }
+
+  private pathGlobs(list: readonly string[], key: string): PathMatcher {
+    const regex = this.globs(list, 'path', key);
+    return new PathMatcher(regex, list.length > 0 ? list.map((glob) => requiredLiteral(glob)) : [undefined]);
   }
 
   /** A flag without a value matches it with any value; `--size=0` matches exactly (globs allowed). */

@@ -22,6 +22,50 @@ export function globToRegex(glob: string, mode: 'path' | 'text'): string {
   return `^${translate(source, mode)}$`;
 }
 
+/**
+ * The longest piece of `glob` (path mode) that every path it matches contains as written: a
+ * run of letters, digits, `.`, `_` and `-` outside any `[…]` or `{…}`, or a placeholder's token;
+ * undefined when there is none (`**`, `/*`). Conservative by construction: anything it is not
+ * sure of ends a run, and a glob with `{` counts only what comes before it.
+ */
+export function requiredLiteral(glob: string): string | undefined {
+  const source = anchorPath(glob);
+  const stop = source.search(/(?<!\$)\{/);
+  const scanned = stop >= 0 ? source.slice(0, stop) : source;
+  let best = '';
+  let run = '';
+  const end = (piece = run) => {
+    if (piece.length > best.length) best = piece;
+    run = '';
+  };
+  for (let i = 0; i < scanned.length; i++) {
+    const ch = scanned[i] ?? '';
+    if (ch === '\\') {
+      end();
+      i++;
+    } else if (ch === '[') {
+      end();
+      const close = scanned.indexOf(']', i + 2);
+      if (close < 0) return best || undefined;
+      i = close;
+    } else if (ch === '$') {
+      end();
+      const match = PLACEHOLDER.exec(scanned.slice(i));
+      if (!match) return best || undefined;
+      end(PATH_TOKENS[match[1] as keyof typeof PATH_TOKENS]);
+      i += match[0].length - 1;
+    } else if (LITERAL_CHAR.test(ch)) {
+      run += ch;
+    } else {
+      end();
+    }
+  }
+  end();
+  return best || undefined;
+}
+
+const LITERAL_CHAR = /^[A-Za-z0-9._-]$/;
+
 function anchorPath(glob: string): string {
   const rooted = glob.startsWith('/') || glob.startsWith('~') || glob.startsWith('${') || glob.startsWith('**');
   return rooted ? glob.replace(/^~(?=\/|$)/, '${home}') : `**/${glob}`;

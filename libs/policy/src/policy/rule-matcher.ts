@@ -1,5 +1,4 @@
 import type { CompiledCondition, CompiledPath } from './compiled-condition';
-import { memoTest } from './regex-memo';
 import type { PathRef, Subject } from './subject';
 
 /** What matching needs from the context beyond the subject. */
@@ -43,9 +42,9 @@ function commandMatches(when: CompiledCondition, subject: Subject): boolean {
 function pathMatches(condition: CompiledPath, refs: readonly PathRef[], options: MatchOptions): boolean {
   return refs.some((ref) => {
     if (ref.resolved === undefined) return condition.unresolved;
-    if (!ref.spellings.some((spelling) => memoTest(condition.match, spelling))) return false;
+    if (!ref.spellings.some((spelling) => condition.match.test(spelling))) return false;
     const except = condition.except;
-    if (except && ref.spellings.some((spelling) => memoTest(except, spelling))) return false;
+    if (except && ref.spellings.some((spelling) => except.test(spelling))) return false;
     return !condition.existing || options.pathExists?.(ref.resolved) === true;
   });
 }
