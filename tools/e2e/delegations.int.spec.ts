@@ -136,7 +136,7 @@ function openEventStream(base: string, token: string) {
         const block = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
         const data = /^data: (.*)$/m.exec(block)?.[1];
-        const id = /^id: (\d+)$/m.exec(block)?.[1];
+        const id = /^id: (\d+)-\d+$/m.exec(block)?.[1]; // <delegation seq>-<message seq>
         if (data) notices.push(JSON.parse(data) as Notice);
         if (id) ids.push(Number(id));
         listeners.forEach((l) => l());

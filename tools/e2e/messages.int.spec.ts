@@ -1,11 +1,53 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { Message, MessagePage, ReadResult } from '@lighthouse/contracts';
 import { AgentClient, issueCredential } from './agent-client';
 import { startE2eStack, type E2eStack } from './e2e-stack';
 
 // End to end through the gateway: agents write to agents, roles and threads, read their inboxes,
-// acknowledge; nobody reads a message that was not sent to them, by any route.
+// acknowledge; nobody reads a message that was not sent to them, by any route. Then the same as
+// Claude Code sees it: two lighthouse-mcp adapters driven over stdio by the MCP client, and the
+// context hooks run with Claude Code's payloads.
 const repo = join(__dirname, '..', '..');
+
+interface Adapter {
+  env: Record<string, string>;
+  call<T = Record<string, unknown>>(name: string, args?: Record<string, unknown>): Promise<{ isError: boolean; text: string; value: T }>;
+  close(): Promise<void>;
+}
+
+/** Starts lighthouse-mcp as Claude Code does: the built executable over stdio, configured by environment. */
+async function startAdapter(main: string, env: Record<string, string>): Promise<Adapter> {
+  const transport = new StdioClientTransport({ command: main, args: [], env, stderr: 'pipe' });
+  transport.stderr?.on('data', () => undefined);
+  const client = new Client({ name: 'e2e-messages', version: '1.0.0' });
+  await client.connect(transport);
+  return {
+    env,
+    call: async (name, args = {}) => {
+      const result = (await client.callTool({ name, arguments: args }, undefined, { timeout: 30_000 })) as { isError?: boolean; content: Array<{ text: string }>; structuredContent: unknown };
+      return { isError: result.isError === true, text: result.content[0]?.text ?? '', value: result.structuredContent as never };
+    },
+    close: () => client.close(),
+  };
+}
+
+/** Runs `lighthouse-mcp hook <event>` with a Claude Code payload on stdin; its exit code and output. */
+async function runHook(main: string, env: Record<string, string>, event: string, payload: Record<string, unknown>): Promise<{ code: number | null; stdout: string }> {
+  const child = spawn(main, ['hook', event], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', () => undefined);
+  child.stdin.end(JSON.stringify(payload));
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+  return { code, stdout };
+}
+
+const additionalContext = (stdout: string): string => (stdout.trim() ? (JSON.parse(stdout) as { hookSpecificOutput: { additionalContext: string } }).hookSpecificOutput.additionalContext : '');
 
 describe('messages through the gateway', () => {
   let stack: E2eStack;
@@ -74,4 +116,72 @@ describe('messages through the gateway', () => {
     expect((await ana.get('/messages?cursor=nope')).body).toMatchObject({ code: 'VALIDATION_FAILED' });
     expect((await ana.get('/messages?limit=5000')).status).toBe(400);
   }, 30_000);
+
+  describe('through lighthouse-mcp and the Claude Code hooks', () => {
+    let dir: string;
+    let a: Adapter;
+    let b: Adapter;
+    const main = () => join(stack.root, 'dist', 'apps', 'mcp-adapter', 'main.js');
+    const postToolUse = (tool: string) => ({ session_id: 'cc-1', transcript_path: join(dir, 't.jsonl'), cwd: '/workspace', hook_event_name: 'PostToolUse', tool_name: tool, tool_input: {}, tool_response: { ok: true } });
+
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'lh-messages-e2e-'));
+      const envOf = async (agentId: string) => ({
+        PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+        HOME: dir,
+        LIGHTHOUSE_URL: stack.gatewayUrl,
+        LIGHTHOUSE_AGENT_ID: agentId,
+        LIGHTHOUSE_CREDENTIAL: await issueCredential(stack.gatewayUrl, stack.adminSecret, agentId),
+        LIGHTHOUSE_STATE_DIR: join(dir, 'state', agentId),
+        LIGHTHOUSE_MOUNT: join(dir, 'mnt'),
+      });
+      [a, b] = await Promise.all([startAdapter(main(), await envOf('mcp-ana')), startAdapter(main(), await envOf('mcp-bo'))]);
+      // Both sessions open and their event streams connected (the catch-up after connecting has read the inbox).
+      for (const adapter of [a, b]) expect((await adapter.call('fetch_inbox', {})).isError).toBe(false);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }, 60_000);
+
+    afterAll(async () => {
+      await Promise.all([a?.close(), b?.close()]);
+      rmSync(dir, { recursive: true, force: true });
+    }, 30_000);
+
+    it("brings A's message with acknowledgement required into B's context at B's next tool call, once, and A's context hears B's acknowledgement", async () => {
+      const sent = await a.call<Message>('send_message', { agents: ['mcp-bo'], subject: 'freeze main', body: 'Stop merging to **main** until the release is cut.', importance: 'urgent', ackRequired: true });
+      expect(sent.isError).toBe(false);
+      const id = sent.value.id;
+
+      // B's next step: one tool call, then the PostToolUse hook Claude Code runs after it.
+      expect((await b.call('list_experts', {})).isError).toBe(false);
+      const first = await runHook(main(), b.env, 'post-tool-use', postToolUse('mcp__lighthouse__list_experts'));
+      expect(first.code).toBe(0);
+      expect(JSON.parse(first.stdout)).toMatchObject({ hookSpecificOutput: { hookEventName: 'PostToolUse' } });
+      const said = additionalContext(first.stdout);
+      expect(said).toContain('URGENT message from mcp-ana: "freeze main"');
+      expect(said).toContain(`acknowledge_message {"id":"${id}"}`);
+      expect(said).toContain('> Stop merging to **main**');
+      // Said once: the next step adds nothing new.
+      expect(additionalContext((await runHook(main(), b.env, 'user-prompt-submit', { session_id: 'cc-1', hook_event_name: 'UserPromptSubmit', prompt: 'go on' })).stdout)).toBe('');
+
+      const acked = await b.call<Message>('acknowledge_message', { id, note: 'frozen' });
+      expect(acked.isError).toBe(false);
+      const deadline = Date.now() + 5_000;
+      let heard = '';
+      while (!heard.includes('mcp-bo acknowledged') && Date.now() < deadline) {
+        expect((await a.call('list_experts', {})).isError).toBe(false);
+        heard += additionalContext((await runHook(main(), a.env, 'post-tool-use', postToolUse('mcp__lighthouse__list_experts'))).stdout);
+      }
+      expect(heard).toContain(`mcp-bo acknowledged your message "freeze main" (message ${id}, note: "frozen")`);
+      const thread = await a.call<MessagePage>('read_thread', { thread: sent.value.thread });
+      expect(thread.value.messages[0]?.receipts).toEqual([expect.objectContaining({ agent: 'mcp-bo', acknowledgedAt: expect.any(String), note: 'frozen' })]);
+    }, 60_000);
+
+    it('never blocks the agent: a context hook without identity, state or a readable payload answers exit 0 with nothing', async () => {
+      const bare = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir };
+      expect(await runHook(main(), bare, 'post-tool-use', postToolUse('Bash'))).toEqual({ code: 0, stdout: '' });
+      const elsewhere = { ...b.env, LIGHTHOUSE_STATE_DIR: join(dir, 'nothing-here') };
+      expect(await runHook(main(), elsewhere, 'session-start', { hook_event_name: 'SessionStart' })).toEqual({ code: 0, stdout: '' });
+      expect((await runHook(main(), { ...b.env, LIGHTHOUSE_URL: 'not a url' }, 'user-prompt-submit', { nonsense: true })).code).toBe(0);
+    }, 30_000);
+  });
 });

@@ -181,12 +181,6 @@ export const STORED_EVENTS = {
 /** The subject a per-agent event is published on: `<subject>.<agent>`. */
 export const perAgentSubject = (event: EventDefinition, agent: string): string => `${event.subject}.${agent}`;
 
-/**
- * The filter of one agent's notices of every kind in the notice stream (delegation changes and
- * messages): `lh.*.evt.*.v1.<agent>`. A subject has as many tokens as its agent id plus five, so
- * the filter of one agent never matches another's (ids may hold dots).
- */
-export const agentNoticesFilter = (agent: string): string => `lh.*.evt.*.v1.${agent}`;
 
 function* rpcsOf(node: unknown): Generator<RpcDefinition> {
   if (node && typeof node === 'object' && (node as RpcDefinition).kind === 'rpc') yield node as RpcDefinition;

@@ -121,7 +121,6 @@ describe('contracts public entry point', () => {
       'ValidationResultSchema',
       'WhoAmISchema',
       'WireErrorSchema',
-      'agentNoticesFilter',
       'agentStreamOf',
       'defineEvent',
       'defineRpc',

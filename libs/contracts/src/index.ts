@@ -119,7 +119,7 @@ export { AuthorizeCommandSchema, AuthorizedCallerSchema } from './sessions';
 export type { AuthorizeCommand, AuthorizedCaller } from './sessions';
 export { SUBJECT_SHAPE, defineRpc, defineEvent, parseReply, parseRequest, describeIssues, ReplyContractError } from './contract';
 export type { RpcDefinition, EventDefinition, RpcRequest, RpcParsedRequest, RpcReply, RpcReplyInput, EventData } from './contract';
-export { RPC, SERVICE_HEALTH_RPCS, BUS_EVENTS, STORED_EVENTS, ALL_RPCS, DECLARED_SUBJECTS, rpcBySubject, perAgentSubject, agentNoticesFilter } from './contract-table';
+export { RPC, SERVICE_HEALTH_RPCS, BUS_EVENTS, STORED_EVENTS, ALL_RPCS, DECLARED_SUBJECTS, rpcBySubject, perAgentSubject } from './contract-table';
 export { DELEGATION_EVENT_DATA, DELEGATION_STORED_EVENT_DATA, delegationStreamOf } from './delegation-events';
 export type { DelegationEvent, DelegationEventType } from './delegation-events';
 export { ValidationDecidedSchema } from './validation-events';

@@ -6,7 +6,7 @@ import type { BusStreams } from '@lighthouse/transport';
 export const NOTICE_STREAM = JETSTREAM_STREAMS.delegationNotices;
 
 /**
- * Tells each agent a change concerns (requester, assignee, and an expert that lost its claim) on
+ * Tells each agent a change concerns (requester, assignee, the agent it is addressed to, and an expert that lost its claim) on
  * `lh.delegation.evt.changed.v1.<agent>`. Notices go through JetStream so that a gateway serving
  * an agent's event stream can replay what the agent missed (Last-Event-ID); they are hints, the
  * event store stays the record.
@@ -25,7 +25,9 @@ export class DelegationNotifier {
   }
 
   notify(delegation: Delegation, change: string, also: readonly string[] = []): void {
-    const agents = new Set([delegation.requester, ...(delegation.assignee ? [delegation.assignee] : []), ...also]);
+    // The agent a delegation is addressed to by name hears of it too: it is waiting for that agent.
+    const addressee = 'agent' in delegation.target ? [delegation.target.agent] : [];
+    const agents = new Set([delegation.requester, ...(delegation.assignee ? [delegation.assignee] : []), ...addressee, ...also]);
     for (const agent of agents) {
       const notice: DelegationChanged = { delegation, change };
       this.streams

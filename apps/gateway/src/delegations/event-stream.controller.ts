@@ -1,7 +1,8 @@
 import { Controller, Get, Headers, Inject, Req, Res } from '@nestjs/common';
-import { agentNoticesFilter, BUS_EVENTS, JETSTREAM_STREAMS, LighthouseError } from '@lighthouse/contracts';
+import { BUS_EVENTS, JETSTREAM_STREAMS, LighthouseError, perAgentSubject } from '@lighthouse/contracts';
 import type { Logger } from '@lighthouse/observability';
 import { LOGGER, NatsBus, type OrderedFeed } from '@lighthouse/transport';
+import { formatNoticeCursor, mergeFeeds, NOTICE_KINDS, parseNoticeCursor, type NoticeCursor, type NoticeKind } from './notice-feeds';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AgentIdentity } from '../auth/authenticate';
 import { Caller } from '../auth/identity.decorators';
@@ -43,9 +44,11 @@ export class EventStreamController {
         throw new LighthouseError('UNAUTHENTICATED', lease.endReason ?? 'the stream was ended');
       }
       this.open(reply, lease);
-      for await (const { seq, payload } of messages) {
-        const line = sseEventOf(payload);
-        if (line) reply.raw.write(`id: ${seq}\nevent: ${line.event}\ndata: ${line.data}\n\n`);
+      const cursor = parseNoticeCursor(lastEventId);
+      for await (const { kind, seq, payload } of messages) {
+        cursor[kind] = seq;
+        const line = sseEventOf(kind, payload);
+        if (line) reply.raw.write(`id: ${formatNoticeCursor(cursor)}\nevent: ${kind}\ndata: ${line}\n\n`);
       }
     } catch (error) {
       if (!reply.raw.headersSent) {
@@ -59,27 +62,33 @@ export class EventStreamController {
   }
 
   /**
-   * The caller's notices from an ordered consumer, deleted on the server when the lease ends
-   * (closing the iterator alone would leave it there for its inactivity threshold). Undefined
-   * when the lease ended before the consumer existed.
+   * The caller's notices, one ordered consumer per kind (delegations, messages) merged, each
+   * deleted on the server when the lease ends (closing the iterator alone would leave it there for
+   * its inactivity threshold). Undefined when the lease ended before the consumers existed.
    */
-  private async subscribe(caller: AgentIdentity, lastEventId: string | undefined, lease: StreamLease): Promise<OrderedFeed | undefined> {
-    const after = lastEventId && /^\d{1,15}$/.test(lastEventId) ? Number(lastEventId) : undefined;
-    const follow = await this.bus.streams
-      .follow(JETSTREAM_STREAMS.delegationNotices, agentNoticesFilter(caller.claims.sub), {
-        afterSeq: after,
+  private async subscribe(caller: AgentIdentity, lastEventId: string | undefined, lease: StreamLease) {
+    const after = parseNoticeCursor(lastEventId);
+    const follows = await Promise.all(NOTICE_KINDS.map((kind) => this.follow(kind, caller.claims.sub, after)));
+    if (lease.isEnded) return undefined; // nothing exists on the server until consume()
+    const [delegation, message] = (await Promise.all(follows.map((follow) => follow.consume()))) as [OrderedFeed, OrderedFeed];
+    const merged = mergeFeeds({ delegation, message });
+    lease.onEnd(() => {
+      void merged.close().catch((error: unknown) => this.logger.debug({ err: error }, 'could not delete an event stream consumer; it expires by itself'));
+    });
+    return merged;
+  }
+
+  private follow(kind: NoticeKind, agent: string, after: NoticeCursor) {
+    const event = kind === 'delegation' ? BUS_EVENTS.delegationChanged : BUS_EVENTS.messageNoticed;
+    return this.bus.streams
+      .follow(JETSTREAM_STREAMS.delegationNotices, perAgentSubject(event, agent), {
+        afterSeq: after[kind],
         // Should a delete ever fail (NATS away at that moment), the server drops it by itself.
         inactiveThresholdMs: CONSUMER_INACTIVE_MS,
       })
       .catch((error: unknown) => {
-        throw new LighthouseError('SERVICE_UNAVAILABLE', 'the delegation notice stream is not available yet', { cause: error });
+        throw new LighthouseError('SERVICE_UNAVAILABLE', 'the notice stream is not available yet', { cause: error });
       });
-    if (lease.isEnded) return undefined; // nothing exists on the server until consume()
-    const messages = await follow.consume();
-    lease.onEnd(() => {
-      void messages.close().catch((error: unknown) => this.logger.debug({ err: error }, 'could not delete an event stream consumer; it expires by itself'));
-    });
-    return messages;
   }
 
   private open(reply: FastifyReply, lease: StreamLease): void {
@@ -100,10 +109,8 @@ export class EventStreamController {
   }
 }
 
-/** A notice as an SSE event: `delegation` or `message`, or nothing for what matches neither contract. */
-function sseEventOf(payload: unknown): { event: string; data: string } | undefined {
-  const delegation = BUS_EVENTS.delegationChanged.data.safeParse(payload);
-  if (delegation.success) return { event: 'delegation', data: JSON.stringify(delegation.data) };
-  const message = BUS_EVENTS.messageNoticed.data.safeParse(payload);
-  return message.success ? { event: 'message', data: JSON.stringify(message.data) } : undefined;
+/** A notice's data as the SSE event carries it; nothing for what does not match its contract. */
+function sseEventOf(kind: NoticeKind, payload: unknown): string | undefined {
+  const parsed = (kind === 'delegation' ? BUS_EVENTS.delegationChanged : BUS_EVENTS.messageNoticed).data.safeParse(payload);
+  return parsed.success ? JSON.stringify(parsed.data) : undefined;
 }

@@ -131,7 +131,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     method: 'get',
     path: '/events/stream',
     access: 'agent',
-    summary: "Server-sent events of the caller's delegations (`event: delegation`) and messages (`event: message`: received, or acknowledged by a recipient); id = stream sequence, resume with Last-Event-ID",
+    summary: "Server-sent events of the caller's delegations (`event: delegation`) and messages (`event: message`: received, or acknowledged by a recipient); id = `<delegation seq>-<message seq>`, resume with Last-Event-ID",
     status: 200,
     contentType: 'text/event-stream',
   },

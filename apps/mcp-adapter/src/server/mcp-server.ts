@@ -5,6 +5,9 @@ import type { AdapterConfig } from '../config/adapter.config';
 import { ProjectView } from '../files/project-view';
 import { GatewayClient } from '../gateway/gateway.client';
 import { HttpTransport } from '../gateway/http-transport';
+import { DigestFiles } from '../inbox/context-digest';
+import { ContextKeeper } from '../inbox/context-keeper';
+import { NoticeFollower } from '../inbox/notice-follower';
 import { SessionKeeper } from '../session/session.keeper';
 import { callTool } from '../tools/tool-call';
 import { toolDefinitions } from '../tools/tool-definitions';
@@ -53,19 +56,25 @@ export async function runServer(config: AdapterConfig): Promise<void> {
 
   const server = new Server({ name: 'lighthouse', version: ADAPTER_VERSION }, { capabilities: { tools: { listChanged: false } }, instructions: INSTRUCTIONS });
   server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: toolDefinitions().tools }));
+  // Delivery without polling: the agent's event stream feeds the digest the context hooks read.
+  const context = new ContextKeeper(new DigestFiles(config.stateDir, config.gatewayUrl, config.agentId), session, log);
+  const notices = new NoticeFollower({ gatewayUrl: config.gatewayUrl, grant: () => session.grant(), onEvent: (e) => context.onEvent(e), onConnected: () => void context.catchUp(), log });
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const result = await callTool(handlers, request.params.name, request.params.arguments ?? {}, { signal: extra.signal });
     if (!result) throw new McpError(JsonRpcError.InvalidParams, `unknown tool ${request.params.name}`);
+    if (!result.isError) context.handled(handledMessages(request.params.name, request.params.arguments));
     return result;
   });
   process.on('unhandledRejection', (reason) => log(`unhandled rejection: ${(reason as Error)?.stack ?? String(reason)}`));
 
   await server.connect(new StdioServerTransport());
   session.start();
+  notices.start();
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
+    notices.stop();
     await session.stop();
     http.close();
     process.exit(0);
@@ -74,4 +83,11 @@ export async function runServer(config: AdapterConfig): Promise<void> {
   process.stdin.once('close', () => void stop());
   process.once('SIGTERM', () => void stop());
   process.once('SIGINT', () => void stop());
+}
+
+/** The messages a successful tool call dealt with (read or acknowledged): the hooks need not mention them again. */
+function handledMessages(tool: string, args: Record<string, unknown> | undefined): string[] {
+  if (tool === 'acknowledge_message' && typeof args?.['id'] === 'string') return [args['id']];
+  if (tool === 'mark_read' && Array.isArray(args?.['ids'])) return args['ids'].filter((id): id is string => typeof id === 'string');
+  return [];
 }
