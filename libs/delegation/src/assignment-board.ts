@@ -28,6 +28,8 @@ export class AssignmentBoard<T> {
   private readonly queues = new Map<string, Queued[]>();
   private readonly queuedIds = new Map<string, Delegation>();
   private readonly waiting = new Map<string, Array<WaitingExpert<T>>>();
+  /** The lines (keys of `waiting`) each waiting expert stands in. */
+  private readonly linesOf = new Map<T, string[]>();
   private readonly held = new Map<string, Set<string>>();
   private readonly holderOf = new Map<string, string>();
   /** Delegations reserved for an expert, with the expert: out of the queue until settled. */
@@ -77,20 +79,24 @@ export class AssignmentBoard<T> {
 
   /** Puts an expert in line for the next delegation it may take. */
   wait(expert: WaitingExpert<T>): void {
-    for (const key of keysOf(expert.actor)) {
+    const keys = keysOf(expert.actor);
+    this.linesOf.set(expert.ticket, keys);
+    for (const key of keys) {
       const list = this.waiting.get(key) ?? [];
       list.push(expert);
       this.waiting.set(key, list);
     }
   }
 
-  /** Takes an expert out of line (answered, timed out, or gone). */
+  /** Takes an expert out of line (answered, timed out, or gone): only the lines it stands in. */
   stopWaiting(ticket: T): void {
-    for (const [key, list] of this.waiting) {
+    for (const key of this.linesOf.get(ticket) ?? []) {
+      const list = this.waiting.get(key) ?? [];
       const kept = list.filter((w) => w.ticket !== ticket);
       if (kept.length === 0) this.waiting.delete(key);
-      else if (kept.length !== list.length) this.waiting.set(key, kept);
+      else this.waiting.set(key, kept);
     }
+    this.linesOf.delete(ticket);
   }
 
   /** Ids of the open delegations `agent` holds (assigned, in progress, or reserved for it). */
@@ -100,9 +106,7 @@ export class AssignmentBoard<T> {
 
   /** How many delegations wait in the queues; how many experts wait for work. */
   get sizes(): { queued: number; waiting: number; holders: number } {
-    const experts = new Set<T>();
-    for (const list of this.waiting.values()) for (const w of list) experts.add(w.ticket);
-    return { queued: this.queuedIds.size, waiting: experts.size, holders: this.held.size };
+    return { queued: this.queuedIds.size, waiting: this.linesOf.size, holders: this.held.size };
   }
 
   private hasRoom(actor: Actor): boolean {

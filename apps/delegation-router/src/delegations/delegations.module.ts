@@ -37,7 +37,7 @@ export class DelegationsModule {
     });
     await store.waitUntilReady();
     await follower.start();
-    const notifier = await DelegationNotifier.create(bus.streams, logger);
+    const notifier = await DelegationNotifier.create(bus, logger);
     return {
       module: DelegationsModule,
       controllers: [DelegationsController],
