@@ -94,4 +94,9 @@ describe('decide with the default policy (the brief\'s examples)', () => {
   ])('given %s, when decided, then %s', (command, expected) => {
     expect(decide(bash(command), context).decision).toBe(expected);
   });
+
+  it('given a cd into a /proc root link and a relative read of the shadow file, when decided with the default policy, then it is denied', () => {
+    const decision = decide(bash('cd /proc/self/root && cat etc/shadow'), context);
+    expect([decision.decision, decision.ruleId]).toEqual(['deny', 'exfil.shadow-and-memory']);
+  });
 });
