@@ -18,17 +18,22 @@ export function containsSecretDeep(value: unknown, redactors: readonly RE2JS[]):
 }
 
 /**
- * {@link containsSecretDeep} with one detector, its answers for short strings remembered (see
- * {@link memoTest}): the same program names, flags and paths come back on every call.
+ * {@link containsSecretDeep} with one detector, each distinct string tested once (a command's
+ * words recur in its args, positionals, flags and text), answers for short strings remembered
+ * (see {@link memoTest}): the same program names, flags and paths come back on every call.
  */
-export function detectsSecretDeep(value: unknown, detector: RE2JS): boolean {
-  if (typeof value === 'string') return memoTest(detector, value);
+export function detectsSecretDeep(value: unknown, detector: RE2JS, seen: Set<string> = new Set()): boolean {
+  if (typeof value === 'string') {
+    if (seen.has(value)) return false;
+    seen.add(value);
+    return memoTest(detector, value);
+  }
   if (Array.isArray(value)) {
-    for (const item of value as unknown[]) if (detectsSecretDeep(item, detector)) return true;
+    for (const item of value as unknown[]) if (detectsSecretDeep(item, detector, seen)) return true;
     return false;
   }
   if (value && typeof value === 'object') {
-    for (const inner of Object.values(value as Record<string, unknown>)) if (detectsSecretDeep(inner, detector)) return true;
+    for (const key in value as Record<string, unknown>) if (detectsSecretDeep((value as Record<string, unknown>)[key], detector, seen)) return true;
   }
   return false;
 }
