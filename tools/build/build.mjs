@@ -35,6 +35,27 @@ const SELF_CONTAINED = new Map([
 ]);
 
 /**
+ * Browser assets an app serves, built beside its bundle (`<bundle dir>/<dir>/app.js`, `app.css`):
+ * the console's page (preact, htm, uPlot and its CSS bundled in, so nothing comes from a CDN at
+ * run time: the bridge runs offline).
+ */
+const WEB_ASSETS = new Map([['apps/gateway/src/main.ts', { dir: 'console', entries: ['apps/gateway/console-web/main.js', 'apps/gateway/console-web/app.css'] }]]);
+
+async function buildWebAssets({ dir, entries }, outfile) {
+  await build({
+    entryPoints: entries.map((entry) => ({ in: join(root, entry), out: 'app' })),
+    outdir: join(dirname(join(root, outfile)), dir),
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    target: ['chrome110', 'firefox110', 'safari16'],
+    minify: true,
+    sourcemap: 'linked',
+    logLevel: 'warning',
+  });
+}
+
+/**
  * esbuild `define`s computed now: each `NAME: 'file.ts#fn'` becomes the JSON of what `fn()`
  * returns, built and run here (with the workspace's node_modules).
  */
@@ -112,6 +133,7 @@ export async function buildEntry(entry, outfile, { selfContained = SELF_CONTAINE
   });
   // A self-contained bundle with a #! line (kept from its entry) is a command of its own.
   if (selfContained) chmodSync(join(root, outfile), 0o755);
+  if (WEB_ASSETS.has(entry)) await buildWebAssets(WEB_ASSETS.get(entry), outfile);
   return join(root, outfile);
 }
 

@@ -1,8 +1,15 @@
 import { Module } from '@nestjs/common';
+import { GatewayHealthModule } from '../health/health.module';
 import { ConsoleEscalationsController } from './console-escalations.controller';
+import { ConsoleFeed } from './console-feed';
+import { ConsoleLiveController } from './console-live.controller';
 import { ConsolePagesController } from './console-pages.controller';
 import { ConsoleSessionController } from './console-session.controller';
 
 /** The operators' console, served by the gateway (see README, "The console"). */
-@Module({ controllers: [ConsoleSessionController, ConsoleEscalationsController, ConsolePagesController] })
+@Module({
+  imports: [GatewayHealthModule],
+  controllers: [ConsoleSessionController, ConsoleEscalationsController, ConsoleLiveController, ConsolePagesController],
+  providers: [ConsoleFeed],
+})
 export class ConsoleModule {}

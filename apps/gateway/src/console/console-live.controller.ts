@@ -1,0 +1,106 @@
+import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
+import { LighthouseError, RPC, TERMINAL_DELEGATION_STATES, type Delegation, type EventEnvelope, type GatewayHealth, type LogHead } from '@lighthouse/contracts';
+import { EventStoreClient, MESSAGE_BUS, type MessageBus } from '@lighthouse/transport';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Access } from '../auth/access.decorator';
+import { HealthService } from '../health/health.service';
+import { ConsoleAuth } from './console-auth';
+import { operatorActor } from './console-escalations.controller';
+import { ConsoleFeed, type FeedClient } from './console-feed';
+import type { ConsoleSession } from './console-session';
+import { Operator } from './operator.decorator';
+
+/** Events the console starts from (the stream brings the rest). */
+const SNAPSHOT_EVENTS = 500;
+const KEEPALIVE_MS = 15_000;
+/** A console that reads slower than the bridge writes is cut off rather than buffered without bound. */
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+
+/** What a console page starts from. */
+export interface ConsoleSnapshot {
+  operator: string;
+  head: LogHead | null;
+  events: EventEnvelope[];
+  delegations: Delegation[];
+  health: GatewayHealth | null;
+}
+
+/**
+ * `GET /console/api/snapshot`: the recent history, the delegations and the services' health, for
+ * a page to start from; `GET /console/api/stream`: every committed event after that, as
+ * server-sent events, within a second of its commit. Both for signed-in operators only.
+ */
+@Controller('console/api')
+@Access('console')
+export class ConsoleLiveController {
+  private readonly store: EventStoreClient;
+
+  constructor(
+    @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
+    @Inject(HealthService) private readonly health: HealthService,
+    @Inject(ConsoleFeed) private readonly feed: ConsoleFeed,
+    @Inject(ConsoleAuth) private readonly auth: ConsoleAuth,
+  ) {
+    this.store = new EventStoreClient(bus);
+  }
+
+  @Get('snapshot')
+  async snapshot(@Operator() session: ConsoleSession): Promise<ConsoleSnapshot> {
+    const [head, delegations, health] = await Promise.all([
+      this.bus.request(RPC.events.head, {}).catch(() => null),
+      this.bus.request(RPC.delegation.list, { actor: operatorActor(session), scope: 'all', limit: 200 }).then((page) => page.delegations, () => []),
+      this.health.check().catch(() => null),
+    ]);
+    const events = head && head.lastSequence > 0 ? await this.recent(head.lastSequence) : [];
+    return { operator: session.operator, head, events, delegations, health };
+  }
+
+  @Get('delegations')
+  async delegations(@Operator() session: ConsoleSession): Promise<{ delegations: Delegation[]; open: number }> {
+    const { delegations } = await this.bus.request(RPC.delegation.list, { actor: operatorActor(session), scope: 'all', limit: 200 });
+    return { delegations, open: delegations.filter((d) => !TERMINAL_DELEGATION_STATES.includes(d.state)).length };
+  }
+
+  @Get('health')
+  healthNow(): Promise<GatewayHealth> {
+    return this.health.check();
+  }
+
+  @Get('stream')
+  stream(@Operator() session: ConsoleSession, @Req() request: FastifyRequest, @Res() reply: FastifyReply): void {
+    const raw = reply.raw;
+    const client: FeedClient = {
+      send: (event) => {
+        if (raw.writableLength > MAX_BUFFERED_BYTES) return end('the console read too slowly');
+        raw.write(`id: ${event.sequence}\nevent: committed\ndata: ${JSON.stringify(event)}\n\n`);
+      },
+    };
+    if (!this.feed.join(client)) throw new LighthouseError('RATE_LIMITED', 'this gateway serves as many console streams as it will; close one');
+    reply.hijack();
+    raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    raw.write(': connected\n\n');
+    const keepalive = setInterval(() => raw.write(': keepalive\n\n'), KEEPALIVE_MS);
+    // The session ends at its expiry (or sign-out, checked with each keepalive): so does the stream.
+    const expiry = setTimeout(() => end('the console session expired'), Math.max(0, session.expiresAt - Date.now()));
+    const watch = setInterval(() => this.auth.signedOut.has(session.sid, Date.now()) && end('signed out'), 1_000);
+    let ended = false;
+    const end = (why?: string) => {
+      if (ended) return;
+      ended = true;
+      clearInterval(keepalive);
+      clearInterval(watch);
+      clearTimeout(expiry);
+      this.feed.leave(client);
+      if (why && !raw.destroyed) raw.write(`event: end\ndata: ${JSON.stringify({ code: 'UNAUTHENTICATED', message: why })}\n\n`);
+      raw.end();
+    };
+    raw.once('close', () => end());
+    request.raw.once('error', () => end());
+  }
+
+  /** The last events of the log (a page may stop short of the head: the read pages by bytes). */
+  private async recent(lastSequence: number): Promise<EventEnvelope[]> {
+    const page = await this.store.read({ fromSequence: Math.max(1, lastSequence - SNAPSHOT_EVENTS + 1), limit: SNAPSHOT_EVENTS }).catch(() => null);
+    return page?.events ?? [];
+  }
+}

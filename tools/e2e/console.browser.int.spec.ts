@@ -1,0 +1,200 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Delegation, ValidationResult } from '@lighthouse/contracts';
+
+/** The page's window as the evaluated functions see it (this workspace compiles without the DOM lib). */
+interface Window {
+  document: { cookie: string; documentElement: { scrollWidth: number; clientWidth: number } };
+}
+import { AgentClient, issueCredential } from './agent-client';
+import { startE2eStack, type E2eStack } from './e2e-stack';
+
+// The operators' console in headless Chromium (Debian's, no browser download) against the built
+// stack: sign-in and sign-out, live agents and delegations, a human ruling on an escalated
+// validation, CSRF and agent tokens refused. Each test keeps a screenshot under dist/.
+const repo = join(__dirname, '..', '..');
+const CHROMIUM = process.env['LH_CHROMIUM'] ?? '/usr/bin/chromium';
+const SHOTS = join(repo, 'dist', 'console-screenshots');
+const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+describe('the console in a browser', () => {
+  let stack: E2eStack;
+  let browser: Browser;
+  let operator: BrowserContext;
+  let page: Page;
+  let agent: (id: string, roles?: string[]) => Promise<AgentClient>;
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    [stack, browser] = await Promise.all([
+      startE2eStack({ repo, env: { LH_SPEED_ESCALATION_TIMEOUT_MS: '20000' } }),
+      chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS }),
+    ]);
+    agent = async (id, roles) => {
+      const client = new AgentClient(stack.gatewayUrl, id, await issueCredential(stack.gatewayUrl, stack.adminSecret, id, roles));
+      expect((await client.start()).status).toBe(201);
+      return client;
+    };
+    operator = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    page = await operator.newPage();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  }, 60_000);
+
+  const shot = (name: string, on: Page = page) => on.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  const open = async (name: string) => {
+    await page.getByRole('link', { name: new RegExp(`^${name}`) }).click();
+    await page.getByRole('heading', { level: 1, name }).waitFor();
+  };
+
+  async function signIn(on: Page, name = 'alice', secret = stack.adminSecret): Promise<void> {
+    await on.goto(`${stack.gatewayUrl}/console/agents`);
+    await on.waitForURL('**/console/sign-in');
+    await on.getByLabel('Your name').fill(name);
+    await on.getByLabel('Operator secret').fill(secret);
+    await on.getByRole('button', { name: 'Sign in' }).click();
+  }
+
+  it('signs in (the secret in no URL), shows the console, signs out', async () => {
+    const urls: string[] = [];
+    page.on('request', (request) => urls.push(request.url()));
+    await signIn(page, 'alice', 'not-the-secret');
+    await page.getByRole('alert').filter({ hasText: 'not the operator secret' }).waitFor();
+    await signIn(page);
+    await page.waitForURL('**/console/agents');
+    await page.getByTestId('live').filter({ hasText: 'live' }).waitFor();
+    expect(urls.filter((u) => u.includes(stack.adminSecret))).toEqual([]);
+    expect(await page.evaluate(() => (globalThis as unknown as Window).document.cookie)).toBe(''); // httpOnly: no script reads it
+    await shot('01-signed-in-agents');
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL('**/console/sign-in');
+    expect(await page.evaluate(async () => (await fetch('/console/api/me')).status)).toBe(401);
+    await shot('02-signed-out');
+    await signIn(page);
+    await page.waitForURL('**/console/agents');
+  }, 30_000);
+
+  it("shows an agent's new session live, without reloading", async () => {
+    await page.getByTestId('live').filter({ hasText: 'live' }).waitFor();
+    await agent('dev-new');
+    await page.locator('[data-agent="dev-new"]').getByText('live', { exact: true }).waitFor({ timeout: 3000 });
+    await shot('03-agent-appears-live');
+  }, 20_000);
+
+  it('moves a delegation across the board as an expert claims and completes it', async () => {
+    await open('Delegations');
+    const [requester, expert] = await Promise.all([agent('dev-board'), agent('qa-board', ['qa_engineer'])]);
+    expect((await expert.change('POST', '/experts', { role: 'qa_engineer' })).status).toBe(201);
+    const created = await requester.change<Delegation>('POST', '/delegations', { target: { role: 'qa_engineer' }, title: 'test the login flow' });
+    const card = (column: string) => page.locator(`[data-column="${column}"] [data-delegation="${created.body.id}"]`);
+    await card('queued').waitFor({ timeout: 3000 });
+    const next = await expert.signedGet<{ delegation: Delegation }>('/delegations/next?waitMs=3000');
+    expect(next.body.delegation.id).toBe(created.body.id);
+    await card('claimed').getByText('held by qa-board').waitFor({ timeout: 3000 });
+    await shot('04-delegation-claimed');
+    expect((await expert.change('POST', `/delegations/${created.body.id}/complete`, { epoch: next.body.delegation.claimEpoch, result: { passed: true } })).status).toBe(200);
+    await card('finished').getByText('completed').waitFor({ timeout: 3000 });
+    await shot('05-delegation-finished');
+  }, 20_000);
+
+  /** An agent's validation that escalates (no expert of the role is registered: it goes to the console at once). */
+  async function escalated(who: AgentClient, command: string) {
+    const validating = who.change<ValidationResult>('POST', '/validate', { tool: 'Bash', input: { command }, cwd: '/workspace/app' });
+    const card = page.locator('[data-escalation]').filter({ hasText: command.split(' ').slice(0, 2).join(' ') });
+    await card.first().waitFor({ timeout: 5000 });
+    return { validating, card: card.first() };
+  }
+
+  it('an escalated validation waits; a human allows it once in the console; the agent gets allow naming the human', async () => {
+    await open('Escalations');
+    const dev = await agent('dev-esc');
+    const { validating, card } = await escalated(dev, 'git clean -fdx build-a');
+    await card.getByText('no expert live').waitFor();
+    await shot('06-escalation-waiting');
+    await card.getByRole('button', { name: 'Allow once' }).click();
+    await card.getByRole('alert').filter({ hasText: 'Give a reason' }).waitFor(); // no reason, no ruling
+    await card.getByLabel('Reason').fill('I asked for a clean build');
+    await card.getByRole('button', { name: 'Allow once' }).click();
+    const answer = await validating;
+    expect(answer).toMatchObject({ status: 200, body: { decision: 'allow', tier: 'expert', basis: 'expert', ruledBy: 'human.alice', reason: 'I asked for a clean build' } });
+    await page.getByTestId('no-escalations').waitFor({ timeout: 3000 });
+    await open('Decisions');
+    await page.getByTestId('decisions').getByText('human.alice').first().waitFor({ timeout: 3000 });
+    await shot('07-decision-ruled-by-human');
+  }, 30_000);
+
+  it('a denied one returns deny', async () => {
+    await open('Escalations');
+    const dev = await agent('dev-deny');
+    const { validating, card } = await escalated(dev, 'git clean -fdx src');
+    await card.getByLabel('Reason').fill('src holds untracked work');
+    await shot('08-escalation-deny');
+    await card.getByRole('button', { name: 'Deny' }).click();
+    expect(await validating).toMatchObject({ status: 200, body: { decision: 'deny', tier: 'expert', ruledBy: 'human.alice', reason: 'src holds untracked work' } });
+  }, 30_000);
+
+  it('refuses a change without the CSRF token, even from the signed-in page', async () => {
+    await open('Escalations');
+    const dev = await agent('dev-csrf');
+    const { validating, card } = await escalated(dev, 'git clean -fdx tmp');
+    const id = await card.getAttribute('data-escalation');
+    const refused = await page.evaluate(async (path) => {
+      const response = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ decision: 'allow', reason: 'forged' }) });
+      return { status: response.status, body: await response.json() };
+    }, `/console/api/escalations/${id}/ruling`);
+    expect(refused).toEqual({ status: 403, body: { code: 'FORBIDDEN', message: expect.stringContaining('x-lh-csrf') } });
+    await shot('09-csrf-refused-still-waiting');
+    await card.getByLabel('Reason').fill('cleaning up after the CSRF test');
+    await card.getByRole('button', { name: 'Deny' }).click();
+    expect((await validating).body).toMatchObject({ decision: 'deny', ruledBy: 'human.alice' });
+  }, 30_000);
+
+  it("opens no console page or API to an agent's token", async () => {
+    const dev = await agent('dev-intruder');
+    const intruder = await browser.newContext({ viewport: { width: 390, height: 844 }, extraHTTPHeaders: { authorization: `Bearer ${dev.session.token}` } });
+    try {
+      const tab = await intruder.newPage();
+      for (const path of ['/console', '/console/agents', '/console/escalations']) {
+        await tab.goto(`${stack.gatewayUrl}${path}`);
+        expect(new URL(tab.url()).pathname).toBe('/console/sign-in');
+      }
+      const apis = await tab.evaluate(async () =>
+        Promise.all(['/console/api/me', '/console/api/snapshot', '/console/api/escalations', '/console/api/stream'].map(async (path) => (await fetch(path)).status)),
+      );
+      expect(apis).toEqual([401, 401, 401, 401]);
+      await tab.getByRole('button', { name: 'Sign in' }).waitFor();
+      await shot('10-agent-token-gets-sign-in-phone', tab);
+    } finally {
+      await intruder.close();
+    }
+  }, 20_000);
+
+  it('is readable on a phone: the board stacks, the pages stay usable', async () => {
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+    try {
+      const tab = await phone.newPage();
+      await signIn(tab, 'bob');
+      await tab.waitForURL('**/console/agents');
+      for (const name of ['Delegations', 'Health']) {
+        await tab.getByRole('link', { name: new RegExp(`^${name}`) }).click();
+        await tab.getByRole('heading', { level: 1, name }).waitFor();
+      }
+      const overflow = await tab.evaluate(() => {
+        const root = (globalThis as unknown as Window).document.documentElement;
+        return root.scrollWidth - root.clientWidth;
+      });
+      expect(overflow).toBeLessThanOrEqual(0);
+      await shot('11-health-phone', tab);
+      await open('Health');
+      await page.locator('.uplot').waitFor();
+      await shot('12-health-1280x720');
+    } finally {
+      await phone.close();
+    }
+  }, 20_000);
+});
