@@ -56,10 +56,10 @@ export function destructiveEffects(scope: CommandScope): void {
   if (DB_CLIENTS.test(program) && isDestructiveSql(input)) add('database', `destructive statement through ${program}`);
   if (command.pipedTo.some((to) => DB_CLIENTS.test(to)) && isDestructiveSql(command.text)) add('database', 'destructive statement fed to a database client');
   if (/^(dropdb|dropuser|mysqladmin)$/.test(program) && (program !== 'mysqladmin' || /\bdrop\b/.test(args))) add('database', program);
-  if (/\b(db:(drop|reset|purge|schema:load|truncate)|migrate\s+reset|migrate:(fresh|reset)|flush\s+--no-input|reset_db|prisma\s+db\s+push\s+--force-reset|--force-reset)\b/.test(args) && /^(rails|rake|bin\/rails|npx|prisma|python[0-9.]*|php|artisan|manage\.py|pnpm|yarn|npm|bundle|sequelize|knex|typeorm)$/.test(program)) add('database', 'framework task dropping a database');
+  if (/^(rails|rake|bin\/rails|npx|prisma|python[0-9.]*|php|artisan|manage\.py|pnpm|yarn|npm|bundle|sequelize|knex|typeorm)$/.test(program) && /\b(db:(drop|reset|purge|schema:load|truncate)|migrate\s+reset|migrate:(fresh|reset)|flush\s+--no-input|reset_db|prisma\s+db\s+push\s+--force-reset|--force-reset)\b/.test(args)) add('database', 'framework task dropping a database');
   if (CACHE_CLIENTS.test(program) && (REDIS_DESTRUCTIVE.test(` ${command.positionals.join(' ')} `) || REDIS_DESTRUCTIVE.test(command.stdin ?? ''))) add('cache', `${program} ${pos.find((p) => REDIS_DESTRUCTIVE.test(` ${p} `)) ?? 'destructive command'}`);
   if (command.pipedTo.some((to) => CACHE_CLIENTS.test(to)) && REDIS_DESTRUCTIVE.test(` ${command.positionals.join(' ')} `)) add('cache', 'destructive command fed to a cache client');
-  if (/\bflush_all\b/.test(input) && /^(nc|ncat|netcat|telnet|socat|echo|printf)$/.test(program)) add('cache', 'memcached flush_all');
+  if (/^(nc|ncat|netcat|telnet|socat|echo|printf)$/.test(program) && /\bflush_all\b/.test(input)) add('cache', 'memcached flush_all');
   if (/^(npm|pnpm|yarn)$/.test(program) && /^(unpublish|deprecate)$/.test(sub || pos[0] || '')) add('package', `${program} unpublish`);
   if (/^(cargo|gem)$/.test(program) && /^(yank)$/.test(sub || pos[0] || '')) add('package', `${program} yank`);
   if (program === 'gh' && /\b(repo|release|secret|variable|run|cache|ssh-key|gpg-key)\s+delete\b|\brepo\s+archive\b/.test(args)) add('package', 'gh delete');

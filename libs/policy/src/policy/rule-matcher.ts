@@ -1,4 +1,5 @@
 import type { CompiledCondition, CompiledPath } from './compiled-condition';
+import type { PathMatcher } from './path-matcher';
 import type { PathRef, Subject } from './subject';
 
 /** What matching needs from the context beyond the subject. */
@@ -40,11 +41,18 @@ function commandMatches(when: CompiledCondition, subject: Subject): boolean {
 }
 
 function pathMatches(condition: CompiledPath, refs: readonly PathRef[], options: MatchOptions): boolean {
-  return refs.some((ref) => {
-    if (ref.resolved === undefined) return condition.unresolved;
-    if (!ref.spellings.some((spelling) => condition.match.test(spelling))) return false;
-    const except = condition.except;
-    if (except && ref.spellings.some((spelling) => except.test(spelling))) return false;
-    return !condition.existing || options.pathExists?.(ref.resolved) === true;
-  });
+  for (const ref of refs) if (refMatches(condition, ref, options)) return true;
+  return false;
+}
+
+function refMatches(condition: CompiledPath, ref: PathRef, options: MatchOptions): boolean {
+  if (ref.resolved === undefined) return condition.unresolved;
+  if (!anySpelling(condition.match, ref.spellings)) return false;
+  if (condition.except && anySpelling(condition.except, ref.spellings)) return false;
+  return !condition.existing || options.pathExists?.(ref.resolved) === true;
+}
+
+function anySpelling(matcher: PathMatcher, spellings: readonly string[]): boolean {
+  for (const spelling of spellings) if (matcher.test(spelling)) return true;
+  return false;
 }

@@ -31,6 +31,7 @@ export class TextMatcher {
 
   /** True when any of `values` matches. */
   any(values: readonly string[]): boolean {
-    return values.some((value) => this.test(value));
+    for (const value of values) if (this.test(value)) return true;
+    return false;
   }
 }
