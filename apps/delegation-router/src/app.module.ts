@@ -3,16 +3,20 @@ import { SUBJECTS } from '@lighthouse/contracts';
 import { HealthModule } from '@lighthouse/transport';
 import { DelegationsModule, type DelegationsDeps } from './delegations/delegations.module';
 import { MessagesModule } from './messages/messages.module';
+import { ReservationsModule } from './reservations/reservations.module';
+import type { ReservationsConfig } from './reservations/reservations.config';
 
 @Module({})
 export class AppModule {
-  static async register(deps: DelegationsDeps): Promise<DynamicModule> {
+  static async register(deps: DelegationsDeps & { config: Partial<ReservationsConfig> }): Promise<DynamicModule> {
     const messages = MessagesModule.create(deps);
-    // One store follower feeds every projection of the router (delegations, messages).
+    // Reservations follow the store on their own (their book is caught up before they answer).
+    const reservations = await ReservationsModule.register(deps);
+    // One store follower feeds the other projections of the router (delegations, messages).
     const delegations = await DelegationsModule.register({ ...deps, alsoFollow: [messages.follow] });
     return {
       module: AppModule,
-      imports: [delegations, messages.module(), HealthModule.register({ service: 'delegation-router', subject: SUBJECTS.delegation.health })],
+      imports: [delegations, messages.module(), reservations, HealthModule.register({ service: 'delegation-router', subject: SUBJECTS.delegation.health })],
     };
   }
 }

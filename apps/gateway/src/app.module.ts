@@ -18,6 +18,7 @@ import { MessagesModule } from './messages/messages.module';
 import { MetricsController } from './metrics/metrics.controller';
 import { OpenApiController } from './openapi/openapi.controller';
 import { RegistryClient } from './registry/registry.client';
+import { ReservationsModule } from './reservations/reservations.module';
 import { SessionsModule } from './sessions/sessions.module';
 
 @Module({})
@@ -43,7 +44,7 @@ export class AppModule {
     };
     return {
       ...shared,
-      imports: [GatewayHealthModule, SessionsModule, ExpertsModule, AdminModule, DelegationsModule, ValidationModule, EventsModule, ConsoleModule, MessagesModule],
+      imports: [GatewayHealthModule, SessionsModule, ExpertsModule, AdminModule, DelegationsModule, ValidationModule, EventsModule, ConsoleModule, MessagesModule, ReservationsModule],
       controllers: [MetricsController, OpenApiController],
     };
   }

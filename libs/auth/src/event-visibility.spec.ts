@@ -54,4 +54,9 @@ describe('event visibility', () => {
     expect(canSeeEvent(cy, { stream: 'thread-t-3', agent: 'ana', data: { audience: 'cy' } }, context)).toBe(false);
     expect(canSeeEvent(cy, { stream: 'thread-t-4', agent: 'ana', data: { audience: ['ana'] } }, { ...context, publicStreams: ['thread-*'] })).toBe(false);
   });
+
+  it("given an agent, when it reads another agent's reservation events, then it sees them (reservations are the shared map every agent lists)", () => {
+    expect(canSeeEvent(ana, event('reservations', 'bo'), context)).toBe(true);
+    expect(canSeeEvent(ana, event('reservations-bo', 'bo'), context)).toBe(false);
+  });
 });

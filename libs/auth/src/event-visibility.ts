@@ -1,4 +1,4 @@
-import type { EventEnvelope } from '@lighthouse/contracts';
+import { RESERVATIONS_STREAM, type EventEnvelope } from '@lighthouse/contracts';
 
 /** Who reads the history: an agent, or an operator (who sees everything). */
 export interface Viewer {
@@ -43,14 +43,16 @@ export function isPublicStream(stream: string, publicStreams: readonly string[])
  * sees every event; an agent sees the events of its own stream (`agent:<id>`) and the events it
  * wrote itself, the events of delegations it is party to, the events of message threads that
  * name it in their `audience` (a message's sender and recipients, a receipt's reader and the
- * message's sender), and every event on a stream the operator made public. Anything else,
- * another agent's sessions, decisions, delegations, messages and notes, is not its to read.
+ * message's sender), every event on a stream the operator made public, and the reservations (the
+ * shared map of who works where: every agent lists them, and a denied write names the holder).
+ * Anything else, another agent's sessions, decisions, delegations, messages and notes, is not its to read.
  */
 export function canSeeEvent(viewer: Viewer, event: Pick<EventEnvelope, 'stream' | 'agent'> & { data?: unknown }, context: VisibilityContext): boolean {
   if (viewer.operator) return true;
   // A thread is never public, whatever the operator's patterns say: its events name their readers.
   if (threadIdOf(event.stream) !== undefined) return event.agent === viewer.agent || audienceOf(event.data).includes(viewer.agent);
   if (isPublicStream(event.stream, context.publicStreams)) return true;
+  if (event.stream === RESERVATIONS_STREAM) return true;
   if (event.stream === `agent:${viewer.agent}`) return true;
   const delegation = delegationIdOf(event.stream);
   if (delegation !== undefined) return event.agent === viewer.agent || context.isDelegationParty(delegation, viewer.agent);

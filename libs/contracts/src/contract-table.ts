@@ -39,6 +39,8 @@ import {
   SessionGrantSchema,
 } from './sessions';
 import { ValidateMessageSchema, ValidationResultSchema } from './validation';
+import { RESERVATION_RPCS } from './reservation-rpcs';
+import { RESERVATION_STORED_EVENT_DATA } from './reservations';
 import { ValidationDecidedSchema } from './validation-events';
 
 /** A request that carries nothing. */
@@ -108,6 +110,8 @@ export const RPC = {
     rule: defineRpc({ subject: 'lh.delegation.cmd.rule.v1', request: D.rule, reply: DelegationSchema }),
     /** Long-poll until a delegation is finished. */
     wait: defineRpc({ subject: 'lh.delegation.query.wait.v1', request: D.wait, reply: DelegationSchema }),
+    /** File reservations (served by the router beside delegations: the same liveness, the same store). */
+    ...RESERVATION_RPCS,
   },
   fuse: {
     health: health('fuse'),
@@ -175,6 +179,7 @@ export const STORED_EVENTS = {
   ...stored(FS_EVENT_DATA),
   ...stored(DELEGATION_STORED_EVENT_DATA),
   ...stored(MESSAGE_EVENT_DATA),
+  ...stored(RESERVATION_STORED_EVENT_DATA),
   'validation.decided': defineEvent({ type: 'validation.decided', data: ValidationDecidedSchema }),
 } as const;
 

@@ -13,6 +13,12 @@ export const ERROR_CODES = [
   'ROLE_NOT_GRANTED',
   'NOT_FOUND',
   'CONFLICT',
+  /** A reservation overlaps one another live agent holds (the message names holder, pattern, reason, expiry). */
+  'RESERVATION_CONFLICT',
+  /** A renewal or release carries an epoch that is not (or no longer) one of the caller's live grants. */
+  'STALE_EPOCH',
+  /** The caller would hold more reservations than the operator allows. */
+  'RESERVATION_LIMIT',
   'RATE_LIMITED',
   'DEADLINE_EXCEEDED',
   'SERVICE_UNAVAILABLE',
@@ -41,6 +47,9 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   ROLE_NOT_GRANTED: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  RESERVATION_CONFLICT: 409,
+  STALE_EPOCH: 409,
+  RESERVATION_LIMIT: 429,
   RATE_LIMITED: 429,
   DEADLINE_EXCEEDED: 504,
   SERVICE_UNAVAILABLE: 503,

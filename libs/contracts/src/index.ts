@@ -142,3 +142,39 @@ export {
 export type { MessageImportance, MessageAddress, SendMessage, Receipt, Message, MessagePage, MarkReadResult, MessageNotice, MessageEvent, MessageEventType } from './messages';
 export { SEARCH_LIMITS, SearchKindSchema, SearchQuerySchema, SearchHitSchema, SearchResultSchema } from './search';
 export type { SearchKind, SearchQuery, SearchHit, SearchResult } from './search';
+export {
+  RESERVATIONS_STREAM,
+  RESERVATION_LIMITS,
+  RESERVATION_EVENT_DATA,
+  RESERVATION_EVENT_TYPES,
+  RESERVATION_STORED_EVENT_DATA,
+  ReservationModeSchema,
+  ReservationPatternSchema,
+  ReservationSchema,
+  ReserveRequestSchema,
+  RenewReservationRequestSchema,
+  ReleaseReservationRequestSchema,
+  ForceReleaseRequestSchema,
+  ListReservationsQuerySchema,
+  ReservationGrantSchema,
+  ReleasedReservationsSchema,
+  ReservationListSchema,
+  ReservationRequestSchemas,
+  ReservationExpiryCauseSchema,
+  ReservationConflictSchema,
+} from './reservations';
+export type {
+  Reservation,
+  ReservationMode,
+  ReserveRequest,
+  RenewReservationRequest,
+  ReleaseReservationRequest,
+  ForceReleaseRequest,
+  ListReservationsQuery,
+  ReservationGrant,
+  ReleasedReservations,
+  ReservationList,
+  ReservationEvent,
+  ReservationEventType,
+  ReservationConflict,
+} from './reservations';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ActorSchema } from './delegations';
+import { ReservationConflictSchema } from './reservations';
 
 /**
  * One tool call an agent is about to make, as Claude Code's PreToolUse hook describes it:
@@ -16,7 +17,8 @@ export type ValidateRequest = z.infer<typeof ValidateRequestSchema>;
 export const DecisionSchema = z.enum(['allow', 'deny', 'escalate']);
 export type DecisionValue = z.infer<typeof DecisionSchema>;
 
-export const TierSchema = z.enum(['memory', 'shared', 'policy', 'pattern', 'expert', 'fallback']);
+/** `reservation`: a write into a path another live agent holds (never cached, never trained on). */
+export const TierSchema = z.enum(['memory', 'shared', 'policy', 'pattern', 'expert', 'fallback', 'reservation']);
 export type Tier = z.infer<typeof TierSchema>;
 
 /** What a call can do, by kind (the speed layer's effect model). */
@@ -58,7 +60,7 @@ export const MAX_REPLY_EFFECTS = 64;
  * unknown tool, no ruling in time); or `default` / `dynamic-command` (no rule, but a risky
  * effect or a command computed at run time).
  */
-export const ValidationBasisSchema = z.enum(['rule', 'expert', 'no-risk-seen', 'pattern', 'fail-closed', 'default', 'dynamic-command', 'unknown-tool']);
+export const ValidationBasisSchema = z.enum(['rule', 'expert', 'no-risk-seen', 'pattern', 'fail-closed', 'default', 'dynamic-command', 'unknown-tool', 'reservation']);
 export type ValidationBasis = z.infer<typeof ValidationBasisSchema>;
 
 /** The speed layer's answer: what to do, which tier decided, why, how sure, how fast. */
@@ -77,6 +79,8 @@ export const ValidationResultSchema = z.strictObject({
   effects: z.array(EffectSchema).max(MAX_REPLY_EFFECTS),
   /** Who gave the ruling the answer rests on: an expert's agent id, or `human.<operator>` from the console; absent for the policy's own answers. */
   ruledBy: z.string().max(128).nullable().optional(),
+  /** The reservation in the way, when a write was denied because another agent holds the path. */
+  reservation: ReservationConflictSchema.optional(),
 });
 export type ValidationResult = z.infer<typeof ValidationResultSchema>;
 

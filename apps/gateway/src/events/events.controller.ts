@@ -22,8 +22,8 @@ export const QueryEventsSchema = z.strictObject({
 export const StoredEventSchema = z.strictObject({ id: z.uuid(), sequence: z.number().int().min(1), streamVersion: z.number().int().min(1) });
 
 /** Event types and streams the bridge itself writes: an agent may never forge them (and reads them as the visibility rule allows). */
-const RESERVED_TYPES = /^(session|expert|agent|credential|delegation|validation|fs|message)\./;
-const RESERVED_STREAMS = /^(decisions|fs|delegation-.*|agent:.*|thread-.*)$/;
+const RESERVED_TYPES = /^(session|expert|agent|credential|delegation|validation|fs|message|reservation)\./;
+const RESERVED_STREAMS = /^(decisions|fs|reservations|delegation-.*|agent:.*|thread-.*)$/;
 
 /**
  * The shared history for agents: `POST /events` records an agent's own event (attributed to the

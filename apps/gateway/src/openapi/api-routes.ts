@@ -28,6 +28,7 @@ import { z } from 'zod';
 import type { AccessLevel } from '../auth/access.decorator';
 import { SignInSchema } from '../console/console-session.controller';
 import { QueryEventsSchema, StoreEventBodySchema, StoredEventSchema } from '../events/events.controller';
+import { RESERVATION_ROUTES } from '../reservations/reservation-routes';
 import { CancelBodySchema, CompleteBodySchema, FailBodySchema, ListQuerySchema, ProgressBodySchema, WaitQuerySchema } from '../delegations/delegation-http.schemas';
 import { MESSAGE_API_ROUTES } from '../messages/message-api-routes';
 
@@ -138,6 +139,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'post', path: '/events', access: 'agent', summary: "Record one of the caller's own events in the shared history (bridge types and streams are reserved)", body: StoreEventBodySchema, status: 201, response: StoredEventSchema, errors: [403] },
   { method: 'get', path: '/events', access: 'agent', summary: "Read the caller's view of the shared history (its own streams and events, its delegations, public streams) by sequence, stream, type, agent or time; a page may hold fewer than `limit` events: read on from `nextSequence`", query: QueryEventsSchema, status: 200, response: ReadResultSchema },
   { method: 'get', path: '/admin/events', access: 'admin', summary: 'The whole shared history (operators), with the query and paging of GET /events', query: QueryEventsSchema, status: 200, response: ReadResultSchema },
+  ...RESERVATION_ROUTES,
   { method: 'post', path: '/validate', access: 'agent', summary: 'Decide allow / deny / escalate for one tool call, with tier, rule or reason, confidence and latency', body: ValidateRequestSchema, status: 200, response: ValidationResultSchema },
   { method: 'get', path: '/health', access: 'probe', summary: 'Every service up or down with its NATS round trip (503 unless all up; one report per second, limited per address)', status: 200, response: GatewayHealthSchema, errors: [503] },
   { method: 'get', path: '/health/live', access: 'public', summary: 'Liveness of the gateway process alone', status: 200, response: LiveSchema },
