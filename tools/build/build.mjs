@@ -8,13 +8,14 @@
 //   import { buildEntry } from './build.mjs'   any other entry (bench, dev stack)
 //
 // Self-contained entries (the MCP adapter, started once per agent on developer machines) bundle
-// their npm dependencies too: one file, no node_modules, smaller and faster to start.
+// their npm dependencies too: no node_modules, smaller and faster to start. Such an entry may
+// have companions, bundles of their own written beside it that it loads only when needed.
 import { transformFile } from '@swc/core';
 import { build } from 'esbuild';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -25,7 +26,14 @@ export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
  */
 const SELF_CONTAINED = new Map([
   [
+    // `lighthouse-mcp`: the command, and the Claude Code hook, which starts once per tool call. Our
+    // libs are side-effect free here, so only the modules the hook uses are in (no zod, no SDK);
+    // the MCP server is its companion serve.js.
     'apps/mcp-adapter/src/main.ts',
+    { sideEffectFreeLibs: true, companions: { 'serve.js': 'apps/mcp-adapter/src/serve.ts' } },
+  ],
+  [
+    'apps/mcp-adapter/src/serve.ts',
     {
       substitutes: { '@modelcontextprotocol/sdk/dist/esm/validation/ajv-provider.js': 'apps/mcp-adapter/src/server/no-json-schema-validator.ts' },
       // The tool definitions (JSON Schemas from the zod contracts) and their hash, fixed in the bundle.
@@ -73,6 +81,21 @@ async function constantsOf(constants = {}) {
   return define;
 }
 
+// Declares our own libs free of side effects at import: esbuild then leaves out every module of
+// a lib whose exports the entry does not use (a lib's index re-exports all of them).
+const sideEffectFreeLibs = () => ({
+  name: 'side-effect-free-libs',
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, async (args) => {
+      // Only our own code imports the libs; a resolve some plugin started (pluginData) is left alone.
+      if (args.pluginData !== undefined || args.kind === 'entry-point' || args.importer.includes('node_modules')) return undefined;
+      const resolved = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: 'libs' });
+      if (resolved.errors.length > 0 || !resolved.path.startsWith(join(root, 'libs') + sep)) return undefined;
+      return { path: resolved.path, namespace: resolved.namespace, sideEffects: false };
+    });
+  },
+});
+
 const substitutes = (replacements = {}) => ({
   name: 'substitutes',
   setup(b) {
@@ -115,6 +138,7 @@ const swcDecorators = (rewrite = (code) => code) => ({
 export async function buildEntry(entry, outfile, { selfContained = SELF_CONTAINED.has(entry) } = {}) {
   const options = SELF_CONTAINED.get(entry) ?? {};
   const plugins = selfContained ? [substitutes(options.substitutes), swcDecorators(zodNamespaceImport)] : [swcDecorators()];
+  if (selfContained && options.sideEffectFreeLibs) plugins.unshift(sideEffectFreeLibs());
   await build({
     entryPoints: [join(root, entry)],
     outfile: join(root, outfile),
@@ -134,6 +158,8 @@ export async function buildEntry(entry, outfile, { selfContained = SELF_CONTAINE
   // A self-contained bundle with a #! line (kept from its entry) is a command of its own.
   if (selfContained) chmodSync(join(root, outfile), 0o755);
   if (WEB_ASSETS.has(entry)) await buildWebAssets(WEB_ASSETS.get(entry), outfile);
+  const companions = Object.entries(options.companions ?? {});
+  await Promise.all(companions.map(([name, source]) => buildEntry(source, join(dirname(outfile), name), { selfContained })));
   return join(root, outfile);
 }
 

@@ -37,7 +37,7 @@ function fakeGateway(scenario: () => string): Server {
     request.on('end', () => {
       if (request.url === '/sessions') {
         const soon = (s: number) => new Date(Date.now() + s * 1000).toISOString();
-        const grant = { agentId: 'hook-victim', sessionId: randomUUID(), token: 'v1.fake.token', tokenExpiresAt: soon(900), sessionExpiresAt: soon(86_400), idleTimeoutSeconds: 1800, sessionKey: randomBytes(32).toString('base64url'), audience: 'lighthouse' };
+        const grant = { agentId: 'hook-victim', sessionId: randomBytes(16).toString('base64url'), token: 'v1.fake.token', tokenExpiresAt: soon(900), sessionExpiresAt: soon(86_400), idleTimeoutSeconds: 1800, sessionKey: randomBytes(32).toString('base64url'), audience: 'lighthouse' };
         response.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify(grant));
         return;
       }

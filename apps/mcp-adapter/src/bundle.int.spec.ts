@@ -1,17 +1,23 @@
-import { spawnSync } from 'node:child_process';
-import { accessSync, constants, readFileSync, rmSync, statSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { accessSync, constants, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
 import { builtinModules } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { computeToolDefinitions } from './tools/tool-definitions';
 
-// The adapter as it ships: one self-contained executable file built by the workspace build.
+// The adapter as it ships, built by the workspace build: main.js, the executable, which holds the
+// command and the Claude Code hook (started once per tool call, so nothing heavy is in it), and
+// serve.js beside it, the self-contained MCP server main.js loads to serve.
 const repo = join(__dirname, '..', '..', '..');
 const out = `dist/test-builds/mcp-adapter-${process.pid}/main.js`;
 
 describe('the built adapter', () => {
   let code: string;
   let sources: string[];
+  let serveCode: string;
+  let serveSources: string[];
 
   beforeAll(() => {
     const script = `import { buildEntry } from ${JSON.stringify(pathToFileURL(join(repo, 'tools', 'build', 'build.mjs')).href)}; await buildEntry('apps/mcp-adapter/src/main.ts', ${JSON.stringify(out)});`;
@@ -20,29 +26,120 @@ describe('the built adapter', () => {
     const file = join(repo, out);
     code = readFileSync(file, 'utf8');
     sources = (JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] }).sources;
+    const serve = join(file, '..', 'serve.js');
+    serveCode = readFileSync(serve, 'utf8');
+    serveSources = (JSON.parse(readFileSync(`${serve}.map`, 'utf8')) as { sources: string[] }).sources;
   }, 60_000);
   afterAll(() => rmSync(join(repo, out, '..'), { recursive: true, force: true }));
 
-  it('is one executable file that starts node with the small-footprint flags', () => {
+  it('is an executable file that starts node with the small-footprint flags', () => {
     expect(code.split('\n')[0]).toBe('#!/usr/bin/env -S node --jitless --no-expose-wasm --max-semi-space-size=1');
     accessSync(join(repo, out), constants.X_OK);
-    expect(statSync(join(repo, out)).size).toBeLessThan(300 * 1024);
+    expect(statSync(join(repo, out)).size + serveCode.length).toBeLessThan(300 * 1024);
   });
 
-  it('needs no node_modules: every package it uses is inside', () => {
-    const required = [...code.matchAll(/\brequire\(["']([^"']+)["']\)/g)].map((m) => m[1] as string);
-    expect(required.filter((name) => !name.startsWith('node:') && !builtinModules.includes(name))).toEqual([]);
-    expect(sources.some((s) => s.includes('node_modules/@modelcontextprotocol/sdk/'))).toBe(true);
+  it('keeps the hook small: no package from node_modules and none of the MCP server in main.js', () => {
+    expect(sources.filter((s) => s.includes('node_modules/'))).toEqual([]);
+    expect(sources.filter((s) => /apps\/mcp-adapter\/src\/(server|tools|session|files|gateway|config)\//.test(s))).toEqual([]);
+    expect(statSync(join(repo, out)).size).toBeLessThan(40 * 1024);
+  });
+
+  it('needs no node_modules: every package the MCP server uses is inside serve.js', () => {
+    for (const text of [code, serveCode]) {
+      const required = [...text.matchAll(/\brequire\(["']([^"']+)["']\)/g)].map((m) => m[1] as string);
+      expect(required.filter((name) => !name.startsWith('node:') && !builtinModules.includes(name))).toEqual([]);
+    }
+    expect(serveSources.some((s) => s.includes('node_modules/@modelcontextprotocol/sdk/'))).toBe(true);
   });
 
   it('holds nothing of NATS, Nest, Redis, Fastify, pino or ajv', () => {
-    const heavy = sources.filter((s) => /node_modules\/(nats|@nats-io|@nestjs|ioredis|fastify|pino|ajv|undici)\//.test(s));
+    const all = [...sources, ...serveSources];
+    const heavy = all.filter((s) => /node_modules\/(nats|@nats-io|@nestjs|ioredis|fastify|pino|ajv|undici)\//.test(s));
     expect(heavy).toEqual([]);
-    expect(sources.filter((s) => /libs\/(transport|observability|testing)\//.test(s))).toEqual([]);
+    expect(all.filter((s) => /libs\/(transport|observability|testing)\//.test(s))).toEqual([]);
   });
 
   it('carries the tool definitions and their hash computed at build time', () => {
     const { hash } = computeToolDefinitions();
-    expect(code).toContain(hash);
+    expect(serveCode).toContain(hash);
+  });
+
+  it('serves from serve.js: without an identity the MCP server refuses to start (exit 78), naming the problem', () => {
+    const run = spawnSync(join(repo, out), [], { env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin' }, encoding: 'utf8', timeout: 20_000 });
+    expect(run.status).toBe(78);
+    expect(run.stderr).toContain('LIGHTHOUSE_AGENT_ID: required');
+  });
+
+  // The hook as Claude Code runs it, where nothing answers: it must block a shell call (exit 2)
+  // within its own deadline, never hang until Claude Code kills it (the call would then run).
+  describe('the built hook, fail closed', () => {
+    const sockets = new Set<Socket>();
+    let silent: Server;
+    let silentUrl: string;
+    let state: string;
+
+    beforeAll(async () => {
+      // Accepts connections and never answers: a gateway (or anything in between) that hangs.
+      silent = createServer((socket) => {
+        sockets.add(socket);
+        socket.on('close', () => sockets.delete(socket));
+      });
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+      silentUrl = `http://127.0.0.1:${(silent.address() as { port: number }).port}`;
+      state = mkdtempSync(join(tmpdir(), 'lh-hook-fail-'));
+    });
+    afterAll(async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+      rmSync(state, { recursive: true, force: true });
+    });
+
+    function hook(env: Record<string, string>, stdin: string | null): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+      const started = Date.now();
+      const base = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', LIGHTHOUSE_AGENT_ID: 'hook-dev', LIGHTHOUSE_CREDENTIAL: `lhc_${'A'.repeat(43)}`, LIGHTHOUSE_STATE_DIR: state };
+      const child = spawn(join(repo, out), ['hook', 'pre-tool-use'], { env: { ...base, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      if (stdin !== null) child.stdin.end(stdin);
+      return new Promise((resolve) =>
+        child.once('close', (code) => {
+          child.stdin.destroy();
+          resolve({ code, stdout, stderr, ms: Date.now() - started });
+        }),
+      );
+    }
+    const bash = JSON.stringify({ hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command: 'rm -rf ~/work' }, cwd: '/w' });
+
+    it('given a gateway that accepts the connection and never answers, blocks Bash with exit 2 at the hook deadline', async () => {
+      const run = await hook({ LIGHTHOUSE_URL: silentUrl, LIGHTHOUSE_HOOK_TIMEOUT_MS: '700' }, bash);
+      expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 2, stdout: '' });
+      expect(run.stderr).toContain('could not validate this Bash call');
+      expect(run.ms).toBeLessThan(15_000);
+    }, 30_000);
+
+    it('given nothing listening at the gateway address, blocks Bash with exit 2 and says it is unreachable', async () => {
+      const closed = createServer();
+      await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+      const port = (closed.address() as { port: number }).port;
+      await new Promise<void>((resolve) => closed.close(() => resolve()));
+      const run = await hook({ LIGHTHOUSE_URL: `http://127.0.0.1:${port}` }, bash);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/unreachable \(ECONNREFUSED\)/);
+    }, 30_000);
+
+    it('given stdin that never ends, answers at the deadline instead of waiting to be killed', async () => {
+      const run = await hook({ LIGHTHOUSE_URL: silentUrl, LIGHTHOUSE_HOOK_TIMEOUT_MS: '600' }, null);
+      expect(run.code).toBe(0);
+      expect(JSON.parse(run.stdout)).toMatchObject({ hookSpecificOutput: { permissionDecision: 'ask' } });
+      expect(run.stdout).toContain('no hook payload on stdin in time');
+    }, 30_000);
+
+    it.each(['post-everything', 'toString', '__proto__'])('given an unknown hook event (%s), refuses with usage (exit 64) and names the supported ones', (name) => {
+      const run = spawnSync(join(repo, out), ['hook', name], { input: '{}', encoding: 'utf8', timeout: 20_000 });
+      expect(run.status).toBe(64);
+      expect(run.stderr).toContain('supported: pre-tool-use, post-tool-use, user-prompt-submit, session-start');
+    });
   });
 });

@@ -1,5 +1,6 @@
 export { SUBJECTS, SERVICE_HEALTH_SUBJECTS, JETSTREAM_STREAMS, queueGroupOf } from './subjects';
 export type { ServiceName } from './subjects';
+export { MAX_CLOCK_SKEW_SECONDS, AUTH_HEADERS } from './auth-headers';
 export {
   ERROR_CODES,
   ErrorCodeSchema,
@@ -26,8 +27,6 @@ export type { NewEvent, EventEnvelope, AppendRequest, AppendResult, ReadQuery, R
 export { HealthQuerySchema, ServiceHealthSchema, GatewayHealthSchema } from './health';
 export type { HealthQuery, ServiceHealth, GatewayHealth } from './health';
 export {
-  MAX_CLOCK_SKEW_SECONDS,
-  AUTH_HEADERS,
   SessionIdSchema,
   NonceSchema,
   CredentialSchema,

@@ -47,6 +47,9 @@ const AdapterEnvSchema = z.strictObject({
 });
 type AdapterEnv = z.infer<typeof AdapterEnvSchema>;
 
+/** The names of every variable the adapter reads (the hook reads the same ones without zod: hook/hook-config.ts). */
+export const ADAPTER_ENV_VARIABLES: readonly string[] = Object.keys(AdapterEnvSchema.shape);
+
 export interface AdapterConfig {
   gatewayUrl: string;
   agentId: string;

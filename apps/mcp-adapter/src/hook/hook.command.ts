@@ -1,51 +1,88 @@
-import { CONTEXT_HOOK_EVENTS, contextHookFailed, contextOutcome, isContextHook } from './context.hook';
+import { CONTEXT_HOOK_EVENTS, contextHookFailed, contextOutcome, type ContextHookName } from './context.hook';
+import type { HookFailure } from './hook-failure';
+import { readStdin, writeAllSync } from './hook-io';
 import type { HookOutcome } from './hook-outcome';
-import { preToolUseOutcome } from './pre-tool-use.hook';
+import { PRE_TOOL_USE } from './pre-tool-use.hook';
 
-/** Runs one hook event and exits with its outcome; an unexpected failure still decides (fail closed). */
-export async function runHookCommand(event: string | undefined): Promise<void> {
-  if (isContextHook(event)) return runContextHook(event);
-  if (event !== 'pre-tool-use') {
-    process.stderr.write(`lighthouse-mcp hook: unknown event ${JSON.stringify(event)}; supported: pre-tool-use, ${Object.keys(CONTEXT_HOOK_EVENTS).join(', ')}\n`);
+/** What one run of a hook event gets: its stdin payload (read whole and bounded, or why not), the environment, the deadline. */
+export interface HookInput {
+  payload: Buffer | HookFailure;
+  env: NodeJS.ProcessEnv;
+  /** Epoch ms by which the hook must have answered. */
+  deadline: number;
+}
+
+/**
+ * One Claude Code hook event as a `lighthouse-mcp hook <name>` subcommand. To add one, write its
+ * module beside pre-tool-use.hook.ts and list it in {@link HOOK_EVENTS}. Everything it imports
+ * runs at every start of every hook: keep it free of zod, the MCP SDK and Nest
+ * (bundle.int.spec.ts checks).
+ */
+export interface HookEvent {
+  /** The event's own deadline; by default LIGHTHOUSE_HOOK_TIMEOUT_MS (40 s). */
+  timeoutMs?: number;
+  /** Decides; may throw, and may take until the deadline. */
+  run(input: HookInput): Promise<HookOutcome>;
+  /**
+   * The answer when `run` fails in any way: a throw, an uncaught error, no answer by the
+   * deadline. For an event that can block (exit 2), blocking is the safe side.
+   */
+  failed(why: string): HookOutcome;
+}
+
+/** A context hook (context.hook.ts): answers from the local digest whatever its payload; never blocks. */
+const contextHook = (name: ContextHookName): HookEvent => ({
+  timeoutMs: 2_000,
+  run: async ({ env }) => contextOutcome(name, env),
+  failed: contextHookFailed,
+});
+
+export const HOOK_EVENTS: Readonly<Record<string, HookEvent>> = {
+  'pre-tool-use': PRE_TOOL_USE,
+  ...Object.fromEntries(Object.keys(CONTEXT_HOOK_EVENTS).map((name) => [name, contextHook(name as ContextHookName)])),
+};
+
+/** Largest stdin payload a hook reads (Claude Code sends a Write's whole content). */
+export const MAX_PAYLOAD_BYTES = 32 * 1024 * 1024;
+const DEFAULT_TIMEOUT_MS = 40_000;
+/** What the hook gives itself past its deadline to write the "no decision" answer before the watchdog does. */
+const WATCHDOG_GRACE_MS = 250;
+
+/**
+ * Runs one hook event and exits with its outcome. Nothing escapes as exit 1 (which Claude Code
+ * takes as "run the call"): a throw, an uncaught error in a callback, a wrong outcome or a run
+ * past the deadline exits with the event's `failed` answer.
+ */
+export async function runHookCommand(name: string | undefined): Promise<void> {
+  const event = name !== undefined && Object.hasOwn(HOOK_EVENTS, name) ? HOOK_EVENTS[name] : undefined;
+  if (!event) {
+    writeAllSync(2, `lighthouse-mcp hook: unknown event ${JSON.stringify(name)}; supported: ${Object.keys(HOOK_EVENTS).join(', ')}\n`);
     process.exit(64);
   }
-  // Exit 1 would let Claude Code run the call: a surprise (a throw, or no outcome) blocks it instead.
-  const failed = (why: string): HookOutcome => ({ exitCode: 2, stderr: `the Lighthouse hook failed, so the call is blocked: ${why}` });
-  const outcome = await preToolUseOutcome(process.env, process.stdin)
-    .then((answer): HookOutcome => (answer && (answer.exitCode === 0 || answer.exitCode === 2) ? answer : failed('no outcome')))
-    .catch((error: unknown): HookOutcome => failed(error instanceof Error ? error.message : String(error)));
-  await write(process.stdout, outcome.stdout);
-  await write(process.stderr, outcome.stderr);
+  const failed = (why: string) => finish(event.failed(why));
+  process.on('uncaughtException', (error) => failed(`uncaught ${error instanceof Error ? error.message : String(error)}`));
+  process.on('unhandledRejection', (error) => failed(`unhandled ${error instanceof Error ? error.message : String(error)}`));
+  const timeoutMs = event.timeoutMs ?? hookTimeoutMs(process.env);
+  const deadline = Date.now() + timeoutMs;
+  setTimeout(() => failed(`no answer within ${timeoutMs} ms`), timeoutMs + WATCHDOG_GRACE_MS);
+  try {
+    const payload = await readStdin(deadline, MAX_PAYLOAD_BYTES).catch((error: HookFailure) => error);
+    const outcome = await event.run({ payload, env: process.env, deadline });
+    if (outcome && (outcome.exitCode === 0 || outcome.exitCode === 2)) return finish(outcome);
+    failed('no outcome');
+  } catch (error) {
+    failed(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function finish(outcome: HookOutcome): never {
+  if (outcome.stdout) writeAllSync(1, `${outcome.stdout}\n`);
+  if (outcome.stderr) writeAllSync(2, `${outcome.stderr}\n`);
   process.exit(outcome.exitCode);
 }
 
-/** A context hook: drains its payload, answers from the local digest; any failure is silence (exit 0), never a block. */
-async function runContextHook(event: Parameters<typeof contextOutcome>[0]): Promise<void> {
-  let outcome: HookOutcome;
-  try {
-    await drain(process.stdin, 2_000);
-    outcome = contextOutcome(event, process.env);
-  } catch {
-    outcome = contextHookFailed();
-  }
-  await write(process.stdout, outcome.stdout);
-  process.exit(0);
-}
-
-/** Reads stdin to its end (Claude Code writes the payload there) or until `ms` pass; what it holds is not needed. */
-function drain(stdin: NodeJS.ReadableStream, ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    stdin.on('data', () => undefined);
-    stdin.once('error', () => resolve());
-    stdin.once('end', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-}
-
-function write(stream: NodeJS.WriteStream, text: string | undefined): Promise<void> {
-  if (!text) return Promise.resolve();
-  return new Promise((resolve) => stream.write(`${text}\n`, () => resolve()));
+/** The hook's deadline; a bad value is reported by the event's own configuration check, here it only falls back. */
+function hookTimeoutMs(env: NodeJS.ProcessEnv): number {
+  const value = Number(env['LIGHTHOUSE_HOOK_TIMEOUT_MS'] || DEFAULT_TIMEOUT_MS);
+  return Number.isInteger(value) && value >= 500 && value <= 600_000 ? value : DEFAULT_TIMEOUT_MS;
 }
