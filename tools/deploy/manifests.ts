@@ -87,13 +87,18 @@ const MODELS: Record<string, Model> = {
 
 /**
  * Validates one object against the Kubernetes schema of its kind; returns the problems. Kinds
- * kubernetes-models does not ship (the Prometheus Operator's ServiceMonitor) get a structural check.
+ * kubernetes-models does not ship (the Prometheus Operator's ServiceMonitor and PrometheusRule) get a structural check.
  */
 export function schemaProblems(object: K8sObject): string[] {
   const id = `${object.kind}/${object.metadata?.name}`;
   if (object.apiVersion === 'monitoring.coreos.com/v1' && object.kind === 'ServiceMonitor') {
     const ok = object.spec?.selector && Array.isArray(object.spec?.endpoints) && object.spec.endpoints.every((e: { port?: string }) => e.port);
     return ok ? [] : [`${id}: a ServiceMonitor needs spec.selector and endpoints with a port name`];
+  }
+  if (object.apiVersion === 'monitoring.coreos.com/v1' && object.kind === 'PrometheusRule') {
+    const groups: Array<{ name?: string; rules?: Array<{ alert?: string; record?: string; expr?: string }> }> = object.spec?.groups ?? [];
+    const ok = groups.length > 0 && groups.every((g) => g.name && Array.isArray(g.rules) && g.rules.every((r) => (r.alert || r.record) && typeof r.expr === 'string'));
+    return ok ? [] : [`${id}: a PrometheusRule needs spec.groups, each named, of rules with alert (or record) and expr`];
   }
   const model = MODELS[`${object.apiVersion}/${object.kind}`];
   if (!model) return [`${id}: no schema for ${object.apiVersion} ${object.kind} (add its kubernetes-models class to MODELS)`];

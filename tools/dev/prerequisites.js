@@ -17,6 +17,7 @@ const PREREQUISITES = [
   { name: 'fusermount', package: 'fuse', probe: { binary: 'fusermount' }, for: ['start', 'test'], why: 'fusermount, for the shared project view' },
   { name: 'libfuse.so.2', package: 'libfuse2', probe: { library: 'libfuse.so.2' }, for: ['start', 'test'], why: 'libfuse.so.2, for the FUSE binding' },
   { name: 'chromium', package: 'chromium', probe: { binary: 'chromium' }, for: ['test'], why: 'for the browser tests' },
+  { name: 'promtool', package: 'prometheus', probe: { binary: 'promtool' }, for: ['test'], why: "promtool, for the alerting rules' tests" },
 ];
 
 /**

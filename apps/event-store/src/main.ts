@@ -31,6 +31,7 @@ if (process.argv[2] === 'verify') {
         logger: logger.child({ component: 'event-log' }),
       });
       logger.info({ head: log.head() }, 'event log open and verified');
+      metrics.eventChainVerified.set(1);
       const bus = await NatsBus.connect({ servers: config.NATS_URL, user: config.NATS_USER, pass: config.NATS_PASSWORD, name: 'event-store-publisher', maxFrameBytes: config.LH_MAX_FRAME_BYTES, metrics });
       return AppModule.register(log, bus, logger);
     },

@@ -19,7 +19,9 @@ if (process.argv[2] === 'import') {
     shape: fuseConfigShape,
     module: async (config, { logger, metrics }) => {
       const bus = await NatsBus.connect({ servers: config.NATS_URL, user: config.NATS_USER, pass: config.NATS_PASSWORD, name: 'fuse-mounter', maxFrameBytes: config.LH_MAX_FRAME_BYTES, metrics });
-      return AppModule.register(new Mounter(config, bus, logger, config.LH_REQUEST_TIMEOUT_MS));
+      const mounter = new Mounter(config, bus, logger, config.LH_REQUEST_TIMEOUT_MS);
+      mounter.timing = metrics.fsOpSeconds;
+      return AppModule.register(mounter);
     },
   });
 }

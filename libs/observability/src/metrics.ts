@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Latency buckets in seconds, fine at the low end where Lighthouse's targets are (1–100 ms). */
 export const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -35,6 +35,22 @@ export class ServiceMetrics {
     name: 'lh_rejected_frames_total',
     help: 'Incoming frames rejected before reaching a handler, by reason',
     labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  /** One operation on the shared project view (FUSE), by operation and outcome (fuse-mounter only). */
+  readonly fsOpSeconds = new Histogram({
+    name: 'lh_fs_op_seconds',
+    help: 'Time to answer one operation on the shared project view, by operation and outcome',
+    labelNames: ['op', 'outcome'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  /** 1 once the event log's HMAC chain verified at open, 0 when a verification failed (event-store only). */
+  readonly eventChainVerified = new Gauge({
+    name: 'lh_event_chain_verified',
+    help: 'Whether the event log\'s HMAC chain verified (1) or failed verification (0)',
     registers: [this.registry],
   });
 

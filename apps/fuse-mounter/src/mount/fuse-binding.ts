@@ -18,13 +18,25 @@ function errnoOf(error: unknown, op: string, path: string, logger: Logger): numb
   return -EIO;
 }
 
+/** Where the time of each operation goes (the fuse-mounter's `lh_fs_op_seconds`). */
+export interface FsOpTiming {
+  observe(labels: { op: string; outcome: 'ok' | 'error' }, seconds: number): void;
+}
+
 /**
  * fuse-native's callback-style operations, mapped onto {@link FsOperations}: metadata calls
  * answer synchronously (no promise on the hot path), the rest when their promise settles.
  */
-export function fuseBinding(ops: FsOperations, logger: Logger): Record<string, Reply> {
+export function fuseBinding(ops: FsOperations, logger: Logger, timing?: FsOpTiming): Record<string, Reply> {
   /** Answers at once when the work was done at once, else when its promise settles. */
-  const answer = (op: string, path: string, reply: Reply, work: () => unknown, map: (value: unknown) => unknown[] = () => [0]) => {
+  const answer = (op: string, path: string, timedReply: Reply, work: () => unknown, map: (value: unknown) => unknown[] = () => [0]) => {
+    const started = timing ? performance.now() : 0;
+    const reply: Reply = timing
+      ? (...args: unknown[]) => {
+          timing.observe({ op, outcome: typeof args[0] === 'number' && args[0] < 0 ? 'error' : 'ok' }, (performance.now() - started) / 1000);
+          timedReply(...args);
+        }
+      : timedReply;
     let result: unknown;
     try {
       result = work();

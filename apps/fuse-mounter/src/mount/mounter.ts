@@ -9,7 +9,7 @@ import { ContentWriter } from '../content/content-writer';
 import type { FuseConfig } from '../fuse-mounter.config';
 import { ShadowSync } from '../sync/shadow-sync';
 import { FsOperations } from './fs-operations';
-import { fuseBinding, UNTIMED_CALLS } from './fuse-binding';
+import { fuseBinding, UNTIMED_CALLS, type FsOpTiming } from './fuse-binding';
 import { clearStaleMount, fuseUnavailable, loadFuseNative, mount, type FuseBinding, type FuseLoader, type Mounted } from './mount-point';
 
 type Phase = 'starting' | 'mounted' | 'synced' | 'stopped';
@@ -22,6 +22,8 @@ type Phase = 'starting' | 'mounted' | 'synced' | 'stopped';
  * its health says `shared view not mounted: <reason>`.
  */
 export class Mounter {
+  /** Where each operation's time goes, when the service has metrics. */
+  timing?: FsOpTiming;
   private phase: Phase = 'starting';
   private problem?: string;
   private sync?: ShadowSync;
@@ -102,7 +104,7 @@ export class Mounter {
       this.mounted = await mount({
         binding,
         mountPoint: this.config.LH_FUSE_MOUNT_POINT,
-        ops: fuseBinding(ops, this.logger),
+        ops: fuseBinding(ops, this.logger, this.timing),
         opTimeoutMs: this.config.LH_FUSE_OP_TIMEOUT_MS,
         untimed: UNTIMED_CALLS,
       });
