@@ -102,6 +102,8 @@ export const DelegationRequestSchemas = {
     actor: ActorSchema,
     scope: z.enum(['mine', 'assigned', 'all']).default('mine'),
     state: DelegationStateSchema.optional(),
+    /** Only delegations of this kind (the console's escalations: `validation`). */
+    kind: DelegationKindSchema.optional(),
     limit: z.number().int().min(1).max(500).default(100),
     /** The `nextCursor` of the previous page. */
     cursor: z.string().min(1).max(200).optional(),

@@ -32,6 +32,14 @@ describe('listing delegations by pages', () => {
     expect(page.nextCursor).not.toBeNull();
   });
 
+  it('given tasks and an escalation, when listed by kind, then only the escalation however many tasks came after it', () => {
+    const escalation = { ...delegation(1), kind: 'validation' as const };
+    const tasks = Array.from({ length: 20 }, (_, n) => delegation(n + 2, 'y'.repeat(60_000)));
+    const operator: Actor = { agent: 'human.olga', roles: [], operator: true, capacity: 1 };
+    const page = listDelegations([escalation, ...tasks], operator, { scope: 'all', kind: 'validation', state: 'queued', limit: 500 }, 960 * 1024);
+    expect(page).toEqual({ delegations: [escalation], nextCursor: null });
+  });
+
   it('given a cursor this service never handed out, when listed, then VALIDATION_FAILED', () => {
     expect(() => listDelegations([], alice, { scope: 'mine', limit: 10, cursor: 'x' }, 1000)).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
   });

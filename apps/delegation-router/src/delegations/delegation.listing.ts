@@ -4,6 +4,7 @@ import { LighthouseError, type Actor, type Delegation, type DelegationState } fr
 export interface ListingQuery {
   scope: 'mine' | 'assigned' | 'all';
   state?: DelegationState;
+  kind?: Delegation['kind'];
   limit: number;
   /** Where the previous page stopped; absent for the first page. */
   cursor?: string;
@@ -28,6 +29,7 @@ export function listDelegations(all: Iterable<Delegation>, actor: Actor, query: 
   const matches = (d: Delegation) =>
     (query.scope === 'all' || (query.scope === 'mine' ? d.requester === actor.agent : d.assignee === actor.agent)) &&
     (!query.state || d.state === query.state) &&
+    (!query.kind || d.kind === query.kind) &&
     (!after || compare(d, after) > 0);
   const sorted = [...all].filter(matches).sort(compare);
   const delegations: Delegation[] = [];

@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Access } from '../auth/access.decorator';
 import { HealthService } from '../health/health.service';
 import { ConsoleAuth } from './console-auth';
-import { operatorActor } from './console-escalations.controller';
+import { operatorActor, waitingEscalations, withEscalations } from './console-escalations.controller';
 import { ConsoleFeed, type FeedClient } from './console-feed';
 import type { ConsoleSession } from './console-session';
 import { Operator } from './operator.decorator';
@@ -48,7 +48,7 @@ export class ConsoleLiveController {
   async snapshot(@Operator() session: ConsoleSession): Promise<ConsoleSnapshot> {
     const [head, delegations, health] = await Promise.all([
       this.bus.request(RPC.events.head, {}).catch(() => null),
-      this.bus.request(RPC.delegation.list, { actor: operatorActor(session), scope: 'all', limit: 200 }).then((page) => page.delegations, () => []),
+      this.board(session).catch(() => []),
       this.health.check().catch(() => null),
     ]);
     const events = head && head.lastSequence > 0 ? await this.recent(head.lastSequence) : [];
@@ -57,7 +57,7 @@ export class ConsoleLiveController {
 
   @Get('delegations')
   async delegations(@Operator() session: ConsoleSession): Promise<{ delegations: Delegation[]; open: number }> {
-    const { delegations } = await this.bus.request(RPC.delegation.list, { actor: operatorActor(session), scope: 'all', limit: 200 });
+    const delegations = await this.board(session);
     return { delegations, open: delegations.filter((d) => !TERMINAL_DELEGATION_STATES.includes(d.state)).length };
   }
 
@@ -96,6 +96,16 @@ export class ConsoleLiveController {
     };
     raw.once('close', () => end());
     request.raw.once('error', () => end());
+  }
+
+  /**
+   * The newest delegations and every waiting escalation: picked out of the newest alone, an
+   * escalation could be pushed off the board by an agent's own tasks (as many and as large as it likes).
+   */
+  private async board(session: ConsoleSession): Promise<Delegation[]> {
+    const actor = operatorActor(session);
+    const [newest, escalations] = await Promise.all([this.bus.request(RPC.delegation.list, { actor, scope: 'all', limit: 200 }), waitingEscalations(this.bus, actor)]);
+    return withEscalations(newest.delegations, escalations);
   }
 
   /** The last events of the log (a page may stop short of the head: the read pages by bytes). */

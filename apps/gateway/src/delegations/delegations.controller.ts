@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
-import { CreateDelegationSchema, RPC, type CreateDelegation, type Delegation, type RpcRequest } from '@lighthouse/contracts';
+import { CreateDelegationSchema, LighthouseError, RPC, type CreateDelegation, type Delegation, type RpcRequest } from '@lighthouse/contracts';
 import { MESSAGE_BUS, ZodValidationPipe, type MessageBus } from '@lighthouse/transport';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
@@ -28,6 +28,9 @@ export class DelegationsController {
 
   @Post()
   async create(@Body(valid(CreateDelegationSchema)) request: CreateDelegation, @Caller() caller: AgentIdentity, @CorrelationId() correlationId: string): Promise<Delegation> {
+    // Validation escalations are the speed layer's own questions, put to experts and to the humans in
+    // the console; one an agent made up would stand before them as a call waiting for approval.
+    if (request.kind === 'validation') throw new LighthouseError('FORBIDDEN', 'validation delegations are the bridge\'s own escalations; an agent creates tasks');
     const actor = await this.actors.checked(caller, true);
     return this.bus.request(S.create, { actor, request: { ...request, correlationId: request.correlationId ?? correlationId } });
   }

@@ -117,7 +117,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     status: 200,
     response: AgentRevokedSchema,
   },
-  { method: 'post', path: '/delegations', access: 'agent', summary: 'Delegate work to an expert role or a named agent (the requester is the caller)', body: CreateDelegationSchema, status: 201, response: DelegationSchema },
+  { method: 'post', path: '/delegations', access: 'agent', summary: 'Delegate work to an expert role or a named agent (the requester is the caller); kind validation is the bridge\'s own escalation and refused (403)', body: CreateDelegationSchema, status: 201, response: DelegationSchema, errors: [403] },
   { method: 'get', path: '/delegations', access: 'agent', summary: 'Delegations the caller asked for (mine) or was given (assigned), by state', query: ListQuerySchema, status: 200, response: DelegationListSchema },
   { method: 'get', path: '/delegations/next', access: 'signed', summary: "Long-poll: the caller's next delegation as an expert, already claimed for it (state in_progress, with the claim epoch later calls need), or null at the timeout (signed: it assigns work)", query: WaitQuerySchema, status: 200, response: NextDelegationSchema },
   { method: 'get', path: '/delegations/{id}', access: 'agent', summary: 'One delegation (requester, assignee or addressee only)', params: { id: z.uuid() }, status: 200, response: DelegationSchema, errors: [403, 404] },
