@@ -69,6 +69,29 @@ describe('delegation router over real NATS and the event store', () => {
     await call(S.cancel, { actor: requester, id: created.id });
   });
 
+  it('of five experts polling, exactly one gets a new delegation, claimed; the others time out empty', async () => {
+    const experts = [1, 2, 3, 4, 5].map((n) => who(`fan-${n}`, ['fan_role']));
+    const polls = experts.map((actor) => call<{ delegation: Delegation | null }>(S.next, { actor, waitMs: 1500 }, 5000));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const created = await create('only one of you', { role: 'fan_role' });
+    const answers = (await Promise.all(polls)).map((a) => a.delegation);
+    const given = answers.filter((d): d is Delegation => d !== null);
+    expect(given).toEqual([expect.objectContaining({ id: created.id, state: 'in_progress', claimEpoch: 1 })]);
+    expect(experts.map((e) => e.agent)).toContain(given[0]?.assignee);
+    await call(S.cancel, { actor: requester, id: created.id });
+  });
+
+  it('hands a delegation over again to the expert it was given to until that expert acts on it (the answer may have been lost)', async () => {
+    const expert = who('forgetful', ['forgetful_role']);
+    const created = await create('say it again', { role: 'forgetful_role' });
+    const first = await call<{ delegation: Delegation }>(S.next, { actor: expert, waitMs: 1000 });
+    const again = await call<{ delegation: Delegation }>(S.next, { actor: expert, waitMs: 1000 });
+    expect(again.delegation).toMatchObject({ id: created.id, claimEpoch: first.delegation.claimEpoch });
+    await call(S.claim, { actor: expert, id: created.id });
+    expect(await call<{ delegation: Delegation | null }>(S.next, { actor: expert, waitMs: 200 })).toEqual({ delegation: null });
+    await call(S.cancel, { actor: requester, id: created.id });
+  });
+
   it('reassigns the work of an expert killed mid-task and refuses its late completion', async () => {
     const created = await create('review the auth middleware');
     const expert = spawnExpert(nats.url, sec1, created.id);
