@@ -1,7 +1,7 @@
 import { UnnormalisableError } from '../errors/unnormalisable.error';
 import type { NormalisedCommand } from '../normalised.schema';
 import { applyBuiltinEffects } from './builtin-effects';
-import { buildCommand, canonicalProgram, FIND_MATCH, findExecCommands, type Invocation } from './command-builder';
+import { buildCommand, canonicalProgram, FIND_MATCH, findExecCommands, STDIN_ARG, type Invocation } from './command-builder';
 import { evaluateRedirects, type EvaluatedRedirects } from './redirect-evaluator';
 import type { ShAssign, ShCommand, ShStmt, ShWord } from './shell-ast';
 import { parseShell } from './shell-parser';
@@ -143,10 +143,15 @@ export class ShellNormaliser {
 
   /** `echo <base64> | base64 -d | sh`: run the statically known input through the normaliser. */
   private decodedStdin(stageCmds: readonly NormalisedCommand[], upstream: readonly ShStmt[], frame: Frame): void {
+    if (upstream.length === 0) return;
     const shell = stageCmds.find((cmd) => readsScriptFromStdin(cmd.program, cmd.args));
-    if (!shell || upstream.length === 0) return;
+    // xargs turns its input into arguments: a statically known input (`echo L2hvbWU= | base64 -d | xargs rm -rf`) is what the command gets.
+    const fedByXargs = stageCmds.filter((cmd) => cmd.stdin === undefined && cmd.viaWrapper.includes('xargs'));
+    if (!shell && fedByXargs.length === 0) return;
     const text = new StaticEvaluator(frame.scope).pipelineOutput(upstream);
-    if (text !== undefined) this.nested(text, frame, [...shell.viaWrapper, shell.program], frame.scope.clone());
+    if (text === undefined) return;
+    for (const cmd of fedByXargs) (cmd as { stdin?: string }).stdin = text;
+    if (shell) this.nested(text, frame, [...shell.viaWrapper, shell.program], frame.scope.clone());
   }
 
   private call(assignWords: readonly ShAssign[], args: readonly ShWord[], stmt: ShStmt, frame: Frame): void {
@@ -178,10 +183,14 @@ export class ShellNormaliser {
     let argv = pending.fields;
     let via = frame.via;
     let stdinArgs = false;
+    let partial: { text: string; via: readonly string[] } | undefined;
     const assigns = [...pending.assigns];
     for (let step = unwrap(argv); step.kind !== 'none'; step = unwrap(argv)) {
       if (step.kind === 'script') {
-        if (step.script.unresolved) break;
+        if (step.script.unresolved) {
+          if (step.script.text.includes(STDIN_ARG)) partial = { text: step.script.text, via: [...via, step.wrapper] };
+          break;
+        }
         const scope = step.wrapper === 'eval' ? frame.scope : withParams(frame.scope, step.params);
         this.nested(step.script.text, frame, [...via, step.wrapper], scope);
         return step.wrapper;
@@ -194,12 +203,28 @@ export class ShellNormaliser {
     const program = canonicalProgram(argv[0]?.text ?? '');
     if (!argv[0]?.unresolved) applyBuiltinEffects(program, argv.slice(1), frame.scope);
     const cmd = this.emit({ ...this.invocation(pending, frame, via), argv, assigns, stdinArgs }, frame);
+    if (partial) this.partlyKnown(partial.text, frame, partial.via);
     if (pending.redirects.stdin !== undefined && readsScriptFromStdin(cmd.program, cmd.args)) {
       this.nested(pending.redirects.stdin, frame, [...via, cmd.program], frame.scope.clone());
     }
     if (cmd.program === 'find') this.findExec(argv, pending, { ...frame, via: [...via, 'find'] });
     if (cmd.program === 'alias') this.aliases(argv.slice(1), { ...frame, via: [...via, 'alias'] });
     return cmd.program;
+  }
+
+  /**
+   * A script only partly known because xargs fills its `{}` in (`xargs -I{} sh -c 'curl -s {} | sh'`):
+   * what its known part does is judged too, after the command itself (which stays dynamic). Text
+   * that does not parse leaves only the dynamic command.
+   */
+  private partlyKnown(source: string, frame: Frame, via: readonly string[]): void {
+    const start = this.out.length;
+    try {
+      this.nested(source, frame, via, frame.scope.clone());
+    } catch (error) {
+      if (!(error instanceof UnnormalisableError)) throw error;
+      this.out.length = start;
+    }
   }
 
   private findExec(argv: readonly Field[], pending: Pending, frame: Frame): void {
