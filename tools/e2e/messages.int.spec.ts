@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import type { Message, MessagePage, ReadResult } from '@lighthouse/contracts';
+import type { Message, MessagePage, ReadResult, SearchResult } from '@lighthouse/contracts';
 import { AgentClient, issueCredential } from './agent-client';
 import { startE2eStack, type E2eStack } from './e2e-stack';
 
@@ -117,6 +117,47 @@ describe('messages through the gateway', () => {
     expect((await ana.get('/messages?limit=5000')).status).toBe(400);
   }, 30_000);
 
+  describe('search', () => {
+    /** The caller's hits for `q`, once the index has caught up with what was just written (it follows the store). */
+    const found = async (client: AgentClient, q: string, expectAtLeast: number): Promise<SearchResult> => {
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const answer = await client.get<SearchResult>(`/search?q=${encodeURIComponent(q)}`);
+        expect(answer.status).toBe(200);
+        if (answer.body.hits.length >= expectAtLeast || Date.now() > deadline) return answer.body;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    };
+
+    it('finds a message between ana and cy for them, and never for bo: messages, delegations and events follow the visibility rules', async () => {
+      const sent = await ana.change<Message>('POST', '/messages', { to: { agents: ['msg-cy'] }, subject: 'vault passphrase', body: 'the quartermaster passphrase rotates at dawn' });
+      expect(sent.status).toBe(201);
+      expect((await found(cy, 'quartermaster', 1)).hits).toEqual([expect.objectContaining({ kind: 'message', id: sent.body.id, title: 'vault passphrase', snippet: expect.stringContaining('quartermaster') })]);
+      expect((await found(ana, 'quartermaster passphrase', 1)).hits.map((h) => h.id)).toEqual([sent.body.id]);
+      expect((await bo.get<SearchResult>('/search?q=quartermaster')).body.hits).toEqual([]);
+      expect((await bo.get<SearchResult>('/search?q=quartermster&kinds=message,event,delegation')).body.hits).toEqual([]);
+
+      const delegated = await ana.change<{ id: string }>('POST', '/delegations', { target: { role: 'security_architect' }, title: 'audit the xylophone cipher', body: 'see thread' });
+      expect(delegated.status).toBe(201);
+      expect((await found(ana, 'xylophone', 1)).hits).toEqual([expect.objectContaining({ kind: 'delegation', id: delegated.body.id })]);
+      expect((await bo.get<SearchResult>('/search?q=xylophone')).body.hits).toEqual([]);
+
+      const noted = await ana.change<{ id: string }>('POST', '/events', { type: 'review.finding_reported', stream: 'notes-msg-ana', data: { finding: 'zeppelin race in the cache' } });
+      expect(noted.status).toBe(201);
+      expect((await found(ana, 'zeppelin', 1)).hits).toEqual([expect.objectContaining({ kind: 'event', id: noted.body.id, agent: 'msg-ana' })]);
+      expect((await bo.get<SearchResult>('/search?q=zeppelin')).body.hits).toEqual([]);
+    }, 60_000);
+
+    it('refuses a query that is empty, too long, or pages with a cursor it never handed out', async () => {
+      expect((await bo.get('/search?q=')).status).toBe(400);
+      expect((await bo.get(`/search?q=${'x'.repeat(201)}`)).status).toBe(400);
+      expect((await bo.get('/search?q=x&cursor=abc')).status).toBe(400);
+      expect((await bo.get('/search?q=x&kinds=secrets')).status).toBe(400);
+      expect((await bo.get('/search?q=x&limit=51')).status).toBe(400);
+      expect((await bo.get('/search?q=x&colour=red')).status).toBe(400);
+    }, 30_000);
+  });
+
   describe('through lighthouse-mcp and the Claude Code hooks', () => {
     let dir: string;
     let a: Adapter;
@@ -174,6 +215,9 @@ describe('messages through the gateway', () => {
       expect(heard).toContain(`mcp-bo acknowledged your message "freeze main" (message ${id}, note: "frozen")`);
       const thread = await a.call<MessagePage>('read_thread', { thread: sent.value.thread });
       expect(thread.value.messages[0]?.receipts).toEqual([expect.objectContaining({ agent: 'mcp-bo', acknowledgedAt: expect.any(String), note: 'frozen' })]);
+      // The search tool answers what its agent may see.
+      const search = await b.call<SearchResult>('search', { q: 'freeze merging', kinds: ['message'] });
+      expect(search.value.hits.map((h) => h.id)).toEqual([id]);
     }, 60_000);
 
     it('never blocks the agent: a context hook without identity, state or a readable payload answers exit 0 with nothing', async () => {

@@ -7,6 +7,10 @@ export const delegationRouterConfigShape = {
   LH_DELEGATION_CLAIM_LEASE_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
   /** How often leases and deadlines are checked. */
   LH_DELEGATION_TICK_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+  /** Streams every agent may read (as the gateway's): search shows their events to everyone. */
+  LH_PUBLIC_STREAMS: z.string().max(2000).default('fs'),
+  /** Documents the embedded search index holds (messages, delegations, agents' events); the oldest go first. */
+  LH_SEARCH_MAX_DOCUMENTS: z.coerce.number().int().min(100).max(10_000_000).default(200_000),
 };
 
 export type DelegationRouterConfig = z.infer<z.ZodObject<typeof delegationRouterConfigShape>>;

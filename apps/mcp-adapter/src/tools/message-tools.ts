@@ -1,4 +1,16 @@
-import { AgentIdSchema, MESSAGE_LIMITS, MessageImportanceSchema, RoleSchema, SendMessageSchema, type MarkReadResult, type Message, type MessagePage } from '@lighthouse/contracts';
+import {
+  AgentIdSchema,
+  MESSAGE_LIMITS,
+  MessageImportanceSchema,
+  RoleSchema,
+  SEARCH_LIMITS,
+  SearchKindSchema,
+  SendMessageSchema,
+  type MarkReadResult,
+  type Message,
+  type MessagePage,
+  type SearchResult,
+} from '@lighthouse/contracts';
 import { z } from 'zod';
 import type { SessionKeeper } from '../session/session.keeper';
 
@@ -38,6 +50,16 @@ export const MESSAGE_TOOL_INPUTS = {
     description: 'Acknowledge a message sent to you (it is marked read too); its sender sees the acknowledgement and your note.',
     input: z.strictObject({ id: messageId, note: z.string().max(MESSAGE_LIMITS.noteChars).optional() }),
   },
+  search: {
+    description:
+      'Full-text search (prefix and fuzzy matching) over what you may see: messages sent by or to you, your delegations, and the events agents recorded that you may read. kinds narrows it (message, delegation, event); page with cursor.',
+    input: z.strictObject({
+      q: z.string().min(1).max(SEARCH_LIMITS.queryChars).describe('Words to find'),
+      kinds: z.array(SearchKindSchema).min(1).max(3).optional(),
+      limit: z.number().int().min(1).max(SEARCH_LIMITS.page).default(20),
+      cursor: z.string().regex(/^\d{1,4}$/).optional().describe('The nextCursor of the previous page'),
+    }),
+  },
 } as const;
 
 type Inputs = typeof MESSAGE_TOOL_INPUTS;
@@ -60,5 +82,6 @@ export function messageToolHandlers(session: SessionKeeper) {
     mark_read: (input: Input<'mark_read'>, context: Context) => session.change<MarkReadResult>('POST', '/messages/read', input, { signal: context.signal }),
     acknowledge_message: ({ id, ...body }: Input<'acknowledge_message'>, context: Context) =>
       session.change<Message>('POST', `/messages/${encodeURIComponent(id)}/ack`, body, { signal: context.signal }),
+    search: ({ kinds, ...rest }: Input<'search'>, context: Context) => session.get<SearchResult>(`/search${query({ ...rest, kinds: kinds?.join(',') })}`, { signal: context.signal }),
   };
 }

@@ -25,6 +25,7 @@ describe('tool definitions', () => {
         'read_thread',
         'mark_read',
         'acknowledge_message',
+        'search',
       ].sort(),
     );
     for (const tool of tools) {

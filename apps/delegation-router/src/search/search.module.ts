@@ -1,0 +1,30 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { EventEnvelope } from '@lighthouse/contracts';
+import { SearchIndex } from '@lighthouse/messaging';
+import { DELEGATION_ROUTER_CONFIG, type DelegationRouterConfig } from '../delegation-router.config';
+import { documentOfEvent } from './search-documents';
+import { SearchController } from './search.controller';
+import { SearchService } from './search.service';
+
+/**
+ * Search over messages, delegations and agents' events. `follow` is what the router's store
+ * follower calls with every committed event; delegations come from the delegation projection.
+ */
+@Module({})
+export class SearchModule {
+  static create(config: DelegationRouterConfig): { follow: (event: EventEnvelope) => void; module: (delegations: DynamicModule) => DynamicModule } {
+    const index = new SearchIndex(config.LH_SEARCH_MAX_DOCUMENTS);
+    return {
+      follow: (event) => {
+        const document = documentOfEvent(event);
+        if (document) index.put(document);
+      },
+      module: (delegations) => ({
+        module: SearchModule,
+        imports: [delegations],
+        controllers: [SearchController],
+        providers: [SearchService, { provide: SearchIndex, useValue: index }, { provide: DELEGATION_ROUTER_CONFIG, useValue: config }],
+      }),
+    };
+  }
+}

@@ -1,0 +1,62 @@
+import { SearchQuerySchema } from '@lighthouse/contracts';
+import { SearchIndex, type SearchDocument } from './search-index';
+
+const doc = (ref: string, title: string, text: string, audience?: string[], kind: SearchDocument['kind'] = 'message'): SearchDocument => ({
+  kind,
+  ref,
+  title,
+  text,
+  agent: audience?.[0] ?? 'ana',
+  stream: `thread-${ref}`,
+  at: '2026-12-07T12:00:00.000Z',
+  ...(audience ? { audience } : {}),
+});
+const q = (input: Record<string, unknown>) => SearchQuerySchema.parse(input);
+const mayRead = (agent: string) => (d: SearchDocument) => !d.audience || d.audience.includes(agent);
+
+describe('searching', () => {
+  it('given a message between ana and cy, when bo searches its words, then bo finds nothing and ana and cy find it', () => {
+    const index = new SearchIndex();
+    index.put(doc('m1', 'rotate the signing key', 'the HMAC key leaked in a log', ['ana', 'cy']));
+    index.put(doc('m2', 'lunch', 'pizza at noon', ['ana', 'bo']));
+    expect(index.search(q({ q: 'signing key' }), mayRead('bo')).hits).toEqual([]);
+    expect(index.search(q({ q: 'signing key' }), mayRead('cy')).hits.map((h) => h.id)).toEqual(['m1']);
+    const [hit] = index.search(q({ q: 'leaked' }), mayRead('ana')).hits;
+    expect(hit).toMatchObject({ kind: 'message', id: 'm1', title: 'rotate the signing key', snippet: expect.stringContaining('leaked') });
+  });
+
+  it('matches prefixes and small typos, filters by kind, and replaces a document of the same ref', () => {
+    const index = new SearchIndex();
+    index.put(doc('d1', 'security review', 'review the authentication module', undefined, 'delegation'));
+    index.put(doc('m1', 'note', 'authentication is fine', ['ana']));
+    expect(index.search(q({ q: 'authent' }), () => true).hits).toHaveLength(2);
+    expect(index.search(q({ q: 'authentcation' }), () => true).hits).toHaveLength(2);
+    expect(index.search(q({ q: 'authentication', kinds: ['delegation'] }), () => true).hits.map((h) => h.id)).toEqual(['d1']);
+    index.put(doc('d1', 'security review', 'completed: nothing found', undefined, 'delegation'));
+    expect(index.size).toBe(2);
+    expect(index.search(q({ q: 'authentication', kinds: ['delegation'] }), () => true).hits).toEqual([]);
+  });
+
+  it('pages hits with a cursor, keeps snippets bounded, and holds at most maxDocuments (oldest out)', () => {
+    const index = new SearchIndex(30);
+    for (let n = 0; n < 40; n++) index.put(doc(`m${n}`, `deploy ${n}`, `deploy notes ${'x '.repeat(500)} deploy`, ['ana']));
+    expect(index.size).toBe(30);
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = index.search(q({ q: 'deploy', limit: 7, cursor }), () => true);
+      for (const hit of page.hits) expect(hit.snippet.length).toBeLessThanOrEqual(300);
+      ids.push(...page.hits.map((h) => h.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(new Set(ids).size).toBe(30);
+    expect(ids).not.toContain('m0');
+  });
+
+  it('refuses an empty or overlong query and a cursor it never handed out', () => {
+    expect(SearchQuerySchema.safeParse({ q: '   ' }).success).toBe(false);
+    expect(SearchQuerySchema.safeParse({ q: 'x'.repeat(201) }).success).toBe(false);
+    expect(SearchQuerySchema.safeParse({ q: 'x', cursor: 'abc' }).success).toBe(false);
+    expect(SearchQuerySchema.safeParse({ q: 'x', limit: 51 }).success).toBe(false);
+  });
+});

@@ -1,0 +1,93 @@
+import MiniSearch from 'minisearch';
+import { SEARCH_LIMITS, type SearchHit, type SearchKind, type SearchQuery, type SearchResult } from '@lighthouse/contracts';
+
+/** One searchable thing: a message, a delegation, or an agent's event, with what its visibility rule needs. */
+export interface SearchDocument {
+  kind: SearchKind;
+  /** The message, delegation or event id. */
+  ref: string;
+  title: string;
+  text: string;
+  agent: string;
+  stream: string;
+  at: string;
+  /** Who may see it besides operators, when the document itself says (a message's audience). */
+  audience?: readonly string[];
+  /** The event's data, for the event visibility rule. */
+  data?: unknown;
+}
+
+/** Characters of a document's text that are indexed and kept (the rest is in the store). */
+export const MAX_INDEXED_CHARS = 8 * 1024;
+
+type Stored = Omit<SearchDocument, 'text'> & { id: string; text: string };
+
+/**
+ * Full-text search over what agents wrote (messages, delegations, their own events), on MiniSearch
+ * (an embedded inverted index: prefix and fuzzy matching, BM25 ranking, documents replaced and
+ * discarded in place). Bounded: at most `maxDocuments` (the oldest go first), each indexed up to
+ * {@link MAX_INDEXED_CHARS}; a query is at most {@link SEARCH_LIMITS.queryTerms} terms and pages
+ * at most {@link SEARCH_LIMITS.depth} hits deep. Visibility is the caller's predicate, applied to
+ * every hit before paging, so a page holds only what the caller may see.
+ */
+export class SearchIndex {
+  private readonly index = new MiniSearch<Stored>({
+    fields: ['title', 'text'],
+    storeFields: ['kind', 'ref', 'title', 'text', 'agent', 'stream', 'at', 'audience', 'data'],
+    searchOptions: { boost: { title: 2 }, prefix: true, fuzzy: 0.15 },
+    autoVacuum: { minDirtCount: 1000, minDirtFactor: 0.2, batchSize: 1000, batchWait: 10 },
+  });
+  /** Insertion order of the ids, oldest first (for eviction). */
+  private readonly order = new Map<string, true>();
+
+  constructor(private readonly maxDocuments = 200_000) {}
+
+  get size(): number {
+    return this.index.documentCount;
+  }
+
+  /** Adds a document, or replaces the one of the same kind and ref (a delegation that changed). */
+  put(document: SearchDocument): void {
+    const id = `${document.kind}:${document.ref}`;
+    const stored: Stored = { ...document, id, text: document.text.slice(0, MAX_INDEXED_CHARS) };
+    if (this.index.has(id)) {
+      this.index.discard(id);
+      this.order.delete(id);
+    }
+    this.index.add(stored);
+    this.order.set(id, true);
+    for (const oldest of this.order.keys()) {
+      if (this.order.size <= this.maxDocuments) break;
+      this.index.discard(oldest);
+      this.order.delete(oldest);
+    }
+  }
+
+  /** A page of the hits `visible` lets through, best first. */
+  search(query: SearchQuery, visible: (document: SearchDocument) => boolean): SearchResult {
+    const terms = query.q.split(/\s+/).filter(Boolean).slice(0, SEARCH_LIMITS.queryTerms);
+    const offset = query.cursor === undefined ? 0 : Number(query.cursor);
+    const kinds = new Set(query.kinds);
+    const found = this.index.search(terms.join(' '), {
+      combineWith: 'AND',
+      filter: (result) => kinds.has((result as unknown as Stored).kind) && visible(result as unknown as SearchDocument),
+    });
+    const end = Math.min(offset + query.limit, SEARCH_LIMITS.depth);
+    const hits: SearchHit[] = found.slice(offset, end).map((result) => {
+      const doc = result as unknown as Stored;
+      return { kind: doc.kind, id: doc.ref, title: clip(doc.title), snippet: snippetOf(doc.text, result.terms), agent: doc.agent, stream: doc.stream, at: doc.at, score: result.score };
+    });
+    return { hits, nextCursor: end < found.length && end < SEARCH_LIMITS.depth ? String(end) : null };
+  }
+}
+
+const clip = (text: string) => (text.length > SEARCH_LIMITS.snippetChars ? `${text.slice(0, SEARCH_LIMITS.snippetChars - 1)}…` : text);
+
+/** The text around the first matched term, at most the snippet length. */
+function snippetOf(text: string, terms: readonly string[]): string {
+  const lower = text.toLowerCase();
+  const at = Math.min(...terms.map((term) => lower.indexOf(term.toLowerCase())).filter((i) => i >= 0), text.length);
+  const start = at >= text.length ? 0 : Math.max(0, at - 80);
+  const window = text.slice(start, start + SEARCH_LIMITS.snippetChars - 2).replace(/\s+/g, ' ');
+  return clip(`${start > 0 ? '…' : ''}${window}`);
+}
