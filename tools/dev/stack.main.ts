@@ -10,6 +10,7 @@ async function main(): Promise<void> {
   const stack = await startDevStack({ root, stateDir, gatewayPort, log });
   log(`every service is up; logs in ${join('.lighthouse', 'logs')}`);
   log(`gateway: ${stack.gatewayUrl}   (try: curl ${stack.gatewayUrl}/health)`);
+  log(`console: ${stack.gatewayUrl}/console   (sign in with your name and LH_ADMIN_SECRET, kept in ${join('.lighthouse', 'dev-secrets.json')})`);
   log('Ctrl-C stops everything this command started');
   let stopping = false;
   const shutdown = async (signal: string) => {

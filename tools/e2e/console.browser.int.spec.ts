@@ -193,6 +193,9 @@ describe('the console in a browser', () => {
       await open('Health');
       await page.locator('.uplot').waitFor();
       await shot('12-health-1280x720');
+      await open('Timeline');
+      await page.getByTestId('chain').waitFor();
+      await shot('13-timeline-1280x720');
     } finally {
       await phone.close();
     }
