@@ -19,8 +19,8 @@
 //            cache, after a separate warm-up, beside the same run's cost of parsing alone (the
 //            floor), with the p50 and p99 ratios;
 //   hook     the hook's whole-process wall time per tool call, `lighthouse-mcp hook pre-tool-use`
-//            from spawn to exit with a cached session, BENCH_HOOK_RUNS (30) times, interleaved
-//            with a bare `node -e 0`.
+//            from spawn to exit with a cached session, BENCH_HOOK_RUNS (100) times, interleaved
+//            with a bare `node -e 0` and the same POST /validate made in process.
 // BENCH_PARTS (policy,hook,gateway) picks parts; without `gateway` only the first two run, and
 // `policy` alone starts no stack.
 // BENCH_PROFILE=1 writes a CPU profile of every service when the stack stops (into BENCH_PROFILE_DIR).
@@ -57,7 +57,7 @@ const TIMEOUT_MS = Number(process.env['BENCH_TIMEOUT_MS'] ?? 5000);
 const repo = process.env['BENCH_REPO'] ?? join(__dirname, '..', '..', '..');
 const PARTS = new Set((process.env['BENCH_PARTS'] ?? 'policy,hook,gateway').split(','));
 const POLICY_CALLS = Number(process.env['BENCH_POLICY_CALLS'] ?? 5000);
-const HOOK_RUNS = Number(process.env['BENCH_HOOK_RUNS'] ?? 30);
+const HOOK_RUNS = Number(process.env['BENCH_HOOK_RUNS'] ?? 100);
 const log = logFor('speed-layer');
 
 /** One validation's outcome as the bench keeps it. */

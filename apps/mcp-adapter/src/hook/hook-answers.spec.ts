@@ -47,6 +47,7 @@ describe('the hook reads gateway answers as the contract does', () => {
     ['ruled by nobody', (a) => ({ ...a, ruledBy: null })],
     ['ruled by a number', (a) => ({ ...a, ruledBy: 5 })],
     ['ruled by a long name', (a) => ({ ...a, ruledBy: 'h'.repeat(129) })],
+    ['reservation not an object', (a) => ({ ...a, decision: 'deny', tier: 'reservation', basis: 'reservation', reservation: 'held' })],
     ['empty object', () => ({})],
     ['array', (a) => [a]],
     ['string', () => '<html>'],

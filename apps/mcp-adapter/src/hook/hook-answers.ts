@@ -7,8 +7,8 @@ import type { DecisionValue, Effect, SessionGrant, Tier, ValidationBasis, Valida
  * valid and mutated answers, and the same field names and enum values.
  */
 export const DECISIONS: readonly DecisionValue[] = ['allow', 'deny', 'escalate'];
-export const TIERS: readonly Tier[] = ['memory', 'shared', 'policy', 'pattern', 'expert', 'fallback'];
-export const BASES: readonly ValidationBasis[] = ['rule', 'expert', 'no-risk-seen', 'pattern', 'fail-closed', 'default', 'dynamic-command', 'unknown-tool'];
+export const TIERS: readonly Tier[] = ['memory', 'shared', 'policy', 'pattern', 'expert', 'fallback', 'reservation'];
+export const BASES: readonly ValidationBasis[] = ['rule', 'expert', 'no-risk-seen', 'pattern', 'fail-closed', 'default', 'dynamic-command', 'unknown-tool', 'reservation'];
 export const EFFECT_KINDS: readonly Effect['kind'][] = ['read', 'write', 'delete', 'egress', 'exec', 'privilege', 'persistence', 'process', 'system', 'destroy'];
 const MAX_EFFECTS = 64;
 
@@ -58,6 +58,8 @@ export const RESULT_FIELDS: Record<keyof ValidationResult, Check> = {
   basis: oneOf(BASES),
   effects: (v) => Array.isArray(v) && v.length <= MAX_EFFECTS && v.every((effect) => problemOf(effect, EFFECT_FIELDS) === undefined),
   ruledBy: optional(nullable(str(128))),
+  /** Only shown in a deny's reason, never acted on: an object is enough here. */
+  reservation: optional(isRecord),
 };
 
 export const GRANT_FIELDS: Record<keyof SessionGrant, Check> = {
