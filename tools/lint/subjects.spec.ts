@@ -18,7 +18,7 @@ describe('subjects in use are declared in the contract table', () => {
     expect(handled).toEqual(expect.objectContaining({ size: expect.any(Number) }));
     for (const subject of ['lh.events.cmd.append.v1', 'lh.session.cmd.create.v1', 'lh.delegation.cmd.claim.v1', 'lh.speed.cmd.validate.v1']) expect(handled).toContain(subject);
     const subscribed = uses.filter((u) => u.via === '.subscribe()').map((u) => u.subject);
-    expect(subscribed).toEqual(expect.arrayContaining(['lh.session.evt.revoked.v1', 'lh.session.evt.presence.v1', 'lh.events.evt.committed.v1']));
+    expect(subscribed).toEqual(expect.arrayContaining(['lh.session.evt.revoked.v1', 'lh.session.evt.presence.v1', 'lh.events.evt.committed.v2']));
   });
 
   it('finds no subject that is not declared', () => {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { BUS_EVENTS, IssuedCredentialSchema, RPC } from '@lighthouse/contracts';
+import { IssuedCredentialSchema, RPC, committedSubject } from '@lighthouse/contracts';
 import { NatsBus } from '@lighthouse/transport';
 import { connect, type NatsConnection } from 'nats';
 import { AgentClient, issueCredential } from '../e2e/agent-client';
@@ -63,13 +63,13 @@ describe('NATS admits only the services, each limited to its own subjects', () =
     const refused: string[] = [];
     const forged: Uint8Array[] = [];
     try {
-      observer.subscribe(BUS_EVENTS.committed.subject as string, { callback: (_error, msg) => forged.push(msg.data) });
+      observer.subscribe(committedSubject('delegation'), { callback: (_error, msg) => forged.push(msg.data) });
       await observer.flush();
       const status = (async () => {
         for await (const event of nc.status()) if (event.type === 'error') refused.push(String(event.data));
       })();
       nc.subscribe('_INBOX.>', { callback: (error) => error && refused.push(`subscribe: ${error.message}`) });
-      nc.publish(BUS_EVENTS.committed.subject as string, new Uint8Array([1]));
+      nc.publish(committedSubject('delegation'), new Uint8Array([1]));
       await nc.flush();
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(refused.join('\n')).toMatch(/subscribe.*permissions violation.*_INBOX\.>/i);

@@ -3,7 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EventEnvelope, NewEvent } from '@lighthouse/contracts';
+import { BUS_EVENTS, type EventEnvelope, type NewEvent } from '@lighthouse/contracts';
 import { EventLog } from '@lighthouse/event-log';
 import { createLogger } from '@lighthouse/observability';
 import { startNats, type NatsHandle } from '@lighthouse/testing';
@@ -13,9 +13,9 @@ import { AppModule } from './app.module';
 const keyring = { keys: [{ id: 1, secret: randomBytes(32) }], activeKeyId: 1 };
 const logger = createLogger('event-store-test', 'silent');
 
-const event = (stream: string, data: Record<string, unknown> = {}): NewEvent => ({
+const event = (stream: string, data: Record<string, unknown> = {}, type = 'test.happened'): NewEvent => ({
   id: randomUUID(),
-  type: 'test.happened',
+  type,
   stream,
   agent: 'agent-1',
   correlationId: 'corr-1',
@@ -90,6 +90,47 @@ describe('event-store service over a real NATS', () => {
     expect(head.chainHead).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it('publishes committed events by channel: a follower receives only its channels, and events of other channels are no gap to it', async () => {
+    const followerBus = await NatsBus.connect({ servers: nats.url, name: 'delegation-follower' });
+    const observer = await NatsBus.connect({ servers: nats.url, name: 'observer' });
+    const wire: Array<{ channel: string; sequences: number[] }> = [];
+    const tap = observer.subscribe(BUS_EVENTS.committed, (message) => wire.push({ channel: message.channel, sequences: message.events.map((e) => e.sequence) }), { suffix: 'delegation' });
+    await observer.flush();
+    const seen: EventEnvelope[] = [];
+    const gaps: Array<{ from: number; to: number }> = [];
+    const reads: number[] = [];
+    const counting = { read: (query: Parameters<EventStoreClient['read']>[0]) => (reads.push(query?.fromSequence ?? 1), client.read(query)) };
+    const follower = new EventFollower(followerBus, counting, { channels: ['delegation'], onEvent: (e) => void seen.push(e), onGap: (gap) => gaps.push(gap) });
+    await follower.start();
+    const readsAtStart = reads.length;
+    const delegation = `delegation-${randomUUID()}`;
+    // Given decisions between delegation events
+    await client.append({ events: [event('decisions', { n: 1 }, 'validation.decided'), event('decisions', { n: 2 }, 'validation.decided')] });
+    await client.append({ events: [event(delegation, { n: 3 }, 'delegation.created')] });
+    await client.append({ events: [event('decisions', { n: 4 }, 'validation.decided')] });
+    await client.append({ events: [event(delegation, { n: 5 }, 'delegation.claimed'), event(delegation, { n: 6 }, 'delegation.completed')] });
+    await waitUntil(() => seen.length === 3);
+    await follower.idle();
+    // Then the delegation follower got its three events, in order, and no decision
+    expect(seen.map((e) => e.data['n'])).toEqual([3, 5, 6]);
+    expect(seen.every((e) => e.type.startsWith('delegation.'))).toBe(true);
+    // and the decisions it never received were no gap to it (nothing read from the store past its catch-up)
+    expect(gaps).toEqual([]);
+    expect(reads.length).toBe(readsAtStart);
+    // and on the wire: only the delegation runs reached the delegation subject
+    await observer.flush();
+    expect(wire.map((m) => m.sequences.length)).toEqual([1, 2]);
+    // and the head bounds each channel: more decisions leave it lacking nothing, a delegation event does not
+    await client.append({ events: [event('decisions', { n: 7 }, 'validation.decided')] });
+    expect(follower.lacksAnythingOf(await client.head())).toBe(false);
+    const stranger = new EventFollower(followerBus, client, { channels: ['delegation'], fromSequence: (seen[2] as EventEnvelope).sequence, onEvent: () => undefined });
+    expect(stranger.lacksAnythingOf(await client.head())).toBe(true);
+    tap.unsubscribe();
+    follower.stop();
+    await followerBus.close();
+    await observer.close();
+  });
+
   it('lets a follower catch up, then follow live, filling a gap from the store', async () => {
     const stream = `s-${randomUUID()}`;
     await client.append({ events: [event(stream, { n: 1 })] });
@@ -97,12 +138,15 @@ describe('event-store service over a real NATS', () => {
     const gaps: Array<{ from: number; to: number }> = [];
     const followerBus = await NatsBus.connect({ servers: nats.url, name: 'follower' });
     const follower = new EventFollower(followerBus, client, {
+      channels: ['other'],
       onEvent: (e) => void seen.push(e),
       onGap: (gap) => gaps.push(gap),
     });
     await follower.start();
     const caughtUp = seen.length;
-    expect(seen.map((e) => e.sequence)).toEqual(Array.from({ length: caughtUp }, (_, i) => i + 1));
+    // Every event of its channel, in order, and none of another
+    const stored = await client.read({ type: 'test.happened', limit: 1000 });
+    expect(seen.map((e) => e.sequence)).toEqual(stored.events.map((e) => e.sequence));
 
     // Written to the log directly, so nothing is published: the follower must notice the gap.
     await log.append({ events: [event(stream, { n: 2 })] });
@@ -110,8 +154,28 @@ describe('event-store service over a real NATS', () => {
     await waitUntil(() => seen.length === caughtUp + 2);
     await follower.idle();
     expect(seen.slice(caughtUp).map((e) => e.data['n'])).toEqual([2, 3]);
-    expect(gaps).toEqual([{ from: caughtUp + 1, to: caughtUp + 1 }]);
+    const lost = (seen[caughtUp] as EventEnvelope).sequence;
+    expect(gaps).toEqual([{ from: lost, to: lost }]);
     expect(new Set(seen.map((e) => e.sequence)).size).toBe(seen.length);
+    follower.stop();
+    await followerBus.close();
+  });
+
+  it('fills a lost event of a followed channel from the store', async () => {
+    const followerBus = await NatsBus.connect({ servers: nats.url, name: 'fs-follower' });
+    const seen: EventEnvelope[] = [];
+    const gaps: Array<{ from: number; to: number }> = [];
+    const follower = new EventFollower(followerBus, client, { channels: ['fs', 'session'], fromSequence: log.head().lastSequence + 1, onEvent: (e) => void seen.push(e), onGap: (gap) => gaps.push(gap) });
+    await follower.start();
+    const from = log.head().lastSequence + 1;
+    await client.append({ events: [event('fs', { n: 1 }, 'fs.file_written')] });
+    await log.append({ events: [event('agent:a', { n: 2 }, 'session.created')] });
+    await client.append({ events: [event('decisions', { n: 3 }, 'validation.decided')] });
+    await client.append({ events: [event('fs', { n: 4 }, 'fs.file_deleted')] });
+    await waitUntil(() => seen.length === 3);
+    await follower.idle();
+    expect(seen.map((e) => e.data['n'])).toEqual([1, 2, 4]);
+    expect(gaps).toEqual([{ from: from + 1, to: from + 2 }]);
     follower.stop();
     await followerBus.close();
   });

@@ -9,7 +9,8 @@ import {
   PresenceSchema,
 } from './delegations';
 import { DELEGATION_STORED_EVENT_DATA } from './delegation-events';
-import { AppendRequestSchema, AppendResultSchema, EventEnvelopeSchema, LogHeadSchema, NewEventSchema, ReadQuerySchema, ReadResultSchema } from './events';
+import type { EventChannel } from './event-channels';
+import { AppendRequestSchema, AppendResultSchema, CommittedEventsSchema, LogHeadSchema, NewEventSchema, ReadQuerySchema, ReadResultSchema } from './events';
 import { FS_EVENT_DATA } from './fs-events';
 import { HealthQuerySchema, ServiceHealthSchema } from './health';
 import { MarkReadResultSchema, MESSAGE_EVENT_DATA, MessageNoticeSchema, MessagePageSchema, MessageRequestSchemas as M, MessageSchema } from './messages';
@@ -148,8 +149,12 @@ export const BUS_EVENTS = {
   revoked: defineEvent({ type: 'session.revocation_published', subject: 'lh.session.evt.revoked.v1', data: RevocationSchema }),
   /** An agent is alive (heartbeat) or gone (session ended, agent revoked); routers listen. */
   presence: defineEvent({ type: 'session.presence_changed', subject: 'lh.session.evt.presence.v1', data: PresenceSchema }),
-  /** Published once per committed event, after its batch is durable. */
-  committed: defineEvent({ type: 'events.committed', subject: 'lh.events.evt.committed.v1', data: EventEnvelopeSchema }),
+  /**
+   * Committed events, published once their batch is durable, on one subject per channel
+   * (`<subject>.<channel>`, see {@link committedSubject}): runs of one channel's events, with
+   * what a follower needs to notice a lost message (v1 carried every event to every follower).
+   */
+  committed: defineEvent({ type: 'events.committed', subject: 'lh.events.evt.committed.v2', data: CommittedEventsSchema }),
   /**
    * Journal of decisions (JetStream stream LH_DECISIONS): each message is the whole
    * `validation.decided` event on its way into the event store.
@@ -182,6 +187,9 @@ export const STORED_EVENTS = {
   ...stored(RESERVATION_STORED_EVENT_DATA),
   'validation.decided': defineEvent({ type: 'validation.decided', data: ValidationDecidedSchema }),
 } as const;
+
+/** The subject the committed events of `channel` are published on: `<committed subject>.<channel>`. */
+export const committedSubject = (channel: EventChannel): string => `${BUS_EVENTS.committed.subject}.${channel}`;
 
 /** The subject a per-agent event is published on: `<subject>.<agent>`. */
 export const perAgentSubject = (event: EventDefinition, agent: string): string => `${event.subject}.${agent}`;

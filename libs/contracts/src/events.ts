@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EventChannelSchema } from './event-channels';
 
 const name = z.string().min(1).max(200).regex(/^[A-Za-z0-9_.:\/-]+$/, 'letters, digits and _ . : / - only');
 
@@ -77,5 +78,27 @@ export type ReadResult = z.infer<typeof ReadResultSchema>;
 export const LogHeadSchema = z.strictObject({
   lastSequence: z.number().int().min(0),
   chainHead: z.string(),
+  /**
+   * Per channel, a sequence at or after its last event (see {@link CommittedEventsSchema}): a
+   * follower knows from it whether it lacks anything, without reading the other channels' events.
+   */
+  channels: z.record(EventChannelSchema, z.number().int().min(0)).optional(),
 });
 export type LogHead = z.infer<typeof LogHeadSchema>;
+
+/** Most events one committed-events message carries (the store splits longer runs, and any run over the frame limit). */
+export const MAX_COMMITTED_EVENTS_PER_MESSAGE = 1000;
+
+/**
+ * One message of committed events: a run of events of one channel with consecutive sequences,
+ * published once their batch is durable. `before` says, for every channel, a sequence at or
+ * after the last event of that channel committed before `events[0]` (0: none): a follower of
+ * channel `c` at position `next` has missed something only if `before[c] >= next`, and then
+ * reads the range from the store. (After a restart of the store, the bound is its head then.)
+ */
+export const CommittedEventsSchema = z.strictObject({
+  channel: EventChannelSchema,
+  events: z.array(EventEnvelopeSchema).min(1).max(MAX_COMMITTED_EVENTS_PER_MESSAGE),
+  before: z.record(EventChannelSchema, z.number().int().min(0)),
+});
+export type CommittedEvents = z.infer<typeof CommittedEventsSchema>;

@@ -118,12 +118,16 @@ export { AuthorizeCommandSchema, AuthorizedCallerSchema } from './sessions';
 export type { AuthorizeCommand, AuthorizedCaller } from './sessions';
 export { SUBJECT_SHAPE, defineRpc, defineEvent, parseReply, parseRequest, describeIssues, ReplyContractError } from './contract';
 export type { RpcDefinition, EventDefinition, RpcRequest, RpcParsedRequest, RpcReply, RpcReplyInput, EventData } from './contract';
-export { RPC, SERVICE_HEALTH_RPCS, BUS_EVENTS, STORED_EVENTS, ALL_RPCS, DECLARED_SUBJECTS, rpcBySubject, perAgentSubject } from './contract-table';
+export { RPC, SERVICE_HEALTH_RPCS, BUS_EVENTS, STORED_EVENTS, ALL_RPCS, DECLARED_SUBJECTS, rpcBySubject, perAgentSubject, committedSubject } from './contract-table';
+export { EVENT_CHANNELS, EventChannelSchema, eventChannelOf } from './event-channels';
+export type { EventChannel } from './event-channels';
+export { CommittedEventsSchema, MAX_COMMITTED_EVENTS_PER_MESSAGE } from './events';
+export type { CommittedEvents } from './events';
 export { DELEGATION_EVENT_DATA, DELEGATION_STORED_EVENT_DATA, delegationStreamOf } from './delegation-events';
 export type { DelegationEvent, DelegationEventType } from './delegation-events';
 export { ValidationDecidedSchema } from './validation-events';
 export type { ValidationDecided } from './validation-events';
-export { NATS_SERVICE_CONTEXTS, natsPermissions, natsInboxPrefix, natsAuthorizationConfig } from './nats-permissions';
+export { NATS_SERVICE_CONTEXTS, FOLLOWED_CHANNELS, natsPermissions, natsInboxPrefix, natsAuthorizationConfig } from './nats-permissions';
 export type { NatsServiceUser, NatsPermissions, NatsUserSecret } from './nats-permissions';
 export {
   MESSAGE_LIMITS,

@@ -1,5 +1,5 @@
-import { BUS_EVENTS, RPC } from './contract-table';
-import { NATS_SERVICE_CONTEXTS, natsAuthorizationConfig, natsInboxPrefix, natsPermissions } from './nats-permissions';
+import { BUS_EVENTS, RPC, committedSubject } from './contract-table';
+import { FOLLOWED_CHANNELS, NATS_SERVICE_CONTEXTS, natsAuthorizationConfig, natsInboxPrefix, natsPermissions } from './nats-permissions';
 
 describe('NATS permissions derived from the contract table', () => {
   it('lets a service serve only its own context\'s requests', () => {
@@ -16,6 +16,21 @@ describe('NATS permissions derived from the contract table', () => {
     for (const user of Object.keys(NATS_SERVICE_CONTEXTS) as (keyof typeof NATS_SERVICE_CONTEXTS)[]) {
       const mayPublish = natsPermissions(user).publish.allow.includes(BUS_EVENTS.committed.subject as string);
       expect([user, mayPublish]).toEqual([user, user === 'event-store']);
+    }
+  });
+
+  it('lets a service hear only the committed-event channels it follows (the router no decisions)', () => {
+    // Given the router and the speed layer
+    const router = natsPermissions('delegation-router').subscribe.allow;
+    const speed = natsPermissions('speed-layer').subscribe.allow;
+    // Then each may subscribe to its own channel's subject only, and to no wildcard over them
+    expect(router).toContain(committedSubject('delegation'));
+    expect(router).not.toContain(committedSubject('validation'));
+    expect(speed).toEqual(expect.arrayContaining([committedSubject('validation')]));
+    expect(speed).not.toContain(committedSubject('delegation'));
+    for (const user of Object.keys(NATS_SERVICE_CONTEXTS) as (keyof typeof NATS_SERVICE_CONTEXTS)[]) {
+      const allowed = natsPermissions(user).subscribe.allow.filter((s) => s.startsWith(BUS_EVENTS.committed.subject as string));
+      expect([user, allowed]).toEqual([user, FOLLOWED_CHANNELS[user].map(committedSubject)]);
     }
   });
 

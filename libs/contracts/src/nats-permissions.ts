@@ -1,5 +1,6 @@
 import type { EventDefinition, RpcDefinition } from './contract';
-import { BUS_EVENTS, RPC } from './contract-table';
+import { BUS_EVENTS, RPC, committedSubject } from './contract-table';
+import { EVENT_CHANNELS, type EventChannel } from './event-channels';
 
 /**
  * The NATS users of Lighthouse: one per service, each owning the contract-table contexts whose
@@ -17,6 +18,22 @@ export const NATS_SERVICE_CONTEXTS = {
 
 /** A NATS user of Lighthouse (a service). */
 export type NatsServiceUser = keyof typeof NATS_SERVICE_CONTEXTS;
+
+/**
+ * The committed-event channels each service follows, and the only ones it may subscribe to:
+ * what it applies (the router no decisions, the speed layer no delegations), never the rest.
+ * The mounter shows any public stream, whatever its events' types.
+ */
+export const FOLLOWED_CHANNELS = {
+  'event-store': [],
+  'session-registry': [],
+  'speed-layer': ['validation', 'expert', 'session', 'agent', 'credential'],
+  // Delegations, messages and agents' own events (search); reservations, and the session ends and revocations that release them.
+  'delegation-router': ['delegation', 'message', 'other', 'reservation', 'session', 'agent'],
+  'fuse-mounter': EVENT_CHANNELS,
+  // The operators' console shows every event live (and subscribes only while a console is open).
+  gateway: EVENT_CHANNELS,
+} as const satisfies Record<NatsServiceUser, readonly EventChannel[]>;
 
 /** What one user may publish and subscribe to, as nats-server's `permissions` block wants it. */
 export interface NatsPermissions {
@@ -47,17 +64,21 @@ const eventSubjects = (filter: (subject: string) => boolean): string[] =>
     // Per-agent subjects (`<subject>.<agent>`) sit under the declared one.
     .flatMap((subject) => [subject, `${subject}.>`]);
 
+const COMMITTED = BUS_EVENTS.committed.subject as string;
+
 /**
  * The permissions of one service, derived from the contract table: it may send any request
  * (the callee checks the caller's proof), publish only its own context's events, serve only its
- * own context's requests, hear every bus event, and read only its own inbox.
+ * own context's requests, hear every bus event but the committed events of channels it does not
+ * follow ({@link FOLLOWED_CHANNELS}), and read only its own inbox.
  */
 export function natsPermissions(user: NatsServiceUser): NatsPermissions {
   const contexts: readonly (keyof typeof RPC)[] = NATS_SERVICE_CONTEXTS[user];
   const own = (subject: string) => contexts.some((context) => subject.startsWith(`lh.${context}.`));
+  const followed = FOLLOWED_CHANNELS[user].map(committedSubject);
   return {
     publish: { allow: [...everyRpcSubject(), ...eventSubjects(own), ...JETSTREAM_PUBLISH] },
-    subscribe: { allow: [...contexts.flatMap(rpcSubjects), ...eventSubjects(() => true), `${natsInboxPrefix(user)}.>`] },
+    subscribe: { allow: [...contexts.flatMap(rpcSubjects), ...eventSubjects((subject) => subject !== COMMITTED), ...followed, `${natsInboxPrefix(user)}.>`] },
     allow_responses: true,
   };
 }

@@ -7,7 +7,7 @@ export type { LighthouseNatsServerOptions } from './lighthouse-nats.server';
 export { WireErrorFilter } from './wire-error.filter';
 export { ZodValidationPipe, describeIssues } from './zod-validation.pipe';
 export { NatsBus, MESSAGE_BUS, LOGGER, mapNatsError } from './nats-bus';
-export type { MessageBus, NatsBusOptions, RequestOptions, RpcOptions, SubscribeOptions } from './nats-bus';
+export type { MessageBus, NatsBusOptions, PublishOptions, RequestOptions, RpcOptions, SubscribeOptions } from './nats-bus';
 export { BusStreams, DurableConsumer } from './bus-streams';
 export type { StreamSpec, DurableSpec, Delivery, FollowedMessage, OrderedFeed, BlobBucket } from './bus-streams';
 export { HandlesRpc } from './handles-rpc.decorator';

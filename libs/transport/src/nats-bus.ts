@@ -16,6 +16,13 @@ export interface RequestOptions<S extends z.ZodType = z.ZodType> {
 export interface SubscribeOptions {
   /** Queue group: each message goes to one subscriber of the group (replicas share the work). */
   queue?: string;
+  /** Only what is published on `<event subject>.<suffix>` (a per-channel or per-agent subject under the declared one). */
+  suffix?: string;
+}
+
+export interface PublishOptions {
+  /** Publish on `<event subject>.<suffix>` (a per-channel or per-agent subject under the declared one). */
+  suffix?: string;
 }
 
 /** Options of a request made with an rpc definition (its reply schema is the definition's). */
@@ -27,8 +34,8 @@ export interface MessageBus {
   request<R extends RpcDefinition>(rpc: R, payload: RpcRequest<R>, options?: RpcOptions): Promise<RpcReply<R>>;
   /** @deprecated pass the rpc definition from the contract table instead of its subject. */
   request<T = unknown>(subject: string, payload: unknown, options?: RequestOptions): Promise<T>;
-  /** Publishes an event on its declared subject (fire and forget). */
-  publish<E extends EventDefinition>(event: E, data: z.input<E['data']>): void;
+  /** Publishes an event on its declared subject, or a subject under it (fire and forget). */
+  publish<E extends EventDefinition>(event: E, data: z.input<E['data']>, options?: PublishOptions): void;
   /** @deprecated pass the event definition from the contract table instead of its subject. */
   publish(subject: string, payload: unknown): void;
 }
@@ -108,10 +115,10 @@ export class NatsBus implements MessageBus {
     }
   }
 
-  publish<E extends EventDefinition>(event: E, data: z.input<E['data']>): void;
+  publish<E extends EventDefinition>(event: E, data: z.input<E['data']>, options?: PublishOptions): void;
   publish(subject: string, payload: unknown): void;
-  publish(target: string | EventDefinition, payload: unknown): void {
-    const subject = typeof target === 'string' ? target : subjectOf(target);
+  publish(target: string | EventDefinition, payload: unknown, options?: PublishOptions): void {
+    const subject = typeof target === 'string' ? target : withSuffix(subjectOf(target), options?.suffix);
     this.connection.publish(subject, this.codec.encode({ pattern: subject, data: payload }), { headers: traceHeaders() });
   }
 
@@ -123,7 +130,7 @@ export class NatsBus implements MessageBus {
   subscribe<S extends z.ZodType>(subject: string, schema: S, onMessage: (payload: z.infer<S>) => void): { unsubscribe(): void };
   subscribe(target: string | EventDefinition, ...rest: unknown[]): { unsubscribe(): void } {
     const [schema, onMessage, options] = (typeof target === 'string' ? rest : [target.data, ...rest]) as [z.ZodType, (payload: unknown) => void, SubscribeOptions?];
-    const subject = typeof target === 'string' ? target : subjectOf(target);
+    const subject = typeof target === 'string' ? target : withSuffix(subjectOf(target), options?.suffix);
     const subscription = this.connection.subscribe(subject, {
       ...(options?.queue ? { queue: options.queue } : {}),
       callback: (error, msg) => {
@@ -159,6 +166,12 @@ export class NatsBus implements MessageBus {
 function subjectOf(event: EventDefinition): string {
   if (!event.subject) throw new LighthouseError('INTERNAL', `event ${event.type} is not published on a subject of its own`);
   return event.subject;
+}
+
+function withSuffix(subject: string, suffix: string | undefined): string {
+  if (suffix === undefined) return subject;
+  if (!/^[A-Za-z0-9_@:-]+$|^>$/.test(suffix)) throw new LighthouseError('INTERNAL', `subject suffix ${JSON.stringify(suffix)} is not one token`);
+  return `${subject}.${suffix}`;
 }
 
 function parseLegacyReply(response: unknown, schema: z.ZodType | undefined, subject: string): unknown {

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import type { EventChannel, EventEnvelope } from '@lighthouse/contracts';
 import type { Logger } from '@lighthouse/observability';
-import type { EventEnvelope } from '@lighthouse/contracts';
 import { EventFollower, EventStoreClient, LOGGER, NatsBus } from '@lighthouse/transport';
 import { DELEGATION_ROUTER_CONFIG, type DelegationRouterConfig } from '../delegation-router.config';
 import { DelegationHousekeeper } from './delegation.housekeeper';
@@ -9,6 +9,9 @@ import { DelegationProjection } from './delegation.projection';
 import { DelegationRepository } from './delegation.repository';
 import { DelegationsController } from './delegations.controller';
 import { DelegationsService } from './delegations.service';
+
+/** What this follower applies: delegations, and for `alsoFollow` messages and agents' own events (search). */
+const DELEGATION_CHANNELS: readonly EventChannel[] = ['delegation', 'message', 'other'];
 
 export interface DelegationsDeps {
   config: DelegationRouterConfig;
@@ -28,6 +31,7 @@ export class DelegationsModule {
     const projection = new DelegationProjection();
     const store = new EventStoreClient(bus);
     const follower = new EventFollower(bus, store, {
+      channels: DELEGATION_CHANNELS,
       onEvent: (event) => {
         projection.applyEnvelope(event);
         for (const follow of alsoFollow) follow(event);

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import type { EventChannel } from '@lighthouse/contracts';
 import type { Logger } from '@lighthouse/observability';
 import { DEFAULT_MAX_FRAME_BYTES, EventFollower, EventStoreClient, type NatsBus } from '@lighthouse/transport';
 import { ReservationHousekeeper } from './reservation.housekeeper';
@@ -6,6 +7,9 @@ import { ReservationLedger } from './reservation.ledger';
 import { ReservationsConfigSchema, type ReservationsConfig } from './reservations.config';
 import { ReservationsController } from './reservations.controller';
 import { ReservationsService } from './reservations.service';
+
+/** What the book applies: reservations, and the session ends and revocations that release them. */
+const RESERVATION_CHANNELS: readonly EventChannel[] = ['reservation', 'session', 'agent'];
 
 export interface ReservationsDeps {
   config: Partial<ReservationsConfig> & { LH_MAX_FRAME_BYTES?: number };
@@ -22,6 +26,7 @@ export class ReservationsModule {
     const ledger = new ReservationLedger(store);
     const housekeeper = new ReservationHousekeeper(ledger, bus, config, logger);
     const follower = new EventFollower(bus, store, {
+      channels: RESERVATION_CHANNELS,
       onEvent: (event) => {
         ledger.applyEnvelope(event);
         housekeeper.onEvent(event);

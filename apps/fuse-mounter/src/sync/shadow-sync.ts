@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { FS_STREAM, LighthouseError, type EventEnvelope, type NewEvent } from '@lighthouse/contracts';
-import { canSeeEvent } from '@lighthouse/auth';
+import { FS_STREAM, LighthouseError, type EventChannel, type EventEnvelope, type NewEvent } from '@lighthouse/contracts';
+import { canSeeEvent, isPublicStream } from '@lighthouse/auth';
 import { LiveStreams, ShadowState, type FsCommand } from '@lighthouse/shadow-fs';
 import type { Logger } from '@lighthouse/observability';
 import { EventFollower, type EventStoreClient, type NatsBus } from '@lighthouse/transport';
@@ -23,6 +23,19 @@ export interface ShadowSyncOptions {
 }
 
 const APPEND_ATTEMPTS = 3;
+const DEFAULT_PUBLIC_STREAMS = ['fs'];
+
+/**
+ * The channels a mount applies: the tree, who is connected and the open delegations always;
+ * decisions and agents' own events only when a stream that holds them is public (they show in
+ * `/streams` then, and nowhere else).
+ */
+export function mountedChannels(publicStreams: readonly string[]): EventChannel[] {
+  const channels: EventChannel[] = ['fs', 'session', 'expert', 'agent', 'credential', 'delegation'];
+  if (isPublicStream('decisions', publicStreams)) channels.push('validation');
+  if (publicStreams.some((pattern) => pattern !== 'fs')) channels.push('message', 'other');
+  return channels;
+}
 
 /**
  * Keeps this pod's {@link ShadowState} in step with the event store: catches up by sequence,
@@ -127,14 +140,15 @@ export class ShadowSync {
   }
 
   private visible(event: EventEnvelope): boolean {
-    const context = { publicStreams: this.options.publicStreams ?? ['fs'], isDelegationParty: () => false };
+    const context = { publicStreams: this.options.publicStreams ?? DEFAULT_PUBLIC_STREAMS, isDelegationParty: () => false };
     return canSeeEvent({ agent: this.options.agent, operator: false }, event, context);
   }
 
   private async follow(): Promise<void> {
     this.follower?.stop();
     const follower = new EventFollower(this.options.bus, this.options.store, {
-      fromSequence: this.state.lastSequence + 1,
+      channels: mountedChannels(this.options.publicStreams ?? DEFAULT_PUBLIC_STREAMS),
+      fromSequence: Math.max(this.state.lastSequence + 1, this.follower?.position ?? 1),
       onEvent: (event) => this.onEvent(event),
       onGap: (gap) => {
         this.counters.gaps++;
@@ -152,18 +166,15 @@ export class ShadowSync {
   }
 
   /**
-   * Reads what the state lacks straight from the store (the follower only notices a lost live
-   * event when the next one comes), and restarts a follower whose store read failed.
+   * Has the follower read what the state lacks straight from the store (it only notices a lost
+   * live message when the next one of its channels comes), and restarts a follower whose store
+   * read failed.
    */
   private readFromStore(): Promise<void> {
     this.reading ??= (async () => {
       try {
         this.counters.storeReads++;
-        for (;;) {
-          const page = await this.options.store.read({ fromSequence: this.state.lastSequence + 1, limit: 500 });
-          for (const event of page.events) if (event.sequence === this.state.lastSequence + 1) this.onEvent(event);
-          if (page.nextSequence === null || page.events.length === 0) break;
-        }
+        await this.follower?.catchUpNow();
       } catch (error) {
         this.options.logger.warn({ err: error }, 'could not read missed events from the store; will retry');
       } finally {
@@ -171,6 +182,11 @@ export class ShadowSync {
       }
     })();
     return this.reading;
+  }
+
+  /** The next sequence this mount expects: what it follows before it is applied. */
+  private get position(): number {
+    return Math.max(this.follower?.position ?? 1, this.state.lastSequence + 1);
   }
 
   private async check(): Promise<void> {
@@ -185,10 +201,12 @@ export class ShadowSync {
         await this.follow();
       }
       // Behind the store and not moving since the last check: the live events stopped coming.
-      const before = this.state.lastSequence;
+      // (Only the followed channels count: the head bounds each channel's last event.)
+      const before = this.position;
       const head = await this.options.store.head();
-      if (head.lastSequence > before && before === this.checkedAt) await this.readFromStore();
-      this.checkedAt = this.state.lastSequence;
+      const behind = this.follower ? this.follower.lacksAnythingOf(head) : head.lastSequence >= before;
+      if (behind && before === this.checkedAt) await this.readFromStore();
+      this.checkedAt = this.position;
     } catch (error) {
       this.options.logger.debug({ err: error }, 'sync check failed; next time');
     }

@@ -1,13 +1,18 @@
-import { BUS_EVENTS, type EventEnvelope } from '@lighthouse/contracts';
+import { BUS_EVENTS, eventChannelOf, type CommittedEvents, type EventChannel, type EventEnvelope, type LogHead } from '@lighthouse/contracts';
 import type { NatsBus } from '../nats-bus';
 import type { EventStoreClient } from './event-store.client';
 
 export interface FollowOptions {
+  /**
+   * The channels of the events this follower applies (see `eventChannelOf`): it subscribes to
+   * those channels' subjects only, and is handed no event of any other channel.
+   */
+  channels: readonly EventChannel[];
   /** First sequence wanted (default 1: the whole history). */
   fromSequence?: number;
-  /** Called once per event, in sequence order, without gaps or repeats. */
+  /** Called once per event of the followed channels, in sequence order, without gaps or repeats. */
   onEvent: (event: EventEnvelope) => void | Promise<void>;
-  /** Called when a gap in the live subject was filled from the store (for metrics and logs). */
+  /** Called when a gap in the live subjects was filled from the store (for metrics and logs). */
   onGap?: (gap: { from: number; to: number }) => void;
   /** Called when a step failed (a store read, the callback); the follower retries on its own. */
   onError?: (error: unknown) => void;
@@ -17,37 +22,43 @@ export interface FollowOptions {
 }
 
 /**
- * Catches up from the store by sequence, then follows the live committed-event subject.
- * Live events that arrive while catching up are buffered; a live event past the next expected
- * sequence means a gap (a lost message or a slow subscriber), which is filled from the store,
- * so the callback sees every event exactly once and in order.
+ * Catches up from the store by sequence, then follows the live committed-event subjects of its
+ * channels. Live messages that arrive while catching up wait their turn. A message starting past
+ * the next expected sequence is a gap only if its `before` bounds say an event of a followed
+ * channel may lie in between (a lost message, a slow subscriber); the gap is filled from the
+ * store, so the callback sees every event of its channels exactly once and in order.
  */
 export class EventFollower {
   private next: number;
-  private subscription?: { unsubscribe(): void };
+  private readonly channels: ReadonlySet<EventChannel>;
+  private subscriptions: Array<{ unsubscribe(): void }> = [];
   private retryTimer?: NodeJS.Timeout;
   private stopped = false;
   private chain: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly bus: Pick<NatsBus, 'subscribe'>,
-    private readonly store: EventStoreClient,
+    private readonly store: Pick<EventStoreClient, 'read'>,
     private readonly options: FollowOptions,
   ) {
+    if (options.channels.length === 0) throw new Error('an event follower needs at least one channel');
+    this.channels = new Set(options.channels);
     this.next = options.fromSequence ?? 1;
   }
 
   /** Subscribes first (so nothing committed meanwhile is missed), then catches up. */
   async start(): Promise<void> {
-    // The bus drops what does not decode or match the committed-event contract.
-    this.subscription = this.bus.subscribe(BUS_EVENTS.committed, (event) => this.enqueue(() => this.onLive(event)));
+    // The bus drops what does not decode or match the committed-events contract.
+    this.subscriptions = [...this.channels].map((channel) =>
+      this.bus.subscribe(BUS_EVENTS.committed, (message) => this.enqueue(() => this.onLive(message)), { suffix: channel }),
+    );
     // The first catch-up must succeed (a service should not start on a partial view).
     const first = this.chain.then(() => this.catchUp(Number.POSITIVE_INFINITY));
     this.chain = first.catch(() => undefined);
     await first;
   }
 
-  /** The next sequence this follower expects. */
+  /** The next sequence this follower expects: every event of its channels before it was delivered. */
   get position(): number {
     return this.next;
   }
@@ -57,10 +68,28 @@ export class EventFollower {
     return this.chain;
   }
 
+  /** Whether the store's head says it holds an event of a followed channel at or past the position. */
+  lacksAnythingOf(head: LogHead): boolean {
+    if (!head.channels) return head.lastSequence >= this.next;
+    for (const channel of this.channels) if ((head.channels[channel] ?? head.lastSequence) >= this.next) return true;
+    return false;
+  }
+
+  /**
+   * Reads from the store whatever it holds past the position (a lost last message is otherwise
+   * noticed only when the next one comes); resolves when done, rejects if the read failed.
+   */
+  catchUpNow(): Promise<void> {
+    const step = this.chain.then(() => this.catchUp(Number.POSITIVE_INFINITY));
+    this.enqueue(() => step);
+    return step;
+  }
+
   stop(): void {
     this.stopped = true;
     clearTimeout(this.retryTimer);
-    this.subscription?.unsubscribe();
+    for (const subscription of this.subscriptions) subscription.unsubscribe();
+    this.subscriptions = [];
   }
 
   /**
@@ -84,28 +113,48 @@ export class EventFollower {
     this.retryTimer.unref?.();
   }
 
-  private async onLive(event: EventEnvelope): Promise<void> {
-    if (event.sequence < this.next) return;
-    if (event.sequence > this.next) {
-      const gap = { from: this.next, to: event.sequence - 1 };
-      await this.catchUp(gap.to);
-      this.options.onGap?.(gap);
-      if (event.sequence < this.next) return;
+  private async onLive(message: CommittedEvents): Promise<void> {
+    if (!this.channels.has(message.channel)) return;
+    const first = (message.events[0] as EventEnvelope).sequence;
+    if (first > this.next) {
+      if (this.mayHaveMissed(message)) {
+        const gap = { from: this.next, to: first - 1 };
+        await this.catchUp(gap.to);
+        this.options.onGap?.(gap);
+      } else {
+        this.next = first;
+      }
     }
-    await this.deliver(event);
+    for (const event of message.events) {
+      // A message is one channel's; an event that is not of it is not the store's doing.
+      if (eventChannelOf(event.type) !== message.channel) continue;
+      await this.deliver(event);
+    }
   }
 
-  /** Reads from the store from `next` up to `until` (or the end of the log). */
+  /** Whether an event of a followed channel may lie between the position and the message. */
+  private mayHaveMissed(message: CommittedEvents): boolean {
+    for (const channel of this.channels) if ((message.before[channel] ?? Number.POSITIVE_INFINITY) >= this.next) return true;
+    return false;
+  }
+
+  /** Reads from the store from `next` up to `until` (or the end of the log), delivering the followed channels' events. */
   private async catchUp(until: number): Promise<void> {
     while (this.next <= until) {
       const page = await this.store.read({ fromSequence: this.next, limit: this.options.pageSize ?? 500 });
-      for (const event of page.events) if (event.sequence <= until) await this.deliver(event);
+      const start = this.next;
+      for (const event of page.events) {
+        if (event.sequence > until) break;
+        if (this.channels.has(eventChannelOf(event.type))) await this.deliver(event);
+        else if (event.sequence >= this.next) this.next = event.sequence + 1;
+      }
       if (page.nextSequence === null || page.events.length === 0) return;
+      if (this.next === start) return;
     }
   }
 
   private async deliver(event: EventEnvelope): Promise<void> {
-    if (event.sequence !== this.next) return;
+    if (event.sequence < this.next) return;
     await this.options.onEvent(event);
     this.next = event.sequence + 1;
   }
