@@ -27,6 +27,8 @@ export const speedLayerConfigShape = {
   LH_SPEED_BREAKER_WINDOW: z.coerce.number().int().min(1).max(1000).default(10),
   LH_SPEED_BREAKER_MIN_CALLS: z.coerce.number().int().min(1).max(1000).default(3),
   LH_SPEED_BREAKER_HALF_OPEN_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
+  /** Strict reservations: an agent holding nothing on a path may not change it while anyone holds it (shared too). */
+  LH_RESERVATIONS_STRICT: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   LH_SPEED_SHARED_TTL_S: z.coerce.number().int().min(1).max(30 * 24 * 3600).default(24 * 3600),
 };
 

@@ -75,6 +75,38 @@ describe('speed layer over real NATS, Redis, event store and delegation router',
     expect(await validate(bash("bash -lc 'rm -rf /'"))).toMatchObject({ decision: 'deny' });
   });
 
+  it('denies a write into a path another live agent reserved (naming holder, reason, expiry), never from a stale cache, and allows it once released', async () => {
+    const as = (name: string): Actor => ({ ...agent, agent: name });
+    const check = (name: string, tool: string, input: Record<string, unknown>) =>
+      client.request<ValidationResult>(SUBJECTS.speed.validate, { actor: as(name), request: { tool, input, cwd: '/workspace' } }, { timeoutMs: 10_000 });
+    const write = { file_path: '/workspace/resv/auth/token.ts', content: 'export const t = 1;\n' };
+    // Warm every cache: the same write is answered from memory before anyone reserves.
+    expect((await check('dev-2', 'Write', write)).decision).toBe('allow');
+    expect(await check('dev-2', 'Write', write)).toMatchObject({ decision: 'allow', tier: 'memory' });
+    const grant = await client.request<{ epoch: number; reservations: { expiresAt: string }[] }>(
+      SUBJECTS.delegation.reserve,
+      { actor: as('holder-a'), sessionId: 'BBBBBBBBBBBBBBBBBBBBBB', request: { paths: ['resv/auth/**'], reason: 'rewriting tokens', ttlSeconds: 600 } },
+      { timeoutMs: 10_000 },
+    );
+    const denied = await check('dev-2', 'Write', write);
+    expect(denied).toMatchObject({
+      decision: 'deny',
+      tier: 'reservation',
+      basis: 'reservation',
+      reservation: { holder: 'holder-a', pattern: 'resv/auth/**', reason: 'rewriting tokens', expiresAt: grant.reservations[0]?.expiresAt, path: 'resv/auth/token.ts' },
+    });
+    expect(denied.reason).toContain('holder-a');
+    for (const command of ["sed -i 's/1/2/' resv/auth/token.ts", 'echo x > resv/auth/token.ts', 'mv /tmp/x.ts resv/auth/token.ts', 'rm -f resv/auth/token.ts']) {
+      expect({ command, decision: (await check('dev-2', 'Bash', { command })).decision }).toEqual({ command, decision: 'deny' });
+    }
+    expect((await check('dev-2', 'Bash', { command: 'cat resv/auth/token.ts' })).tier).not.toBe('reservation');
+    expect((await check('dev-2', 'Read', { file_path: '/workspace/resv/auth/token.ts' })).decision).toBe('allow');
+    expect((await check('dev-2', 'Write', { file_path: '/workspace/resv/ui/x.ts', content: 'x' })).decision).toBe('allow');
+    expect((await check('holder-a', 'Write', write)).decision).toBe('allow');
+    await client.request(SUBJECTS.delegation.releaseReservation, { actor: as('holder-a'), sessionId: 'BBBBBBBBBBBBBBBBBBBBBB', request: { epoch: grant.epoch } }, { timeoutMs: 10_000 });
+    expect(await check('dev-2', 'Write', write)).toMatchObject({ decision: 'allow', tier: 'memory' });
+  });
+
   it('journals every decision into the event store', async () => {
     const decided = await validate(bash('git status'));
     const store = new EventStoreClient(client);

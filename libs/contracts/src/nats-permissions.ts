@@ -27,7 +27,7 @@ export type NatsServiceUser = keyof typeof NATS_SERVICE_CONTEXTS;
 export const FOLLOWED_CHANNELS = {
   'event-store': [],
   'session-registry': [],
-  'speed-layer': ['validation', 'expert', 'session', 'agent', 'credential'],
+  'speed-layer': ['validation', 'expert', 'session', 'agent', 'credential', 'reservation'],
   // Delegations, messages and agents' own events (search); reservations, and the session ends and revocations that release them.
   'delegation-router': ['delegation', 'message', 'other', 'reservation', 'session', 'agent'],
   'fuse-mounter': EVENT_CHANNELS,

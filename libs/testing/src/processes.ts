@@ -3,16 +3,27 @@ import { createServer } from 'node:net';
 import { spawnService, type ServiceProcess } from './stack/service-process';
 import { waitFor } from './wait-for';
 
-/** A free TCP port on loopback, as the kernel hands it out. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * A free TCP port on loopback for a server a test starts. Drawn at random below the kernel's
+ * ephemeral range (32768-60999 on Linux): a port from `listen(0)` comes from that range, where
+ * any outgoing connection (to NATS, to Redis) may take it as its local port before our server
+ * binds it, and the service then dies with EADDRINUSE. Below the range only another explicit
+ * bind can take it; the port is checked bindable, and a clash is unlikely among 12 000.
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await bindable(port)) return port;
+  }
+  throw new Error('no free port below the ephemeral range after 50 tries');
+}
+
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
     server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
 

@@ -13,6 +13,7 @@ import { trainFrom } from './pattern-trainer';
 import { SharedDecisionCache } from './shared-decision.cache';
 import { ValidationController } from './validation.controller';
 import { ValidationService } from './validation.service';
+import { ReservationGuard } from './reservation-guard';
 
 export interface ValidationDeps {
   config: SpeedLayerConfig;
@@ -31,11 +32,19 @@ export class ValidationModule {
     await store.waitUntilReady();
     const liveExperts = new LiveExperts(config.LH_SPEED_UNSERVED_COOLDOWN_MS);
     const pattern = new PatternModel({ threshold: config.LH_SPEED_PATTERN_THRESHOLD, priorSupport: config.LH_SPEED_PATTERN_PRIOR_SUPPORT });
+    const reservations = new ReservationGuard({
+      workspaceRoot: config.LH_SPEED_WORKSPACE_ROOT,
+      homeDir: config.LH_SPEED_HOME_DIR,
+      environment: config.LH_SPEED_ENVIRONMENT,
+      strict: config.LH_RESERVATIONS_STRICT,
+      cacheEntries: config.LH_SPEED_MEMORY_ENTRIES,
+    });
     const follower = new EventFollower(bus, store, {
       channels: FOLLOWED_CHANNELS['speed-layer'],
       onEvent: (event) => {
         trainFrom(pattern, event);
         liveExperts.onEvent(event);
+        reservations.onEvent(event);
       },
       onError: (error) => logger.warn({ err: error }, 'following the event store failed; catching up again shortly'),
     });
@@ -61,6 +70,7 @@ export class ValidationModule {
       shared: new SharedDecisionCache(redis, config.LH_REDIS_PREFIX, policy.digest, config.LH_SPEED_SHARED_TTL_S),
       escalation,
       liveExperts,
+      reservations,
     });
     logger.info({ policy: policy.digest, rules: policy.rules.length }, 'policy loaded');
     return {

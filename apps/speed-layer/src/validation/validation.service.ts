@@ -22,6 +22,7 @@ import { RequestKeyCache } from './decision-cache';
 import { NoRuling, type ExpertEscalation, type Ruling } from './expert-escalation';
 import type { SharedDecision, SharedDecisionCache } from './shared-decision.cache';
 import type { LiveExperts } from './live-experts';
+import type { ReservationGuard } from './reservation-guard';
 import { workspaceOf } from './workspace';
 
 export interface ValidationParts {
@@ -35,6 +36,8 @@ export interface ValidationParts {
   /** Who could answer an escalation now: without a live expert of the role, it goes to the console at once. */
   liveExperts: LiveExperts;
   journal: DecisionJournal;
+  /** Reservations held by other live agents: checked before every tier, never cached. */
+  reservations?: ReservationGuard;
   metrics?: ServiceMetrics;
 }
 
@@ -82,6 +85,7 @@ export class ValidationService {
       basis: answer.basis,
       effects: answer.effects,
       ...(answer.ruledBy ? { ruledBy: answer.ruledBy } : {}),
+      ...(answer.reservation ? { reservation: answer.reservation } : {}),
     };
     // The journal write is part of answering (nothing is answered before it is journaled), so the
     // latency the caller sees includes it; the journaled event can only hold the time up to it.
@@ -93,6 +97,8 @@ export class ValidationService {
 
   /** Walks the tiers in the order {@link nextTier} gives, consulting each one it asks for. */
   private async answer(actor: Actor, request: ValidateRequest): Promise<Answer> {
+    const held = this.parts.reservations?.check(actor, request);
+    if (held) return { decision: 'deny', tier: 'reservation', ruleId: 'reservation.held', reason: held.reason, confidence: 1, delegationId: null, basis: 'reservation', effects: [], reservation: held.reservation };
     const facts: TierFacts = {};
     const found: Found = {};
     for (let step = nextTier(facts); ; step = nextTier(facts)) {
