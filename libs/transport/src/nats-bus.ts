@@ -79,7 +79,8 @@ export class NatsBus implements MessageBus {
   static async connect(options: NatsBusOptions): Promise<NatsBus> {
     if (options.user && !options.pass) throw new Error('NATS_USER is set without NATS_PASSWORD');
     const auth = options.user ? { user: options.user, pass: options.pass, inboxPrefix: natsInboxPrefix(options.user) } : {};
-    const connection = await connect({ servers: options.servers, name: options.name, maxReconnectAttempts: -1, ...auth });
+    // noAsyncTraces: the client would otherwise capture a stack (new Error()) on every request, for timeouts' messages.
+    const connection = await connect({ servers: options.servers, name: options.name, maxReconnectAttempts: -1, noAsyncTraces: true, ...auth });
     const codec = new FrameCodec(options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES);
     return new NatsBus(connection, codec, options.timeoutMs, options.metrics);
   }
