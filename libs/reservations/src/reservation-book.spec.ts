@@ -28,6 +28,24 @@ const reserve = (agent: string, paths: string[], extra: Partial<{ mode: 'exclusi
 });
 
 describe('the reservation Decider', () => {
+  it.each([['**'], ['*'], ['**/*.ts'], ['*/src/**'], ['{src,*}/**'], ['[a-z]*/**'], ['?rc/**']])(
+    'given a pattern whose first segment is a wildcard (%j), when reserved, then VALIDATION_FAILED: one agent cannot lock the whole workspace',
+    (pattern) => {
+      // A hostile agent reserving `**` exclusively would deny every other agent's writes for up to
+      // the maximum TTL. A reservation must name a top-level file or directory.
+      for (const mode of ['exclusive', 'shared'] as const) {
+        const then = given().decide(reserve('mallory', ['src/ok.ts', pattern], { mode }));
+        expect(then).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
+        expect(!then.ok && then.message).toContain('top-level');
+      }
+    },
+  );
+
+  it('given patterns naming a top-level file or directory, when reserved, then granted (wildcards below it are fine)', () => {
+    const then = given().decide(reserve('ana', ['src/**', 'README.md', 'docs/*.md', 'src/{a,b}/**', '{lib,test}/**']));
+    expect(then.ok).toBe(true);
+  });
+
   it('given A holds src/auth/** exclusively, when B reserves a file under it, then RESERVATION_CONFLICT names A, the reason and the expiry', () => {
     const book = given(reserve('ana', ['src/auth/**'], { ttlSeconds: 600 }));
     const then = book.decide(reserve('bob', ['src/auth/token.ts']));

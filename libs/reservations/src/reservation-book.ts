@@ -137,6 +137,10 @@ export class ReservationBook {
       if (error instanceof LighthouseError) return refuse(error.code, error.message);
       throw error;
     }
+    const tooBroad = patterns.find((p) => p.alternatives.some(startsWithWildcard));
+    if (tooBroad) {
+      return refuse('VALIDATION_FAILED', `${tooBroad.text} does not name a top-level file or directory: a reservation's first segment must be literal, so no agent can lock the whole workspace`);
+    }
     const mine = this.heldBy(actor.agent).filter((h) => h.expiresAtMs > now);
     const replaced = mine.filter((h) => patterns.some((p) => p.text === h.pattern));
     const total = mine.length - replaced.length + patterns.length;
@@ -228,4 +232,10 @@ function dedupe(patterns: ParsedPattern[]): ParsedPattern[] {
   const seen = new Map<string, ParsedPattern>();
   for (const p of patterns) if (!seen.has(p.text)) seen.set(p.text, p);
   return [...seen.values()];
+}
+
+/** `**`, `*`, `*.ts`, `?rc/**`: a first segment that is not a plain name could cover the whole workspace. */
+function startsWithWildcard(alternative: ParsedPattern['alternatives'][number]): boolean {
+  const first = alternative.segments[0];
+  return first === undefined || first.globstar || first.literal === null;
 }
