@@ -1,8 +1,8 @@
-import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { AgentIdSchema, CredentialSchema, ExpertRoleSchema, type RegisterExpertRequest } from '@lighthouse/contracts';
 import { z } from 'zod';
+import { identityOf as readIdentity } from '../hook/hook-config';
 
 const PREFIX = 'LIGHTHOUSE_';
 const ms = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
@@ -100,48 +100,8 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   return `${issue.path.join('.')}: ${issue.message}`;
 }
 
-/** The agent id and credential: from the environment, or from the credential file. */
-function identityOf(vars: AdapterEnv): { agentId: string; credential: string } {
-  const fromFile = vars.LIGHTHOUSE_CREDENTIAL_FILE ? readCredentialFile(vars.LIGHTHOUSE_CREDENTIAL_FILE) : {};
-  if (vars.LIGHTHOUSE_CREDENTIAL && fromFile.credential) {
-    throw new AdapterConfigError(['set LIGHTHOUSE_CREDENTIAL or LIGHTHOUSE_CREDENTIAL_FILE, not both']);
-  }
-  const agentId = vars.LIGHTHOUSE_AGENT_ID ?? fromFile.agentId;
-  const credential = vars.LIGHTHOUSE_CREDENTIAL ?? fromFile.credential;
-  const problems: string[] = [];
-  if (!agentId) problems.push('LIGHTHOUSE_AGENT_ID: required (or an agentId in LIGHTHOUSE_CREDENTIAL_FILE)');
-  if (!credential) problems.push('LIGHTHOUSE_CREDENTIAL or LIGHTHOUSE_CREDENTIAL_FILE: required (the lhc_… credential an operator issued)');
-  if (fromFile.agentId && vars.LIGHTHOUSE_AGENT_ID && fromFile.agentId !== vars.LIGHTHOUSE_AGENT_ID) {
-    problems.push(`LIGHTHOUSE_AGENT_ID is ${vars.LIGHTHOUSE_AGENT_ID} but the credential file is for ${fromFile.agentId}`);
-  }
-  if (problems.length > 0 || !agentId || !credential) throw new AdapterConfigError(problems);
-  return { agentId, credential };
-}
-
-const CredentialFileSchema = z.object({ agentId: AgentIdSchema.optional(), credential: CredentialSchema });
-
-/** A credential file: the bare `lhc_…` string, or JSON with `credential` (and `agentId`). Owner-only. */
-function readCredentialFile(path: string): { agentId?: string; credential?: string } {
-  let text: string;
-  try {
-    if ((statSync(path).mode & 0o077) !== 0) throw new AdapterConfigError([`LIGHTHOUSE_CREDENTIAL_FILE ${path}: readable by others; chmod 600 it`]);
-    text = readFileSync(path, 'utf8').trim();
-  } catch (error) {
-    if (error instanceof AdapterConfigError) throw error;
-    throw new AdapterConfigError([`LIGHTHOUSE_CREDENTIAL_FILE ${path}: ${(error as Error).message}`]);
-  }
-  const parsed = text.startsWith('{') ? CredentialFileSchema.safeParse(safeJson(text)) : CredentialFileSchema.safeParse({ credential: text });
-  if (!parsed.success) throw new AdapterConfigError([`LIGHTHOUSE_CREDENTIAL_FILE ${path}: not a credential (lhc_… or JSON with "credential")`]);
-  return parsed.data;
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
+/** The agent id and credential, read as the hook reads them (one reader for both). */
+const identityOf = (vars: AdapterEnv) => readIdentity(vars, (problems) => new AdapterConfigError(problems));
 
 function expertOf(vars: AdapterEnv): RegisterExpertRequest | null {
   if (!vars.LIGHTHOUSE_ROLE) {

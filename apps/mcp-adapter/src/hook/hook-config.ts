@@ -102,10 +102,18 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
-/** The agent id and credential: from the environment, or from the credential file. */
-function identityOf(vars: Vars): { agentId: string; credential: string } {
-  const fromFile = vars.LIGHTHOUSE_CREDENTIAL_FILE ? readCredentialFile(vars.LIGHTHOUSE_CREDENTIAL_FILE) : {};
-  if (vars.LIGHTHOUSE_CREDENTIAL && fromFile.credential) throw new HookConfigError(['set LIGHTHOUSE_CREDENTIAL or LIGHTHOUSE_CREDENTIAL_FILE, not both']);
+/** The variables the identity is read from (the adapter's checked environment fits too). */
+type IdentityVars = { readonly LIGHTHOUSE_AGENT_ID?: string; readonly LIGHTHOUSE_CREDENTIAL?: string; readonly LIGHTHOUSE_CREDENTIAL_FILE?: string };
+/** The error a caller throws for configuration problems (the hook's, or the adapter's own). */
+type ConfigFailure = (problems: string[]) => Error;
+
+/**
+ * The agent id and credential: from the environment, or from the credential file. Without zod, so
+ * the hook bundle stays small; the adapter reads its identity through this too.
+ */
+export function identityOf(vars: IdentityVars, fail: ConfigFailure = (problems) => new HookConfigError(problems)): { agentId: string; credential: string } {
+  const fromFile = vars.LIGHTHOUSE_CREDENTIAL_FILE ? readCredentialFile(vars.LIGHTHOUSE_CREDENTIAL_FILE, fail) : {};
+  if (vars.LIGHTHOUSE_CREDENTIAL && fromFile.credential) throw fail(['set LIGHTHOUSE_CREDENTIAL or LIGHTHOUSE_CREDENTIAL_FILE, not both']);
   const agentId = vars.LIGHTHOUSE_AGENT_ID ?? fromFile.agentId;
   const credential = vars.LIGHTHOUSE_CREDENTIAL ?? fromFile.credential;
   const problems: string[] = [];
@@ -114,26 +122,27 @@ function identityOf(vars: Vars): { agentId: string; credential: string } {
   if (fromFile.agentId && vars.LIGHTHOUSE_AGENT_ID && fromFile.agentId !== vars.LIGHTHOUSE_AGENT_ID) {
     problems.push(`LIGHTHOUSE_AGENT_ID is ${vars.LIGHTHOUSE_AGENT_ID} but the credential file is for ${fromFile.agentId}`);
   }
-  if (problems.length > 0 || !agentId || !credential) throw new HookConfigError(problems);
+  if (problems.length > 0 || !agentId || !credential) throw fail(problems);
   return { agentId, credential };
 }
 
 /** A credential file: the bare `lhc_…` string, or JSON with `credential` (and `agentId`). Owner-only. */
-function readCredentialFile(path: string): { agentId?: string; credential?: string } {
+function readCredentialFile(path: string, fail: ConfigFailure): { agentId?: string; credential?: string } {
+  let mode: number;
   let text: string;
   try {
-    if ((statSync(path).mode & 0o077) !== 0) throw new HookConfigError([`LIGHTHOUSE_CREDENTIAL_FILE ${path}: readable by others; chmod 600 it`]);
+    mode = statSync(path).mode;
     text = readFileSync(path, 'utf8').trim();
   } catch (error) {
-    if (error instanceof HookConfigError) throw error;
-    throw new HookConfigError([`LIGHTHOUSE_CREDENTIAL_FILE ${path}: ${(error as Error).message}`]);
+    throw fail([`LIGHTHOUSE_CREDENTIAL_FILE ${path}: ${(error as Error).message}`]);
   }
+  if ((mode & 0o077) !== 0) throw fail([`LIGHTHOUSE_CREDENTIAL_FILE ${path}: readable by others; chmod 600 it`]);
   const parsed: unknown = text.startsWith('{') ? safeJson(text) : { credential: text };
   const file = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
   const { agentId, credential } = file;
   const agentOk = agentId === undefined || (typeof agentId === 'string' && AGENT_ID.test(agentId));
   if (typeof credential !== 'string' || !CREDENTIAL.test(credential) || !agentOk) {
-    throw new HookConfigError([`LIGHTHOUSE_CREDENTIAL_FILE ${path}: not a credential (lhc_… or JSON with "credential")`]);
+    throw fail([`LIGHTHOUSE_CREDENTIAL_FILE ${path}: not a credential (lhc_… or JSON with "credential")`]);
   }
   return { credential, ...(agentId === undefined ? {} : { agentId: agentId as string }) };
 }
