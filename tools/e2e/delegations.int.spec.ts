@@ -84,6 +84,12 @@ describe('delegations through the gateway', () => {
     const forged = await requester.change('POST', '/events', { type: 'delegation.completed', stream: 'review:auth', data: {} });
     expect(forged).toMatchObject({ status: 403, body: { code: 'FORBIDDEN' } });
     expect((await requester.change('POST', '/events', { type: 'review.x', stream: 'decisions', data: {} })).status).toBe(403);
+    // Reservations are the bridge's record of who may write where: a forged release on their stream,
+    // or a reservation event on any stream, would let an agent free another's paths.
+    const forgedRelease = { type: 'reservation.released', stream: 'reservations', data: { id: '00000000-0000-4000-8000-000000000001', epoch: 1, by: 'dev-ana' } };
+    expect((await requester.change('POST', '/events', forgedRelease)).status).toBe(403);
+    expect((await requester.change('POST', '/events', { ...forgedRelease, stream: 'review:auth' })).status).toBe(403);
+    expect((await requester.change('POST', '/events', { type: 'review.x', stream: 'reservations', data: {} })).status).toBe(403);
     const read = await requester.get<{ events: Array<{ id: string; agent: string; data: Record<string, unknown> }> }>('/events?stream=review:auth');
     expect(read.body.events).toEqual([expect.objectContaining({ id: stored.body.id, agent: 'dev-ana', data: { severity: 'high' } })]);
     // Not a stream the operator made public: another agent does not read it (trust-boundaries/event-visibility).
