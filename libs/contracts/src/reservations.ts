@@ -64,10 +64,12 @@ export type ReserveRequest = z.infer<typeof ReserveRequestSchema>;
 export const RenewReservationRequestSchema = z.strictObject({ epoch: z.number().int().min(1), ttlSeconds: Ttl.optional() });
 export type RenewReservationRequest = z.infer<typeof RenewReservationRequestSchema>;
 
-/** `POST /reservations/release`: release a grant (every pattern, or the ones listed). */
+/** `POST /reservations/release`: release a grant (every reservation of it, or the ones listed by pattern or by id). */
 export const ReleaseReservationRequestSchema = z.strictObject({
   epoch: z.number().int().min(1),
   paths: z.array(ReservationPatternSchema).min(1).max(RESERVATION_LIMITS.patternsPerRequest).optional(),
+  /** Reservation ids of this grant (as reserve and list answer them). */
+  ids: z.array(z.uuid()).min(1).max(RESERVATION_LIMITS.patternsPerRequest).optional(),
 });
 export type ReleaseReservationRequest = z.infer<typeof ReleaseReservationRequestSchema>;
 

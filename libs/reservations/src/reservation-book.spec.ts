@@ -89,6 +89,21 @@ describe('the reservation Decider', () => {
     expect(book.decide({ type: 'renew', actor: actor('bob'), request: { epoch: book.lastEpoch }, now: T0 })).toMatchObject({ ok: false, code: 'STALE_EPOCH' });
   });
 
+  it('given a grant of two patterns, when released by the id of one, then only that one ends; an id not of the grant is NOT_FOUND and releases nothing', () => {
+    const book = given(reserve('ana', ['src/auth/**', 'docs/**']), reserve('bob', ['lib/**']));
+    const [auth, docs] = book.heldBy('ana');
+    const bobs = book.heldBy('bob')[0];
+    const epoch = auth?.epoch as number;
+    expect(book.decide({ type: 'release', actor: actor('ana'), request: { epoch, ids: [auth?.id as string, bobs?.id as string] } })).toMatchObject({
+      ok: false,
+      code: 'NOT_FOUND',
+      message: expect.stringContaining(bobs?.id as string),
+    });
+    const released = apply(book, book.decide({ type: 'release', actor: actor('ana'), request: { epoch, ids: [auth?.id as string] } }));
+    expect(released).toEqual([{ type: 'reservation.released', data: { id: auth?.id, epoch, by: 'ana' } }]);
+    expect(book.heldBy('ana').map((h) => h.id)).toEqual([docs?.id]);
+  });
+
   it('given live reservations, when housekeeping runs, then TTL, ended sessions and gone holders expire, each with its cause', () => {
     const book = given(reserve('ana', ['a/**'], { ttlSeconds: 10 }), reserve('bob', ['b/**']), reserve('cy', ['c/**']), reserve('dee', ['d/**']));
     const events = apply(book, book.decide({ type: 'expire', now: T0 + 20_000, leaseMs: 30_000, lastSeen: (a) => (a === 'cy' ? Number.NEGATIVE_INFINITY : T0), sessionEnded: (s) => s === 's-bob' }));

@@ -185,6 +185,12 @@ export class ReservationBook {
       const missing = [...wanted].filter((p) => !chosen.some((h) => h.pattern === p));
       if (missing.length > 0) return refuse('NOT_FOUND', `epoch ${request.epoch} holds no reservation of ${missing.slice(0, 5).join(', ')}`);
     }
+    if (request.ids) {
+      const wanted = new Set(request.ids);
+      const missing = [...wanted].filter((id) => !grant.held.some((h) => h.id === id));
+      if (missing.length > 0) return refuse('NOT_FOUND', `epoch ${request.epoch} holds no live reservation with id ${missing.slice(0, 5).join(', ')}`);
+      chosen = chosen.filter((h) => wanted.has(h.id));
+    }
     return { ok: true, events: chosen.map((h) => ({ type: 'reservation.released', data: { id: h.id, epoch: h.epoch, by: actor.agent } })) };
   }
 

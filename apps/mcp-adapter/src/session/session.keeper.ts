@@ -34,6 +34,11 @@ export class SessionKeeper {
     private readonly options: SessionKeeperOptions,
   ) {}
 
+  /** The agent this adapter acts for. */
+  get agentId(): string {
+    return this.options.agentId;
+  }
+
   /** Opens the session in the background and starts the heartbeat. */
   start(): void {
     this.grant().catch(() => undefined);

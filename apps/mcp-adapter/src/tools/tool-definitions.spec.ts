@@ -26,6 +26,9 @@ describe('tool definitions', () => {
         'mark_read',
         'acknowledge_message',
         'search',
+        'reserve_files',
+        'release_files',
+        'list_reservations',
       ].sort(),
     );
     for (const tool of tools) {

@@ -14,6 +14,7 @@ import {
 import { z } from 'zod';
 import { MAX_READ_BYTES } from '../files/project-view';
 import { MESSAGE_TOOL_INPUTS } from './message-tools';
+import { RESERVATION_TOOL_INPUTS } from './reservation-tools';
 
 /** Long polls stay under the 60 s an MCP client waits for a tool by default. */
 export const MAX_WAIT_MS = 55_000;
@@ -116,6 +117,7 @@ export const TOOL_INPUTS = {
     }),
   },
   ...MESSAGE_TOOL_INPUTS,
+  ...RESERVATION_TOOL_INPUTS,
 } as const;
 
 export type ToolName = keyof typeof TOOL_INPUTS;

@@ -12,6 +12,7 @@ import type { ProjectView } from '../files/project-view';
 import type { GatewayClient } from '../gateway/gateway.client';
 import type { SessionKeeper } from '../session/session.keeper';
 import { messageToolHandlers } from './message-tools';
+import { reservationToolHandlers } from './reservation-tools';
 import { toolDefinitions, type ToolInput, type ToolName } from './tool-definitions';
 
 export interface ToolContext {
@@ -92,5 +93,6 @@ export function toolHandlers(deps: ToolDependencies): Handlers {
     list_files: ({ path }) => files.list(path),
     read_file: ({ path, offset, maxBytes }) => files.read(path, offset, maxBytes),
     ...messageToolHandlers(session),
+    ...reservationToolHandlers(session),
   };
 }
