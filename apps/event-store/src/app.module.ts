@@ -1,13 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { SUBJECTS } from '@lighthouse/contracts';
-import type { EventLog } from '@lighthouse/event-log';
+import type { EventLogPort } from '@lighthouse/event-log';
 import type { Logger } from '@lighthouse/observability';
 import { HealthModule, type MessageBus } from '@lighthouse/transport';
 import { EventsModule } from './events/events.module';
 
 @Module({})
 export class AppModule {
-  static register(log: EventLog, bus: MessageBus, logger: Logger): DynamicModule {
+  static register(log: EventLogPort, bus: MessageBus, logger: Logger): DynamicModule {
     return {
       module: AppModule,
       imports: [

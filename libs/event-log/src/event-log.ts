@@ -1,22 +1,21 @@
-import { AppendRequestSchema, ReadQuerySchema } from '@lighthouse/contracts';
+import { ReadQuerySchema } from '@lighthouse/contracts';
 import type { LogHead, ReadResult } from '@lighthouse/contracts';
-import type { z } from 'zod';
 import type { AppendInput, AppendOutcome } from './append-types';
 import type { EventLogOptions } from './event-log.options';
+import type { EventLogPort, ReadQueryInput } from './event-log-port';
 import type { LogProblem } from './log-problem';
-import { quickCheckedAppend } from './append-check';
+import { describeIssues, validateAppend } from './append-validation';
 import { InvalidInputError } from './errors/invalid-input.error';
 import { StoreClosedError } from './errors/store-closed.error';
 import { openLog, type OpenedLog } from './log-opener';
 
-/** A read query as callers write it: `fromSequence` and `limit` may be left to their defaults. */
-export type ReadQueryInput = z.input<typeof ReadQuerySchema>;
+export type { ReadQueryInput } from './event-log-port';
 
 /**
  * A durable, tamper-evident, append-only event log: HMAC-chained records in segment files,
  * group-committed and acknowledged only after fdatasync. Open it with {@link EventLog.open}.
  */
-export class EventLog {
+export class EventLog implements EventLogPort {
   private closing: Promise<void> | undefined;
 
   private constructor(private readonly log: OpenedLog) {}
@@ -85,29 +84,4 @@ export class EventLog {
     for (const step of steps) await step().catch((error: unknown) => failures.push(error));
     if (failures.length > 0) throw failures[0];
   }
-}
-
-function validateAppend(input: AppendInput): AppendInput {
-  const checked = quickCheckedAppend(input) ?? parseAppend(input);
-  const { events } = checked;
-  if (events.length === 1) return checked;
-  const stream = events[0]?.stream;
-  if (events.some((event) => event.stream !== stream)) {
-    throw new InvalidInputError('all events of one append must belong to the same stream');
-  }
-  if (new Set(events.map((event) => event.id)).size !== events.length) {
-    throw new InvalidInputError('an append must not carry the same event id twice');
-  }
-  return checked;
-}
-
-/** The schema's verdict (and its words) on what the quick check was not sure of. */
-function parseAppend(input: AppendInput): AppendInput {
-  const parsed = AppendRequestSchema.safeParse(input);
-  if (!parsed.success) throw new InvalidInputError(`invalid append: ${describeIssues(parsed.error)}`, { cause: parsed.error });
-  return parsed.data;
-}
-
-function describeIssues(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
 }

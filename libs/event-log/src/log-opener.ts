@@ -9,6 +9,7 @@ import { GroupCommitter } from './group-committer';
 import { Keyring } from './keyring';
 import { LogIndex } from './log-index';
 import { LogReader } from './log-reader';
+import { SegmentFetcher } from './segment-fetcher';
 import { ParallelVerifier } from './parallel-verifier';
 import { scanLog, type ScannedRecord, type ScanResult } from './log-scanner';
 import { SegmentCompressor } from './segment-compressor';
@@ -48,7 +49,7 @@ export async function openLog(options: EventLogOptions): Promise<OpenedLog> {
   if (!settings.readOnly) assertUsable(scan.problems);
   const segments = new SegmentReader(settings.fs, settings.dir, settings.cachedCompressedSegments);
   for (const files of scan.segments) segments.addSegment(files.index, !files.plain);
-  const reader = new LogReader(index, segments, new ParallelVerifier(keyring), settings.maxReadBytes);
+  const reader = new LogReader(index, new SegmentFetcher(index, segments, new ParallelVerifier(keyring)), settings.maxReadBytes);
   const writable = settings.readOnly ? undefined : await prepareWriting(settings, keyring, index, scan, segments);
   return { settings, index, segments, reader, problems: scan.problems, writable };
 }

@@ -1,9 +1,5 @@
 import type { EventEnvelope, ReadQuery, ReadResult } from '@lighthouse/contracts';
-import type { ParallelVerifier } from './parallel-verifier';
 import type { LogIndex } from './log-index';
-import type { SegmentReader, Span } from './segment-reader';
-import { RecordVerificationError } from './errors/record-verification.error';
-import { decodePayload, GENESIS_HMAC, HMAC_BYTES, HMAC_OFFSET, parseRecord } from './record-codec';
 
 // A filtered read stops after examining this many records and hands back a cursor, so one
 // query for a rare type cannot pin the process scanning the whole log.
@@ -16,6 +12,13 @@ interface Candidates {
   at(position: number): number;
 }
 
+/** Where the reader gets verified envelopes from: segment files, or a replicated engine. */
+export interface RecordFetcher {
+  /** The envelopes at `sequences` (in that order), each verified against the chain; throws when one fails. */
+  fetch(sequences: readonly number[]): Promise<EventEnvelope[]>;
+  close(): Promise<void>;
+}
+
 /**
  * Answers read queries from the index, fetching only candidate records (a stream's own
  * sequences when the query names a stream) and verifying each against its predecessor's HMAC.
@@ -23,8 +26,7 @@ interface Candidates {
 export class LogReader {
   constructor(
     private readonly index: LogIndex,
-    private readonly segments: SegmentReader,
-    private readonly verifier: ParallelVerifier,
+    private readonly records: RecordFetcher,
     private readonly maxReadBytes = Number.POSITIVE_INFINITY,
   ) {}
 
@@ -39,7 +41,7 @@ export class LogReader {
     while (!full && events.length < query.limit && position < candidates.length && position < SCAN_BUDGET) {
       const size = Math.min(filtered ? FILTERED_CHUNK : this.chunkWithin(candidates, position, query.limit - events.length, bytes), candidates.length - position);
       const chunk = Array.from({ length: size }, (_, offset) => candidates.at(position + offset));
-      for (const envelope of await this.fetch(chunk)) {
+      for (const envelope of await this.records.fetch(chunk)) {
         if (matches(envelope)) {
           // The answer must fit one frame: stop before the event that would take it past the
           // budget (the cursor then points at it), but never answer an empty page.
@@ -75,41 +77,9 @@ export class LogReader {
     return this.index.location(sequence)?.size ?? 0;
   }
 
-  /** The envelopes at `sequences`, each verified against the chain. */
-  async fetch(sequences: readonly number[]): Promise<EventEnvelope[]> {
-    const bytes = await this.segments.read(this.spansOf(sequences));
-    let cursor = 0;
-    const checks = sequences.map((sequence) => {
-      const record = parseRecord(bytes[cursor] as Buffer, 0);
-      if (record.kind !== 'record' || record.size !== (bytes[cursor++] as Buffer).length) {
-        throw new RecordVerificationError(sequence, `record ${sequence} is no longer well-formed on disk`);
-      }
-      const previous = sequence > 1 ? (bytes[cursor++] as Buffer) : GENESIS_HMAC;
-      return { keyId: record.keyId, previous, sequence, payload: record.payload, hmac: record.hmac };
-    });
-    // Decode here while the worker checks HMACs; nothing decoded is returned unless it verifies.
-    const verdicts = this.verifier.check(checks);
-    const envelopes = checks.map((check) => tryDecode(check.payload));
-    const valid = await verdicts;
-    return checks.map((check, i) => verified(check.sequence, valid[i] === 1, envelopes[i]));
-  }
-
-  /** Stops the verification worker. */
+  /** Stops what the fetcher runs (the verification worker of the file engine). */
   close(): Promise<void> {
-    return this.verifier.close();
-  }
-
-  /** Each record, followed by the HMAC field of its predecessor (the first record has none). */
-  private spansOf(sequences: readonly number[]): Span[] {
-    const spans: Span[] = [];
-    for (const sequence of sequences) {
-      const location = this.index.location(sequence);
-      if (!location) throw new RecordVerificationError(sequence, `sequence ${sequence} is not in the log`);
-      spans.push({ segment: location.segment, offset: location.offset, length: location.size });
-      const previous = sequence > 1 ? this.index.location(sequence - 1) : undefined;
-      if (previous) spans.push({ segment: previous.segment, offset: previous.offset + HMAC_OFFSET, length: HMAC_BYTES });
-    }
-    return spans;
+    return this.records.close();
   }
 
   private candidates(query: ReadQuery): Candidates {
@@ -122,22 +92,6 @@ export class LogReader {
     const start = lowerBound(sequences, query.fromSequence);
     return { length: sequences.length - start, at: (position) => sequences[start + position] as number };
   }
-}
-
-function tryDecode(payload: Buffer): EventEnvelope | undefined {
-  try {
-    return decodePayload(payload);
-  } catch {
-    return undefined;
-  }
-}
-
-function verified(sequence: number, valid: boolean, envelope: EventEnvelope | undefined): EventEnvelope {
-  if (!valid) throw new RecordVerificationError(sequence, `record ${sequence} fails HMAC verification: the log was modified`);
-  if (envelope?.sequence !== sequence) {
-    throw new RecordVerificationError(sequence, `record ${sequence} does not decode to the event at that sequence`);
-  }
-  return envelope;
 }
 
 function matcher(query: ReadQuery): (envelope: EventEnvelope) => boolean {

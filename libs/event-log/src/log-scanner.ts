@@ -26,6 +26,9 @@ export interface ScannedRecord {
   size: number;
   hmac: Buffer;
   envelope: EventEnvelope;
+  keyId: number;
+  /** The stored payload bytes (a view into the segment read; copy to keep). */
+  payload: Buffer;
 }
 
 /** A partial record at the very end of the last segment: the trace of a write cut short. */
@@ -210,7 +213,7 @@ class LogScanner {
       this.checkHmac(record, name, offset, sequence);
     }
     this.records += 1;
-    if (wasHealthy && this.healthy && envelope) this.accept({ sequence, segment, offset, size: record.size, hmac: record.hmac, envelope });
+    if (wasHealthy && this.healthy && envelope) this.accept({ sequence, segment, offset, size: record.size, hmac: record.hmac, envelope, keyId: record.keyId, payload: record.payload });
     this.previous = record.hmac;
     this.expected = sequence + 1;
   }

@@ -8,7 +8,7 @@ import { EventsService } from './events.service';
 export class EventsController {
   constructor(@Inject(EventsService) private readonly events: EventsService) {}
 
-  /** Acknowledged only once the batch holding these events is fdatasynced. */
+  /** Acknowledged only once the events are durable (fdatasynced, or taken by the replicated engine). */
   @HandlesRpc(RPC.events.append)
   append(request: AppendRequest): Promise<AppendResult> {
     return this.events.append(request);

@@ -1,9 +1,12 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { BUS_EVENTS, LighthouseError, type AppendRequest, type AppendResult, type CommittedEvents, type LogHead, type ReadQuery, type ReadResult } from '@lighthouse/contracts';
-import { EventLog } from '@lighthouse/event-log';
+import type { EventLogPort } from '@lighthouse/event-log';
 import { LOGGER, MESSAGE_BUS, type MessageBus } from '@lighthouse/transport';
 import type { Logger } from '@lighthouse/observability';
 import { CommittedRuns, halves } from './committed-runs';
+
+/** Injection token of the log the store serves (the file engine or the replicated one). */
+export const EVENT_LOG = Symbol('EVENT_LOG');
 
 /**
  * The store's one use of the log: append (then publish what became durable), read, head.
@@ -14,7 +17,7 @@ export class EventsService implements OnApplicationShutdown {
   private readonly runs: CommittedRuns;
 
   constructor(
-    @Inject(EventLog) private readonly log: EventLog,
+    @Inject(EVENT_LOG) private readonly log: EventLogPort,
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {

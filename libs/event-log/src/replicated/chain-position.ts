@@ -1,0 +1,71 @@
+import type { EventEnvelope } from '@lighthouse/contracts';
+import type { Keyring } from '../keyring';
+import type { LogProblem } from '../log-problem';
+import type { RecordStore, StoredRecord } from './record-store.port';
+import { chainHmac, decodePayload, parseRecord, sameHmac } from '../record-codec';
+
+/** Where a verified chain ends: its last sequence and that record's HMAC. */
+export interface ChainPosition {
+  lastSequence: number;
+  chainHead: Buffer;
+}
+
+/** A record that verified as the next link of the chain. */
+export interface VerifiedRecord {
+  sequence: number;
+  hmac: Buffer;
+  envelope: EventEnvelope;
+  size: number;
+}
+
+/**
+ * Checks that `stored` is the link after `position`: at the next position, well formed, signed
+ * with a known key, its HMAC over the previous one, and its payload the event of that sequence.
+ * Answers the verified record or the problem found (located in `storeName`).
+ */
+export function verifyNext(keyring: Keyring, position: ChainPosition, stored: StoredRecord, storeName: string): VerifiedRecord | LogProblem {
+  const expected = position.lastSequence + 1;
+  const problem = (kind: LogProblem['kind'], message: string): LogProblem => ({ kind, severity: 'error', segment: storeName, offset: stored.sequence, sequence: expected, message });
+  if (stored.sequence !== expected) return problem('sequence_gap', `expected sequence ${expected}, found position ${stored.sequence}: a record was removed or reordered`);
+  const bytes = Buffer.from(stored.bytes.buffer, stored.bytes.byteOffset, stored.bytes.byteLength);
+  const record = parseRecord(bytes, 0);
+  if (record.kind !== 'record' || record.size !== bytes.length) return problem('bad_length', `record ${expected} is not one well-formed record`);
+  if (!keyring.has(record.keyId)) return problem('unknown_key', `record ${expected} is signed with unknown key id ${record.keyId}`);
+  const mac = chainHmac(keyring, record.keyId, position.chainHead, expected, record.payload);
+  if (!sameHmac(mac, record.hmac)) return problem('hmac_mismatch', `record ${expected} fails HMAC verification: edited, reordered or not of this log`);
+  let envelope: EventEnvelope;
+  try {
+    envelope = decodePayload(record.payload);
+  } catch {
+    return problem('bad_payload', `record ${expected} does not decode to an event`);
+  }
+  if (envelope.sequence !== expected) return problem('bad_payload', `record ${expected} holds the event of sequence ${envelope.sequence}`);
+  return { sequence: expected, hmac: Buffer.from(record.hmac), envelope, size: record.size };
+}
+
+/**
+ * Walks the store from `from` to its end (or `to`), verifying each link; calls `visit` for each
+ * verified record. Stops at the first problem and answers it with the verified prefix's end.
+ */
+export async function walkChain(
+  store: RecordStore,
+  keyring: Keyring,
+  from: ChainPosition,
+  visit: (record: VerifiedRecord) => void,
+  to?: number,
+): Promise<{ position: ChainPosition; problem?: LogProblem }> {
+  const last = to ?? (await store.lastSequence());
+  let position = from;
+  if (last <= position.lastSequence) return { position };
+  for await (const stored of store.range(position.lastSequence + 1, last)) {
+    const next = verifyNext(keyring, position, stored, store.name);
+    if ('kind' in next) return { position, problem: next };
+    visit(next);
+    position = { lastSequence: next.sequence, chainHead: next.hmac };
+  }
+  if (position.lastSequence < last) {
+    const missing = position.lastSequence + 1;
+    return { position, problem: { kind: 'sequence_gap', severity: 'error', segment: store.name, offset: missing, sequence: missing, message: `records ${missing}-${last} are missing from the store` } };
+  }
+  return { position };
+}

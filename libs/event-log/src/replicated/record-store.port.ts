@@ -1,0 +1,40 @@
+/** One record as a replicated engine holds it: its position and the record's bytes. */
+export interface StoredRecord {
+  /** The engine's own position of the record; the log requires it to equal the event's sequence. */
+  sequence: number;
+  /** `[u32 payload length][u16 key id][32-byte HMAC][payload]`, as in a segment file. */
+  bytes: Uint8Array;
+}
+
+/**
+ * What the replicated log needs of an engine (JetStream, or an in-memory one in tests): an
+ * ordered store of records whose positions are the log's sequences, with an append fenced by the
+ * last position, so that two writers can never both extend the same chain.
+ */
+export interface RecordStore {
+  /** Names the store in reports and problems (e.g. `jetstream:LH_EVENTS`). */
+  readonly name: string;
+  /** Position of the last record held (0 when empty). */
+  lastSequence(): Promise<number>;
+  /**
+   * Appends `records` at `expectedLastSequence + 1` onward. Rejects with {@link FencedAppendError}
+   * when the store's last position is not `expectedLastSequence` (another writer appended). Any
+   * rejection may leave a prefix of the records stored: the caller reads the store again.
+   */
+  append(records: readonly Uint8Array[], expectedLastSequence: number): Promise<void>;
+  /** The records from `fromSequence` to `toSequence` inclusive, in order (a removed one is absent). */
+  range(fromSequence: number, toSequence: number): AsyncIterable<StoredRecord>;
+  /** The records at `sequences`, in that order; undefined for a position that holds none. */
+  get(sequences: readonly number[]): Promise<Array<StoredRecord | undefined>>;
+  /** The signed checkpoint bytes (see checkpoint.ts), or undefined when none was written. */
+  readCheckpoint(): Promise<Uint8Array | undefined>;
+  writeCheckpoint(bytes: Uint8Array): Promise<void>;
+}
+
+/** The store's last position was not the expected one: another writer appended first. */
+export class FencedAppendError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'FencedAppendError';
+  }
+}
