@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -32,10 +32,29 @@ describe('the built adapter', () => {
   }, 60_000);
   afterAll(() => rmSync(join(repo, out, '..'), { recursive: true, force: true }));
 
-  it('is an executable file that starts node with the small-footprint flags', () => {
-    expect(code.split('\n')[0]).toBe('#!/usr/bin/env -S node --jitless --no-expose-wasm --max-semi-space-size=1');
+  it('is an executable file: a shell line that starts node, then the bundle', () => {
+    expect(code.split('\n')[0]).toBe('#!/bin/sh');
+    expect(code.split('\n')[1]).toMatch(/^":" \/\/; /);
     accessSync(join(repo, out), constants.X_OK);
     expect(statSync(join(repo, out)).size + serveCode.length).toBeLessThan(300 * 1024);
+  });
+
+  // Each V8 flag costs a hook run Node's code cache of its own modules (issue 16); the MCP
+  // server, started once and idle for hours, keeps the small-footprint flags.
+  it('starts node without V8 flags for a hook and with the small-footprint flags for the MCP server', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lh-flags-'));
+    try {
+      const probe = join(dir, 'probe.cjs');
+      writeFileSync(probe, "process.stderr.write('execArgv=' + JSON.stringify(process.execArgv) + '\\n');\n");
+      const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', NODE_OPTIONS: `--require ${probe}`, LIGHTHOUSE_STATE_DIR: dir };
+      const execArgv = (args: string[]) => spawnSync(join(repo, out), args, { env, input: '{}', encoding: 'utf8', timeout: 20_000 }).stderr.match(/^execArgv=(.*)$/m)?.[1];
+      expect(execArgv(['hook', 'session-start'])).toBe('[]');
+      expect(execArgv(['hook', 'pre-tool-use'])).toBe('[]');
+      expect(JSON.parse(execArgv([]) ?? 'null')).toEqual(['--jitless', '--no-expose-wasm', '--max-semi-space-size=1']);
+      expect(JSON.parse(execArgv(['serve']) ?? 'null')).toEqual(['--jitless', '--no-expose-wasm', '--max-semi-space-size=1']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('keeps the hook small: no package from node_modules and none of the MCP server in main.js', () => {
