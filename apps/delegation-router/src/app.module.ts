@@ -11,10 +11,11 @@ import { SearchModule } from './search/search.module';
 export class AppModule {
   static async register(deps: DelegationsDeps & { config: Partial<ReservationsConfig> }): Promise<DynamicModule> {
     const messages = MessagesModule.create(deps);
-    const search = SearchModule.create(deps.config);
+    const search = SearchModule.create(deps.config, messages.repository.book);
     // Reservations follow the store on their own (their book is caught up before they answer).
     const reservations = await ReservationsModule.register(deps);
-    // One store follower feeds the other projections of the router (delegations, messages, the search index).
+    // One store follower feeds the other projections of the router (delegations, messages, the search index);
+    // messages first, so the index takes in only the messages the book holds.
     const delegations = await DelegationsModule.register({ ...deps, alsoFollow: [messages.follow, search.follow] });
     return {
       module: AppModule,

@@ -19,6 +19,9 @@ export const ERROR_CODES = [
   'STALE_EPOCH',
   /** The caller would hold more reservations than the operator allows. */
   'RESERVATION_LIMIT',
+  /** A message names an agent no credential was issued to (or one revoked): nothing is sent, no inbox is made. */
+  'UNKNOWN_RECIPIENT',
+  /** Too many requests (or messages) from the caller; `retryAfterSeconds` says when one will pass. */
   'RATE_LIMITED',
   'DEADLINE_EXCEEDED',
   'SERVICE_UNAVAILABLE',
@@ -34,6 +37,8 @@ export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
 export const WireErrorSchema = z.strictObject({
   code: ErrorCodeSchema,
   message: z.string().max(2000),
+  /** For a refusal that passes later (RATE_LIMITED, SERVICE_UNAVAILABLE): whole seconds until a retry can succeed. */
+  retryAfterSeconds: z.number().int().min(1).max(86_400).optional(),
 });
 export type WireError = z.infer<typeof WireErrorSchema>;
 
@@ -50,6 +55,7 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   RESERVATION_CONFLICT: 409,
   STALE_EPOCH: 409,
   RESERVATION_LIMIT: 429,
+  UNKNOWN_RECIPIENT: 404,
   RATE_LIMITED: 429,
   DEADLINE_EXCEEDED: 504,
   SERVICE_UNAVAILABLE: 503,
@@ -63,21 +69,25 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
  * a {@link WireError} and back, so the caller sees the same class and code.
  */
 export class LighthouseError extends Error {
+  /** Whole seconds after which the same request may pass (sent as `Retry-After` by the gateway). */
+  readonly retryAfterSeconds?: number;
+
   constructor(
     readonly code: ErrorCode,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterSeconds?: number },
   ) {
     super(message, options);
     this.name = 'LighthouseError';
+    if (options?.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds;
   }
 
   toWire(): WireError {
-    return { code: this.code, message: this.message };
+    return this.retryAfterSeconds === undefined ? { code: this.code, message: this.message } : { code: this.code, message: this.message, retryAfterSeconds: this.retryAfterSeconds };
   }
 
   static fromWire(wire: WireError): LighthouseError {
-    return new LighthouseError(wire.code, wire.message);
+    return new LighthouseError(wire.code, wire.message, wire.retryAfterSeconds === undefined ? undefined : { retryAfterSeconds: wire.retryAfterSeconds });
   }
 }
 

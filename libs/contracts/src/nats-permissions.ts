@@ -28,8 +28,9 @@ export const FOLLOWED_CHANNELS = {
   'event-store': [],
   'session-registry': [],
   'speed-layer': ['validation', 'expert', 'session', 'agent', 'credential', 'reservation'],
-  // Delegations, messages and agents' own events (search); reservations, and the session ends and revocations that release them.
-  'delegation-router': ['delegation', 'message', 'other', 'reservation', 'session', 'agent'],
+  // Delegations, messages and agents' own events (search); reservations, and the session ends and revocations that release them;
+  // the credentials issued, which say what agents a message may name.
+  'delegation-router': ['delegation', 'message', 'other', 'reservation', 'session', 'agent', 'credential'],
   'fuse-mounter': EVENT_CHANNELS,
   // The operators' console shows every event live (and subscribes only while a console is open).
   gateway: EVENT_CHANNELS,

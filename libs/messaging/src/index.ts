@@ -1,6 +1,10 @@
 export { decideSend, decideRead, decideAcknowledge } from './message.decider';
 export type { MessageCommand } from './message.decider';
-export { MessageBook } from './message-book';
-export type { MessageRecord, ThreadRecord, InboxQuery, ThreadQuery } from './message-book';
+export { MessageBook, DEFAULT_RETENTION } from './message-book';
+export type { MessageRecord, ThreadRecord, InboxQuery, ThreadQuery, RetentionLimits } from './message-book';
+export { SendQuota } from './send-quota';
+export type { SendQuotaRule } from './send-quota';
+export { AgentDirectory } from './agent-directory';
+export type { DirectoryEvent } from './agent-directory';
 export { SearchIndex, MAX_INDEXED_CHARS } from './search-index';
 export type { SearchDocument } from './search-index';

@@ -1,14 +1,17 @@
 import { SendMessageSchema, type Actor, type MessageEvent } from '@lighthouse/contracts';
-import { MessageBook } from './message-book';
+import { DEFAULT_RETENTION, MessageBook } from './message-book';
 import { decideAcknowledge, decideRead, decideSend } from './message.decider';
 
 const actor = (agent: string): Actor => ({ agent, operator: false, roles: [], capacity: 1 });
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const now = (n: number) => new Date(Date.UTC(2026, 11, 7, 12, 0, n));
+/** A book whose clock stands an hour after these messages (well inside the retention window). */
+const newBook = () => new MessageBook(DEFAULT_RETENTION, () => Date.UTC(2026, 11, 7, 13));
+const registered = new Set(['ana', 'bo', 'cy', 'sec-1']);
 
 /** Given these events folded into a book (thread streams in order). */
 function given(events: MessageEvent[]): MessageBook {
-  const book = new MessageBook();
+  const book = newBook();
   for (const event of events) {
     const thread = event.data.thread;
     book.apply(thread, (book.thread(thread)?.version ?? 0) + 1, `e-${Math.random()}`, event);
@@ -16,9 +19,9 @@ function given(events: MessageEvent[]): MessageBook {
   return book;
 }
 
-const send = (from: string, request: unknown, n: number, book = new MessageBook(), roleMembers: string[] = []) => {
+const send = (from: string, request: unknown, n: number, book = newBook(), roleMembers: string[] = []) => {
   const parsed = SendMessageSchema.parse(request);
-  return decideSend({ type: 'send', actor: actor(from), request: parsed, roleMembers, id: id(n), now: now(n) }, parsed.thread ? book.thread(parsed.thread) : undefined);
+  return decideSend({ type: 'send', actor: actor(from), request: parsed, roleMembers, isAgent: (agent) => registered.has(agent), id: id(n), now: now(n) }, parsed.thread ? book.thread(parsed.thread) : undefined);
 };
 
 describe('sending messages', () => {
@@ -40,6 +43,13 @@ describe('sending messages', () => {
 
   it('given a role nobody else is registered for, when ana writes only to it, then VALIDATION_FAILED saying so', () => {
     expect(() => send('ana', { to: { roles: ['qa_engineer'] }, subject: 's', body: 'b' }, 1, undefined, ['ana'])).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED', message: expect.stringContaining('qa_engineer') }));
+  });
+
+  it('given dee holds no credential, when ana writes to dee (alone, or with bo), then UNKNOWN_RECIPIENT naming dee, and nothing is decided', () => {
+    expect(() => send('ana', { to: { agents: ['dee'] }, subject: 's', body: 'b' }, 1)).toThrow(expect.objectContaining({ code: 'UNKNOWN_RECIPIENT', message: expect.stringContaining('dee') }));
+    expect(() => send('ana', { to: { agents: ['bo', 'dee', 'dee'] }, subject: 's', body: 'b' }, 1)).toThrow(expect.objectContaining({ code: 'UNKNOWN_RECIPIENT', message: expect.not.stringContaining('bo') }));
+    // The experts of a role come from the registry: they need no look-up.
+    expect(send('ana', { to: { roles: ['security_architect'] }, subject: 's', body: 'b' }, 1, undefined, ['reg-expert'])[0]?.data).toMatchObject({ recipients: ['reg-expert'] });
   });
 
   it('refuses a body over 32 KiB of UTF-8, a message with both to and thread, and unknown fields', () => {
@@ -118,7 +128,7 @@ describe('inboxes and threads', () => {
 
   it('ignores an event at a version that is not the next one of its thread (already folded)', () => {
     const [event] = send('ana', { to: { agents: ['bo'] }, subject: 's', body: 'b' }, 1);
-    const book = new MessageBook();
+    const book = newBook();
     expect(book.apply(id(1), 1, 'a', event!)).toBe(true);
     expect(book.apply(id(1), 1, 'a', event!)).toBe(false);
     expect(book.inbox('bo', { unread: false, minImportance: 'low', limit: 10 }, 1_000_000).messages).toHaveLength(1);

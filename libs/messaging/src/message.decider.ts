@@ -3,7 +3,16 @@ import type { MessageRecord, ThreadRecord } from './message-book';
 
 /** One decision of the message domain: the events to append on the thread's stream. */
 export type MessageCommand =
-  | { type: 'send'; actor: Actor; request: SendMessage; roleMembers: readonly string[]; id: string; now: Date }
+  | {
+      type: 'send';
+      actor: Actor;
+      request: SendMessage;
+      roleMembers: readonly string[];
+      /** Whether an agent named in `to` holds a credential (see AgentDirectory). */
+      isAgent: (agent: string) => boolean;
+      id: string;
+      now: Date;
+    }
   | { type: 'read'; actor: Actor; now: Date }
   | { type: 'acknowledge'; actor: Actor; note: string | null; now: Date };
 
@@ -12,11 +21,15 @@ const unique = (agents: Iterable<string>) => [...new Set(agents)];
 /**
  * Sends a message: a new thread to named agents and the experts of named roles, or a reply to
  * every other participant of `thread` (which the sender must take part in). The sender is never
- * its own recipient; a message that would reach nobody, or more than the limit, is refused.
+ * its own recipient; a message that would reach nobody, or more than the limit, is refused. Every
+ * agent `to` names must be one the operator issued a credential to (UNKNOWN_RECIPIENT otherwise,
+ * and nothing is sent): a name nobody holds yet gets no inbox for whoever is given it later.
  */
 export function decideSend(command: Extract<MessageCommand, { type: 'send' }>, thread: ThreadRecord | undefined): MessageEvent[] {
   const { actor, request, roleMembers, id, now } = command;
   if (request.thread !== undefined && !thread) throw new LighthouseError('NOT_FOUND', `no thread ${request.thread}`);
+  const strangers = thread ? [] : unique(request.to?.agents ?? []).filter((agent) => agent !== actor.agent && !command.isAgent(agent));
+  if (strangers.length > 0) throw new LighthouseError('UNKNOWN_RECIPIENT', `no agent is registered as ${strangers.join(', ')}; nothing was sent`);
   if (thread && !thread.participants.has(actor.agent)) throw new LighthouseError('FORBIDDEN', `thread ${thread.id} is not yours to write to`);
   const to = thread ? { agents: [...thread.participants].filter((a) => a !== actor.agent), roles: [] } : (request.to ?? { agents: [], roles: [] });
   const recipients = unique([...to.agents, ...(thread ? [] : roleMembers)]).filter((agent) => agent !== actor.agent);

@@ -63,6 +63,14 @@ export class SearchIndex {
     }
   }
 
+  /** Drops the document of that kind and ref, if held (a message that left the book's memory). */
+  remove(kind: SearchKind, ref: string): void {
+    const id = `${kind}:${ref}`;
+    if (!this.index.has(id)) return;
+    this.index.discard(id);
+    this.order.delete(id);
+  }
+
   /** A page of the hits `visible` lets through, best first. */
   search(query: SearchQuery, visible: (document: SearchDocument) => boolean): SearchResult {
     const terms = query.q.split(/\s+/).filter(Boolean).slice(0, SEARCH_LIMITS.queryTerms);

@@ -10,8 +10,11 @@ import { DelegationRepository } from './delegation.repository';
 import { DelegationsController } from './delegations.controller';
 import { DelegationsService } from './delegations.service';
 
-/** What this follower applies: delegations, and for `alsoFollow` messages and agents' own events (search). */
-const DELEGATION_CHANNELS: readonly EventChannel[] = ['delegation', 'message', 'other'];
+/**
+ * What this follower applies: delegations, and for `alsoFollow` messages, the credential events
+ * that say which agents a message may name, and agents' own events (search).
+ */
+const DELEGATION_CHANNELS: readonly EventChannel[] = ['delegation', 'message', 'credential', 'agent', 'other'];
 
 export interface DelegationsDeps {
   config: DelegationRouterConfig;

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { LighthouseError, type Actor, type MarkReadResult, type Message, type MessageEvent, type MessagePage, type SendMessage } from '@lighthouse/contracts';
-import { decideAcknowledge, decideRead, decideSend, type InboxQuery, type MessageRecord, type ThreadQuery } from '@lighthouse/messaging';
+import { decideAcknowledge, decideRead, decideSend, SendQuota, type InboxQuery, type MessageRecord, type ThreadQuery } from '@lighthouse/messaging';
 import { DEFAULT_MAX_FRAME_BYTES } from '@lighthouse/transport';
 import { DELEGATION_ROUTER_CONFIG, type DelegationRouterConfig } from '../delegation-router.config';
 import { MessageNotifier } from './message.notifier';
@@ -9,7 +9,11 @@ import { MessageRepository } from './message.repository';
 
 const MAX_ATTEMPTS = 5;
 
-/** The message use cases: each loads the thread, decides (pure), appends at its version, notifies. */
+/**
+ * The message use cases: each loads the thread, decides (pure), appends at its version, notifies.
+ * A send first takes one message from the sender's quota (operators have none), then checks every
+ * agent it names against the directory (asking the store about names it has not seen).
+ */
 @Injectable()
 export class MessagesService {
   private readonly maxPageBytes: number;
@@ -17,6 +21,7 @@ export class MessagesService {
   constructor(
     @Inject(MessageRepository) private readonly repo: MessageRepository,
     @Inject(MessageNotifier) private readonly notifier: MessageNotifier,
+    @Inject(SendQuota) private readonly quota: SendQuota,
     @Inject(DELEGATION_ROUTER_CONFIG) config: DelegationRouterConfig & { LH_MAX_FRAME_BYTES?: number },
   ) {
     // 15/16 of the frame: the rest is room for the reply's own fields.
@@ -24,11 +29,14 @@ export class MessagesService {
   }
 
   async send(actor: Actor, request: SendMessage, roleMembers: readonly string[], correlationId: string): Promise<Message> {
+    if (!actor.operator) this.quota.take(actor.agent, Date.now());
+    if (request.to) await this.repo.lookUpAgents(request.to.agents);
     const id = randomUUID();
     const threadId = request.thread ?? id;
+    const isAgent = (agent: string) => this.repo.agents.has(agent);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const thread = request.thread === undefined ? undefined : await this.repo.thread(request.thread);
-      const events = decideSend({ type: 'send', actor, request, roleMembers, id, now: new Date() }, thread);
+      const events = decideSend({ type: 'send', actor, request, roleMembers, isAgent, id, now: new Date() }, thread);
       if (await this.repo.append(threadId, thread, events, actor.agent, correlationId)) {
         const message = this.repo.book.view(id, actor.agent);
         const [sent] = events as [Extract<MessageEvent, { type: 'message.sent' }>];

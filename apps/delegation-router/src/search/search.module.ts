@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { EventEnvelope } from '@lighthouse/contracts';
-import { SearchIndex } from '@lighthouse/messaging';
+import { SearchIndex, type MessageBook } from '@lighthouse/messaging';
 import { DELEGATION_ROUTER_CONFIG, type DelegationRouterConfig } from '../delegation-router.config';
 import { documentOfEvent } from './search-documents';
 import { SearchController } from './search.controller';
@@ -8,16 +8,19 @@ import { SearchService } from './search.service';
 
 /**
  * Search over messages, delegations and agents' events. `follow` is what the router's store
- * follower calls with every committed event; delegations come from the delegation projection.
+ * follower calls with every committed event (after the message book's): delegations come from the
+ * delegation projection. The messages searched are those the book holds: one it did not take in
+ * (past the retention window) is not indexed, and one that leaves it leaves the index too.
  */
 @Module({})
 export class SearchModule {
-  static create(config: DelegationRouterConfig): { follow: (event: EventEnvelope) => void; module: (delegations: DynamicModule) => DynamicModule } {
+  static create(config: DelegationRouterConfig, book: MessageBook): { follow: (event: EventEnvelope) => void; module: (delegations: DynamicModule) => DynamicModule } {
     const index = new SearchIndex(config.LH_SEARCH_MAX_DOCUMENTS);
+    book.onEvicted((id) => index.remove('message', id));
     return {
       follow: (event) => {
         const document = documentOfEvent(event);
-        if (document) index.put(document);
+        if (document && (document.kind !== 'message' || book.message(document.ref))) index.put(document);
       },
       module: (delegations) => ({
         module: SearchModule,

@@ -5,9 +5,9 @@ export class RetryLaterError extends LighthouseError {
   constructor(
     code: Extract<ErrorCode, 'RATE_LIMITED' | 'SERVICE_UNAVAILABLE'>,
     message: string,
-    readonly retryAfterSeconds: number,
+    override readonly retryAfterSeconds: number,
   ) {
-    super(code, message);
+    super(code, message, { retryAfterSeconds });
     this.name = 'RetryLaterError';
   }
 }

@@ -10,7 +10,8 @@ export const MESSAGE_API_ROUTES: readonly ApiRoute[] = [
     method: 'post',
     path: '/messages',
     access: 'agent',
-    summary: 'Send a message (Markdown body, at most 32 KiB) to agents and roles, or to every other participant of a thread of the caller; importance, acknowledgement required',
+    summary:
+      'Send a message (Markdown body, at most 32 KiB) to agents and roles, or to every other participant of a thread of the caller; importance, acknowledgement required. 404 UNKNOWN_RECIPIENT when `to` names an agent no credential was issued to (nothing is sent); 429 RATE_LIMITED past the sender\'s message quota (a burst, then a rate; see Retry-After)',
     body: SendMessageSchema,
     status: 201,
     response: MessageSchema,

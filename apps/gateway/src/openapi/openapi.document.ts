@@ -9,9 +9,9 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'VALIDATION_FAILED: the body, path or query does not match the contract (unknown fields included)',
   401: 'UNAUTHENTICATED: missing, forged, tampered, expired or foreign-audience token; revoked agent or ended session; stale timestamp, bad signature or replayed nonce',
   403: 'FORBIDDEN: the caller may not act on this (another agent, another agent\'s session; admin routes disabled); ROLE_NOT_GRANTED: the operator did not grant the caller this expert role',
-  404: 'NOT_FOUND',
+  404: 'NOT_FOUND; UNKNOWN_RECIPIENT: a message names an agent no credential was issued to',
   413: 'PAYLOAD_TOO_LARGE: the body is over the limit (refused before parsing)',
-  429: 'RATE_LIMITED: per-agent (per address and claimed agent for credentials, per address for /health) rate limit, or too many open streams; see Retry-After',
+  429: 'RATE_LIMITED: per-agent (per address and claimed agent for credentials, per address for /health) rate limit, too many open streams, or the sender\'s message quota; see Retry-After',
   503: 'SERVICE_UNAVAILABLE or STORE_UNAVAILABLE: try again after Retry-After; nothing was changed unless the message says so',
   504: 'DEADLINE_EXCEEDED: the registry did not answer in time; the outcome is unknown',
 };
