@@ -1,6 +1,7 @@
 import { Agent, request as httpRequest } from 'node:http';
 import { signRequest } from '@lighthouse/auth';
 import type { SessionGrant } from '@lighthouse/contracts';
+import type { E2eStack } from './e2e-stack';
 
 /** One HTTP answer: status, parsed JSON body (or text), and headers. */
 export interface Answer<T = Record<string, unknown>> {
@@ -122,4 +123,12 @@ export class AgentClient {
     if (!this.grant) throw new Error(`${this.agentId} has no session`);
     return this.grant;
   }
+}
+
+/** An agent of the stack with its credential issued (granting `roles` when given) and its session open. */
+export async function startedAgent(stack: Pick<E2eStack, 'gatewayUrl' | 'adminSecret'>, agentId: string, roles?: string[]): Promise<AgentClient> {
+  const client = new AgentClient(stack.gatewayUrl, agentId, await issueCredential(stack.gatewayUrl, stack.adminSecret, agentId, roles));
+  const started = await client.start();
+  if (started.status !== 201) throw new Error(`opening a session for ${agentId}: ${started.status} ${JSON.stringify(started.body)}`);
+  return client;
 }
