@@ -77,7 +77,7 @@ describeMount('fuse-mounter mounted for real', () => {
     await ok(`mkdir -p mnt-a/current/src/lib && printf 'export const answer = 42;\\n' > mnt-a/current/src/lib/answer.ts && head -c 300000 /dev/urandom > mnt-a/current/src/blob.bin`);
     await eventually('cat mnt-b/current/src/lib/answer.ts', 'export const answer = 42;\n');
     await eventually('sha256sum < mnt-b/current/src/blob.bin', await ok('sha256sum < mnt-a/current/src/blob.bin'));
-    expect(await ok('ls mnt-b mnt-b/current/src')).toBe('mnt-b:\nagents\ncurrent\ndelegations\nhistory\nshadows\nstreams\n\nmnt-b/current/src:\nblob.bin\nlib\n');
+    expect(await ok('ls mnt-b mnt-b/current/src')).toBe('mnt-b:\nagents\ncurrent\ndelegations\nhistory\nreservations\nshadows\nstreams\n\nmnt-b/current/src:\nblob.bin\nlib\n');
     expect(await ok(`stat -c '%s %A' mnt-b/current/src/lib/answer.ts`)).toBe('26 -rw-r--r--\n');
     expect(await bus.request(SUBJECTS.fuse.health, {})).toMatchObject({ service: 'fuse-mounter', status: 'up', detail: { mounted: true, tree: { files: 2 } } });
   });

@@ -16,6 +16,8 @@ export { AgentsProjection, isAgentEvent } from './agents-projection';
 export type { AgentView } from './agents-projection';
 export { DelegationsProjection } from './delegations-projection';
 export type { DelegationView } from './delegations-projection';
+export { ReservationsProjection } from './reservations-projection';
+export type { ReservationView } from './reservations-projection';
 export { LiveStreams, STREAMS, DEFAULT_STREAM_WINDOW_BYTES } from './live-streams';
 export { ShadowState } from './shadow-state';
 export type { StateApplied } from './shadow-state';

@@ -2,7 +2,7 @@ import { FS_LIMITS } from '@lighthouse/contracts';
 import { ok, refuse, type Outcome } from './outcome';
 
 /** The top-level folders of the mount, in the order `ls /` shows them. */
-export const AREAS = ['current', 'history', 'shadows', 'agents', 'delegations', 'streams'] as const;
+export const AREAS = ['current', 'history', 'shadows', 'agents', 'delegations', 'reservations', 'streams'] as const;
 export type Area = (typeof AREAS)[number];
 
 /** A mount path split into its area and the components below it; `area` is null for `/`. */

@@ -27,7 +27,7 @@ const READ_ONLY_FILE = 0o444;
 /**
  * What the mount shows at `path`, answered from memory: the layout at `/`, the project tree
  * under `/current`, past versions under `/history`, notes under `/shadows`, JSON views under
- * `/agents` and `/delegations`, live event files under `/streams`.
+ * `/agents`, `/delegations` and `/reservations`, live event files under `/streams`.
  */
 export function resolveView(state: ShadowState, streams: LiveStreams, path: string): Outcome<ViewEntry> {
   const parsed = parseMountPath(path);
@@ -73,6 +73,10 @@ const AREA_VIEWS: Record<Area, AreaView> = {
   delegations: (state, _streams, parts, times) => {
     if (parts.length === 0) return dir(times, () => state.delegations.names());
     return parts.length === 1 ? bytesFile(times, state.delegations.file(parts[0] as string)) : undefined;
+  },
+  reservations: (state, _streams, parts, times) => {
+    if (parts.length === 0) return dir(times, () => state.reservations.names());
+    return parts.length === 1 ? bytesFile(times, state.reservations.file(parts[0] as string)) : undefined;
   },
   streams: (_state, streams, parts, times) => {
     if (parts.length === 0) return dir(times, () => streams.names());

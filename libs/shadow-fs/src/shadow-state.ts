@@ -6,13 +6,14 @@ import { evolveTree, isFsEvent, type Applied } from './fs-evolve';
 import { filesBelow, FsTree, type Change } from './fs-tree';
 import { HistoryIndex } from './history-index';
 import { splitProjectPath } from './mount-path';
+import { ReservationsProjection } from './reservations-projection';
 
 /** What applying one envelope did (`skipped`: not an fs event, or already applied). */
 export type StateApplied = Applied | { status: 'skipped'; type: string; reason: string };
 
 /**
  * Everything a mounter shows, folded from the event log: the project tree, its history, the
- * experts' annotations, who is connected and what work is open. Apply envelopes in sequence
+ * experts' annotations, who is connected, what work is open and who holds which reservations. Apply envelopes in sequence
  * order; one already applied (by sequence) is skipped, so the follower and a catch-up read may
  * both deliver it.
  */
@@ -22,6 +23,7 @@ export class ShadowState {
   readonly annotations = new AnnotationIndex();
   readonly agents = new AgentsProjection();
   readonly delegations = new DelegationsProjection();
+  readonly reservations = new ReservationsProjection();
   private last = 0;
   private lastTime = 0;
   private conflicts = 0;
@@ -47,6 +49,7 @@ export class ShadowState {
     this.lastTime = Date.parse(event.time);
     this.agents.apply(event);
     this.delegations.apply(event);
+    this.reservations.apply(event);
     if (!isFsEvent(event.type)) return { status: 'skipped', type: event.type, reason: 'not an fs event' };
     const change: Change = { agent: event.agent, timeMs: this.lastTime, sequence: event.sequence };
     const applied = evolveTree(this.tree, event.type, event.data, change);

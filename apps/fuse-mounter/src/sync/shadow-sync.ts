@@ -26,12 +26,13 @@ const APPEND_ATTEMPTS = 3;
 const DEFAULT_PUBLIC_STREAMS = ['fs'];
 
 /**
- * The channels a mount applies: the tree, who is connected and the open delegations always;
+ * The channels a mount applies: the tree, who is connected, the open delegations and the live
+ * reservations always;
  * decisions and agents' own events only when a stream that holds them is public (they show in
  * `/streams` then, and nowhere else).
  */
 export function mountedChannels(publicStreams: readonly string[]): EventChannel[] {
-  const channels: EventChannel[] = ['fs', 'session', 'expert', 'agent', 'credential', 'delegation'];
+  const channels: EventChannel[] = ['fs', 'session', 'expert', 'agent', 'credential', 'delegation', 'reservation'];
   if (isPublicStream('decisions', publicStreams)) channels.push('validation');
   if (publicStreams.some((pattern) => pattern !== 'fs')) channels.push('message', 'other');
   return channels;
