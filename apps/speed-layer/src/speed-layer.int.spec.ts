@@ -124,6 +124,25 @@ describe('speed layer over real NATS, Redis, event store and delegation router',
     }
   });
 
+  it('journals a burst of concurrent decisions in groups, every one of them, and still drains single-event messages of older speed layers', async () => {
+    const store = new EventStoreClient(client);
+    const answers = await Promise.all(Array.from({ length: 300 }, (_, i) => validate(bash(`ls -la dir-${i % 40}`))));
+    // An older speed layer's journal message (one whole event on the subject itself, stream LH_DECISIONS).
+    const legacyId = randomUUID();
+    await client.streams.publish(SUBJECTS.speed.decided, { id: legacyId, type: 'validation.decided', stream: 'decisions', agent: 'dev-old', correlationId: legacyId, causationId: null, schemaVersion: 1, data: { decision: 'allow' } }, { msgId: legacyId });
+    const wanted = new Set([...answers.map((a) => a.decisionId), legacyId]);
+    expect(wanted.size).toBe(301);
+    await waitUntil(async () => {
+      for (let from = 1; ; ) {
+        const page = await store.read({ stream: 'decisions', type: 'validation.decided', fromSequence: from, limit: 1000 });
+        for (const event of page.events) wanted.delete(event.id);
+        if (page.events.length === 0 || page.nextSequence === null) break;
+        from = page.nextSequence;
+      }
+      return wanted.size === 0;
+    }, 20_000, "every decision of the burst and the older speed layer's event to reach the event store");
+  }, 60_000);
+
   it('a flood of allowed `git fetch --force` from one agent does not teach the pattern tier to allow `git push --force` (issue 14, item 3)', async () => {
     // given: one agent sends thousands of look-alikes the policy allows (each one journaled)
     const flood = 3000;

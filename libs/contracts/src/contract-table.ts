@@ -156,8 +156,10 @@ export const BUS_EVENTS = {
    */
   committed: defineEvent({ type: 'events.committed', subject: 'lh.events.evt.committed.v2', data: CommittedEventsSchema }),
   /**
-   * Journal of decisions (JetStream stream LH_DECISIONS): each message is the whole
-   * `validation.decided` event on its way into the event store.
+   * Journal of decisions: each message on the subject itself (JetStream stream LH_DECISIONS, older
+   * speed layers) is the whole `validation.decided` event on its way into the event store; each on
+   * `<subject>.group` ({@link DECISION_GROUP_SUFFIX}, stream LH_DECISION_GROUPS) is a msgpack array
+   * of such events, journaled together by one acknowledged publish (a group commit).
    */
   decisionJournaled: defineEvent({ type: 'speed.decision_journaled', subject: 'lh.speed.evt.decided.v1', data: NewEventSchema }),
   /**

@@ -8,13 +8,16 @@ const subjectsOf = <T extends Record<string, { subject: string }>>(group: T) =>
  * where each is declared once with its schemas. Prefer passing the definitions themselves; this
  * map serves code that only needs the string (health tables, metrics labels, deploy manifests).
  */
+/** The decision journal's groups are published on `<decisionJournaled subject>.<this>` (under the subject's own permissions). */
+export const DECISION_GROUP_SUFFIX = 'group';
+
 export const SUBJECTS = {
   session: {
     ...subjectsOf(RPC.session),
     revoked: BUS_EVENTS.revoked.subject as string,
     presence: BUS_EVENTS.presence.subject as string,
   },
-  speed: { ...subjectsOf(RPC.speed), decided: BUS_EVENTS.decisionJournaled.subject as string },
+  speed: { ...subjectsOf(RPC.speed), decided: BUS_EVENTS.decisionJournaled.subject as string, decidedGroups: `${BUS_EVENTS.decisionJournaled.subject as string}.${DECISION_GROUP_SUFFIX}` },
   events: { ...subjectsOf(RPC.events), committed: BUS_EVENTS.committed.subject as string },
   delegation: { ...subjectsOf(RPC.delegation), changed: BUS_EVENTS.delegationChanged.subject as string },
   fuse: subjectsOf(RPC.fuse),
@@ -26,8 +29,10 @@ export const SUBJECTS = {
 export const JETSTREAM_STREAMS = {
   /** Per-agent delegation change and message notices, a day deep, for resumable event streams. */
   delegationNotices: 'LH_DELEGATION_NOTICES',
-  /** Validation decisions on their way into the event store. */
+  /** Validation decisions on their way into the event store, one per message (older speed layers; drained, no longer written). */
   decisions: 'LH_DECISIONS',
+  /** Validation decisions on their way into the event store, in groups: each message a msgpack array of `validation.decided` events. */
+  decisionGroups: 'LH_DECISION_GROUPS',
 } as const;
 
 /** The NATS services the gateway reports on in `GET /health`, with their health subject. */

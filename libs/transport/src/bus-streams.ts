@@ -32,6 +32,8 @@ export interface DurableSpec {
 /** One message of a durable consumer: its decoded payload, and how to settle it. */
 export interface Delivery {
   payload: unknown;
+  /** The message's size as stored. */
+  bytes: number;
   ack(): void;
   /** Never deliver again (a message that can never be handled). */
   term(): void;
@@ -91,6 +93,15 @@ export class BusStreams {
     return { seq: ack.seq };
   }
 
+  /**
+   * Publishes bytes already encoded (e.g. {@link FrameCodec.encodeArrayOf}) as they are; resolves
+   * once the JetStream server holds them, as {@link publish} does.
+   */
+  async publishEncoded(subject: string, bytes: Uint8Array, options: { msgId?: string } = {}): Promise<{ seq: number }> {
+    const ack = await this.js.publish(subject, bytes, options.msgId ? { msgID: options.msgId } : undefined);
+    return { seq: ack.seq };
+  }
+
   /** Creates the durable consumer when missing; answers a fetcher of its messages in batches. */
   async durable(spec: DurableSpec): Promise<DurableConsumer> {
     const jsm = await this.connection.jetstreamManager();
@@ -144,7 +155,7 @@ export class DurableConsumer {
     const batch = await this.consumer.fetch({ max_messages: max, expires: expiresMs });
     const deliveries: Delivery[] = [];
     for await (const msg of batch) {
-      deliveries.push({ payload: this.safeDecode(msg.data), ack: () => msg.ack(), term: () => msg.term() });
+      deliveries.push({ payload: this.safeDecode(msg.data), bytes: msg.data.length, ack: () => msg.ack(), term: () => msg.term() });
     }
     return deliveries;
   }

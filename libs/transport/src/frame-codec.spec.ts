@@ -30,6 +30,16 @@ describe('FrameCodec', () => {
     expect(() => codec.decodeRequest(pack({ pattern: 'a', data: 1, id: {} }))).toThrow(expect.objectContaining({ code: 'MALFORMED_FRAME' }));
   });
 
+  it('assembles an array of values encoded one by one, for every array header size, within the frame limit', () => {
+    const big = new FrameCodec(4 * 1024 * 1024);
+    for (const count of [1, 15, 16, 65_535, 65_536]) {
+      const values = Array.from({ length: count }, (_, i) => ({ i, s: `v${i}` }));
+      expect(big.decode(big.encodeArrayOf(values.map((value) => big.encodeValue(value))))).toEqual(values);
+    }
+    const parts = Array.from({ length: 3 }, () => codec.encodeValue('x'.repeat(400)));
+    expect(() => codec.encodeArrayOf(parts)).toThrow(expect.objectContaining({ code: 'PAYLOAD_TOO_LARGE' }));
+  });
+
   it('answers any random input with a request or a FrameError, nothing else', () => {
     for (let i = 0; i < 2000; i++) {
       const bytes = randomBytes(1 + (i % 64));

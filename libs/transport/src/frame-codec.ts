@@ -46,6 +46,32 @@ export class FrameCodec {
     return bytes;
   }
 
+  /** One value as msgpack, for a caller that assembles its own frame (see {@link encodeArrayOf}). */
+  encodeValue(value: unknown): Uint8Array {
+    return this.encode(value);
+  }
+
+  /**
+   * A msgpack array of values each already encoded by {@link encodeValue}: the parts are
+   * concatenated behind the array's header, so no value is encoded twice.
+   */
+  encodeArrayOf(parts: readonly Uint8Array[]): Uint8Array {
+    const header = arrayHeader(parts.length);
+    let length = header.length;
+    for (const part of parts) length += part.length;
+    if (length > this.maxFrameBytes) {
+      throw new FrameError('PAYLOAD_TOO_LARGE', `frame of ${length} bytes exceeds the ${this.maxFrameBytes} byte limit`);
+    }
+    const bytes = new Uint8Array(length);
+    bytes.set(header, 0);
+    let offset = header.length;
+    for (const part of parts) {
+      bytes.set(part, offset);
+      offset += part.length;
+    }
+    return bytes;
+  }
+
   /** Decodes one value; oversized or malformed input throws a {@link FrameError}, never anything else. */
   decode(bytes: Uint8Array): unknown {
     if (bytes.length > this.maxFrameBytes) {
@@ -81,6 +107,13 @@ export class FrameCodec {
     if (!isPlainObject(value)) throw new FrameError('MALFORMED_FRAME', 'frame is not a reply');
     return value as ReplyFrame;
   }
+}
+
+/** The msgpack header of an array of `count` elements (fixarray, array 16 or array 32). */
+function arrayHeader(count: number): Uint8Array {
+  if (count < 16) return Uint8Array.of(0x90 | count);
+  if (count < 0x10000) return Uint8Array.of(0xdc, count >> 8, count & 0xff);
+  return Uint8Array.of(0xdd, (count >>> 24) & 0xff, (count >> 16) & 0xff, (count >> 8) & 0xff, count & 0xff);
 }
 
 function isReservedMarker(value: unknown): boolean {

@@ -69,7 +69,8 @@ export class NatsBus implements MessageBus {
 
   constructor(
     private readonly connection: NatsConnection,
-    private readonly codec: FrameCodec = new FrameCodec(),
+    /** The bus's frame codec (its frame limit), for callers that encode their own frames. */
+    readonly codec: FrameCodec = new FrameCodec(),
     private readonly defaultTimeoutMs = 5_000,
     private readonly metrics?: ServiceMetrics,
   ) {

@@ -1,57 +1,89 @@
-import { BUS_EVENTS, JETSTREAM_STREAMS, NewEventSchema, type NewEvent } from '@lighthouse/contracts';
+import { randomUUID } from 'node:crypto';
+import { JETSTREAM_STREAMS, LighthouseError, NewEventSchema, SUBJECTS, type NewEvent } from '@lighthouse/contracts';
 import type { Logger } from '@lighthouse/observability';
-import type { BusStreams, Delivery, DurableConsumer, EventStoreClient } from '@lighthouse/transport';
+import type { BusStreams, Delivery, DurableConsumer, EventStoreClient, FrameCodec } from '@lighthouse/transport';
+import { GroupCommit } from './group-commit';
 
+/** The stream older speed layers journaled one decision per message into: still drained, no longer written. */
 export const DECISION_STREAM = JETSTREAM_STREAMS.decisions;
+/** The stream decisions are journaled into, a group per message. */
+export const DECISION_GROUP_STREAM = JETSTREAM_STREAMS.decisionGroups;
 const FORWARDER = 'event-store-forwarder';
-const JOURNAL_SUBJECT = BUS_EVENTS.decisionJournaled.subject as string;
 /** Every decision event goes to this event-store stream. */
 export const DECISIONS_EVENT_STREAM = 'decisions';
+/** One append to the store: the contract's limit of events, and a byte budget well under a frame. */
+const APPEND_MAX_EVENTS = 1000;
+const APPEND_MAX_BYTES = 512 * 1024;
+
+export interface DecisionJournalOptions {
+  /** Bytes of one group at most (under the bus frame limit, and under the append budget). */
+  groupMaxBytes?: number;
+  /** Groups published and not yet acknowledged at most. */
+  groupsInFlight?: number;
+}
 
 /**
- * Decisions are journaled before they are answered: published to a JetStream stream (the
- * server acknowledges, so a speed-layer that dies right after answering loses nothing), then
- * moved in batches into the event store by a durable consumer shared by every replica. The
- * event id is the decision id, so a batch delivered twice is stored once.
+ * Decisions are journaled before they are answered, in groups: every decision made while the
+ * previous group was on its way goes into the next one, which is one JetStream publish. An answer
+ * waits for the server's acknowledgement of its group, i.e. for the stream (file storage) to hold
+ * it: a speed layer that dies right after answering loses nothing, and a group that is not
+ * acknowledged (timeout, stream unavailable) fails every validation in it, so nothing is answered
+ * unjournaled. JetStream acknowledges once the server has stored the message, before the file is
+ * fsynced (its default sync interval): the same promise the journal gave with one message per
+ * decision, at one round trip per group instead of per decision. A durable consumer shared by every
+ * replica moves the groups into the event store, which appends them after fsync; the event id is
+ * the decision id, so a group delivered twice is stored once.
  */
 export class DecisionJournal {
   private running = false;
-  private loop?: Promise<void>;
+  private loops: Promise<void>[] = [];
+  private readonly groups: GroupCommit;
 
   private constructor(
     private readonly streams: BusStreams,
-    private readonly consumer: DurableConsumer,
+    private readonly codec: FrameCodec,
+    private readonly consumers: DurableConsumer[],
     private readonly store: EventStoreClient,
     private readonly logger: Logger,
-  ) {}
-
-  static async open(streams: BusStreams, store: EventStoreClient, logger: Logger): Promise<DecisionJournal> {
-    await streams.ensure({ name: DECISION_STREAM, subjects: [JOURNAL_SUBJECT], retention: 'workqueue' });
-    const consumer = await streams.durable({ stream: DECISION_STREAM, name: FORWARDER, ackWaitMs: 30_000, maxAckPending: 20_000 });
-    return new DecisionJournal(streams, consumer, store, logger);
+    options: DecisionJournalOptions,
+  ) {
+    const maxBytes = Math.min(options.groupMaxBytes ?? 256 * 1024, codec.maxFrameBytes - 16, APPEND_MAX_BYTES);
+    this.groups = new GroupCommit((parts) => this.publishGroup(parts), { maxEntries: APPEND_MAX_EVENTS, maxBytes, maxInFlight: options.groupsInFlight ?? 2 });
   }
 
-  /** Resolves once the JetStream server holds the event. */
+  static async open(streams: BusStreams, codec: FrameCodec, store: EventStoreClient, logger: Logger, options: DecisionJournalOptions = {}): Promise<DecisionJournal> {
+    await streams.ensure({ name: DECISION_STREAM, subjects: [SUBJECTS.speed.decided], retention: 'workqueue' });
+    await streams.ensure({ name: DECISION_GROUP_STREAM, subjects: [SUBJECTS.speed.decidedGroups], retention: 'workqueue' });
+    const durable = (stream: string) => streams.durable({ stream, name: FORWARDER, ackWaitMs: 30_000, maxAckPending: 20_000 });
+    const consumers = [await durable(DECISION_GROUP_STREAM), await durable(DECISION_STREAM)];
+    return new DecisionJournal(streams, codec, consumers, store, logger, options);
+  }
+
+  /** Resolves once the JetStream server holds the group the event went into. */
   async record(event: NewEvent): Promise<void> {
-    await this.streams.publish(JOURNAL_SUBJECT, event, { msgId: event.id });
+    await this.groups.add(this.codec.encodeValue(event));
   }
 
   /** Starts moving journaled decisions into the event store. */
   start(): void {
     this.running = true;
-    this.loop = this.forward();
+    this.loops = this.consumers.map((consumer) => this.forward(consumer));
   }
 
   async stop(): Promise<void> {
     this.running = false;
-    await this.loop;
+    await Promise.all(this.loops);
   }
 
-  private async forward(): Promise<void> {
+  private async publishGroup(parts: readonly Uint8Array[]): Promise<void> {
+    await this.streams.publishEncoded(SUBJECTS.speed.decidedGroups, this.codec.encodeArrayOf(parts), { msgId: randomUUID() });
+  }
+
+  private async forward(consumer: DurableConsumer): Promise<void> {
     while (this.running) {
       try {
-        const deliveries = await this.consumer.fetch(500, 1000);
-        if (deliveries.length > 0) await this.moveToStore(deliveries);
+        const deliveries = await consumer.fetch(500, 1000);
+        for (const chunk of appendChunks(deliveries)) await this.moveToStore(chunk);
       } catch (error) {
         if (!this.running) return;
         this.logger.warn({ err: error }, 'forwarding decisions to the event store failed; retrying');
@@ -60,20 +92,73 @@ export class DecisionJournal {
     }
   }
 
+  /**
+   * Appends the events of some messages, then acknowledges them. The store checks every event
+   * against the contract; only when it refuses the append are they checked here one by one, so
+   * a message that is not a decision event can never block every later one.
+   */
   private async moveToStore(deliveries: Delivery[]): Promise<void> {
-    const parsed = deliveries.map((delivery) => ({ delivery, event: this.parse(delivery.payload) }));
-    // A message that is not a decision event can never be stored: drop it rather than let it block every batch.
-    for (const { delivery, event } of parsed) if (!event) delivery.term();
-    const events = parsed.flatMap(({ event }) => (event ? [event] : []));
-    if (events.length > 0) await this.store.append({ events });
-    for (const { delivery, event } of parsed) if (event) delivery.ack();
+    const events = deliveries.flatMap((delivery) => eventsOf(delivery.payload) ?? []);
+    try {
+      if (events.length > 0) await this.store.append({ events: events as NewEvent[] });
+    } catch (error) {
+      if (!(error instanceof LighthouseError && error.code === 'VALIDATION_FAILED')) throw error;
+      await this.moveCheckedToStore(deliveries);
+      return;
+    }
+    for (const delivery of deliveries) {
+      if (eventsOf(delivery.payload)) delivery.ack();
+      else this.drop(delivery);
+    }
   }
 
-  /** The journaled event, parsed against its contract; undefined for anything else. */
-  private parse(payload: unknown): NewEvent | undefined {
-    const parsed = NewEventSchema.safeParse(payload);
-    if (parsed.success) return parsed.data;
-    this.logger.warn('a message in the decision journal is not a decision event; dropped');
-    return undefined;
+  private async moveCheckedToStore(deliveries: Delivery[]): Promise<void> {
+    const valid: NewEvent[] = [];
+    for (const delivery of deliveries) {
+      for (const candidate of eventsOf(delivery.payload) ?? []) {
+        const parsed = NewEventSchema.safeParse(candidate);
+        if (parsed.success) valid.push(parsed.data);
+        else this.logger.warn('an entry in the decision journal is not a decision event; dropped');
+      }
+    }
+    for (let from = 0; from < valid.length; from += APPEND_MAX_EVENTS) await this.store.append({ events: valid.slice(from, from + APPEND_MAX_EVENTS) });
+    for (const delivery of deliveries) {
+      if (eventsOf(delivery.payload)) delivery.ack();
+      else this.drop(delivery);
+    }
   }
+
+  private drop(delivery: Delivery): void {
+    this.logger.warn('a message in the decision journal is neither a decision event nor a group of them; dropped');
+    delivery.term();
+  }
+}
+
+/** The events a journal message carries: a group (array) or one event (object); undefined for anything else. */
+function eventsOf(payload: unknown): unknown[] | undefined {
+  if (Array.isArray(payload)) return payload;
+  if (payload !== null && typeof payload === 'object') return [payload];
+  return undefined;
+}
+
+/** Consecutive messages cut into appends within the store's limits (a group alone always fits). */
+function appendChunks(deliveries: Delivery[]): Delivery[][] {
+  const chunks: Delivery[][] = [];
+  let chunk: Delivery[] = [];
+  let events = 0;
+  let bytes = 0;
+  for (const delivery of deliveries) {
+    const count = eventsOf(delivery.payload)?.length ?? 0;
+    if (chunk.length > 0 && (events + count > APPEND_MAX_EVENTS || bytes + delivery.bytes > APPEND_MAX_BYTES)) {
+      chunks.push(chunk);
+      chunk = [];
+      events = 0;
+      bytes = 0;
+    }
+    chunk.push(delivery);
+    events += count;
+    bytes += delivery.bytes;
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
 }
