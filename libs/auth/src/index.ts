@@ -10,6 +10,7 @@ export {
   describeTokenProblem,
 } from './token';
 export type { TokenClaims, TokenProblem, TokenCheck, TokenExpectations } from './token';
+export { TokenVerifier } from './token-verifier';
 export {
   SIGNATURE_SCHEME,
   canonicalRequest,

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { deriveAuthKeys, type AuthKeys } from '@lighthouse/auth';
+import { deriveAuthKeys, TokenVerifier } from '@lighthouse/auth';
 import type { FastifyRequest } from 'fastify';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway.config';
 import { RetryLaterError } from '../http/retry-later.error';
@@ -16,7 +16,7 @@ type GuardedRequest = FastifyRequest & { rawBody?: Buffer; lhIdentity?: AgentIde
 /** The gateway's one guard, on every route: what each route needs is its {@link AccessLevel}. */
 @Injectable()
 export class AuthGuard implements CanActivate {
-  private readonly keys: AuthKeys;
+  private readonly tokens: TokenVerifier;
   private readonly limiter: RateLimiter;
 
   constructor(
@@ -25,7 +25,7 @@ export class AuthGuard implements CanActivate {
     @Inject(RevocationsService) private readonly revocations: RevocationsService,
     @Inject(ConsoleAuth) private readonly console: ConsoleAuth,
   ) {
-    this.keys = deriveAuthKeys(config.LH_TOKEN_SECRET);
+    this.tokens = new TokenVerifier(deriveAuthKeys(config.LH_TOKEN_SECRET), config.LH_TOKEN_AUDIENCE);
     this.limiter = new RateLimiter({ ratePerSecond: config.LH_RATE_LIMIT_RPS, burst: config.LH_RATE_LIMIT_BURST });
   }
 
@@ -43,7 +43,7 @@ export class AuthGuard implements CanActivate {
   private authenticate(request: GuardedRequest, alwaysSigned: boolean): AgentIdentity {
     if (!this.revocations.ready) throw new RetryLaterError('SERVICE_UNAVAILABLE', 'the gateway has not loaded the revocation list yet', 1);
     const facts: RequestFacts = { method: request.method, url: request.url, headers: request.headers, rawBody: request.rawBody };
-    const verifier = { keys: this.keys, audience: this.config.LH_TOKEN_AUDIENCE, nowMs: Date.now(), revocations: this.revocations.list };
+    const verifier = { tokens: this.tokens, nowMs: Date.now(), revocations: this.revocations.list };
     const identity = identify(facts, verifier);
     this.limit(identity.claims.sub);
     return alwaysSigned || changesState(request.method) ? verifySignature(facts, identity, verifier) : identity;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { deriveAuthKeys, sessionKeyOf, signRequest, signToken } from '@lighthouse/auth';
+import { deriveAuthKeys, sessionKeyOf, signRequest, signToken, TokenVerifier } from '@lighthouse/auth';
 import { bearerOf, changesState, checkAdmin, identify, verifySignature, type RequestFacts } from './authenticate';
 import { RevocationList } from './revocation-list';
 
@@ -9,7 +9,7 @@ const now = nowMs / 1000;
 const sid = randomBytes(16).toString('base64url');
 const claims = { sub: 'agent-a', sid, aud: 'lighthouse', iat: now, exp: now + 900, sat: now };
 const token = signToken(claims, keys);
-const verifier = { keys, audience: 'lighthouse', nowMs, revocations: new RevocationList() };
+const verifier = { tokens: new TokenVerifier(keys, 'lighthouse'), nowMs, revocations: new RevocationList() };
 
 function request(overrides: Partial<RequestFacts> & { token?: string; sign?: { key?: Buffer; body?: string; nowSeconds?: number } } = {}): RequestFacts {
   const body = overrides.rawBody ?? Buffer.from('{"role":"qa"}');
@@ -47,6 +47,15 @@ describe('gateway authentication', () => {
     const ended = new RevocationList();
     ended.apply({ kind: 'session', agentId: 'agent-a', sessionId: sid, until: now + 900 });
     expect(() => identify(request(), { ...verifier, revocations: ended })).toThrow(/ended/);
+  });
+
+  it('refuses a token it has already accepted (and remembered) once its session ends, and once it expires', () => {
+    const live = new RevocationList();
+    const remembering = { ...verifier, tokens: new TokenVerifier(keys, 'lighthouse'), revocations: live };
+    expect(identify(request(), remembering).claims.sub).toBe('agent-a');
+    live.apply({ kind: 'session', agentId: 'agent-a', sessionId: sid, until: now + 900 });
+    expect(() => identify(request(), remembering)).toThrow(/ended/);
+    expect(() => identify(request(), { ...remembering, revocations: new RevocationList(), nowMs: (now + 900) * 1000 })).toThrow(/expired/);
   });
 
   it("refuses a change signed with another session's key (agent A using B's session)", () => {

@@ -3,17 +3,16 @@ import {
   checkFreshness,
   describeTokenProblem,
   secretsEqual,
-  sessionKeyOf,
   verifyRequestSignature,
-  verifyToken,
-  type AuthKeys,
   type TokenClaims,
+  type TokenVerifier,
 } from '@lighthouse/auth';
 import type { RevocationList } from './revocation-list';
 
 /**
  * The gateway's checks of a request, as pure functions of the request and the verifier's state:
- * the session token (signature, audience, expiry) and revocations locally, with no NATS hop;
+ * the session token (signature, audience, expiry: in full the first time a token is seen, then
+ * its expiry only) and revocations (on every request) locally, with no NATS hop;
  * for a state-changing request also its timestamp, nonce and signature under the session key.
  * (The nonce's novelty is checked by the registry, in Redis, shared by every replica.)
  */
@@ -29,8 +28,8 @@ export interface RequestFacts {
 }
 
 export interface Verifier {
-  keys: AuthKeys;
-  audience: string;
+  /** Checks tokens (remembering the ones it verified until they expire) and derives session keys. */
+  tokens: TokenVerifier;
   nowMs: number;
   revocations: Pick<RevocationList, 'reasonToRefuse'>;
 }
@@ -57,7 +56,7 @@ export function bearerOf(headers: HeaderMap): string | undefined {
 export function identify(request: RequestFacts, verifier: Verifier): AgentIdentity {
   const token = bearerOf(request.headers);
   if (!token) throw unauthenticated('this route needs Authorization: Bearer <session token>');
-  const check = verifyToken(token, verifier.keys, { audience: verifier.audience, nowSeconds: Math.floor(verifier.nowMs / 1000) });
+  const check = verifier.tokens.verify(token, Math.floor(verifier.nowMs / 1000));
   if (!check.ok) throw unauthenticated(describeTokenProblem(check.problem));
   const refused = verifier.revocations.reasonToRefuse(check.claims);
   if (refused) throw unauthenticated(refused);
@@ -70,7 +69,7 @@ export function verifySignature(request: RequestFacts, identity: AgentIdentity, 
   const signature = request.headers[AUTH_HEADERS.signature];
   if (typeof signature !== 'string') throw unauthenticated(`a state-changing request needs ${AUTH_HEADERS.signature}`);
   const parts = { method: request.method, path: request.url, timestamp: fresh.timestamp, nonce: fresh.nonce, body: request.rawBody ?? '' };
-  if (!verifyRequestSignature(sessionKeyOf(verifier.keys, identity.claims.sid), parts, signature)) {
+  if (!verifyRequestSignature(verifier.tokens.sessionKey(identity.claims.sid), parts, signature)) {
     throw unauthenticated('the request signature does not match: sign method, path, timestamp, nonce and body with the session key');
   }
   return { ...identity, timestamp: fresh.timestamp, nonce: fresh.nonce };
