@@ -1,30 +1,26 @@
-import { Agent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { connect, isIP, type Socket } from 'node:net';
 import { signRequest } from '@lighthouse/auth';
 import type { ErrorCode, SessionGrant } from '@lighthouse/contracts';
 import { HookFailure } from './hook-failure';
-
-/** Answers larger than this are refused: a decision is a few kilobytes. */
-const MAX_ANSWER_BYTES = 1024 * 1024;
+import { AnswerReader, requestBytes, type RawAnswer } from './hook-http';
 
 /**
- * The few gateway calls a hook makes (open a session, refresh its token, one signed POST), over
- * node:http (node:https only for an https gateway), each within its own deadline and a connect
- * deadline, every failure a {@link HookFailure} with a stable code. The adapter's HttpTransport
- * does the same for the MCP server, but reads error answers with zod.
+ * The few gateway calls a hook makes (open a session, refresh its token, one signed POST), each
+ * one HTTP/1.1 request on a connection of its own (`connection: close`), within its own deadline
+ * and a connect deadline, every failure a {@link HookFailure} with a stable code. Written on
+ * node:net (node:tls for an https gateway) rather than node:http, whose modules a hook would
+ * load and compile at every start for three requests at most. The adapter's HttpTransport does
+ * the same for the MCP server with node:http, and reads error answers with zod.
  */
 export class HookGateway {
-  private readonly agent: Agent;
-  private readonly request: typeof httpRequest;
+  private readonly url: URL;
+  private readonly sockets = new Set<Socket>();
 
   constructor(
     readonly baseUrl: string,
     private readonly connectTimeoutMs: number,
   ) {
-    const https = baseUrl.startsWith('https:');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when the gateway is https
-    const module = https ? (require('node:https') as typeof import('node:https')) : { Agent, request: httpRequest };
-    this.agent = new module.Agent({ keepAlive: true, maxSockets: 1 }) as Agent;
-    this.request = module.request as typeof httpRequest;
+    this.url = new URL(baseUrl);
   }
 
   /** `POST /sessions`: the credential for a session grant (unchecked: see hook-answers). */
@@ -40,57 +36,60 @@ export class HookGateway {
   }
 
   close(): void {
-    this.agent.destroy();
+    for (const socket of this.sockets) socket.destroy();
   }
 
-  private post(path: string, body: string | undefined, extra: Record<string, string>, timeoutMs: number): Promise<unknown> {
-    const headers: Record<string, string> = { accept: 'application/json', ...extra };
-    if (body !== undefined) headers['content-type'] = 'application/json';
+  private async post(path: string, body: string | undefined, extra: Record<string, string>, timeoutMs: number): Promise<unknown> {
+    const answer = await this.exchange(requestBytes(this.url, path, body, extra), timeoutMs);
+    if (answer.status >= 200 && answer.status < 300) return parseJson(answer.body);
+    throw new HookFailure(...errorOf(answer.status, answer.body, answer.headers['retry-after']));
+  }
+
+  /** Writes one request and reads its answer, within the deadlines. */
+  private exchange(request: Buffer, timeoutMs: number): Promise<RawAnswer> {
     return new Promise((resolve, reject) => {
+      const socket = this.open();
+      const reader = new AnswerReader();
       let done = false;
-      const fail = (code: ErrorCode, message: string) => {
-        if (!done) reject(new HookFailure(code, message));
+      const finish = (outcome: RawAnswer | HookFailure) => {
+        if (done) return;
         done = true;
+        clearTimeout(deadline);
+        clearTimeout(connectDeadline);
+        socket.destroy();
+        if (outcome instanceof HookFailure) reject(outcome);
+        else resolve(outcome);
       };
-      const request = this.request(`${this.baseUrl}${path}`, { method: 'POST', headers, agent: this.agent }, (response) =>
-        read(response, (status, text) => {
-          if (done) return;
-          done = true;
-          if (status >= 200 && status < 300) resolve(parseJson(text));
-          else reject(new HookFailure(...errorOf(status, text, response.headers['retry-after'])));
-        }, fail),
-      );
-      const deadline = setTimeout(() => {
-        fail('DEADLINE_EXCEEDED', `no answer from the gateway within ${timeoutMs} ms`);
-        request.destroy();
-      }, timeoutMs);
-      request.once('socket', (socket) => {
-        if (!socket.connecting) return;
-        const connect = setTimeout(() => {
-          fail('SERVICE_UNAVAILABLE', `could not connect to the gateway at ${this.baseUrl} within ${this.connectTimeoutMs} ms`);
-          request.destroy();
-        }, this.connectTimeoutMs);
-        socket.once('connect', () => clearTimeout(connect));
-        socket.once('close', () => clearTimeout(connect));
+      const fail = (code: ErrorCode, message: string) => finish(new HookFailure(code, message));
+      const deadline = setTimeout(() => fail('DEADLINE_EXCEEDED', `no answer from the gateway within ${timeoutMs} ms`), timeoutMs);
+      const connectDeadline = setTimeout(() => fail('SERVICE_UNAVAILABLE', `could not connect to the gateway at ${this.baseUrl} within ${this.connectTimeoutMs} ms`), this.connectTimeoutMs);
+      socket.once(this.url.protocol === 'https:' ? 'secureConnect' : 'connect', () => {
+        clearTimeout(connectDeadline);
+        socket.write(request);
       });
-      request.once('close', () => clearTimeout(deadline));
-      request.once('error', (error: NodeJS.ErrnoException) => fail('SERVICE_UNAVAILABLE', `the gateway at ${this.baseUrl} is unreachable${error.code ? ` (${error.code})` : ''}: ${error.message}`));
-      request.end(body);
+      socket.on('data', (chunk: Buffer) => {
+        const read = reader.add(chunk);
+        if (read) finish(read);
+      });
+      socket.once('end', () => finish(reader.end()));
+      socket.once('error', (error: NodeJS.ErrnoException) => fail('SERVICE_UNAVAILABLE', `the gateway at ${this.baseUrl} is unreachable${error.code ? ` (${error.code})` : ''}: ${error.message}`));
+      socket.once('close', () => {
+        this.sockets.delete(socket);
+        fail('SERVICE_UNAVAILABLE', `the gateway at ${this.baseUrl} closed the connection without an answer`);
+      });
     });
   }
-}
 
-function read(response: IncomingMessage, done: (status: number, text: string) => void, fail: (code: ErrorCode, message: string) => void): void {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  response.on('data', (chunk: Buffer) => {
-    size += chunk.length;
-    if (size <= MAX_ANSWER_BYTES) return void chunks.push(chunk);
-    fail('PAYLOAD_TOO_LARGE', `the gateway's answer is larger than ${MAX_ANSWER_BYTES} bytes`);
-    response.destroy();
-  });
-  response.once('error', (error) => fail('SERVICE_UNAVAILABLE', `reading the gateway's answer: ${error.message}`));
-  response.once('end', () => done(response.statusCode ?? 0, Buffer.concat(chunks).toString('utf8')));
+  private open(): Socket {
+    const host = this.url.hostname.replace(/^\[(.*)\]$/, '$1');
+    const https = this.url.protocol === 'https:';
+    const port = Number(this.url.port || (https ? 443 : 80));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when the gateway is https
+    const socket = https ? (require('node:tls') as typeof import('node:tls')).connect({ host, port, ...(isIP(host) ? {} : { servername: host }) }) : connect({ host, port });
+    socket.setNoDelay(true);
+    this.sockets.add(socket);
+    return socket;
+  }
 }
 
 function parseJson(text: string): unknown {
@@ -103,9 +102,9 @@ function parseJson(text: string): unknown {
 }
 
 /** A gateway error answer: its `{ code, message }`, or a code from the status when the body is not one. */
-function errorOf(status: number, text: string, retryAfter: string | string[] | undefined): [ErrorCode, string] {
+function errorOf(status: number, text: string, retryAfter: string | undefined): [ErrorCode, string] {
   const wire = parseJson(text) as { code?: unknown; message?: unknown } | null;
-  const later = retryAfter && (status === 429 || status === 503) ? ` (retry after ${String(retryAfter)} s)` : '';
+  const later = retryAfter && (status === 429 || status === 503) ? ` (retry after ${retryAfter} s)` : '';
   if (wire && typeof wire === 'object' && typeof wire.code === 'string' && /^[A-Z][A-Z_]{1,63}$/.test(wire.code) && typeof wire.message === 'string') {
     return [wire.code as ErrorCode, `${wire.message.slice(0, 2000)}${later}`];
   }
