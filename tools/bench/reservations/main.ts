@@ -12,10 +12,13 @@
 //   first_seen  BENCH_FIRST (5000) calls never seen before per side: the policy tier decides them,
 //               and with reservations the guard computes their write targets too;
 //   check_only  the guard's check alone on the repeat mix (what the empty book skips).
+//   service     (BENCH_PARTS has `service`, the default) the same through the built bridge: see service.ts.
+// BENCH_PARTS=pure runs only the in-process part (no stack).
 // The reservation set: 100 top-level packages, every agent holding ten reservations in them
 // (directories `pkg-P/src/mod-M/**`, single files, `*.ts` of a directory, brace alternatives and
 // one `pkg-P/*/mod-M/**` whose wildcard is filed high in the trie), one in ten shared.
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { RESERVATIONS_STREAM, type Actor, type EventEnvelope, type ValidateRequest } from '@lighthouse/contracts';
 import { decide, decisionKey, loadDefaultPolicy, MemoryTier } from '@lighthouse/policy';
 import { RequestKeyCache } from '../../../apps/speed-layer/src/validation/decision-cache';
@@ -23,6 +26,7 @@ import { ReservationGuard } from '../../../apps/speed-layer/src/validation/reser
 import { workspaceOf } from '../../../apps/speed-layer/src/validation/workspace';
 import { log as logFor, msValues } from '../bridge';
 import { p99UnderKey, TARGETS } from '../targets';
+import { throughService } from './service';
 
 const RESERVATIONS = Number(process.env['BENCH_RESERVATIONS'] ?? 10_000);
 const HOLDERS = Number(process.env['BENCH_HOLDERS'] ?? 1000);
@@ -32,6 +36,8 @@ const FIRST = Number(process.env['BENCH_FIRST'] ?? 5000);
 const ROOT = '/workspace';
 const HOME = '/home/agent';
 const PACKAGES = 100;
+const PARTS = new Set((process.env['BENCH_PARTS'] ?? 'pure,service').split(','));
+const repo = process.env['BENCH_REPO'] ?? join(__dirname, '..', '..', '..');
 const log = logFor('reservations');
 
 /** The speed layer's pipeline up to an answer: reservations first, then memory, else the policy tier (what ValidationService.answer walks for a call no expert is asked about). */
@@ -123,7 +129,8 @@ function callOf(i: number, salt = ''): { actor: Actor; request: ValidateRequest 
   return { actor: actorOf(agentOf(i * 31)), request };
 }
 
-function main(): void {
+/** The in-process part: the speed layer's pipeline with and without the reservation set. */
+function inProcess(): Record<string, unknown> {
   const live = new Pipeline();
   const empty = new Pipeline();
   const started = performance.now();
@@ -185,8 +192,7 @@ function main(): void {
   });
   const check = msValues(checkMs);
   const repeatAdded = added(repeat);
-  const result = {
-    bench: 'reservations',
+  return {
     reservations: RESERVATIONS,
     holders: HOLDERS,
     fold_ms: round3(foldMs),
@@ -198,11 +204,27 @@ function main(): void {
       [p99UnderKey('added_to_a_validation', TARGETS.reservationAddedP99Ms)]: { p99_ms: repeatAdded.p99_ms, met: repeatAdded.p99_ms < TARGETS.reservationAddedP99Ms },
       [p99UnderKey('check_only', TARGETS.reservationAddedP99Ms)]: { p99_ms: check.p99_ms, met: check.p99_ms < TARGETS.reservationAddedP99Ms },
     },
-    baseline: { validation_without_reservations: repeat.without_reservations, first_seen_without_reservations: first.without_reservations },
   };
-  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+async function main(): Promise<void> {
+  const pure = PARTS.has('pure') ? inProcess() : null;
+  const { targets, ...inProcessFigures } = pure ?? {};
+  if (pure) log(`in process: ${JSON.stringify(inProcessFigures)}`);
+  const service = PARTS.has('service') ? await throughService({ repo, holders: HOLDERS, reservations: RESERVATIONS, patternOf }) : null;
+  const repeat = pure?.['repeat'] as { without_reservations: unknown } | undefined;
+  const first = pure?.['first_seen'] as { without_reservations: unknown } | undefined;
+  const baseline = {
+    validation_without_reservations: repeat?.without_reservations ?? null,
+    first_seen_without_reservations: first?.without_reservations ?? null,
+    service_before_reservations: service?.['before'] ?? null,
+  };
+  process.stdout.write(`${JSON.stringify({ bench: 'reservations', parts: [...PARTS], in_process: pure ? inProcessFigures : null, service, targets: targets ?? null, baseline })}\n`);
 }
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
-main();
+main().catch((error) => {
+  process.stderr.write(`${(error as Error).stack}\n`);
+  process.exit(1);
+});
