@@ -11,6 +11,8 @@ export const delegationRouterConfigShape = {
   LH_PUBLIC_STREAMS: z.string().max(2000).default('fs'),
   /** Documents the embedded search index holds (messages, delegations, agents' events); the oldest go first. */
   LH_SEARCH_MAX_DOCUMENTS: z.coerce.number().int().min(100).max(10_000_000).default(200_000),
+  /** Estimated bytes the embedded search index holds (text kept and its terms); the oldest documents go first. */
+  LH_SEARCH_MAX_BYTES: z.coerce.number().int().min(1024 * 1024).max(16 * 1024 ** 3).default(128 * 1024 * 1024),
 };
 
 export type DelegationRouterConfig = z.infer<z.ZodObject<typeof delegationRouterConfigShape>>;

@@ -9,7 +9,7 @@ import type { DelegationRouterConfig } from './delegation-router.config';
 // The router in process, against a real NATS (JetStream) and the real event store (the built
 // service, as a process). Experts and requesters talk to it over NATS as the gateway would.
 const S = SUBJECTS.delegation;
-const config: DelegationRouterConfig = { LH_DELEGATION_ASSIGN_LEASE_MS: 1500, LH_DELEGATION_CLAIM_LEASE_MS: 1500, LH_DELEGATION_TICK_MS: 100, LH_PUBLIC_STREAMS: 'fs', LH_SEARCH_MAX_DOCUMENTS: 1000 };
+const config: DelegationRouterConfig = { LH_DELEGATION_ASSIGN_LEASE_MS: 1500, LH_DELEGATION_CLAIM_LEASE_MS: 1500, LH_DELEGATION_TICK_MS: 100, LH_PUBLIC_STREAMS: 'fs', LH_SEARCH_MAX_DOCUMENTS: 1000, LH_SEARCH_MAX_BYTES: 8 * 1024 * 1024 };
 const logger = createLogger('delegation-test', 'silent');
 
 const who = (agent: string, roles: string[] = []): Actor => ({ agent, roles, operator: false, capacity: 4 });

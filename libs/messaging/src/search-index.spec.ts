@@ -59,4 +59,16 @@ describe('searching', () => {
     expect(SearchQuerySchema.safeParse({ q: 'x', cursor: 'abc' }).success).toBe(false);
     expect(SearchQuerySchema.safeParse({ q: 'x', limit: 51 }).success).toBe(false);
   });
+
+  it('given a flood of 600 event documents of 8 KiB (an agent recording large events), then the index stays under its byte budget, the newest kept', () => {
+    const index = new SearchIndex(1_000_000, 2 * 1024 * 1024);
+    const marker = (n: number) => (n === 0 ? 'firstdoc' : n === 599 ? 'lastdoc' : 'middledoc');
+    for (let n = 0; n < 600; n++) index.put(doc(`e${n}`, 'note.bulk on bulk', `${marker(n)} ${'word '.repeat(1700)}`, undefined, 'event'));
+    expect(index.bytes).toBeLessThanOrEqual(2 * 1024 * 1024);
+    expect(index.size).toBeLessThan(150);
+    expect(index.search(q({ q: 'lastdoc' }), () => true).hits.map((h) => h.id)).toEqual(['e599']);
+    expect(index.search(q({ q: 'firstdoc' }), () => true).hits).toEqual([]);
+    index.remove('event', 'e599');
+    expect(index.search(q({ q: 'lastdoc' }), () => true).hits).toEqual([]);
+  });
 });

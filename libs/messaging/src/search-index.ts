@@ -20,13 +20,16 @@ export interface SearchDocument {
 /** Characters of a document's text that are indexed and kept (the rest is in the store). */
 export const MAX_INDEXED_CHARS = 8 * 1024;
 
+/** Estimated bytes a document costs the index: its kept text twice (stored, and its terms), and a fixed part. */
+const costOf = (document: SearchDocument, text: string): number => 256 + 2 * (document.title.length + text.length) + 64 * (document.audience?.length ?? 0);
+
 type Stored = Omit<SearchDocument, 'text'> & { id: string; text: string };
 
 /**
  * Full-text search over what agents wrote (messages, delegations, their own events), on MiniSearch
  * (an embedded inverted index: prefix and fuzzy matching, BM25 ranking, documents replaced and
- * discarded in place). Bounded: at most `maxDocuments` (the oldest go first), each indexed up to
- * {@link MAX_INDEXED_CHARS}; a query is at most {@link SEARCH_LIMITS.queryTerms} terms and pages
+ * discarded in place). Bounded: at most `maxDocuments` and an estimated `maxBytes` (the oldest go
+ * first), each indexed up to {@link MAX_INDEXED_CHARS}; a query is at most {@link SEARCH_LIMITS.queryTerms} terms and pages
  * at most {@link SEARCH_LIMITS.depth} hits deep. Visibility is the caller's predicate, applied to
  * every hit before paging, so a page holds only what the caller may see.
  */
@@ -37,37 +40,48 @@ export class SearchIndex {
     searchOptions: { boost: { title: 2 }, prefix: true, fuzzy: 0.15 },
     autoVacuum: { minDirtCount: 1000, minDirtFactor: 0.2, batchSize: 1000, batchWait: 10 },
   });
-  /** Insertion order of the ids, oldest first (for eviction). */
-  private readonly order = new Map<string, true>();
+  /** Insertion order of the ids, oldest first (for eviction), with each one's estimated cost. */
+  private readonly order = new Map<string, number>();
+  private heldBytes = 0;
 
-  constructor(private readonly maxDocuments = 200_000) {}
+  constructor(
+    private readonly maxDocuments = 200_000,
+    private readonly maxBytes = 128 * 1024 * 1024,
+  ) {}
 
   get size(): number {
     return this.index.documentCount;
+  }
+
+  /** Estimated bytes held. */
+  get bytes(): number {
+    return this.heldBytes;
   }
 
   /** Adds a document, or replaces the one of the same kind and ref (a delegation that changed). */
   put(document: SearchDocument): void {
     const id = `${document.kind}:${document.ref}`;
     const stored: Stored = { ...document, id, text: document.text.slice(0, MAX_INDEXED_CHARS) };
-    if (this.index.has(id)) {
-      this.index.discard(id);
-      this.order.delete(id);
-    }
+    this.discard(id);
     this.index.add(stored);
-    this.order.set(id, true);
+    const cost = costOf(document, stored.text);
+    this.order.set(id, cost);
+    this.heldBytes += cost;
     for (const oldest of this.order.keys()) {
-      if (this.order.size <= this.maxDocuments) break;
-      this.index.discard(oldest);
-      this.order.delete(oldest);
+      if (this.order.size <= this.maxDocuments && this.heldBytes <= this.maxBytes) break;
+      this.discard(oldest);
     }
   }
 
   /** Drops the document of that kind and ref, if held (a message that left the book's memory). */
   remove(kind: SearchKind, ref: string): void {
-    const id = `${kind}:${ref}`;
+    this.discard(`${kind}:${ref}`);
+  }
+
+  private discard(id: string): void {
     if (!this.index.has(id)) return;
     this.index.discard(id);
+    this.heldBytes -= this.order.get(id) ?? 0;
     this.order.delete(id);
   }
 

@@ -9,7 +9,7 @@ import { AppModule } from '../app.module';
 // Two router replicas in process, against a real NATS and the real event store (the built
 // service, as a process): agents reserve over NATS as the gateway would.
 const S = SUBJECTS.delegation;
-const config = { LH_DELEGATION_ASSIGN_LEASE_MS: 1500, LH_DELEGATION_CLAIM_LEASE_MS: 1500, LH_DELEGATION_TICK_MS: 100, LH_RESERVATION_LEASE_MS: 1500, LH_RESERVATION_TICK_MS: 100, LH_PUBLIC_STREAMS: 'fs', LH_SEARCH_MAX_DOCUMENTS: 1000 };
+const config = { LH_DELEGATION_ASSIGN_LEASE_MS: 1500, LH_DELEGATION_CLAIM_LEASE_MS: 1500, LH_DELEGATION_TICK_MS: 100, LH_RESERVATION_LEASE_MS: 1500, LH_RESERVATION_TICK_MS: 100, LH_PUBLIC_STREAMS: 'fs', LH_SEARCH_MAX_DOCUMENTS: 1000, LH_SEARCH_MAX_BYTES: 8 * 1024 * 1024 };
 const logger = createLogger('reservations-test', 'silent');
 const who = (agent: string): Actor => ({ agent, roles: [], operator: false, capacity: 1 });
 const session = (agent: string) => `${agent.padEnd(22, 'x').slice(0, 22)}`;

@@ -1,5 +1,5 @@
-import type { Delegation, EventEnvelope } from '@lighthouse/contracts';
-import type { SearchDocument } from '@lighthouse/messaging';
+import { MESSAGE_LIMITS, type Delegation, type EventEnvelope } from '@lighthouse/contracts';
+import { MAX_INDEXED_CHARS, type SearchDocument } from '@lighthouse/messaging';
 
 /** Event types the bridge writes itself: not an agent's own words (messages and delegations are indexed as such). */
 const BRIDGE_TYPES = /^(session|expert|agent|credential|delegation|validation|fs|message|reservation)\./;
@@ -11,7 +11,12 @@ export function documentOfEvent(event: EventEnvelope): SearchDocument | undefine
     return { kind: 'message', ref: data.id, title: data.subject, text: data.body, agent: data.from, stream: event.stream, at: data.at, audience: data.audience };
   }
   if (BRIDGE_TYPES.test(event.type)) return undefined;
-  return { kind: 'event', ref: event.id, title: `${event.type} on ${event.stream}`, text: JSON.stringify(event.data), agent: event.agent, stream: event.stream, at: event.time, data: event.data };
+  // The text is cut to what the index keeps; of the data, only what the visibility rule reads (an
+  // audience), never the whole of an event that may be a megabyte.
+  const text = JSON.stringify(event.data).slice(0, MAX_INDEXED_CHARS);
+  const audience = (event.data as { audience?: unknown }).audience;
+  const data = Array.isArray(audience) ? { audience: audience.slice(0, MESSAGE_LIMITS.recipients + 1) } : {};
+  return { kind: 'event', ref: event.id, title: `${event.type} on ${event.stream}`, text, agent: event.agent, stream: event.stream, at: event.time, data };
 }
 
 /** A delegation as a document: its title, body, progress notes, result or error. */

@@ -15,7 +15,7 @@ import { SearchService } from './search.service';
 @Module({})
 export class SearchModule {
   static create(config: DelegationRouterConfig, book: MessageBook): { follow: (event: EventEnvelope) => void; module: (delegations: DynamicModule) => DynamicModule } {
-    const index = new SearchIndex(config.LH_SEARCH_MAX_DOCUMENTS);
+    const index = new SearchIndex(config.LH_SEARCH_MAX_DOCUMENTS, config.LH_SEARCH_MAX_BYTES);
     book.onEvicted((id) => index.remove('message', id));
     return {
       follow: (event) => {
