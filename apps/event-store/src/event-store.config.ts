@@ -24,7 +24,14 @@ const KeysSchema = z
   });
 
 export const eventStoreConfigShape = {
-  LH_EVENT_DIR: z.string().min(1),
+  /** `file`: the segment log in LH_EVENT_DIR (default); `jetstream`: the replicated log in a JetStream stream. */
+  LH_EVENT_BACKEND: z.enum(['file', 'jetstream']).default('file'),
+  /** Required with the file backend. */
+  LH_EVENT_DIR: z.string().min(1).optional(),
+  /** JetStream stream of the replicated log (its checkpoint bucket is `<stream>_CHECKPOINT`). */
+  LH_EVENT_STREAM: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only').default('LH_EVENTS'),
+  /** Replicas of that stream when the store creates it: 3 in production, 1 on a single server. */
+  LH_EVENT_REPLICAS: z.coerce.number().int().refine((n) => n === 1 || n === 3 || n === 5, 'must be 1, 3 or 5').default(3),
   LH_EVENT_HMAC_KEYS: KeysSchema,
   LH_EVENT_ACTIVE_KEY_ID: z.coerce.number().int().min(0).max(0xffff).optional(),
   LH_EVENT_CHECKPOINT_PATH: z.string().min(1).optional(),
@@ -39,4 +46,10 @@ export function keyringFrom(config: Pick<EventStoreConfig, 'LH_EVENT_HMAC_KEYS' 
   const keys = config.LH_EVENT_HMAC_KEYS;
   const activeKeyId = config.LH_EVENT_ACTIVE_KEY_ID ?? Math.max(...keys.map((key) => key.id));
   return { keys, activeKeyId };
+}
+
+/** The file backend's directory; a clear error when it is missing. */
+export function eventDirOf(config: Pick<EventStoreConfig, 'LH_EVENT_DIR'>): string {
+  if (!config.LH_EVENT_DIR) throw new Error('LH_EVENT_DIR is required with LH_EVENT_BACKEND=file');
+  return config.LH_EVENT_DIR;
 }

@@ -56,6 +56,12 @@ export const natsInboxPrefix = (user: string): string => `_INBOX_${user}`;
  */
 const JETSTREAM_PUBLISH = ['$JS.API.>', '$JS.ACK.>', '$JS.FC.>', '$O.>'];
 
+/**
+ * The replicated event log (LH_EVENT_BACKEND=jetstream): its records' subjects and its signed
+ * checkpoint's bucket (default stream LH_EVENTS). Only the event store writes them.
+ */
+export const EVENT_LOG_PUBLISH = ['lh.events.log.v1.>', '$KV.LH_EVENTS_CHECKPOINT.>'];
+
 const rpcSubjects = (context: keyof typeof RPC): string[] => Object.values<RpcDefinition>(RPC[context]).map((rpc) => rpc.subject);
 const everyRpcSubject = (): string[] => (Object.keys(RPC) as (keyof typeof RPC)[]).flatMap(rpcSubjects);
 const eventSubjects = (filter: (subject: string) => boolean): string[] =>
@@ -78,7 +84,7 @@ export function natsPermissions(user: NatsServiceUser): NatsPermissions {
   const own = (subject: string) => contexts.some((context) => subject.startsWith(`lh.${context}.`));
   const followed = FOLLOWED_CHANNELS[user].map(committedSubject);
   return {
-    publish: { allow: [...everyRpcSubject(), ...eventSubjects(own), ...JETSTREAM_PUBLISH] },
+    publish: { allow: [...everyRpcSubject(), ...eventSubjects(own), ...JETSTREAM_PUBLISH, ...(user === 'event-store' ? EVENT_LOG_PUBLISH : [])] },
     subscribe: { allow: [...contexts.flatMap(rpcSubjects), ...eventSubjects((subject) => subject !== COMMITTED), ...followed, `${natsInboxPrefix(user)}.>`] },
     allow_responses: true,
   };

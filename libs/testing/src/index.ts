@@ -1,5 +1,7 @@
 export { freePort, whichBinary, ensureBinary, spawnOwned, waitFor } from './processes';
 export type { OwnedProcess } from './processes';
+export { startNatsCluster } from './nats-cluster';
+export type { NatsCluster, NatsClusterNode } from './nats-cluster';
 export { startNats, findOrStartNats, natsAnswers, DEFAULT_NATS_URL, NATS_OBSERVER_USER } from './nats-server';
 export type { NatsHandle, StartNatsOptions, NatsLogin } from './nats-server';
 export { startRedis, findOrStartRedis, redisAnswers, DEFAULT_REDIS_URL } from './redis-server';
