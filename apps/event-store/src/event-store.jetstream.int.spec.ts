@@ -3,14 +3,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect, StorageType, type NatsConnection } from 'nats';
 import type { NewEvent } from '@lighthouse/contracts';
 import { EventLog, ReplicatedLog, verifyRecordStore } from '@lighthouse/event-log';
 import { createLogger } from '@lighthouse/observability';
 import { startNatsCluster, type NatsCluster } from '@lighthouse/testing';
-import { EventStoreClient, NatsBus, startNatsService } from '@lighthouse/transport';
+import { connectEngine, EventStoreClient, JetStreamRecordStore, NatsBus, startNatsService, type EngineConnection as NatsConnection } from '@lighthouse/transport';
 import { AppModule } from './app.module';
-import { JetStreamRecordStore } from './jetstream/jetstream-record-store';
 import { runCopyToJetStream } from './verify/copy.command';
 import { runVerify } from './verify/verify.command';
 
@@ -28,7 +26,7 @@ describe('event-store on a 3-node JetStream cluster (LH_EVENT_BACKEND=jetstream)
 
   beforeAll(async () => {
     cluster = await startNatsCluster(3);
-    [a, b] = await Promise.all([connect({ servers: cluster.url.split(',') }), connect({ servers: cluster.url.split(',') })]);
+    [a, b] = await Promise.all([connectEngine(cluster.url, undefined, undefined, 'writer-a'), connectEngine(cluster.url, undefined, undefined, 'writer-b')]);
     env = { NATS_URL: cluster.url, LH_EVENT_BACKEND: 'jetstream', LH_EVENT_HMAC_KEYS: `1:${secret.toString('base64')}` };
     jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => (output.push(String(chunk)), true));
   }, 60_000);
@@ -101,6 +99,7 @@ describe('event-store on a 3-node JetStream cluster (LH_EVENT_BACKEND=jetstream)
       expect(report.problems[0]).toMatchObject({ kind, sequence });
     }
     // Deleted in place (a stream that allows it; ours refuses deletes): a gap in the positions
+    // eslint-disable-next-line no-restricted-syntax -- a hostile engine user deletes a record in place; the service never does
     const jsm = await a.jetstreamManager();
     await rawStream(a, 'HOLED', records);
     await jsm.streams.deleteMessage('HOLED', 4);
@@ -129,10 +128,8 @@ describe('event-store on a 3-node JetStream cluster (LH_EVENT_BACKEND=jetstream)
   }, 90_000);
 });
 
-/** A stream holding exactly `records`, published raw (as someone with engine access could). */
+/** A stream holding exactly `records`, written unchecked (as someone with engine access could), deletes allowed. */
 async function rawStream(nc: NatsConnection, name: string, records: Buffer[]): Promise<void> {
-  const jsm = await nc.jetstreamManager();
-  await jsm.streams.add({ name, subjects: [`tamper.${name}`], storage: StorageType.File, num_replicas: 3 });
-  const js = nc.jetstream();
-  for (const record of records) await js.publish(`tamper.${name}`, record);
+  const store = await JetStreamRecordStore.open(nc, { stream: name, replicas: 3, refuseDeletes: false });
+  for (const [i, record] of records.entries()) await store.append([record], i);
 }

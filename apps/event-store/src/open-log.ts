@@ -1,7 +1,6 @@
-import type { NatsConnection } from 'nats';
 import { EventLog, ReplicatedLog, type EventLogLogger, type EventLogPort } from '@lighthouse/event-log';
 import { eventDirOf, keyringFrom, type EventStoreConfig } from './event-store.config';
-import { connectEngine, JetStreamRecordStore } from './jetstream/jetstream-record-store';
+import { connectEngine, JetStreamRecordStore, type EngineConnection } from '@lighthouse/transport';
 
 /** The log the store serves and what to close after it. */
 export interface OpenedEventLog {
@@ -33,6 +32,6 @@ export async function openEventLog(config: LogConfig, limits: { maxEventBytes: n
   }
 }
 
-export function openJetStreamStore(nc: NatsConnection, config: Pick<EventStoreConfig, 'LH_EVENT_STREAM' | 'LH_EVENT_REPLICAS'>): Promise<JetStreamRecordStore> {
+export function openJetStreamStore(nc: EngineConnection, config: Pick<EventStoreConfig, 'LH_EVENT_STREAM' | 'LH_EVENT_REPLICAS'>): Promise<JetStreamRecordStore> {
   return JetStreamRecordStore.open(nc, { stream: config.LH_EVENT_STREAM, replicas: config.LH_EVENT_REPLICAS });
 }

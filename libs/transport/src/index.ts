@@ -23,3 +23,5 @@ export { EventFollower } from './events/event-follower';
 export type { FollowOptions } from './events/event-follower';
 export { startOpsServer } from './ops-server';
 export type { OpsServerOptions } from './ops-server';
+export { JetStreamRecordStore, AppendFencedError, connectEngine, EVENT_LOG_SUBJECT_PREFIX } from './jetstream-record-store';
+export type { JetStreamLogOptions, EngineRecord, EngineConnection } from './jetstream-record-store';

@@ -1,7 +1,7 @@
 import { loadConfig, natsServiceShape } from '@lighthouse/config';
 import { copyFileLogToStore, formatVerifyReport } from '@lighthouse/event-log';
 import { eventStoreConfigShape, keyringFrom } from '../event-store.config';
-import { connectEngine } from '../jetstream/jetstream-record-store';
+import { connectEngine } from '@lighthouse/transport';
 import { openJetStreamStore } from '../open-log';
 
 /**

@@ -1,7 +1,7 @@
 import { loadConfig, natsServiceShape } from '@lighthouse/config';
 import { formatVerifyReport, verifyLog, verifyRecordStore, type VerifyReport } from '@lighthouse/event-log';
 import { eventDirOf, eventStoreConfigShape, keyringFrom } from '../event-store.config';
-import { connectEngine } from '../jetstream/jetstream-record-store';
+import { connectEngine } from '@lighthouse/transport';
 import { openJetStreamStore } from '../open-log';
 
 const commandShape = { ...natsServiceShape, ...eventStoreConfigShape };

@@ -1,6 +1,19 @@
 import { connect, StorageType, type JetStreamClient, type JetStreamManager, type KV, type NatsConnection } from 'nats';
 import { natsInboxPrefix } from '@lighthouse/contracts';
-import { FencedAppendError, type RecordStore, type StoredRecord } from '@lighthouse/event-log';
+
+/** One record at its position (the shape of event-log's StoredRecord, which this lib may not import). */
+export interface EngineRecord {
+  sequence: number;
+  bytes: Uint8Array;
+}
+
+/** The stream's last position was not the expected one: another writer appended first. */
+export class AppendFencedError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'AppendFencedError';
+  }
+}
 
 /** Where the replicated log lives in JetStream. */
 export interface JetStreamLogOptions {
@@ -10,6 +23,10 @@ export interface JetStreamLogOptions {
   replicas: number;
   /** Deadline of one engine request. */
   timeoutMs?: number;
+  /** How long `open` keeps trying while the engine does not answer (default 60 s). */
+  openDeadlineMs?: number;
+  /** Create the stream refusing deletes and purges (default true; tests of tampering turn it off). */
+  refuseDeletes?: boolean;
 }
 
 /** Subjects of the records, one per stream (`<prefix>.<stream>`); only the event store may publish there (nats-permissions.ts). */
@@ -23,9 +40,10 @@ const PAGE = 1000;
  * The event log's records in one JetStream stream (file storage, R3 in production): record n is
  * message n. Appends carry `Nats-Expected-Last-Sequence`, so a writer that has not seen the last
  * record is refused by the stream's leader instead of forking the chain. The stream refuses
- * deletes and purges. The engine-specific part of the replicated backend, and nothing more.
+ * deletes and purges. The engine-specific part of the replicated backend, and nothing more: it
+ * has the shape of event-log's RecordStore port (this lib may not import a domain lib).
  */
-export class JetStreamRecordStore implements RecordStore {
+export class JetStreamRecordStore {
   readonly name: string;
 
   private constructor(
@@ -41,11 +59,21 @@ export class JetStreamRecordStore implements RecordStore {
   /** Creates the stream and the checkpoint bucket when missing (any writer may, first one wins). */
   static async open(nc: NatsConnection, options: JetStreamLogOptions): Promise<JetStreamRecordStore> {
     const timeout = options.timeoutMs ?? 5000;
-    const jsm = await nc.jetstreamManager({ timeout });
-    await ensureStream(jsm, options);
-    const js = nc.jetstream({ timeout });
-    const kv = await js.views.kv(`${options.stream}_CHECKPOINT`, { replicas: options.replicas, history: 1, storage: StorageType.File });
-    return new JetStreamRecordStore(js, jsm, kv, options.stream, timeout);
+    // The cluster may still be electing leaders (a node just restarted): keep trying for a while.
+    const deadline = Date.now() + (options.openDeadlineMs ?? 60_000);
+    for (;;) {
+      try {
+        const jsm = await nc.jetstreamManager({ timeout });
+        await ensureStream(jsm, options);
+        const js = nc.jetstream({ timeout });
+        const kv = await js.views.kv(`${options.stream}_CHECKPOINT`, { replicas: options.replicas, history: 1, storage: StorageType.File });
+        await hasLeaders(jsm, [options.stream, `KV_${options.stream}_CHECKPOINT`]);
+        return new JetStreamRecordStore(js, jsm, kv, options.stream, timeout);
+      } catch (error) {
+        if (Date.now() > deadline || !/timeout|no responders|not available|leader/i.test((error as Error).message)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
   }
 
   async lastSequence(): Promise<number> {
@@ -60,7 +88,7 @@ export class JetStreamRecordStore implements RecordStore {
     const failed = acks.find((ack): ack is PromiseRejectedResult => ack.status === 'rejected');
     if (failed) {
       const error = failed.reason as Error & { api_error?: { err_code?: number } };
-      if (error.api_error?.err_code === WRONG_LAST_SEQUENCE || /wrong last sequence/i.test(error.message)) throw new FencedAppendError(error.message, { cause: error });
+      if (error.api_error?.err_code === WRONG_LAST_SEQUENCE || /wrong last sequence/i.test(error.message)) throw new AppendFencedError(error.message, { cause: error });
       throw error;
     }
     acks.forEach((ack, i) => {
@@ -70,7 +98,7 @@ export class JetStreamRecordStore implements RecordStore {
   }
 
   /** An ordered consumer from `fromSequence`, page by page, until `toSequence` or the end of the stream. */
-  async *range(fromSequence: number, toSequence: number): AsyncIterable<StoredRecord> {
+  async *range(fromSequence: number, toSequence: number): AsyncIterable<EngineRecord> {
     const consumer = await this.js.consumers.get(this.stream, { opt_start_seq: fromSequence });
     try {
       for (;;) {
@@ -89,7 +117,7 @@ export class JetStreamRecordStore implements RecordStore {
     }
   }
 
-  async get(sequences: readonly number[]): Promise<Array<StoredRecord | undefined>> {
+  async get(sequences: readonly number[]): Promise<Array<EngineRecord | undefined>> {
     return Promise.all(
       sequences.map((seq) =>
         this.jsm.streams.getMessage(this.stream, { seq }).then(
@@ -113,6 +141,14 @@ export class JetStreamRecordStore implements RecordStore {
   }
 }
 
+/** Throws (and `open` tries again) until every stream has a leader: a stream just created may not yet. */
+async function hasLeaders(jsm: JetStreamManager, streams: string[]): Promise<void> {
+  for (const stream of streams) {
+    const info = await jsm.streams.info(stream);
+    if (info.cluster && !info.cluster.leader) throw new Error(`stream ${stream} has no leader yet`);
+  }
+}
+
 async function ensureStream(jsm: JetStreamManager, options: JetStreamLogOptions): Promise<void> {
   try {
     await jsm.streams.info(options.stream);
@@ -121,12 +157,15 @@ async function ensureStream(jsm: JetStreamManager, options: JetStreamLogOptions)
     if (!/stream not found/i.test((error as Error).message)) throw error;
   }
   await jsm.streams
-    .add({ name: options.stream, subjects: [subjectOf(options.stream)], storage: StorageType.File, num_replicas: options.replicas, deny_delete: true, deny_purge: true, allow_rollup_hdrs: false })
+    .add({ name: options.stream, subjects: [subjectOf(options.stream)], storage: StorageType.File, num_replicas: options.replicas, deny_delete: options.refuseDeletes ?? true, deny_purge: options.refuseDeletes ?? true, allow_rollup_hdrs: false })
     .catch(async (error: Error) => {
       // Another writer created it first.
       if (!/already in use/i.test(error.message)) throw error;
     });
 }
+
+/** The engine's connection (a plain NATS connection). */
+export type EngineConnection = NatsConnection;
 
 /** A plain NATS connection for the engine, as the service's own user (its inbox, reconnecting forever). */
 export function connectEngine(servers: string, user: string | undefined, pass: string | undefined, name: string): Promise<NatsConnection> {
