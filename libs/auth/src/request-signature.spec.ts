@@ -36,6 +36,15 @@ describe('signed requests', () => {
     expect(verifyRequestSignature(sessionKey, parts, signature.slice(0, -1))).toBe(false);
     expect(verifyRequestSignature(sessionKey, parts, `${signature}A`)).toBe(false);
     expect(verifyRequestSignature(sessionKey, parts, '')).toBe(false);
+    // The same 32 bytes in another encoding: the unused low bits of the last character set, padding, a look-alike character.
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = alphabet.indexOf(signature.at(-1) as string);
+    const variant = `${signature.slice(0, -1)}${alphabet[last ^ 1]}`;
+    expect(Buffer.from(variant, 'base64url').equals(Buffer.from(signature, 'base64url'))).toBe(true);
+    expect(verifyRequestSignature(sessionKey, parts, variant)).toBe(false);
+    expect(verifyRequestSignature(sessionKey, parts, `${signature}=`)).toBe(false);
+    const lookAlike = `${signature.slice(0, -1)}${String.fromCharCode((signature.charCodeAt(signature.length - 1) as number) + 0x100)}`;
+    expect(verifyRequestSignature(sessionKey, parts, lookAlike)).toBe(false);
   });
 
   it('accepts timestamps within ±300 s and refuses beyond', () => {

@@ -32,12 +32,19 @@ export function requestSignature(sessionKey: Uint8Array, parts: RequestParts): s
   return createHmac('sha256', sessionKey).update(canonicalRequest(parts)).digest('base64url');
 }
 
+/**
+ * True when `signature` is the canonical base64url text of the request's HMAC. Compared as text
+ * (in constant time): only the one canonical encoding of the right MAC matches, as when the
+ * presented text was decoded first, without decoding it on every request.
+ */
 export function verifyRequestSignature(sessionKey: Uint8Array, parts: RequestParts, signature: string): boolean {
-  const presented = decodeBase64url(signature);
-  if (!presented || presented.length !== 32) return false;
-  const expected = createHmac('sha256', sessionKey).update(canonicalRequest(parts)).digest();
-  return timingSafeEqual(expected, presented);
+  if (typeof signature !== 'string' || !SIGNATURE_TEXT.test(signature)) return false;
+  const expected = createHmac('sha256', sessionKey).update(canonicalRequest(parts)).digest('base64url');
+  return timingSafeEqual(Buffer.from(expected, 'latin1'), Buffer.from(signature, 'latin1'));
 }
+
+/** The base64url text of a 32-byte MAC, unpadded: 43 characters. */
+const SIGNATURE_TEXT = /^[A-Za-z0-9_-]{43}$/;
 
 /** A nonce clients may use: 18 random bytes, 24 base64url characters. */
 export const newNonce = (): string => randomBytes(18).toString('base64url');
