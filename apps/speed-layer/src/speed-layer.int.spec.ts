@@ -143,6 +143,21 @@ describe('speed layer over real NATS, Redis, event store and delegation router',
     }, 20_000, "every decision of the burst and the older speed layer's event to reach the event store");
   }, 60_000);
 
+  it('drops an entry of a journal group that is not a decision event, and still stores the rest of the group and every later decision', async () => {
+    const store = new EventStoreClient(client);
+    const goodId = randomUUID();
+    const good = { id: goodId, type: 'validation.decided', stream: 'decisions', agent: 'dev-1', correlationId: goodId, causationId: null, schemaVersion: 1, data: { decision: 'allow' } };
+    const codec = client.codec;
+    await client.streams.publishEncoded(SUBJECTS.speed.decidedGroups, codec.encodeArrayOf([codec.encodeValue(good), codec.encodeValue({ not: 'an event' })]), { msgId: randomUUID() });
+    const later = await validate(bash('ls -la after-a-bad-group'));
+    const wanted = new Set([goodId, later.decisionId]);
+    await waitUntil(async () => {
+      const { events } = await store.read({ stream: 'decisions', type: 'validation.decided', fromSequence: 1, limit: 1000 });
+      for (const event of events) wanted.delete(event.id);
+      return wanted.size === 0;
+    }, 20_000, 'the good entry of the group and the later decision to reach the event store');
+  }, 60_000);
+
   it('a flood of allowed `git fetch --force` from one agent does not teach the pattern tier to allow `git push --force` (issue 14, item 3)', async () => {
     // given: one agent sends thousands of look-alikes the policy allows (each one journaled)
     const flood = 3000;

@@ -34,6 +34,8 @@ export interface Delivery {
   payload: unknown;
   /** The message's size as stored. */
   bytes: number;
+  /** The message as stored (a bus frame, or bytes published with {@link BusStreams.publishEncoded}). */
+  data: Uint8Array;
   ack(): void;
   /** Never deliver again (a message that can never be handled). */
   term(): void;
@@ -155,7 +157,19 @@ export class DurableConsumer {
     const batch = await this.consumer.fetch({ max_messages: max, expires: expiresMs });
     const deliveries: Delivery[] = [];
     for await (const msg of batch) {
-      deliveries.push({ payload: this.safeDecode(msg.data), bytes: msg.data.length, ack: () => msg.ack(), term: () => msg.term() });
+      const decode = (bytes: Uint8Array) => this.safeDecode(bytes);
+      let decoded: { payload: unknown } | undefined;
+      deliveries.push({
+        // Decoded when first asked for: a caller that moves the bytes on as they are never pays for it.
+        get payload() {
+          decoded ??= { payload: decode(msg.data) };
+          return decoded.payload;
+        },
+        data: msg.data,
+        bytes: msg.data.length,
+        ack: () => msg.ack(),
+        term: () => msg.term(),
+      });
     }
     return deliveries;
   }

@@ -40,6 +40,18 @@ describe('FrameCodec', () => {
     expect(() => codec.encodeArrayOf(parts)).toThrow(expect.objectContaining({ code: 'PAYLOAD_TOO_LARGE' }));
   });
 
+  it('moves the elements of encoded arrays into one array and wraps encoded values in a map, without decoding them', () => {
+    const big = new FrameCodec(4 * 1024 * 1024);
+    const arrays = [[1, 'a'], Array.from({ length: 20 }, (_, i) => ({ i })), Array.from({ length: 70_000 }, (_, i) => i)];
+    const slices = arrays.map((values) => big.arrayElements(big.encode(values)));
+    expect(slices.map((slice) => slice?.count)).toEqual([2, 20, 70_000]);
+    const merged = big.encodeArrayFrom(70_022, slices.map((slice) => (slice as { elements: Uint8Array }).elements));
+    expect(big.decode(merged)).toEqual(arrays.flat());
+    expect(big.decode(big.encodeMapOf([['pattern', big.encodeValue('p')], ['data', big.encodeMapOf([['events', merged]])]]))).toEqual({ pattern: 'p', data: { events: arrays.flat() } });
+    expect(big.arrayElements(big.encode({ not: 'an array' }))).toBeUndefined();
+    expect(big.arrayElements(new Uint8Array(0))).toBeUndefined();
+  });
+
   it('answers any random input with a request or a FrameError, nothing else', () => {
     for (let i = 0; i < 2000; i++) {
       const bytes = randomBytes(1 + (i % 64));

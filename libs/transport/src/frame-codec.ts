@@ -56,15 +56,47 @@ export class FrameCodec {
    * concatenated behind the array's header, so no value is encoded twice.
    */
   encodeArrayOf(parts: readonly Uint8Array[]): Uint8Array {
-    const header = arrayHeader(parts.length);
-    let length = header.length;
+    return this.encodeArrayFrom(parts.length, parts);
+  }
+
+  /**
+   * A msgpack map of the given keys, each value already encoded (e.g. a request frame whose data
+   * was assembled by {@link encodeArrayOf}), so no value is encoded twice.
+   */
+  encodeMapOf(entries: ReadonlyArray<readonly [string, Uint8Array]>): Uint8Array {
+    if (entries.length >= 16) throw new RangeError('encodeMapOf takes at most 15 keys');
+    return this.concat([Uint8Array.of(0x80 | entries.length), ...entries.flatMap(([key, value]) => [this.packr.pack(key), value])]);
+  }
+
+  /**
+   * The elements of an encoded msgpack array, as one slice after its header (for moving them into
+   * another array without decoding them); undefined when the bytes do not start with an array.
+   */
+  arrayElements(bytes: Uint8Array): { count: number; elements: Uint8Array } | undefined {
+    const first = bytes[0];
+    if (first === undefined) return undefined;
+    if (first >= 0x90 && first <= 0x9f) return { count: first & 0x0f, elements: bytes.subarray(1) };
+    if (first === 0xdc && bytes.length >= 3) return { count: ((bytes[1] as number) << 8) | (bytes[2] as number), elements: bytes.subarray(3) };
+    if (first === 0xdd && bytes.length >= 5) {
+      const count = (((bytes[1] as number) << 24) >>> 0) + (((bytes[2] as number) << 16) | ((bytes[3] as number) << 8) | (bytes[4] as number));
+      return { count, elements: bytes.subarray(5) };
+    }
+    return undefined;
+  }
+
+  /** A msgpack array of `count` elements whose encodings, back to back, are `elements` (slices from {@link arrayElements}). */
+  encodeArrayFrom(count: number, elements: readonly Uint8Array[]): Uint8Array {
+    return this.concat([arrayHeader(count), ...elements]);
+  }
+
+  private concat(parts: readonly Uint8Array[]): Uint8Array {
+    let length = 0;
     for (const part of parts) length += part.length;
     if (length > this.maxFrameBytes) {
       throw new FrameError('PAYLOAD_TOO_LARGE', `frame of ${length} bytes exceeds the ${this.maxFrameBytes} byte limit`);
     }
     const bytes = new Uint8Array(length);
-    bytes.set(header, 0);
-    let offset = header.length;
+    let offset = 0;
     for (const part of parts) {
       bytes.set(part, offset);
       offset += part.length;

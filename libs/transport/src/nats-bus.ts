@@ -102,12 +102,24 @@ export class NatsBus implements MessageBus {
     return parseLegacyReply(await this.send(target, payload, options.timeoutMs), options.schema, target);
   }
 
+  /**
+   * As {@link request}, with the request's data already msgpack-encoded (e.g. assembled from
+   * parts by {@link FrameCodec.encodeArrayOf}): nothing in it is decoded or encoded again here.
+   */
+  async requestEncoded<R extends RpcDefinition>(rpc: R, data: Uint8Array, options: RpcOptions = {}): Promise<RpcReply<R>> {
+    const reply = await this.send(rpc.subject, undefined, options.timeoutMs, data);
+    return parseReply(rpc, reply);
+  }
+
   /** One round trip: the decoded reply payload, or the remote error as a LighthouseError. */
-  private async send(subject: string, payload: unknown, timeoutMs: number | undefined): Promise<unknown> {
+  private async send(subject: string, payload: unknown, timeoutMs: number | undefined, encodedData?: Uint8Array): Promise<unknown> {
     const started = performance.now();
     let outcome = 'ok';
     try {
-      const frame = this.codec.encode({ pattern: subject, data: payload, id: String(++this.nextId) });
+      const id = String(++this.nextId);
+      const frame = encodedData
+        ? this.codec.encodeMapOf([['pattern', this.codec.encodeValue(subject)], ['data', encodedData], ['id', this.codec.encodeValue(id)]])
+        : this.codec.encode({ pattern: subject, data: payload, id });
       const timeout = timeoutMs ?? this.defaultTimeoutMs;
       const reply = await this.roundTrip(subject, frame, timeout);
       const decoded = this.codec.decodeReply(reply.data);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { JETSTREAM_STREAMS, LighthouseError, NewEventSchema, SUBJECTS, type NewEvent } from '@lighthouse/contracts';
+import { JETSTREAM_STREAMS, LighthouseError, NewEventSchema, RPC, SUBJECTS, type NewEvent } from '@lighthouse/contracts';
 import type { Logger } from '@lighthouse/observability';
-import type { BusStreams, Delivery, DurableConsumer, EventStoreClient, FrameCodec } from '@lighthouse/transport';
+import type { Delivery, DurableConsumer, EventStoreClient, FrameCodec, NatsBus } from '@lighthouse/transport';
 import { GroupCommit } from './group-commit';
 
 /** The stream older speed layers journaled one decision per message into: still drained, no longer written. */
@@ -39,24 +39,30 @@ export class DecisionJournal {
   private loops: Promise<void>[] = [];
   private readonly groups: GroupCommit;
 
+  private readonly codec: FrameCodec;
+
   private constructor(
-    private readonly streams: BusStreams,
-    private readonly codec: FrameCodec,
-    private readonly consumers: DurableConsumer[],
+    private readonly bus: NatsBus,
+    private readonly consumers: Array<{ consumer: DurableConsumer; groups: boolean }>,
     private readonly store: EventStoreClient,
     private readonly logger: Logger,
     options: DecisionJournalOptions,
   ) {
-    const maxBytes = Math.min(options.groupMaxBytes ?? 256 * 1024, codec.maxFrameBytes - 16, APPEND_MAX_BYTES);
+    this.codec = bus.codec;
+    const maxBytes = Math.min(options.groupMaxBytes ?? 256 * 1024, this.codec.maxFrameBytes - 16, APPEND_MAX_BYTES);
     this.groups = new GroupCommit((parts) => this.publishGroup(parts), { maxEntries: APPEND_MAX_EVENTS, maxBytes, maxInFlight: options.groupsInFlight ?? 2 });
   }
 
-  static async open(streams: BusStreams, codec: FrameCodec, store: EventStoreClient, logger: Logger, options: DecisionJournalOptions = {}): Promise<DecisionJournal> {
+  static async open(bus: NatsBus, store: EventStoreClient, logger: Logger, options: DecisionJournalOptions = {}): Promise<DecisionJournal> {
+    const { streams } = bus;
     await streams.ensure({ name: DECISION_STREAM, subjects: [SUBJECTS.speed.decided], retention: 'workqueue' });
     await streams.ensure({ name: DECISION_GROUP_STREAM, subjects: [SUBJECTS.speed.decidedGroups], retention: 'workqueue' });
     const durable = (stream: string) => streams.durable({ stream, name: FORWARDER, ackWaitMs: 30_000, maxAckPending: 20_000 });
-    const consumers = [await durable(DECISION_GROUP_STREAM), await durable(DECISION_STREAM)];
-    return new DecisionJournal(streams, codec, consumers, store, logger, options);
+    const consumers = [
+      { consumer: await durable(DECISION_GROUP_STREAM), groups: true },
+      { consumer: await durable(DECISION_STREAM), groups: false },
+    ];
+    return new DecisionJournal(bus, consumers, store, logger, options);
   }
 
   /** Resolves once the JetStream server holds the group the event went into. */
@@ -67,7 +73,7 @@ export class DecisionJournal {
   /** Starts moving journaled decisions into the event store. */
   start(): void {
     this.running = true;
-    this.loops = this.consumers.map((consumer) => this.forward(consumer));
+    this.loops = this.consumers.map(({ consumer, groups }) => this.forward(consumer, groups));
   }
 
   async stop(): Promise<void> {
@@ -76,20 +82,48 @@ export class DecisionJournal {
   }
 
   private async publishGroup(parts: readonly Uint8Array[]): Promise<void> {
-    await this.streams.publishEncoded(SUBJECTS.speed.decidedGroups, this.codec.encodeArrayOf(parts), { msgId: randomUUID() });
+    await this.bus.streams.publishEncoded(SUBJECTS.speed.decidedGroups, this.codec.encodeArrayOf(parts), { msgId: randomUUID() });
   }
 
-  private async forward(consumer: DurableConsumer): Promise<void> {
+  private async forward(consumer: DurableConsumer, groups: boolean): Promise<void> {
     while (this.running) {
       try {
         const deliveries = await consumer.fetch(500, 1000);
-        for (const chunk of appendChunks(deliveries)) await this.moveToStore(chunk);
+        for (const chunk of appendChunks(deliveries, (delivery) => this.countOf(delivery, groups))) {
+          await (groups ? this.moveGroupsToStore(chunk) : this.moveToStore(chunk));
+        }
       } catch (error) {
         if (!this.running) return;
         this.logger.warn({ err: error }, 'forwarding decisions to the event store failed; retrying');
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
     }
+  }
+
+  /** Events in a message: a group's from its array header (not decoded), otherwise by decoding it. */
+  private countOf(delivery: Delivery, groups: boolean): number {
+    return (groups ? this.codec.arrayElements(delivery.data)?.count : undefined) ?? eventsOf(delivery.payload)?.length ?? 0;
+  }
+
+  /**
+   * Appends the events of some groups as they were encoded (the group's array elements moved into
+   * one array, nothing decoded or encoded again), then acknowledges them; when the store refuses
+   * the append, or a message is not an array, the events are checked one by one.
+   */
+  private async moveGroupsToStore(deliveries: Delivery[]): Promise<void> {
+    const groups = deliveries.map((delivery) => this.codec.arrayElements(delivery.data));
+    const count = groups.reduce((sum, group) => sum + (group?.count ?? 0), 0);
+    if (groups.some((group) => group === undefined)) return this.moveCheckedToStore(deliveries);
+    try {
+      if (count > 0) {
+        const events = this.codec.encodeArrayFrom(count, groups.map((group) => (group as { elements: Uint8Array }).elements));
+        await this.bus.requestEncoded(RPC.events.append, this.codec.encodeMapOf([['events', events]]), { timeoutMs: 10_000 });
+      }
+    } catch (error) {
+      if (!(error instanceof LighthouseError && error.code === 'VALIDATION_FAILED')) throw error;
+      return this.moveCheckedToStore(deliveries);
+    }
+    for (const delivery of deliveries) delivery.ack();
   }
 
   /**
@@ -142,13 +176,13 @@ function eventsOf(payload: unknown): unknown[] | undefined {
 }
 
 /** Consecutive messages cut into appends within the store's limits (a group alone always fits). */
-function appendChunks(deliveries: Delivery[]): Delivery[][] {
+function appendChunks(deliveries: Delivery[], countOf: (delivery: Delivery) => number): Delivery[][] {
   const chunks: Delivery[][] = [];
   let chunk: Delivery[] = [];
   let events = 0;
   let bytes = 0;
   for (const delivery of deliveries) {
-    const count = eventsOf(delivery.payload)?.length ?? 0;
+    const count = countOf(delivery);
     if (chunk.length > 0 && (events + count > APPEND_MAX_EVENTS || bytes + delivery.bytes > APPEND_MAX_BYTES)) {
       chunks.push(chunk);
       chunk = [];

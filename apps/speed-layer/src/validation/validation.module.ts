@@ -49,7 +49,7 @@ export class ValidationModule {
       onError: (error) => logger.warn({ err: error }, 'following the event store failed; catching up again shortly'),
     });
     await follower.start();
-    const journal = await DecisionJournal.open(bus.streams, bus.codec, store, logger);
+    const journal = await DecisionJournal.open(bus, store, logger);
     journal.start();
     const escalation = new ExpertEscalation(bus, {
       timeoutMs: config.LH_SPEED_ESCALATION_TIMEOUT_MS,
