@@ -10,11 +10,18 @@ const KERNEL = new Set(['insmod', 'modprobe', 'rmmod', 'kexec', 'sysctl', 'swapo
 const FIREWALL = new Set(['iptables', 'ip6tables', 'nft', 'ufw', 'firewall-cmd', 'iptables-restore']);
 const DISK = /^(mkfs(\..*)?|mke2fs|mkswap|mkntfs|mkdosfs|wipefs|fdisk|sfdisk|sgdisk|parted|blkdiscard|hdparm|cryptsetup|lvremove|vgremove|pvremove|zpool|badblocks)$/;
 const CONTAINERS = new Set(['docker', 'podman', 'nerdctl']);
+/** Every program {@link privilegeEffects} looks at (any command reached through an elevator counts too). */
+const PRIVILEGE_PROGRAMS: ReadonlySet<string> = new Set([...ELEVATORS, ...ACCOUNT_TOOLS, ...NAMESPACE_TOOLS, ...CONTAINERS, 'setcap', 'setfacl', 'chmod', 'chown', 'chgrp', 'kubectl']);
+const MINERS = /^(xmrig.*|minerd|cpuminer|cgminer|bfgminer|ethminer|nbminer|t-rex|lolminer|xmr-stak.*|nanominer)$/;
+/** Every program {@link controlEffects} looks at besides disk tools and miners. */
+const CONTROL_PROGRAMS: ReadonlySet<string> = new Set([...POWER, ...KERNEL, ...FIREWALL, 'systemctl', 'init', 'telinit', 'mount', 'umount', 'fusermount', 'auditctl', 'service',
+  'timedatectl', 'hostnamectl', 'date', 'kill', 'killall5', 'pkill', 'killall', 'history', 'unset', 'export', '', 'set', 'journalctl', 'chattr', 'gcore', 'gdb', 'strace', 'ltrace']);
 
 /** Privilege and capability changes. */
 export function privilegeEffects(scope: CommandScope): void {
   const { command } = scope;
   const wrappers = command.viaWrapper.filter((w) => ELEVATORS.has(w));
+  if (wrappers.length === 0 && !PRIVILEGE_PROGRAMS.has(command.program)) return;
   if (wrappers.length > 0 || ELEVATORS.has(command.program)) scope.add('privilege', 'elevate', true, { detail: [...wrappers, command.program].filter((p) => ELEVATORS.has(p)).join(', ') });
   if (ACCOUNT_TOOLS.has(command.program)) scope.add('privilege', 'accounts', true);
   if (NAMESPACE_TOOLS.has(command.program)) scope.add('privilege', 'namespace', true);
@@ -44,8 +51,7 @@ export function persistenceEffects(scope: CommandScope): void {
   const { program } = command;
   const before = scope.effects.length;
   registrations(scope);
-  const text = `${command.text}\n${command.stdin ?? ''}`;
-  if (scope.effects.length > before && MALICIOUS.test(text)) scope.add('persistence', 'malicious', true, { detail: 'persists code that is fetched, hidden or wired to the network' });
+  if (scope.effects.length > before && MALICIOUS.test(`${command.text}\n${command.stdin ?? ''}`)) scope.add('persistence', 'malicious', true, { detail: 'persists code that is fetched, hidden or wired to the network' });
   if (program === 'git') gitConfigCode(scope);
 }
 
@@ -73,6 +79,7 @@ function registrations(scope: CommandScope): void {
 export function controlEffects(scope: CommandScope): void {
   const { command } = scope;
   const { program, positionals } = command;
+  if (!CONTROL_PROGRAMS.has(program) && !DISK.test(program) && !MINERS.test(program)) return;
   const args = command.args.join(' ');
   if (POWER.has(program) || (program === 'systemctl' && /^(reboot|poweroff|halt|kexec|emergency|rescue|suspend|hibernate)$/.test(command.subcommand ?? '')) || ((program === 'init' || program === 'telinit') && /^[06S]$/.test(positionals[0] ?? ''))) scope.add('system', 'power', true);
   if (KERNEL.has(program) && !(program === 'sysctl' && !/(^|\s)(-w|--write|-p|--load|--system)|=/.test(args))) scope.add('system', 'kernel', true);
@@ -91,13 +98,15 @@ export function controlEffects(scope: CommandScope): void {
   if (program === 'set' && /\+o\s*history/.test(args)) scope.add('system', 'tracks', true);
   if (program === 'journalctl' && /--vacuum|--rotate/.test(args)) scope.add('destroy', 'logs', true);
   if (program === 'chattr' && /[+-]i|[+-]a/.test(args)) scope.add('system', 'attributes', true);
-  if (/^(xmrig.*|minerd|cpuminer|cgminer|bfgminer|ethminer|nbminer|t-rex|lolminer|xmr-stak.*|nanominer)$/.test(program)) scope.add('process', 'miner', true);
+  if (MINERS.test(program)) scope.add('process', 'miner', true);
   if (['gcore', 'gdb', 'strace', 'ltrace'].includes(program) && /(^|\s)(-p|--pid|attach)(\s|=|$)|^\d+$/.test(args)) scope.add('read', 'secret', true, { detail: 'another process\'s memory' });
 }
 
 /** Names of functions defined to run themselves twice (`:(){ :|:& };:`); the caller checks they are called. */
 export function forkBombNames(source: string): string[] {
   const names: string[] = [];
+  // A definition needs `()` and `{`: most lines have no `{` at all, and the search below is not cheap.
+  if (!source.includes('{') || !source.includes(')')) return names;
   const definition = /(?:^|[\s;&|({'"])(?:function\s+)?([^\s(){};|&<>'"]+)\s*\(\s*\)\s*\{([^}]*)\}/g;
   for (const match of source.matchAll(definition)) {
     const name = match[1] ?? '';

@@ -8,6 +8,15 @@ const REDIS_DESTRUCTIVE = /(^|\s|["'])(flushall|flushdb|shutdown|debug\s+(segfau
 const DB_CLIENTS = /^(psql|pgcli|mysql|mariadb|mycli|sqlite3|sqlcmd|mongo|mongosh|clickhouse-client|clickhouse|cockroach|duckdb|cqlsh|sqlplus|isql|bq|snowsql|usql|influx|litecli)$/;
 const CACHE_CLIENTS = /^(redis-cli|valkey-cli|keydb-cli|memcflush|memccat)$/;
 
+/** Every program a branch below looks at (the rest only matter when they feed a database or cache client). */
+const DESTRUCTIVE_PROGRAMS: readonly RegExp[] = [
+  /^(kubectl|oc|k|helm|docker|podman|nerdctl|docker-compose|podman-compose|terraform|tofu|terragrunt|pulumi|dropdb|dropuser|mysqladmin|nc|ncat|netcat|telnet|socat|echo|printf|npm|pnpm|yarn|cargo|gem|gh|restic|borg|git|bfg|git-filter-repo)$/,
+  /^(aws|gcloud|az|doctl|gsutil|oci|ibmcloud|linode-cli|hcloud|heroku|fly|flyctl|vercel|netlify|firebase|s3cmd|rclone|b2|mc)$/,
+  /^(rails|rake|bin\/rails|npx|prisma|python[0-9.]*|php|artisan|manage\.py|pnpm|yarn|npm|bundle|sequelize|knex|typeorm)$/,
+  DB_CLIENTS,
+  CACHE_CLIENTS,
+];
+
 /** The SQL text is destructive: drops, truncates, deletes or updates without a condition. */
 export function isDestructiveSql(text: string): boolean {
   if (/\b(drop\s+(database|schema|table|keyspace|collection|user|role)|truncate\s+(table\s+)?[\w"`[]|alter\s+table\s+\S+\s+drop)\b/i.test(text)) return true;
@@ -21,6 +30,7 @@ void SQL_DESTRUCTIVE;
 export function destructiveEffects(scope: CommandScope): void {
   const { command } = scope;
   const { program } = command;
+  if (!DESTRUCTIVE_PROGRAMS.some((gate) => gate.test(program)) && !command.pipedTo.some((to) => DB_CLIENTS.test(to) || CACHE_CLIENTS.test(to))) return;
   const sub = command.subcommand ?? command.positionals.find((p) => /^[a-z][\w:-]*$/.test(p)) ?? '';
   const pos = command.subcommand !== undefined ? command.positionals : command.positionals.slice(command.positionals.indexOf(sub) + 1);
   const args = command.args.join(' ');

@@ -60,10 +60,17 @@ export class CommandScope {
     return path;
   }
 
-  add(kind: EffectKind, cls: string, risky: boolean, extra: { target?: string; via?: string; detail?: string } = {}): void {
+  add(kind: EffectKind, cls: string, risky: boolean, extra?: { target?: string; via?: string; detail?: string }): void {
     if (this.effects.length >= MAX_EFFECTS_PER_COMMAND) return;
-    if (this.effects.some((e) => e.kind === kind && e.class === cls && e.target === extra.target)) return;
-    this.effects.push({ kind, class: cls, risky, command: this.label, ...defined(extra) });
+    const target = extra?.target;
+    for (const e of this.effects) if (e.kind === kind && e.class === cls && e.target === target) return;
+    const effect: Effect = { kind, class: cls, risky, command: this.label };
+    // Keys in the order the caller gave them, only those with a value (the reply is compared byte for byte).
+    if (extra) for (const key in extra) {
+      const value = extra[key as keyof typeof extra];
+      if (value !== undefined) (effect as Record<string, unknown>)[key] = value;
+    }
+    this.effects.push(effect);
   }
 
   /** Records a read of `arg`; a secret read is `read:secret`. */
@@ -87,10 +94,6 @@ export const MAX_EFFECTS_PER_COMMAND = 24;
 
 export function target(ref: ResolvedArg): { target?: string; via?: string } {
   return { ...(ref.path ? { target: ref.path } : {}), ...(ref.via ? { via: ref.via } : {}) };
-}
-
-function defined<T extends Record<string, unknown>>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** Flag values by canonical name (`--output=x` → x). */

@@ -140,8 +140,9 @@ export function flatEffects(perSubject: readonly (readonly Effect[])[]): Effect[
 
 const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
-/** Every field within the reply contract's bounds. */
+/** Every field within the reply contract's bounds (the effect itself when it already is). */
 function bounded(effect: Effect): Effect {
+  if (effect.class.length <= 64 && effect.command.length <= 4096 && (effect.target?.length ?? 0) <= 1024 && (effect.via?.length ?? 0) <= 64 && (effect.detail?.length ?? 0) <= 512) return effect;
   return {
     ...effect,
     class: cut(effect.class, 64),

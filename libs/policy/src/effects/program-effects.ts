@@ -145,6 +145,7 @@ const SECRET_TOOLS: readonly [RegExp, RegExp][] = [
 /** Secret stores read through their own client (`gpg --export-secret-keys`, `kubectl get secret -o yaml`, …). */
 function secretToolEffects(scope: CommandScope): void {
   const { command } = scope;
+  if (!SECRET_TOOLS.some(([program]) => program.test(command.program))) return;
   const args = [command.subcommand ?? '', command.args.join(' '), command.program === 'echo' || command.program === 'printf' ? command.variables.join(' ') : ''].join(' ');
   const hit = SECRET_TOOLS.find(([program, pattern]) => program.test(command.program) && pattern.test(args));
   if (!hit) return;

@@ -1,4 +1,5 @@
 import type { RE2JS } from 're2js';
+import { LiteralGate, type TextTest } from '../policy/literal-gate';
 import { memoTest } from '../policy/regex-memo';
 
 /** What a redacted secret is replaced with. */
@@ -18,22 +19,40 @@ export function containsSecretDeep(value: unknown, redactors: readonly RE2JS[]):
 }
 
 /**
- * {@link containsSecretDeep} with one detector, each distinct string tested once (a command's
- * words recur in its args, positionals, flags and text), answers for short strings remembered
- * (see {@link memoTest}): the same program names, flags and paths come back on every call.
+ * {@link containsSecretDeep} with one detector. Behind a {@link LiteralGate} each string costs one
+ * native search for the literals a secret needs; a bare regex tests each distinct string once
+ * (a command's words recur in its args, positionals, flags and text), answers for short strings
+ * remembered (see {@link memoTest}).
  */
-export function detectsSecretDeep(value: unknown, detector: RE2JS, seen: Set<string> = new Set()): boolean {
+export function detectsSecretDeep(value: unknown, detector: TextTest, seen?: Set<string>): boolean {
+  if (detector instanceof LiteralGate) return gatedDeep(value, detector);
+  return memoisedDeep(value, detector, seen ?? new Set());
+}
+
+function gatedDeep(value: unknown, detector: LiteralGate): boolean {
+  if (typeof value === 'string') return detector.test(value);
+  if (Array.isArray(value)) {
+    for (const item of value as unknown[]) if (gatedDeep(item, detector)) return true;
+    return false;
+  }
+  if (value && typeof value === 'object') {
+    for (const key in value as Record<string, unknown>) if (gatedDeep((value as Record<string, unknown>)[key], detector)) return true;
+  }
+  return false;
+}
+
+function memoisedDeep(value: unknown, detector: TextTest, seen: Set<string>): boolean {
   if (typeof value === 'string') {
     if (seen.has(value)) return false;
     seen.add(value);
     return memoTest(detector, value);
   }
   if (Array.isArray(value)) {
-    for (const item of value as unknown[]) if (detectsSecretDeep(item, detector, seen)) return true;
+    for (const item of value as unknown[]) if (memoisedDeep(item, detector, seen)) return true;
     return false;
   }
   if (value && typeof value === 'object') {
-    for (const key in value as Record<string, unknown>) if (detectsSecretDeep((value as Record<string, unknown>)[key], detector, seen)) return true;
+    for (const key in value as Record<string, unknown>) if (memoisedDeep((value as Record<string, unknown>)[key], detector, seen)) return true;
   }
   return false;
 }

@@ -1,4 +1,5 @@
 import type { RE2JS } from 're2js';
+import type { TextTest } from './literal-gate';
 import type { PathMatcher } from './path-matcher';
 import type { TextMatcher } from './text-matcher';
 
@@ -19,7 +20,7 @@ export interface CompiledCondition {
   readonly program?: TextMatcher;
   readonly subcommand?: TextMatcher;
   readonly args?: TextMatcher;
-  readonly argsRegex?: RE2JS;
+  readonly argsRegex?: TextTest;
   readonly flags?: TextMatcher;
   readonly flagsAll?: readonly TextMatcher[];
   readonly globalFlags?: TextMatcher;
@@ -32,7 +33,7 @@ export interface CompiledCondition {
   readonly inSubstitution?: boolean;
   readonly unresolved?: boolean;
   readonly variables?: RE2JS;
-  readonly content?: RE2JS;
+  readonly content?: TextTest;
   readonly effects?: TextMatcher;
   readonly riskyEffects?: TextMatcher;
 }

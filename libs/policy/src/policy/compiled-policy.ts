@@ -1,5 +1,6 @@
 import { RE2JS } from 're2js';
 import type { CompiledCondition } from './compiled-condition';
+import { LiteralGate, type TextTest } from './literal-gate';
 import type { Action, PolicyDocument, Rule } from './policy.schema';
 import { RuleIndex } from './rule-index';
 
@@ -23,8 +24,8 @@ export interface CompiledRule {
 export class CompiledPolicy {
   /** Content patterns of every `redact: true` rule, one regex each (redaction replaces per pattern). */
   readonly redactors: readonly RE2JS[];
-  /** All redactors as one alternation: one pass tells whether there is anything to redact. */
-  readonly secretDetector: RE2JS | undefined;
+  /** All redactors as one alternation (behind a native check for the literals they need): one pass tells whether there is anything to redact. */
+  readonly secretDetector: TextTest | undefined;
   /** The rules that may match a subject, by its shape (see {@link RuleIndex}). */
   readonly ruleIndex: RuleIndex;
 
@@ -35,7 +36,7 @@ export class CompiledPolicy {
   ) {
     const sources = rules.filter((rule) => rule.redact).flatMap((rule) => rule.source.when.content ?? []);
     this.redactors = sources.map((source) => RE2JS.compile(source));
-    this.secretDetector = sources.length > 0 ? RE2JS.compile(sources.map((source) => `(?:${source})`).join('|')) : undefined;
+    this.secretDetector = sources.length > 0 ? LiteralGate.over(RE2JS.compile(sources.map((source) => `(?:${source})`).join('|')), sources) : undefined;
     this.ruleIndex = new RuleIndex(rules);
   }
 

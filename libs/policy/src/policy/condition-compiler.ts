@@ -5,6 +5,7 @@ import { canonicalFlag } from '../shell/flag-parser';
 import { PROGRAM_SPECS } from '../shell/program-specs';
 import { COMMAND_ONLY_KEYS, type CompiledCondition, type CompiledPath } from './compiled-condition';
 import { globToRegex, requiredLiteral } from './glob';
+import { LiteralGate, type TextTest } from './literal-gate';
 import { PathMatcher } from './path-matcher';
 import { TextMatcher } from './text-matcher';
 import type { PathCondition, Rule } from './policy.schema';
@@ -31,7 +32,7 @@ export class ConditionCompiler {
       program: programs && this.text(programs, 'program'),
       subcommand: subcommands && this.text(subcommands, 'subcommand'),
       args: when.args && this.text(this.expand(when.args, 'args'), 'args'),
-      argsRegex: when.argsRegex && this.regexes(when.argsRegex, 'argsRegex'),
+      argsRegex: when.argsRegex && this.gated(when.argsRegex, 'argsRegex'),
       flags: when.flags && this.flagMatcher(flagTexts(when.flags, 'flags'), 'flags'),
       flagsAll: when.flagsAll && this.expand(when.flagsAll, 'flagsAll').map((flag) => this.flagMatcher(flagTexts([flag], 'flagsAll'), 'flagsAll')),
       globalFlags: when.globalFlags && this.flagMatcher(this.expand(when.globalFlags, 'globalFlags'), 'globalFlags'),
@@ -44,7 +45,7 @@ export class ConditionCompiler {
       inSubstitution: when.inSubstitution,
       unresolved: when.unresolved,
       variables: when.variables && this.regexes(when.variables, 'variables'),
-      content: when.content && this.regexes(when.content, 'content'),
+      content: when.content && this.gated(when.content, 'content'),
       effects: when.effects && this.text(this.expand(when.effects, 'effects'), 'effects'),
       riskyEffects: when.riskyEffects && this.text(this.expand(when.riskyEffects, 'riskyEffects'), 'riskyEffects'),
     };
@@ -77,6 +78,13 @@ export class ConditionCompiler {
       }
     });
     return this.compileRegex(sources.length > 0 ? sources.map((source) => `(?:${source})`).join('|') : '^\\x00never$', key);
+  }
+
+  /** {@link regexes} behind a native check for the literals every match needs (when provable). */
+  private gated(list: readonly string[], key: string): TextTest {
+    const before = this.problems.length;
+    const regex = this.regexes(list, key);
+    return this.problems.length > before ? regex : LiteralGate.over(regex, list);
   }
 
   /** Each regex is compiled alone first (so an error names it), then all as one alternation. */

@@ -64,17 +64,52 @@ function withEffects<T extends object>(subject: T, list: readonly Effect[] = [])
 }
 
 function commandSubject(call: NormalisedToolCall, command: NormalisedCommand): Omit<Subject, 'effects' | 'effectTags' | 'riskyTags' | 'risky'> {
-  const ref = (arg: string): PathRef => pathRef(arg, command.cwd, call.env);
-  return {
-    tool: call.tool,
-    command,
-    paths: pathArgs(command).map(ref),
-    writes: writtenArgs(command).map(ref),
-    truncates: command.redirects.filter(isTruncatingRedirect).map((redirect) => ref(redirect.target)),
-    content: [...command.assigns.map((assign) => `${assign.name}=${assign.value}`), command.text, command.stdin ?? ''].join('\n'),
-    environment: call.env.environment,
-    label: command.text || command.assigns.map((assign) => `${assign.name}=…`).join(' ') || 'redirection',
-  };
+  return new CommandSubject(call, command);
+}
+
+/**
+ * A shell command as rules see it. Paths and content are worked out on first use: most commands
+ * meet no candidate rule that looks at them, and resolving every argument of every command of a
+ * cold call would be spent for nothing.
+ */
+class CommandSubject implements Omit<Subject, 'effects' | 'effectTags' | 'riskyTags' | 'risky'> {
+  readonly tool: string;
+  readonly environment: string;
+  readonly label: string;
+  private pathsMemo?: readonly PathRef[];
+  private writesMemo?: readonly PathRef[];
+  private truncatesMemo?: readonly PathRef[];
+  private contentMemo?: string;
+
+  constructor(
+    private readonly call: NormalisedToolCall,
+    readonly command: NormalisedCommand,
+  ) {
+    this.tool = call.tool;
+    this.environment = call.env.environment;
+    this.label = command.text || command.assigns.map((assign) => `${assign.name}=…`).join(' ') || 'redirection';
+  }
+
+  get paths(): readonly PathRef[] {
+    return (this.pathsMemo ??= pathArgs(this.command).map((arg) => this.ref(arg)));
+  }
+
+  get writes(): readonly PathRef[] {
+    return (this.writesMemo ??= writtenArgs(this.command).map((arg) => this.ref(arg)));
+  }
+
+  get truncates(): readonly PathRef[] {
+    return (this.truncatesMemo ??= this.command.redirects.filter(isTruncatingRedirect).map((redirect) => this.ref(redirect.target)));
+  }
+
+  get content(): string {
+    const { command } = this;
+    return (this.contentMemo ??= [...command.assigns.map((assign) => `${assign.name}=${assign.value}`), command.text, command.stdin ?? ''].join('\n'));
+  }
+
+  private ref(arg: string): PathRef {
+    return pathRef(arg, this.command.cwd, this.call.env);
+  }
 }
 
 function pathArgs(command: NormalisedCommand): string[] {

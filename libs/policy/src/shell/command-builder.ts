@@ -35,27 +35,27 @@ export function buildCommand(invocation: Invocation): NormalisedCommand {
   const parsed = canonicalArgs(program, program === 'find' ? collapseFindExec(args) : args);
   const operands = program === 'dd' ? ddOperands(parsed.positionals) : [];
   const canonical = renderArgs(parsed);
-  return {
-    program,
-    ...(word.includes('/') && !dynamicProgram ? { programPath: word } : {}),
-    dynamicProgram,
-    ...(parsed.subcommand !== undefined ? { subcommand: parsed.subcommand } : {}),
-    args: canonical,
-    positionals: parsed.positionals,
-    flags: sortedUnique(parsed.flags),
-    globalFlags: sortedUnique(parsed.globalFlags),
-    redirects: [...invocation.redirects, ...operands],
-    pipedFrom: [],
-    pipedTo: [],
-    viaWrapper: [...invocation.via],
-    inSubstitution: invocation.inSubstitution,
-    unresolved: dynamicProgram || invocation.stdinArgs || rest.some((field) => field.unresolved) || invocation.redirectsUnresolved,
-    variables: sortedUnique(invocation.variables),
-    assigns: [...invocation.assigns],
-    ...(invocation.cwd !== undefined ? { cwd: invocation.cwd } : {}),
-    ...(invocation.stdin !== undefined ? { stdin: invocation.stdin } : {}),
-    text: [program, ...canonical].join(' '),
-  };
+  // Built key by key in the canonical key order (replies and decision keys serialise it); no spread copies on the hot path.
+  const cmd = { program } as { -readonly [K in keyof NormalisedCommand]: NormalisedCommand[K] };
+  if (word.includes('/') && !dynamicProgram) cmd.programPath = word;
+  cmd.dynamicProgram = dynamicProgram;
+  if (parsed.subcommand !== undefined) cmd.subcommand = parsed.subcommand;
+  cmd.args = canonical;
+  cmd.positionals = parsed.positionals;
+  cmd.flags = sortedUnique(parsed.flags);
+  cmd.globalFlags = sortedUnique(parsed.globalFlags);
+  cmd.redirects = operands.length > 0 ? [...invocation.redirects, ...operands] : invocation.redirects.slice();
+  cmd.pipedFrom = [];
+  cmd.pipedTo = [];
+  cmd.viaWrapper = invocation.via.slice();
+  cmd.inSubstitution = invocation.inSubstitution;
+  cmd.unresolved = dynamicProgram || invocation.stdinArgs || rest.some((field) => field.unresolved) || invocation.redirectsUnresolved;
+  cmd.variables = sortedUnique(invocation.variables);
+  cmd.assigns = invocation.assigns.slice();
+  if (invocation.cwd !== undefined) cmd.cwd = invocation.cwd;
+  if (invocation.stdin !== undefined) cmd.stdin = invocation.stdin;
+  cmd.text = canonical.length > 0 ? `${program} ${canonical.join(' ')}` : program;
+  return cmd;
 }
 
 /** `/usr/bin/git` → `git`; `.` is `source`. */
@@ -132,10 +132,16 @@ function ddOperands(positionals: readonly string[]): Redirect[] {
 }
 
 function renderArgs(parsed: ParsedArgs): string[] {
-  const sub = parsed.subcommand !== undefined ? [parsed.subcommand] : [];
-  return [...sortedUnique(parsed.globalFlags), ...sub, ...sortedUnique(parsed.flags), ...parsed.positionals];
+  const out = sortedUnique(parsed.globalFlags);
+  if (parsed.subcommand !== undefined) out.push(parsed.subcommand);
+  for (const flag of sortedUnique(parsed.flags)) out.push(flag);
+  for (const positional of parsed.positionals) out.push(positional);
+  return out;
 }
 
+/** A sorted copy without duplicates (most lists are empty, one item, or already in order). */
 function sortedUnique(values: readonly string[]): string[] {
-  return [...new Set(values)].sort();
+  let ordered = true;
+  for (let i = 1; i < values.length && ordered; i++) ordered = (values[i - 1] as string) < (values[i] as string);
+  return ordered ? values.slice() : [...new Set(values)].sort();
 }

@@ -24,6 +24,13 @@ describe('parseArgs', () => {
     });
   });
 
+  it('given a subcommand or program named like an Object.prototype member, when parsed, then it is an ordinary word (it used to throw)', () => {
+    // On main before this change, `git constructor -x` threw "… is not iterable" out of decide().
+    expect(parseArgs('git', ['constructor', '-x']).subcommand).toBe('constructor');
+    expect(parseArgs('git', ['__proto__', '-Z']).flags).toEqual(['-Z']);
+    expect(parseArgs('toString', ['-x', 'y'])).toEqual({ subcommand: undefined, globalFlags: [], flags: ['-x'], positionals: ['y'] });
+  });
+
   it('given a value flag at the end of a cluster, when parsed, then the next argument is its value', () => {
     expect(parseArgs('curl', ['-sSLo', 'out.html', 'http://x']).flags).toEqual(['--silent', '--show-error', '--location', '--output=out.html']);
   });

@@ -10,6 +10,9 @@ export interface ParsedArgs {
   readonly positionals: string[];
 }
 
+/** The grammar of a program nobody described: every flag is a plain switch. */
+const NO_SPEC: ProgramSpec = {};
+
 interface Cursor {
   readonly args: readonly string[];
   index: number;
@@ -21,7 +24,7 @@ interface Cursor {
  * `--long=value` keeps its value, and aliases map to one canonical spelling.
  */
 export function parseArgs(program: string, args: readonly string[]): ParsedArgs {
-  const spec = programSpec(program) ?? {};
+  const spec = programSpec(program) ?? NO_SPEC;
   const out = { globalFlags: [] as string[], flags: [] as string[], positionals: [] as string[], subcommand: undefined as string | undefined };
   const cursor: Cursor = { args, index: 0 };
   let optionsEnded = false;
@@ -73,9 +76,23 @@ function readFlag(cursor: Cursor, arg: string, spec: ProgramSpec, sub: string | 
   return out;
 }
 
+/** Value-taking flags by spec, then by subcommand ('' for none or one without its own list, '\0' for global flags): built once. */
+const VALUE_FLAGS = new WeakMap<ProgramSpec, Map<string, ReadonlySet<string>>>();
+
 function valueFlags(spec: ProgramSpec, sub: string | undefined, global: boolean): ReadonlySet<string> {
-  if (global) return new Set(spec.globalValue ?? []);
-  return new Set([...(spec.globalValue ?? []), ...(spec.value ?? []), ...((sub && spec.subValue?.[sub]) || [])]);
+  const own = !global && sub ? spec.subValue?.[sub] : undefined;
+  // Only subcommands the spec lists get an entry of their own, so the memo stays as small as the specs.
+  const key = global ? '\0' : own && Object.hasOwn(spec.subValue ?? {}, sub ?? '') ? (sub as string) : '';
+  let bySub = VALUE_FLAGS.get(spec);
+  if (!bySub) {
+    bySub = new Map();
+    VALUE_FLAGS.set(spec, bySub);
+  }
+  const known = bySub.get(key);
+  if (known) return known;
+  const built = global ? new Set(spec.globalValue ?? []) : new Set([...(spec.globalValue ?? []), ...(spec.value ?? []), ...((key && spec.subValue?.[key]) || [])]);
+  bySub.set(key, built);
+  return built;
 }
 
 function aliasOf(spec: ProgramSpec, sub: string | undefined, name: string): string {

@@ -123,5 +123,7 @@ export const PROGRAM_SPECS: Readonly<Record<string, ProgramSpec>> = {
 /** Spec of `program`, treating versioned interpreters (`python3.12`) like their family. */
 export function programSpec(program: string): ProgramSpec | undefined {
   const family = /^(python|perl|ruby|node)[0-9.]*$/.exec(program)?.[1] ?? (/^(pwsh|powershell)(\.exe)?$/i.test(program) ? 'powershell' : undefined);
-  return PROGRAM_SPECS[family ?? program] ?? (program === 'ncat' || program === 'netcat' ? PROGRAM_SPECS['nc'] : undefined);
+  const name = family ?? program;
+  // Own entries only: a program called `constructor` or `__proto__` has no spec.
+  return (Object.hasOwn(PROGRAM_SPECS, name) ? PROGRAM_SPECS[name] : undefined) ?? (program === 'ncat' || program === 'netcat' ? PROGRAM_SPECS['nc'] : undefined);
 }

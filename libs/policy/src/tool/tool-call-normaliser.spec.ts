@@ -1,5 +1,6 @@
 import { InvalidContextError } from '../errors/invalid-context.error';
-import { normalise } from './tool-call-normaliser';
+import { normalise, parseContext } from './tool-call-normaliser';
+import { DecisionContextSchema, type DecisionContextInput } from './tool-call.schema';
 
 const context = { workspaceRoot: '/code/project', homeDir: '/home/agent' };
 
@@ -37,5 +38,31 @@ describe('normalise', () => {
 
   it('given a malformed context, when normalised, then InvalidContextError names the problem', () => {
     expect(() => normalise({ tool: 'Bash', input: { command: 'ls' } }, { workspaceRoot: 'relative', homeDir: '/h' })).toThrow(InvalidContextError);
+  });
+});
+
+describe('parseContext', () => {
+  const pathExists = () => true;
+  const inputs: readonly Record<string, unknown>[] = [
+    { workspaceRoot: '/w', homeDir: '/home/a' },
+    { workspaceRoot: '/w', homeDir: '/home/a', cwd: '/w/src', environment: 'pod', tmpDirs: ['/scratch'], pathExists },
+    { workspaceRoot: '/w', homeDir: '/home/a', environment: 'x'.repeat(64) },
+  ];
+
+  it.each(inputs.map((input) => [JSON.stringify(input), input] as const))('given %s, when parsed, then the answer is the schema\'s', (_name, input) => {
+    expect(parseContext(input as DecisionContextInput)).toEqual(DecisionContextSchema.parse(input));
+  });
+
+  it.each([
+    [{ workspaceRoot: 'w', homeDir: '/home/a' }],
+    [{ workspaceRoot: '/w', homeDir: '/home/a', environment: '' }],
+    [{ workspaceRoot: '/w', homeDir: '/home/a', environment: 'x'.repeat(65) }],
+    [{ workspaceRoot: '/w', homeDir: '/home/a', tmpDirs: ['tmp'] }],
+    [{ workspaceRoot: '/w', homeDir: '/home/a\0' }],
+    [{ workspaceRoot: '/w', homeDir: '/home/a', extra: 1 }],
+    [{ workspaceRoot: '/w', homeDir: '/home/a', pathExists: 'yes' }],
+  ])('given the invalid context %j, when parsed, then it is refused like the schema refuses it', (input) => {
+    expect(() => parseContext(input as unknown as DecisionContextInput)).toThrow(InvalidContextError);
+    expect(DecisionContextSchema.safeParse(input).success).toBe(false);
   });
 });

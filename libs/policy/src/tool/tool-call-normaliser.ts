@@ -10,10 +10,39 @@ const MAX_CONTENT_CHARS = 4_194_304;
 
 /** Validates and fills in defaults of a decision context; throws InvalidContextError. */
 export function parseContext(context: DecisionContextInput): DecisionContext {
+  const plain = plainContext(context);
+  if (plain) return plain;
   const parsed = DecisionContextSchema.safeParse(context);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
   throw new InvalidContextError(problems.join('; '), { cause: parsed.error });
+}
+
+const CONTEXT_KEYS = new Set(['workspaceRoot', 'cwd', 'homeDir', 'tmpDirs', 'environment', 'pathExists']);
+const DEFAULT_TMP_DIRS = ['/tmp', '/var/tmp'] as const;
+const isAbsolute = (value: unknown): value is string => typeof value === 'string' && value.startsWith('/') && !value.includes('\0');
+
+/**
+ * The context of almost every call (absolute paths, a short environment name, nothing else),
+ * checked by hand: the same answer as the schema, without its cost on every cold decision.
+ * Anything unusual returns undefined and goes through the schema (and its error messages).
+ */
+function plainContext(context: DecisionContextInput): DecisionContext | undefined {
+  if (typeof context !== 'object' || context === null || Object.getPrototypeOf(context) !== Object.prototype) return undefined;
+  for (const key in context) if (!CONTEXT_KEYS.has(key) || (context as Record<string, unknown>)[key] === undefined) return undefined;
+  const { workspaceRoot, cwd, homeDir, tmpDirs, environment, pathExists } = context;
+  if (!isAbsolute(workspaceRoot) || !isAbsolute(homeDir) || (cwd !== undefined && !isAbsolute(cwd))) return undefined;
+  if (tmpDirs !== undefined && !(Array.isArray(tmpDirs) && tmpDirs.every(isAbsolute))) return undefined;
+  if (environment !== undefined && !(typeof environment === 'string' && environment.length >= 1 && environment.length <= 64)) return undefined;
+  if (pathExists !== undefined && typeof pathExists !== 'function') return undefined;
+  return {
+    workspaceRoot,
+    ...(cwd !== undefined ? { cwd } : {}),
+    homeDir,
+    tmpDirs: tmpDirs ? [...tmpDirs] : [...DEFAULT_TMP_DIRS],
+    environment: environment ?? 'local',
+    ...(pathExists !== undefined ? { pathExists } : {}),
+  };
 }
 
 /**
