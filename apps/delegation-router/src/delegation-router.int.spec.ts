@@ -1,5 +1,5 @@
 import type { INestMicroservice } from '@nestjs/common';
-import { SUBJECTS, type Actor, type Delegation } from '@lighthouse/contracts';
+import { SUBJECTS, delegationStreamOf, type Actor, type Delegation } from '@lighthouse/contracts';
 import { createLogger } from '@lighthouse/observability';
 import { buildServices, repoRoot, spawnService, startNats, startStack, type NatsHandle, type ServiceProcess, type Stack } from '@lighthouse/testing';
 import { EventStoreClient, NatsBus, startNatsService } from '@lighthouse/transport';
@@ -67,6 +67,28 @@ describe('delegation router over real NATS and the event store', () => {
     const created = await create('arrives while polling');
     expect((await polling).delegation?.id).toBe(created.id);
     await call(S.cancel, { actor: requester, id: created.id });
+  });
+
+  // Issue 16: with an expert waiting, creation and claim are one append (one fsync'd write on the
+  // round trip instead of two): the stream's two events land together, each by its own agent.
+  it('creates a delegation already claimed by a waiting expert, both events in one append', async () => {
+    const expert = who('one-append', ['one_append_role']);
+    const polling = call<{ delegation: Delegation | null }>(S.next, { actor: expert, waitMs: 5000 }, 8000);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const created = await create('claimed as it is created', { role: 'one_append_role' });
+    expect(created).toMatchObject({ state: 'in_progress', assignee: 'one-append', claimEpoch: 1 });
+    expect((await polling).delegation).toMatchObject({ id: created.id, state: 'in_progress', assignee: 'one-append', claimEpoch: 1 });
+    const { events } = await new EventStoreClient(client).read({ stream: delegationStreamOf(created.id), fromSequence: 1, limit: 10 });
+    expect(events.map((e) => [e.type, e.agent, e.streamVersion])).toEqual([
+      ['delegation.created', 'requester-1', 1],
+      ['delegation.claimed', 'one-append', 2],
+    ]);
+    // One append: consecutive in the log, decided at one time.
+    expect((events[1]?.sequence ?? 0) - (events[0]?.sequence ?? 0)).toBe(1);
+    expect(events[1]?.data['at']).toBe(events[0]?.data['at']);
+    // The expert holds it as if it had taken it: it completes, and the requester has the result.
+    await call(S.complete, { actor: expert, id: created.id, epoch: 1, result: { done: true } });
+    expect(await call(S.wait, { actor: requester, id: created.id, waitMs: 1000 })).toMatchObject({ state: 'completed' });
   });
 
   it('of five experts polling, exactly one gets a new delegation, claimed; the others time out empty', async () => {

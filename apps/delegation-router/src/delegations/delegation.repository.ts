@@ -26,10 +26,10 @@ export class DelegationRepository {
   }
 
   /**
-   * Appends `events` at the stream version `base` was read at. Answers false on a conflict
-   * (someone else changed it first; the projection is refreshed from the store).
+   * Appends `events` at the stream version `base` was read at, by `agent` (or one agent per event).
+   * Answers false on a conflict (someone else changed it first; the projection is refreshed from the store).
    */
-  async append(id: string, base: Tracked | undefined, events: DelegationEvent[], agent: string, now: Date): Promise<boolean> {
+  async append(id: string, base: Tracked | undefined, events: DelegationEvent[], agent: string | readonly string[], now: Date): Promise<boolean> {
     if (events.length === 0) return true;
     const at = now.toISOString();
     const ids = events.map(() => randomUUID());
@@ -40,7 +40,7 @@ export class DelegationRepository {
         id: ids[i] as string,
         type: event.type,
         stream: streamOf(id),
-        agent,
+        agent: typeof agent === 'string' ? agent : (agent[i] as string),
         correlationId,
         causationId: i === 0 ? (base?.lastEventId ?? null) : (ids[i - 1] as string),
         schemaVersion: 1,

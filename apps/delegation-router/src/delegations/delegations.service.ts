@@ -1,8 +1,8 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { LighthouseError, type Actor, type CreateDelegation, type Delegation, type HumanRuling } from '@lighthouse/contracts';
+import { LighthouseError, type Actor, type CreateDelegation, type Delegation, type DelegationEvent, type HumanRuling } from '@lighthouse/contracts';
 import { DELEGATION_ROUTER_CONFIG, type DelegationRouterConfig } from '../delegation-router.config';
-import { AssignmentBoard, canSee, decide, isTerminal, type Decision, type LeaseSettings, type Rejection } from '@lighthouse/delegation';
+import { AssignmentBoard, canSee, decide, evolve, isTerminal, type Decision, type LeaseSettings, type Rejection } from '@lighthouse/delegation';
 import { DelegationNotifier } from './delegation.notifier';
 import { listDelegations, type ListingPage, type ListingQuery } from './delegation.listing';
 import { DelegationRepository } from './delegation.repository';
@@ -11,9 +11,15 @@ import { DEFAULT_MAX_FRAME_BYTES } from '@lighthouse/transport';
 
 const MAX_ATTEMPTS = 5;
 
+/**
+ * What an expert's long poll is handed: a queued delegation it is to take, or one being created
+ * already claimed for it (its claim lands with its creation, in one append; undefined if that failed).
+ */
+type Offer = { queued: Delegation } | { claimed: Promise<Delegation | undefined> };
+
 /** An expert's long poll, waiting in line on the board. */
 interface Poll {
-  resolve(offered: Delegation | null): void;
+  resolve(offer: Offer | null): void;
   timer: NodeJS.Timeout;
 }
 
@@ -51,12 +57,29 @@ export class DelegationsService implements OnApplicationShutdown {
     this.repo.projection.off('change', this.onChange);
   }
 
+  /**
+   * A new delegation. When an expert that may take it is waiting, it is created already claimed
+   * by that expert: both events in one append (one fsync'd write on the way, not two), and the
+   * expert's long poll answers it claimed, with its epoch.
+   */
   async create(actor: Actor, request: CreateDelegation): Promise<Delegation> {
     const id = randomUUID();
-    const events = orThrow(decide({ type: 'create', actor, request, id, correlationId: request.correlationId ?? id }, null));
-    await this.serial.run(id, () => this.repo.append(id, undefined, events, actor.agent, new Date()));
+    const created = orThrow(decide({ type: 'create', actor, request, id, correlationId: request.correlationId ?? id }, null));
+    const now = new Date();
+    const queued = created.reduce<Delegation | undefined>((d, event) => evolve(d, event, now.toISOString()), undefined) as Delegation;
+    const handover = this.handOverNew(queued, now);
+    const events = handover ? [...created, ...handover.events] : created;
+    const agents = [...created.map(() => actor.agent), ...(handover?.events ?? []).map(() => handover?.expert.agent as string)];
+    let appended = false;
+    try {
+      appended = await this.serial.run(id, () => this.repo.append(id, undefined, events, agents, now));
+    } finally {
+      handover?.settle(appended);
+    }
+    if (!appended) throw new LighthouseError('CONFLICT', `delegation ${id} already exists; retry`);
     const delegation = this.current(id);
-    this.notifier.notify(delegation, 'created');
+    this.notifier.notify(handover ? queued : delegation, 'created');
+    if (handover) this.notifier.notify(delegation, 'claimed');
     return delegation;
   }
 
@@ -110,9 +133,10 @@ export class DelegationsService implements OnApplicationShutdown {
     if (again) return again;
     const deadline = Date.now() + waitMs;
     for (;;) {
-      const offered = this.board.take(actor) ?? (await this.waitForOffer(actor, deadline - Date.now()));
-      if (!offered) return null;
-      const taken = await this.takeFor(actor, offered.id);
+      const queued = this.board.take(actor);
+      const offer = queued ? { queued } : await this.waitForOffer(actor, deadline - Date.now());
+      if (!offer) return null;
+      const taken = 'claimed' in offer ? await offer.claimed : await this.takeFor(actor, offer.queued.id);
       if (taken) return taken;
       if (Date.now() >= deadline) return null;
     }
@@ -187,8 +211,42 @@ export class DelegationsService implements OnApplicationShutdown {
     }
   }
 
+  /**
+   * A delegation about to be created goes to one waiting expert that may take it, if any: both
+   * reserved on the board, the expert's long poll answered with the claim to come. `settle` says
+   * whether the append landed; if not, the delegation leaves the board and the expert waits on.
+   */
+  private handOverNew(queued: Delegation, now: Date): { events: DelegationEvent[]; expert: Actor; settle(appended: boolean): void } | undefined {
+    this.board.track(queued);
+    const pairing = this.board.offer(queued.id);
+    if (!pairing) {
+      this.board.settle({ ...queued, state: 'cancelled' });
+      return undefined;
+    }
+    const expert = pairing.expert.actor;
+    const take = decide({ type: 'take', actor: expert, now: now.getTime(), leases: this.leases }, queued);
+    if (!take.ok || take.events.length === 0) {
+      this.board.settle({ ...queued, state: 'cancelled' });
+      this.board.wait(pairing.expert);
+      return undefined;
+    }
+    let answer: (claimed: Delegation | undefined) => void = () => undefined;
+    pairing.expert.ticket.resolve({ claimed: new Promise((resolve) => (answer = resolve)) });
+    return {
+      events: take.events,
+      expert,
+      settle: (appended) => {
+        const stands = this.repo.projection.get(queued.id)?.delegation;
+        this.board.settle(appended && stands ? stands : { ...queued, state: 'cancelled' });
+        const claimed = appended && stands?.state === 'in_progress' && stands.assignee === expert.agent ? stands : undefined;
+        if (claimed) this.unconfirmed.set(queued.id, expert.agent);
+        answer(claimed);
+      },
+    };
+  }
+
   /** Waits in line on the board until a delegation is reserved for `actor`, or `ms` passes. */
-  private waitForOffer(actor: Actor, ms: number): Promise<Delegation | null> {
+  private waitForOffer(actor: Actor, ms: number): Promise<Offer | null> {
     if (ms <= 0) return Promise.resolve(null);
     return new Promise((resolve) => {
       const poll: Poll = {
@@ -216,7 +274,7 @@ export class DelegationsService implements OnApplicationShutdown {
   /** A queued delegation goes to one waiting expert (if any may take it). */
   private dispatch(id: string): void {
     const pairing = this.board.offer(id);
-    if (pairing) pairing.expert.ticket.resolve(pairing.delegation);
+    if (pairing) pairing.expert.ticket.resolve({ queued: pairing.delegation });
   }
 
   private handedBefore(agent: string): Delegation | undefined {
