@@ -60,6 +60,32 @@ describe('delegations through the gateway', () => {
     }
   }, 30_000);
 
+  // Completing or failing ends a claim without the registry's round trip (issue 16): the token,
+  // the signature and the claim epoch prove it; what a spent nonce would refuse, the state refuses.
+  it('refuses a replayed completion or failure and one from an ended session, without changing the result', async () => {
+    const created = await requester.change<Delegation>('POST', '/delegations', { target: { agent: 'sec-bo' }, title: 'replay test' });
+    const id = created.body.id;
+    expect((await expert.signedGet<{ delegation: Delegation }>('/delegations/next?waitMs=3000')).body.delegation).toMatchObject({ id, claimEpoch: 1 });
+    const completion = expert.prepareChange('POST', `/delegations/${id}/complete`, { epoch: 1, result: { verdict: 'first' } });
+    expect(await sendPrepared(completion)).toMatchObject({ status: 200, body: { state: 'completed' } });
+    expect(await sendPrepared(completion)).toMatchObject({ status: 409, body: { code: 'CONFLICT' } });
+    expect((await sendPrepared(expert.prepareChange('POST', `/delegations/${id}/fail`, { epoch: 1, error: { code: 'X', message: 'late' } }))).status).toBe(409);
+    // Another agent with a signature of its own is no holder of the claim.
+    expect((await stranger.change('POST', `/delegations/${id}/complete`, { epoch: 1, result: { verdict: 'forged' } })).status).toBe(403);
+    expect((await requester.get<Delegation>(`/delegations/${id}`)).body).toMatchObject({ state: 'completed', result: { verdict: 'first' } });
+
+    // An expert whose session ended cannot end a claim it held: its token is refused at the gateway.
+    const leaving = new AgentClient(stack.gatewayUrl, 'sec-eve', await issueCredential(stack.gatewayUrl, stack.adminSecret, 'sec-eve', ['security_architect']));
+    expect((await leaving.start()).status).toBe(201);
+    const held = await requester.change<Delegation>('POST', '/delegations', { target: { agent: 'sec-eve' }, title: 'held by a leaving expert' });
+    expect((await leaving.signedGet<{ delegation: Delegation }>('/delegations/next?waitMs=3000')).body.delegation).toMatchObject({ id: held.body.id, claimEpoch: 1 });
+    const late = leaving.prepareChange('POST', `/delegations/${held.body.id}/complete`, { epoch: 1, result: { verdict: 'after leaving' } });
+    expect((await leaving.change('DELETE', `/sessions/${leaving.session.sessionId}`)).status).toBe(200);
+    expect(await sendPrepared(late)).toMatchObject({ status: 401, body: { code: 'UNAUTHENTICATED' } });
+    expect((await requester.get<Delegation>(`/delegations/${held.body.id}`)).body).toMatchObject({ state: 'in_progress', result: null });
+    await requester.change('POST', `/delegations/${held.body.id}/cancel`, {});
+  }, 30_000);
+
   it('keeps a delegation to its requester, its assignee and nobody else', async () => {
     const created = await requester.change<Delegation>('POST', '/delegations', { target: { agent: 'sec-bo' }, title: 'private question' });
     const id = created.body.id;

@@ -77,13 +77,13 @@ export class DelegationsController {
   @Post(':id/complete')
   @HttpCode(200)
   complete(@Param('id', Id) id: string, @Body(valid(CompleteBodySchema)) body: z.infer<typeof CompleteBodySchema>, @Caller() caller: AgentIdentity): Promise<Delegation> {
-    return this.change(S.complete, caller, { id, ...body });
+    return this.fenced(S.complete, caller, { id, ...body });
   }
 
   @Post(':id/fail')
   @HttpCode(200)
   fail(@Param('id', Id) id: string, @Body(valid(FailBodySchema)) body: z.infer<typeof FailBodySchema>, @Caller() caller: AgentIdentity): Promise<Delegation> {
-    return this.change(S.fail, caller, { id, ...body });
+    return this.fenced(S.fail, caller, { id, ...body });
   }
 
   @Post(':id/cancel')
@@ -95,5 +95,16 @@ export class DelegationsController {
   private async change<R extends ChangeRpc>(rpc: R, caller: AgentIdentity, payload: Omit<RpcRequest<R>, 'actor'>): Promise<Delegation> {
     const actor = await this.actors.checked(caller, true);
     return this.bus.request(rpc, { actor, ...payload } as RpcRequest<R>);
+  }
+
+  /**
+   * The end of a claim (complete, fail) without the registry's round trip: the guard has checked
+   * the token (not revoked), the request's signature under the session key and its freshness;
+   * the router lets only the holder of the current claim epoch end it, and once it has ended,
+   * any replay of the request is refused by the delegation's state (409), so the nonce need not
+   * be spent; no role is needed.
+   */
+  private fenced<R extends typeof S.complete | typeof S.fail>(rpc: R, caller: AgentIdentity, payload: Omit<RpcRequest<R>, 'actor'>): Promise<Delegation> {
+    return this.bus.request(rpc, { actor: this.actors.fromToken(caller), ...payload } as RpcRequest<R>);
   }
 }
