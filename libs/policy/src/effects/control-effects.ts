@@ -73,6 +73,7 @@ function registrations(scope: CommandScope): void {
   if ((program === 'update-rc.d' || program === 'chkconfig' || program === 'rc-update') && /\b(enable|on|add|defaults)\b/.test(command.args.join(' '))) scope.add('persistence', 'service', true);
   if (program === 'git' && command.subcommand === 'config' && /\b(core\.(hookspath|fsmonitor|sshcommand|pager|editor|askpass)|alias\.|\.textconv|\.command|credential\.helper|diff\.external|filter\.)/i.test(command.args.join(' '))) scope.add('persistence', 'git-config', true);
   if (['npm', 'pnpm', 'yarn'].includes(program) && /\bscripts\.(pre|post)?(install|prepare|publish|pack|uninstall)\b/.test(command.args.join(' '))) scope.add('persistence', 'lifecycle-script', true);
+  if (['npm', 'pnpm', 'yarn'].includes(program) && /\bconfig\s+set\s+(script-shell|shell|node-options|init-module|git|editor|browser|onload-script)\b/.test(command.args.join(' '))) scope.add('persistence', 'package-config', true, { detail: 'a program every package script or command runs' });
 }
 
 /** Process and system control: power, kernel, firewall, disks, mounts, killing everything, covering tracks. */

@@ -70,6 +70,9 @@ export function destructiveEffects(scope: CommandScope): void {
   if (CACHE_CLIENTS.test(program) && (REDIS_DESTRUCTIVE.test(` ${command.positionals.join(' ')} `) || REDIS_DESTRUCTIVE.test(command.stdin ?? ''))) add('cache', `${program} ${pos.find((p) => REDIS_DESTRUCTIVE.test(` ${p} `)) ?? 'destructive command'}`);
   if (command.pipedTo.some((to) => CACHE_CLIENTS.test(to)) && REDIS_DESTRUCTIVE.test(` ${command.positionals.join(' ')} `)) add('cache', 'destructive command fed to a cache client');
   if (/^(nc|ncat|netcat|telnet|socat|echo|printf)$/.test(program) && /\bflush_all\b/.test(input)) add('cache', 'memcached flush_all');
+  if (/^(echo|printf)$/.test(program) && command.pipedTo.some((to) => /^(nc|ncat|netcat|telnet|socat|openssl)$/.test(to)) && /\b(flushall|flushdb|flush_all)\b/i.test(input)) add('cache', 'flush sent to a cache server over a raw socket');
+  if (program === 'memcflush') add('cache', 'memcflush');
+  if (/^python[0-9.]*$/.test(program) && /(^|\/)manage\.py$/.test(command.positionals[0] ?? '') && /^(flush|reset_db|sqlflush|reset)$/.test(command.positionals[1] ?? '')) add('database', `manage.py ${command.positionals[1] ?? ''}`);
   if (/^(npm|pnpm|yarn)$/.test(program) && /^(unpublish|deprecate)$/.test(sub || pos[0] || '')) add('package', `${program} unpublish`);
   if (/^(cargo|gem)$/.test(program) && /^(yank)$/.test(sub || pos[0] || '')) add('package', `${program} yank`);
   if (program === 'gh' && /\b(repo|release|secret|variable|run|cache|ssh-key|gpg-key)\s+delete\b|\brepo\s+archive\b/.test(args)) add('package', 'gh delete');

@@ -1,7 +1,9 @@
 import type { NormalisedCommand, NormalisedEnv } from '../normalised.schema';
 import { resolvePath } from '../tool/path-resolver';
 import type { Effect, EffectKind } from './effect.schema';
-import { isHistoryPath, isSecretPath, locationOf, under, type Location } from './path-classes';
+import { globReaches, isHistoryPath, isSecretPath, locationOf, under, type Location } from './path-classes';
+
+const GLOB_CHARS = /[*?[]/;
 
 /** What one shell line has done so far, as seen by the commands after it. */
 export interface LineState {
@@ -77,8 +79,9 @@ export class CommandScope {
   read(arg: string): ResolvedArg {
     const ref = this.resolve(arg);
     const guess = ref.path ?? arg.replace(/^~(?=\/)/, this.env.homeDir).replace(/\$\([^)]*\)|\$\{?\w+\}?|\$\(…\)/g, 'x');
-    const secret = isSecretPath(guess);
-    const history = !secret && isHistoryPath(guess);
+    const globbed = GLOB_CHARS.test(guess) ? globReaches(guess, this.env) : undefined;
+    const secret = isSecretPath(guess) || globbed === 'secret';
+    const history = !secret && (isHistoryPath(guess) || globbed === 'history');
     const contentRead = !METADATA_ONLY.has(this.command.program);
     const cls = /^\/etc\/g?shadow-?$/.test(guess) ? 'shadow' : secret ? 'secret' : history ? 'history' : ref.location;
     this.add('read', cls, (secret || history) && contentRead, { ...target(ref) });

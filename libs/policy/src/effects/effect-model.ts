@@ -7,8 +7,8 @@ import { CommandScope, newLineState, type LineState } from './effect-context';
 import type { Effect } from './effect.schema';
 import { fileEffects, MALICIOUS, write } from './file-effects';
 import { persistenceOf } from './path-classes';
-import { inlineCodeEffects } from './inline-code';
-import { dataClassOf, egressEffects, execEffects } from './program-effects';
+import { inlineCodeEffects, inlineDataClass } from './inline-code';
+import { dataClassOf, egressEffects, execEffects, fileServerEffects, NETWORK } from './program-effects';
 
 /** How deep code inside code (a shell line in a Python string in a shell line…) is followed. */
 const MAX_CODE_DEPTH = 3;
@@ -36,14 +36,17 @@ function shellEffects(commands: readonly NormalisedCommand[], env: NormalisedEnv
     fileEffects(scope);
     execEffects(scope);
     archiveTaint(scope);
-    const data = dataClassOf(scope);
+    const data = dataClassOf(scope) ?? inlineDataClass(scope);
     if (data) for (const effect of scope.effects) if (effect.kind === 'write' && effect.target) line.tainted.set(effect.target, data);
     return data;
   });
   scopes.forEach((scope, index) => {
     const upstream = scopes.flatMap((other, j) => (j !== index && classes[j] && other.command.pipedTo.includes(scope.command.program) ? [classes[j] as string] : []));
     egressEffects(scope, upstream);
+    fileServerEffects(scope);
     inlineCodeEffects(scope, (script, outer) => nested(script, outer, depth));
+    // Code that reaches the network carries what was piped into it (`env | python3 -c '…urlopen(…, sys.stdin…)'`).
+    if (upstream.length > 0 && !NETWORK.has(scope.command.program) && scope.effects.some((effect) => effect.kind === 'egress')) for (const flow of upstream) scope.add('egress', flow, true, { via: 'pipe' });
     remoteCommandEffects(scope, depth);
     privilegeEffects(scope);
     persistenceEffects(scope);
@@ -52,9 +55,17 @@ function shellEffects(commands: readonly NormalisedCommand[], env: NormalisedEnv
   });
   const out = scopes.map((scope) => scope.effects);
   const bombs = source ? forkBombNames(source) : [];
-  const called = bombs.some((name) => commands.filter((command) => command.program === name).length >= 2);
+  const called = bombs.some((name) => commands.filter((command) => command.program === (name === '.' ? 'source' : name)).length >= 2) || (source !== '' && floods(source));
   if (called && out[0]) out[0].push({ kind: 'process', class: 'fork-bomb', risky: true, command: scopes[0]?.label ?? source.slice(0, 80) });
   return out;
+}
+
+/** `while true; do bash & done`, `for i in $(seq 1 100000); do sleep 1000 & done`: a loop that keeps starting processes it never waits for. */
+function floods(source: string): boolean {
+  if (!source.includes('&') || !/\bdone\b/.test(source)) return false;
+  const endless = /\b(while|until)\s+(true|:|\[\s*1\s*\]|\(\(\s*1\s*\)\))\s*;?\s*do\b[\s\S]*?[^&]&\s*;?\s*done\b/;
+  const huge = /\bfor\b[^;]*\$\(\s*seq\s+(\d+\s+)?\d{4,}\s*\)[^;]*;\s*do\b[\s\S]*?[^&]&\s*;?\s*done\b|\bfor\s*\(\([^)]*;\s*;[^)]*\)\)\s*;?\s*do\b[\s\S]*?[^&]&\s*;?\s*done\b/;
+  return endless.test(source) || huge.test(source);
 }
 
 /** A shell line inside code or a remote command: its effects count for the outer command. */

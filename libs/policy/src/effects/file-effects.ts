@@ -20,13 +20,37 @@ export function fileEffects(scope: CommandScope): void {
     if (isWriteRedirect(redirect)) {
       const producer = command.program === 'echo' || command.program === 'printf' || command.program === 'cat';
       const fetched = command.pipedFrom.some((from) => DOWNLOADERS_PIPE.test(from));
-      const ref = write(scope, redirect.target, fetched ? 'fetched' : producer ? 'written' : undefined);
+      // Whatever a redirection writes may be run later in the line (`base64 -d > s; sh s`): it is `written` at least.
+      const ref = write(scope, redirect.target, fetched ? 'fetched' : 'written');
       if (producer && ref.path) scope.line.scripts.set(ref.path, scriptText(command));
     }
     else if (redirect.op === '<' || redirect.op === 'if=') scope.read(redirect.target);
   }
+  searchedSecretDirs(scope);
   for (const arg of writtenOperands(scope)) write(scope, arg);
   for (const arg of deletedOperands(scope)) remove(scope, arg);
+}
+
+const SEARCHERS = /^(grep|egrep|fgrep|rg|ag|ack|ugrep|git-grep)$/;
+
+/** `grep -r password ~/.config`, `rg token ~`: a search through a directory that holds secrets reads them. */
+function searchedSecretDirs(scope: CommandScope): void {
+  const { command } = scope;
+  if (!SEARCHERS.test(command.program)) return;
+  const recursive = command.program !== 'grep' && command.program !== 'egrep' && command.program !== 'fgrep' || hasFlag(command, ['--recursive', '-r', '-R', '--dereference-recursive', '-d=recurse', '--directories=recurse']);
+  if (!recursive) return;
+  for (const arg of command.positionals) {
+    const ref = scope.resolve(arg);
+    if (ref.path !== undefined && holdsSecrets(ref.path, scope.env.homeDir)) scope.add('read', 'secret', true, { ...target(ref), detail: 'searches a directory that holds keys or credentials' });
+  }
+}
+
+/** Directories whose tree holds keys, credential stores or process environments. */
+function holdsSecrets(path: string, home: string): boolean {
+  const base = home.replace(/\/+$/, '');
+  if (path === '/' || path === base || path === '/root' || path === '/home' || /^\/(etc|proc|run|var\/run)(\/|$)/.test(path)) return true;
+  const inHome = path.startsWith(`${base}/`) ? path.slice(base.length + 1) : /^\/root\//.test(path) ? path.slice(6) : /^\/home\/[^/]+\//.test(path) ? path.replace(/^\/home\/[^/]+\//, '') : undefined;
+  return inHome !== undefined && /^\.(ssh|aws|config|kube|docker|gnupg|password-store|azure|terraform\.d|cursor|lighthouse)(\/|$)/.test(inHome);
 }
 
 const DOWNLOADERS_PIPE = /^(curl|wget|fetch|aria2c|http|https|xh|nc|ncat|netcat|socat)$/;
@@ -79,6 +103,8 @@ function deletedOperands(scope: CommandScope): string[] {
   if (program === 'find' && hasFlag(command, ['-delete'])) return positionals.filter((arg) => /^[/~.]|^\$/.test(arg)).slice(0, 4).concat(positionals.length === 0 ? ['.'] : []);
   if (program === 'rsync' && command.flags.some((flag) => flag.startsWith('--delete'))) return positionals.slice(-1);
   if (program === 'mv' && positionals.at(-1) === '/dev/null') return positionals.slice(0, -1);
+  // `mv /etc/passwd /tmp/p`: a system file moved away is gone from where it was needed.
+  if (program === 'mv' && positionals.length >= 2) return positionals.slice(0, -1).filter((arg) => ['system', 'root', 'device', 'proc'].includes(scope.resolve(arg).location));
   return [];
 }
 

@@ -70,6 +70,14 @@ export function inlineCodeEffects(scope: CommandScope, shell: ShellAnalyser): vo
   apply(scope, findings, shell);
 }
 
+/** What the output of inline code carries: `env` when it prints the environment (`print(os.environ)`, `console.log(process.env)`). */
+export function inlineDataClass(scope: CommandScope): string | undefined {
+  const language = languageOf(scope.command.program);
+  if (!language) return undefined;
+  const code = inlineCodeOf(scope.command, language);
+  return code !== undefined && /\bos\.environ\b(?!\s*(\.get\s*\(|\[))|\bprocess\.env\b(?!\s*(\.|\[))|%ENV\b|\bENV\.(to_h|inspect|each)|\$_ENV\b|\bgetenv\s*\(\s*\)|\bENVIRON\b(?!\s*\[)/.test(code) ? 'env' : undefined;
+}
+
 function apply(scope: CommandScope, findings: CodeFindings, shell: ShellAnalyser): void {
   const via = 'inline-code';
   if (findings.opaque) scope.add('exec', 'opaque', true, { via, detail: findings.opaque.slice(0, 120) });

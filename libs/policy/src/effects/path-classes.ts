@@ -64,7 +64,7 @@ const PERSISTENCE_PATHS: readonly [RegExp, string][] = [
   [/^\/etc\/(cron|anacrontab)|^\/var\/spool\/(cron|anacron)/, 'cron'],
   [/^\/(etc|lib|usr\/lib|run)\/systemd\/|\/\.config\/systemd\/|^\/etc\/(init\.d|rc\.local|init)\//, 'service'],
   [/\/\.ssh\/(authorized_keys2?|rc|config)$|^\/etc\/ssh\//, 'ssh'],
-  [/\/\.git\/(hooks(\/|$)|config$)|\/\.githooks\//, 'git-hooks'],
+  [/\/\.git\/(hooks(\/|$)|config$)|\/\.githooks\/|\/\.husky\/(?!_\/)[^/]+$/, 'git-hooks'],
   [/\/\.config\/autostart\/|\/Library\/Launch(Agents|Daemons)\//, 'autostart'],
   [/\/\.(vimrc|exrc|emacs|gitconfig)$|\/\.(vim|emacs\.d)\/|\/\.config\/(nvim|git)\//, 'editor'],
   [/\/\.github\/workflows\/|\/\.gitlab-ci\.yml$|\/\.circleci\/|\/Jenkinsfile$|\/\.buildkite\//, 'ci'],
@@ -85,4 +85,63 @@ export function isAccountFile(path: string | undefined): boolean {
 /** Logs and the bridge's own event log: destroying them covers tracks. */
 export function isLogPath(path: string | undefined): boolean {
   return path !== undefined && (/^\/var\/log(\/|$)/.test(path) || /\/\.lighthouse\/events(\/|$)/.test(path));
+}
+
+/** Globs with more wildcard runs than this are taken to reach a secret (they are not analysed). */
+const MAX_GLOB_STARS = 6;
+
+/** Files a glob may stand for that are secrets (or history), wherever a glob could reach them. */
+function secretExamples(env: NormalisedEnv): readonly (readonly [string, 'secret' | 'history'])[] {
+  const homes = [env.homeDir.replace(/\/+$/, ''), '/root'];
+  const inHome = ['.ssh/id_rsa', '.ssh/id_ed25519', '.ssh/id_ecdsa', '.ssh/id_dsa', '.aws/credentials', '.aws/config', '.config/gcloud/credentials.db',
+    '.config/gh/hosts.yml', '.azure/accessTokens.json', '.kube/config', '.docker/config.json', '.netrc', '.npmrc', '.pypirc', '.git-credentials',
+    '.vault-token', '.pgpass', '.my.cnf', '.gnupg/private-keys-v1.d/key.key', '.password-store/site.gpg', '.cursor/mcp.json', '.env'];
+  const out: (readonly [string, 'secret' | 'history'])[] = [];
+  for (const home of homes) {
+    for (const file of inHome) out.push([`${home}/${file}`, 'secret']);
+    for (const file of ['.bash_history', '.zsh_history', '.python_history', '.psql_history']) out.push([`${home}/${file}`, 'history']);
+  }
+  for (const file of ['/etc/shadow', '/etc/gshadow', '/etc/sudoers', '/proc/1/environ', '/proc/self/environ', '/run/secrets/token',
+    '/var/run/secrets/kubernetes.io/serviceaccount/token', `${env.workspaceRoot.replace(/\/+$/, '')}/.env`]) out.push([file, 'secret']);
+  return out;
+}
+
+/**
+ * What a path glob (`~/.ss?/id_*`, `/etc/sha*`, `/proc/*\/environ`) can stand for: `secret` or
+ * `history` when it matches a well-known secret or history file, else undefined. The shell
+ * expands it at run time, so the literal text says nothing by itself.
+ */
+export function globReaches(glob: string, env: NormalisedEnv): 'secret' | 'history' | undefined {
+  // Each `*` is a backtracking point of the native regex below: past a few, judge without it.
+  if ((glob.match(/\*+/g) ?? []).length > MAX_GLOB_STARS) return 'secret';
+  let source = '^';
+  for (let i = 0; i < glob.length; i++) {
+    const ch = glob[i] ?? '';
+    if (ch === '*') {
+      source += '[^/]*';
+      while (glob[i + 1] === '*') i++;
+    } else if (ch === '?') source += '[^/]';
+    else if (ch === '[') {
+      const close = glob.indexOf(']', i + 2);
+      if (close < 0) source += '\\[';
+      else {
+        const body = glob.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\').replace(/\]/g, '\\]');
+        source += `[${body}]`;
+        i = close;
+      }
+    } else source += ch.replace(/[.+^${}()|\\/]/g, (c) => `\\${c}`);
+  }
+  let regex: RegExp;
+  try {
+    regex = new RegExp(`${source}$`);
+  } catch {
+    return 'secret';
+  }
+  let found: 'secret' | 'history' | undefined;
+  for (const [path, kind] of secretExamples(env)) {
+    if (!regex.test(path)) continue;
+    if (kind === 'secret') return 'secret';
+    found = 'history';
+  }
+  return found;
 }

@@ -21,6 +21,11 @@ export function dataClassOf(scope: CommandScope): string | undefined {
   const { command } = scope;
   if (ENV_DUMPS.has(command.program) && command.positionals.length === 0 && !command.flags.some((f) => f === '-f' || f === '-F')) return 'env';
   if (command.program === 'cat' && command.positionals.some((arg) => /^\/proc\/[^/]+\/environ$/.test(arg))) return 'secret';
+  // `ps eww` prints every process's environment; `docker inspect` a container's, secrets included.
+  if (command.program === 'ps' && command.positionals.some((p) => /^[a-zA-Z]*e[a-zA-Z]*$/.test(p))) return 'env';
+  if (/^(docker|podman|nerdctl)$/.test(command.program) && (command.subcommand === 'inspect' || (command.subcommand === 'container' && command.positionals[0] === 'inspect'))) return 'env';
+  // Shell history holds what was typed, secrets included: reading it is ordinary, sending it is not.
+  if ((command.program === 'history' || (command.program === 'fc' && command.flags.includes('-l'))) && !command.flags.some((f) => /^-[cdw]/.test(f))) return 'secret';
   const reads = scope.effects.filter((e) => e.kind === 'read');
   if (reads.some((e) => e.class === 'secret' || e.class === 'history')) return 'secret';
   const tainted = reads.map((e) => (e.target ? scope.line.tainted.get(e.target) : undefined)).find(Boolean);
@@ -50,7 +55,16 @@ export function egressEffects(scope: CommandScope, upstream: readonly string[]):
   for (const flow of flows) scope.add('egress', flow, true, host ? { target: host.slice(0, 200), via: 'pipe' } : { via: 'pipe' });
 }
 
+/** Object-store clients that copy local files up (`aws s3 cp ~/.ssh s3://…`, `gsutil cp`, `rclone copy ~ remote:`). */
+const CLOUD_COPY = /^(aws|gsutil|s3cmd|azcopy|gcloud|rclone|mc|b2)$/;
+const CLOUD_COPY_VERBS = /^(cp|sync|mv|put|copy|copyto|move|moveto|rsync|upload)$/;
+
+function cloudUpload(command: NormalisedCommand): boolean {
+  return CLOUD_COPY.test(command.program) && [command.subcommand, ...command.positionals.slice(0, 3)].some((word) => word !== undefined && CLOUD_COPY_VERBS.test(word));
+}
+
 function isRemote(command: NormalisedCommand): boolean {
+  if (cloudUpload(command)) return true;
   if (!NETWORK.has(command.program)) return false;
   if (command.program === 'rsync' || command.program === 'scp') return command.positionals.some((arg) => /^[^/]*:/.test(arg));
   if (command.program === 'openssl') return command.subcommand === 's_client' || command.positionals[0] === 's_client';
@@ -68,6 +82,7 @@ function uploadedFiles(command: NormalisedCommand): string[] {
     const file = /^(?:FILE|OPEN|GOPEN|CREATE|READ):([^,]+)/i.exec(arg)?.[1];
     if (file) files.push(file);
   }
+  if (cloudUpload(command)) files.push(...command.positionals.filter((arg) => /^[/~.]/.test(arg) || /^[\w.-]+\//.test(arg) && !/^[\w.-]+:/.test(arg)));
   if (command.program === 'scp' || command.program === 'rsync') files.push(...command.positionals.slice(0, -1).filter((arg) => !/^[^/]*:/.test(arg)));
   for (const redirect of command.redirects) if (redirect.op === '<') files.push(redirect.target);
   return files;
@@ -145,12 +160,36 @@ const SECRET_TOOLS: readonly [RegExp, RegExp][] = [
 /** Secret stores read through their own client (`gpg --export-secret-keys`, `kubectl get secret -o yaml`, …). */
 function secretToolEffects(scope: CommandScope): void {
   const { command } = scope;
+  if (command.program === 'kubectl' && kubectlSecretRead(command)) {
+    scope.add('read', 'secret', true, { detail: 'secret store read through kubectl' });
+    return;
+  }
   if (!SECRET_TOOLS.some(([program]) => program.test(command.program))) return;
   const args = [command.subcommand ?? '', command.args.join(' '), command.program === 'echo' || command.program === 'printf' ? command.variables.join(' ') : ''].join(' ');
   const hit = SECRET_TOOLS.find(([program, pattern]) => program.test(command.program) && pattern.test(args));
   if (!hit) return;
   const printedOnly = command.program === 'echo' || command.program === 'printf' || command.program === 'printenv' || command.program === 'env';
   scope.add('read', 'secret', !printedOnly || command.pipedTo.length > 0 || command.redirects.length > 0 || command.program === 'printenv', { detail: `secret store read through ${command.program}` });
+}
+
+/** `kubectl get secret db -o jsonpath=…`, `kubectl get secrets,cm -o yaml`: the values come out, whatever the flag order. */
+function kubectlSecretRead(command: NormalisedCommand): boolean {
+  if (command.subcommand !== 'get' || !hasFlag(command, ['-o', '--output'])) return false;
+  return command.positionals.some((p) => p.split(',').some((kind) => /^secrets?(\/|$)/i.test(kind)));
+}
+
+/** `python3 -m http.server --directory ~`, `php -S 0.0.0.0:80 -t /`: a file server on home or the system hands it to the network. */
+export function fileServerEffects(scope: CommandScope): void {
+  const { command } = scope;
+  const python = /^python[0-9.]*$/.test(command.program) && flagValues(command, ['-m']).some((m) => /^(http\.server|SimpleHTTPServer|uploadserver|RangeHTTPServer)$/.test(m));
+  const php = /^php[0-9.]*$/.test(command.program) && hasFlag(command, ['-S']);
+  const other = /^(http-server|serve|live-server|updog|miniserve|darkhttpd)$/.test(command.program) || (command.program === 'busybox' && command.positionals[0] === 'httpd') || (/^ruby[0-9.]*$/.test(command.program) && /-run\b.*httpd|httpd\b/.test(command.args.join(' ')));
+  if (!python && !php && !other) return;
+  const dirs = [...flagValues(command, ['--directory', '-d', '-t', '--dir', '--root']), ...command.positionals.filter((p) => !/^\d+$/.test(p) && p !== 'httpd' && !/^[\w.-]*:\d+$/.test(p))];
+  for (const dir of dirs.length > 0 ? dirs : ['.']) {
+    const ref = scope.resolve(dir);
+    if (ref.location === 'home' || ref.location === 'root' || ref.location === 'system' || ref.location === 'proc') scope.add('egress', 'home', true, { ...target(ref), via: 'server', detail: 'serves files outside the workspace to the network' });
+  }
 }
 
 function recordDownload(scope: CommandScope): void {

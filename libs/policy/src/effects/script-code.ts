@@ -192,6 +192,7 @@ function awk(code: string): CodeFindings {
   for (const m of code.matchAll(new RegExp(String.raw`print[^;}>]*>>?\s*${STRING}`, 'g'))) out.writes.push(m[1] ?? m[2]);
   if (/print[^;}]*>>?\s*[^"'\s]/.test(code)) out.writes.push(undefined);
   out.env = /\bENVIRON\b/.test(code);
+  out.forkLoop = /\b(while|for)\b/.test(code) && out.shell.some((script) => /[^&]&\s*$/.test(script));
   return out;
 }
 

@@ -110,7 +110,7 @@ export const PROGRAM_SPECS: Readonly<Record<string, ProgramSpec>> = {
     subcommands: true,
     globalValue: ['-n', '--namespace', '--context', '--kubeconfig', '-s', '--server', '--cluster', '--user', '--as'],
     value: ['-f', '--filename', '-l', '--selector', '-o', '--output', '--grace-period', '--timeout', '-c', '--container',
-      '--field-selector'],
+      '--field-selector', '--replicas', '--current-replicas'],
     aliases: { '-A': '--all-namespaces', '-R': '--recursive' },
   },
   systemctl: { subcommands: true, globalValue: ['-H', '--host', '-M', '--machine', '-t', '--type', '-p', '--property',
