@@ -11,12 +11,15 @@ import { join } from 'node:path';
 import { findOrStartRedis } from '@lighthouse/testing';
 import { AgentClient, issueCredential, prepare, send, type Answer } from '../../e2e/agent-client';
 import { startE2eStack } from '../../e2e/e2e-stack';
+import { profilingEnv } from '../bridge';
 import { latencySummary } from '../stats';
 
 const AGENTS = Number(process.env['BENCH_AGENTS'] ?? 1000);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
 /** Sequential requests of one agent per path, for the uncontended figures (kept under its rate limit). */
 const SOLO = Number(process.env['BENCH_SOLO'] ?? 20);
+/** BENCH_PROFILE=1 writes a CPU profile of every service when the stack stops (into BENCH_PROFILE_DIR). */
+const PROFILE = process.env['BENCH_PROFILE'] === '1';
 // dist/tools/bench/sessions.js → the repository root
 const repo = process.env['BENCH_REPO'] ?? join(__dirname, '..', '..', '..');
 
@@ -55,7 +58,8 @@ function collect(bursts: Burst[]) {
 async function main(): Promise<void> {
   const redis = await findOrStartRedis();
   const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
-  const stack = await startE2eStack({ repo, redisUrl: redis.url, env: { LH_LOG_LEVEL: 'warn' } });
+  const profileDir = process.env['BENCH_PROFILE_DIR'] ?? join(repo, 'dist', 'profiles', `sessions-${process.pid}`);
+  const stack = await startE2eStack({ repo, redisUrl: redis.url, env: { LH_LOG_LEVEL: 'warn', ...(PROFILE ? profilingEnv(profileDir) : {}) } });
   try {
     log(`bridge up at ${stack.gatewayUrl}; issuing ${AGENTS} credentials`);
     const ids = Array.from({ length: AGENTS }, (_, i) => `bench-${i}`);

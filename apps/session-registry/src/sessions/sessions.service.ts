@@ -46,8 +46,10 @@ export class SessionsService {
 
   /**
    * One read of the stored credential (skipped when this replica verified the same credential
-   * lately), the `session.created` event stored, then the session started in Redis, where the
-   * credential is compared again atomically: no session exists before its event is stored.
+   * lately), then at the same time the `session.created` event stored and the session started in
+   * Redis, where the credential is compared again atomically. No token of it exists before its
+   * event is stored: the grant is made only when both are done, and a session whose event could
+   * not be stored is ended at once (unused: nobody holds a token of it).
    */
   async create(command: CreateSessionCommand): Promise<SessionGrant> {
     const { agentId, correlationId, credential } = command;
@@ -60,8 +62,19 @@ export class SessionsService {
     const sessionId = newSessionId();
     const absExpMs = nowMs + this.limits.sessionTtlS * 1000;
     const data = { sessionId, sessionExpiresAt: iso(absExpMs), tokenExpiresAt: iso(tokenExpiryOf(nowMs, absExpMs, this.limits) * 1000) };
-    await this.recorder.record('session.created', agentId, data, correlationId);
-    const started = await this.store.startSession({ agentId, sessionId, credentialHash: hashCredential(credential), nowMs, absExpMs, idleMs: this.limits.idleS * 1000 });
+    const [recorded, starting] = await Promise.allSettled([
+      this.recorder.record('session.created', agentId, data, correlationId),
+      this.store.startSession({ agentId, sessionId, credentialHash: hashCredential(credential), nowMs, absExpMs, idleMs: this.limits.idleS * 1000 }),
+    ]);
+    if (recorded.status === 'rejected') {
+      if (starting.status === 'fulfilled' && starting.value.status === 'ok') await this.unstart(agentId, sessionId);
+      throw recorded.reason;
+    }
+    if (starting.status === 'rejected') {
+      await this.recordAbandoned(agentId, sessionId, correlationId);
+      throw starting.reason;
+    }
+    const started = starting.value;
     if (started.status !== 'ok') {
       this.verified.forget(agentId);
       await this.recordAbandoned(agentId, sessionId, correlationId);
@@ -114,6 +127,15 @@ export class SessionsService {
   private grant(claims: TokenClaims, absExpMs: number): SessionGrant {
     const sessionKey = sessionKeyOf(this.keys, claims.sid).toString('base64url');
     return grantOf(claims, signToken(claims, this.keys), sessionKey, absExpMs, this.limits);
+  }
+
+  /** A session started whose event could not be stored: ended before any token of it was issued. */
+  private async unstart(agentId: string, sessionId: string): Promise<void> {
+    try {
+      await this.store.endSession(agentId, sessionId, Math.ceil(Date.now() / 1000));
+    } catch (error) {
+      this.logger.warn({ err: error, agentId, sessionId }, 'a session whose event was not stored is left to its idle timeout (no token of it was issued)');
+    }
   }
 
   /** The session.created event is stored but the session could not start (revoked meanwhile): say so in the history. */
