@@ -5,10 +5,14 @@ import {
   StorageType,
   type Consumer,
   type ConsumerMessages,
+  headers as natsHeaders,
   type JetStreamClient,
+  type Msg,
+  type MsgHdrs,
   type NatsConnection,
   type ObjectStore,
 } from 'nats';
+import { LighthouseError } from '@lighthouse/contracts';
 import type { FrameCodec } from './frame-codec';
 
 /** A JetStream stream as a service declares it (file storage, always). */
@@ -66,6 +70,8 @@ export class BusStreams {
   constructor(
     private readonly connection: NatsConnection,
     private readonly codec: FrameCodec,
+    /** The bus's own request/reply (see NatsBus): a publish acknowledged without the client's per-request error object. */
+    private readonly request?: (subject: string, data: Uint8Array, headers: MsgHdrs, timeoutMs: number) => Promise<Msg>,
   ) {}
 
   private get js(): JetStreamClient {
@@ -100,8 +106,14 @@ export class BusStreams {
    * once the JetStream server holds them, as {@link publish} does.
    */
   async publishEncoded(subject: string, bytes: Uint8Array, options: { msgId?: string } = {}): Promise<{ seq: number }> {
-    const ack = await this.js.publish(subject, bytes, options.msgId ? { msgID: options.msgId } : undefined);
-    return { seq: ack.seq };
+    if (!this.request) {
+      const ack = await this.js.publish(subject, bytes, options.msgId ? { msgID: options.msgId } : undefined);
+      return { seq: ack.seq };
+    }
+    const hdrs = natsHeaders();
+    if (options.msgId) hdrs.set('Nats-Msg-Id', options.msgId);
+    const reply = await this.request(subject, bytes, hdrs, PUBLISH_TIMEOUT_MS);
+    return pubAckOf(subject, reply.data);
   }
 
   /** Creates the durable consumer when missing; answers a fetcher of its messages in batches. */
@@ -143,6 +155,22 @@ export class BusStreams {
     const isFrame = value !== null && typeof value === 'object' && 'pattern' in value && 'data' in value;
     return isFrame ? (value as { data: unknown }).data : value;
   }
+}
+
+/** How long a publish waits for the stream's acknowledgement (the JetStream client's default). */
+const PUBLISH_TIMEOUT_MS = 5_000;
+
+/** The stream's acknowledgement of a publish (JSON: `{ stream, seq, duplicate? }` or `{ error }`), or why there is none. */
+function pubAckOf(subject: string, data: Uint8Array): { seq: number } {
+  let ack: { seq?: unknown; error?: { description?: unknown } } | undefined;
+  try {
+    ack = JSON.parse(new TextDecoder().decode(data)) as typeof ack;
+  } catch {
+    ack = undefined;
+  }
+  if (ack?.error) throw new LighthouseError('SERVICE_UNAVAILABLE', `JetStream refused the message on ${subject}: ${String(ack.error.description ?? 'no reason given')}`);
+  if (typeof ack?.seq !== 'number') throw new LighthouseError('SERVICE_UNAVAILABLE', `JetStream did not acknowledge the message on ${subject}`);
+  return { seq: ack.seq };
 }
 
 /** Batches of a durable consumer. */

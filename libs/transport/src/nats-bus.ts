@@ -1,4 +1,4 @@
-import { connect, createInbox, type Msg, type NatsConnection, type NatsError, type Subscription } from 'nats';
+import { connect, createInbox, type Msg, type MsgHdrs, type NatsConnection, type NatsError, type Subscription } from 'nats';
 import { LighthouseError, natsInboxPrefix, parseReply, toWireError, type EventDefinition, type RpcDefinition, type RpcReply, type RpcRequest } from '@lighthouse/contracts';
 import type { ServiceMetrics } from '@lighthouse/observability';
 import type { z } from 'zod';
@@ -80,7 +80,7 @@ export class NatsBus implements MessageBus {
     /** Where replies come back: the service user's own inbox prefix (its NATS permissions allow only that). */
     private readonly inboxPrefix?: string,
   ) {
-    this.streams = new BusStreams(connection, codec);
+    this.streams = new BusStreams(connection, codec, (subject, data, headers, timeoutMs) => this.roundTrip(subject, data, timeoutMs, headers));
   }
 
   static async connect(options: NatsBusOptions): Promise<NatsBus> {
@@ -139,7 +139,7 @@ export class NatsBus implements MessageBus {
    * with a new NatsError (a stack captured per request, for nothing): a few per cent of a busy
    * service's CPU. No responders (the server's 503 status) and the deadline map as before.
    */
-  private roundTrip(subject: string, frame: Uint8Array, timeoutMs: number): Promise<Msg> {
+  private roundTrip(subject: string, frame: Uint8Array, timeoutMs: number, headers: MsgHdrs | undefined = traceHeaders()): Promise<Msg> {
     const replies = this.openReplies();
     const token = String(++this.nextReply);
     return new Promise<Msg>((resolve, reject) => {
@@ -149,7 +149,7 @@ export class NatsBus implements MessageBus {
       }, timeoutMs);
       this.waiting.set(token, { subject, resolve, reject, timer });
       try {
-        this.connection.publish(subject, frame, { reply: `${replies.inbox}.${token}`, headers: traceHeaders() });
+        this.connection.publish(subject, frame, { reply: `${replies.inbox}.${token}`, headers });
       } catch (error) {
         this.settle(token)?.reject(mapNatsError(error as NatsError, subject, timeoutMs));
       }

@@ -192,6 +192,17 @@ describe('transport against a real NATS', () => {
     }
   });
 
+  it('publishes pre-encoded bytes into a JetStream stream: acknowledged with their sequence, a repeated message id stored once, no stream refused', async () => {
+    const stream = `PROBE_${Date.now()}`;
+    await bus.streams.ensure({ name: stream, subjects: [`probe.js.${stream}`], retention: 'limits' });
+    const bytes = bus.codec.encodeArrayOf([bus.codec.encodeValue({ a: 1 }), bus.codec.encodeValue({ b: 2 })]);
+    const first = await bus.streams.publishEncoded(`probe.js.${stream}`, bytes, { msgId: 'm-1' });
+    const again = await bus.streams.publishEncoded(`probe.js.${stream}`, bytes, { msgId: 'm-1' });
+    const next = await bus.streams.publishEncoded(`probe.js.${stream}`, bytes, { msgId: 'm-2' });
+    expect([first.seq, again.seq, next.seq]).toEqual([1, 1, 2]);
+    await expect(bus.streams.publishEncoded('probe.js.nobody', bytes)).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+  });
+
   it('is listening on every subject by the time it reports started, so a request right after start is answered', async () => {
     // A second replica's start, over and over: each request goes out the moment start resolves.
     // Before the subscriptions were flushed to the server, some of these got "no responders".
