@@ -43,4 +43,18 @@ describe('the workspace is the operator\'s, and an agent\'s cwd cannot widen it'
     expect(await validate('Bash', { command: 'rm -rf build' }, '/workspace/app')).toMatchObject({ decision: 'allow' });
     expect((await validate('Bash', { command: 'rm -rf /workspace/other-app/build' }, '/workspace/app')).decision).not.toBe('allow');
   }, 20_000);
+
+  it.each([
+    ['an array', [{ tool: 'Bash', input: { command: 'ls' } }]],
+    ['a string', 'rm -rf /'],
+    ['null', null],
+    ['no input', { tool: 'Bash' }],
+    ['an empty tool name', { tool: '', input: { command: 'ls' } }],
+    ['an unknown field', { tool: 'Bash', input: { command: 'ls' }, decision: 'allow' }],
+    ['input that is not an object', { tool: 'Bash', input: 'rm -rf /' }],
+    ['a cwd over the limit', { tool: 'Bash', input: { command: 'ls' }, cwd: `/${'a'.repeat(5000)}` }],
+  ])('refuses a body that is %s with 400 VALIDATION_FAILED, judging nothing', async (_what, body) => {
+    const answer = await agent.change<{ code?: string; decision?: string }>('POST', '/validate', body);
+    expect({ status: answer.status, code: answer.body.code, decision: answer.body.decision }).toEqual({ status: 400, code: 'VALIDATION_FAILED', decision: undefined });
+  }, 20_000);
 });
