@@ -11,7 +11,7 @@ const FIREWALL = new Set(['iptables', 'ip6tables', 'nft', 'ufw', 'firewall-cmd',
 const DISK = /^(mkfs(\..*)?|mke2fs|mkswap|mkntfs|mkdosfs|wipefs|fdisk|sfdisk|sgdisk|parted|blkdiscard|hdparm|cryptsetup|lvremove|vgremove|pvremove|zpool|badblocks)$/;
 const CONTAINERS = new Set(['docker', 'podman', 'nerdctl']);
 /** Every program {@link privilegeEffects} looks at (any command reached through an elevator counts too). */
-const PRIVILEGE_PROGRAMS: ReadonlySet<string> = new Set([...ELEVATORS, ...ACCOUNT_TOOLS, ...NAMESPACE_TOOLS, ...CONTAINERS, 'setcap', 'setfacl', 'chmod', 'chown', 'chgrp', 'kubectl']);
+const PRIVILEGE_PROGRAMS: ReadonlySet<string> = new Set([...ELEVATORS, ...ACCOUNT_TOOLS, ...NAMESPACE_TOOLS, ...CONTAINERS, 'setcap', 'setfacl', 'chmod', 'chown', 'chgrp', 'kubectl', 'oc']);
 const MINERS = /^(xmrig.*|minerd|cpuminer|cgminer|bfgminer|ethminer|nbminer|t-rex|lolminer|xmr-stak.*|nanominer)$/;
 /** Every program {@link controlEffects} looks at besides disk tools and miners. */
 const CONTROL_PROGRAMS: ReadonlySet<string> = new Set([...POWER, ...KERNEL, ...FIREWALL, 'systemctl', 'init', 'telinit', 'mount', 'umount', 'fusermount', 'auditctl', 'service',
@@ -29,7 +29,7 @@ export function privilegeEffects(scope: CommandScope): void {
   if (command.program === 'chmod' && /(^|\s)(0?[2-7][0-7]{3}|[ugoa]*[+=][rwxXt]*s[rwxXt]*)(\s|$)/.test(command.args.join(' '))) scope.add('privilege', 'setuid', true);
   if ((command.program === 'chown' || command.program === 'chgrp') && /^(root|0)(:|$)/.test(command.positionals[0] ?? '')) scope.add('privilege', 'chown-root', true);
   if (CONTAINERS.has(command.program) && ['run', 'exec', 'create', 'container'].includes(command.subcommand ?? '') && privilegedContainer(command)) scope.add('privilege', 'container-escape', true);
-  if (command.program === 'kubectl' && command.subcommand === 'debug' && command.positionals.some((p) => /^(node|nodes|no)\//.test(p))) scope.add('privilege', 'node-shell', true, { detail: 'a debug pod on a node shares its host' });
+  if ((command.program === 'kubectl' || command.program === 'oc') && (command.subcommand ?? command.positionals[0]) === 'debug' && command.positionals.some((p) => /^(node|nodes|no)\//.test(p))) scope.add('privilege', 'node-shell', true, { detail: 'a debug pod on a node shares its host' });
   if (command.program === 'kubectl' && /"(privileged|hostPID|hostNetwork|hostPath)"\s*:\s*(true|\{)|--privileged/.test(command.text)) scope.add('privilege', 'container-escape', true);
   if (command.program === 'usermod' && /\b(sudo|wheel|docker|root|adm|admin)\b/.test(command.args.join(' '))) scope.add('privilege', 'group', true);
   if (ACCOUNT_TOOLS.has(command.program) && /(^|\s)(-o|--non-unique)(\s|$)|(-u|--uid)(=|\s)0(\s|$)/.test(scope.source)) scope.add('privilege', 'root-account', true, { detail: 'an account with uid 0' });

@@ -56,6 +56,7 @@ export function destructiveEffects(scope: CommandScope): void {
     if (sub === 'volume' && /\b(rm|prune|remove)\b/.test(pos.join(' '))) add('container', `volume ${pos[0] ?? ''}`);
     if (/^(rm|rmi|kill)$/.test(sub) && /--force/.test(args) || (sub === 'container' || sub === 'image') && pos[0] === 'rm' && /--force/.test(args)) add('container', 'force-removes containers or images');
     if (/^(rm|rmi|stop|kill)$/.test(sub) && /\$\(/.test(args)) add('container', `${sub} of every container or image`);
+    if ((sub === 'stack' || sub === 'service') && /^(rm|remove|down)$/.test(pos[0] ?? '')) add('container', `${sub} ${pos[0] ?? ''}`);
   }
   if (program === 'terraform' || program === 'tofu' || program === 'terragrunt') {
     if (sub === 'destroy' || /(^|\s)-destroy\b/.test(scope.source) || (sub === 'state' && /^(rm|push|replace-provider)$/.test(pos[0] ?? '')) || sub === 'force-unlock' || (sub === 'workspace' && pos[0] === 'delete')) add('cloud', `terraform ${sub}`);

@@ -115,6 +115,8 @@ export function execEffects(scope: CommandScope): void {
     if (ref.path) line.fetched.add(ref.path);
   }
   if (DOWNLOADERS.has(program)) recordDownload(scope);
+  // `deno run -A https://…`, `npx https://…/pkg.tgz`, `bun x https://…`: code fetched and run in one step.
+  if (/^(deno|bun|bunx|npx|pnpx)$/.test(program) && command.positionals.slice(0, 2).some((p) => /^https?:\/\//i.test(p))) scope.add('exec', 'fetched', true, { via: 'url', detail: `${program} runs code from a URL` });
   if (program === 'ln' && hasFlag(command, ['--symbolic', '-s'])) recordLink(scope);
   if (program === 'mv') recordMove(scope);
   envDumpEffects(scope);
@@ -195,7 +197,7 @@ export function fileServerEffects(scope: CommandScope): void {
 function recordDownload(scope: CommandScope): void {
   const { command } = scope;
   const outputs = flagValues(scope.command, ['--output', '--output-document', '-O']);
-  if (command.program === 'wget' && outputs.length === 0) {
+  if ((command.program === 'wget' || command.program === 'aria2c' || command.program === 'axel') && outputs.length === 0) {
     const url = command.positionals.find((arg) => /:\/\//.test(arg));
     const name = url?.split(/[?#]/)[0]?.split('/').pop();
     if (name) outputs.push(name);
