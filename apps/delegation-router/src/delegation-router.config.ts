@@ -1,3 +1,4 @@
+import type { FollowerSnapshotConfig } from '@lighthouse/config';
 import { z } from 'zod';
 
 export const delegationRouterConfigShape = {
@@ -16,4 +17,15 @@ export const delegationRouterConfigShape = {
 };
 
 export type DelegationRouterConfig = z.infer<z.ZodObject<typeof delegationRouterConfigShape>>;
+
+/** How many finished delegations the router keeps in memory (older ones are read from the log when asked for). */
+export const delegationRetentionShape = {
+  /** Finished delegations kept, at most; the ones that finished first go first. */
+  LH_DELEGATION_KEEP_FINISHED: z.coerce.number().int().min(100).max(10_000_000).default(10_000),
+  /** Finished delegations kept at most this long after they finished (0: no time limit). */
+  LH_DELEGATION_KEEP_FINISHED_MS: z.coerce.number().int().min(0).max(365 * 86_400_000).default(86_400_000),
+};
+
+/** What the router's followers take from the configuration besides the above (absent keys: their defaults). */
+export type RouterFollowerConfig = Partial<z.infer<z.ZodObject<typeof delegationRetentionShape>> & FollowerSnapshotConfig>;
 export const DELEGATION_ROUTER_CONFIG = Symbol('DELEGATION_ROUTER_CONFIG');

@@ -2,11 +2,12 @@ import 'reflect-metadata';
 import { NatsBus, runNatsService } from '@lighthouse/transport';
 import { Redis } from 'ioredis';
 import { AppModule } from './app.module';
+import { followerSnapshotShape } from '@lighthouse/config';
 import { speedLayerConfigShape } from './speed-layer.config';
 
 void runNatsService({
   service: 'speed-layer',
-  shape: speedLayerConfigShape,
+  shape: { ...speedLayerConfigShape, ...followerSnapshotShape },
   module: async (config, { logger, metrics }) => {
     const bus = await NatsBus.connect({ servers: config.NATS_URL, user: config.NATS_USER, pass: config.NATS_PASSWORD, name: 'speed-layer', maxFrameBytes: config.LH_MAX_FRAME_BYTES, metrics });
     // Redis only shares expert rulings: a slow or absent Redis must never hold a validation up.

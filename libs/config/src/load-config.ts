@@ -6,6 +6,13 @@ import { z } from 'zod';
  */
 export const KNOWN_LH_VARIABLES = new Set([
   'LH_SERVICE_NAME',
+  'LH_SNAPSHOTS',
+  'LH_SNAPSHOT_BUCKET',
+  'LH_SNAPSHOT_EVERY_EVENTS',
+  'LH_SNAPSHOT_EVERY_MS',
+  'LH_SNAPSHOT_MAX_BYTES',
+  'LH_DELEGATION_KEEP_FINISHED',
+  'LH_DELEGATION_KEEP_FINISHED_MS',
   'LH_LOG_LEVEL',
   'LH_GATEWAY_HOST',
   'LH_GATEWAY_PORT',
@@ -130,6 +137,24 @@ export const natsServiceShape = {
   LH_OPS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   LH_OPS_HOST: z.string().default('127.0.0.1'),
 };
+
+/**
+ * Variables of a store follower that starts from a snapshot (router, speed layer): whether it
+ * keeps snapshots, in which JetStream object store bucket, and how often it writes one.
+ */
+export const followerSnapshotShape = {
+  /** `off`: every start replays the log from sequence 1 and no snapshot is written. */
+  LH_SNAPSHOTS: z.enum(['on', 'off']).default('on'),
+  LH_SNAPSHOT_BUCKET: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).default('lh-snapshots'),
+  /** A snapshot after this many events applied (0: not by count). */
+  LH_SNAPSHOT_EVERY_EVENTS: z.coerce.number().int().min(0).max(100_000_000).default(50_000),
+  /** ...or this long after the last one, if any event was applied since (0: not by time). */
+  LH_SNAPSHOT_EVERY_MS: z.coerce.number().int().min(0).max(86_400_000).default(300_000),
+  /** The largest snapshot written or read; a larger one is refused (and the log replayed). */
+  LH_SNAPSHOT_MAX_BYTES: z.coerce.number().int().min(1024).max(4 * 1024 ** 3).default(1024 ** 3),
+};
+
+export type FollowerSnapshotConfig = z.infer<z.ZodObject<typeof followerSnapshotShape>>;
 
 const atLeast32Bytes = (name: string) =>
   z

@@ -23,3 +23,5 @@ export type { Decision, LeaseSettings, Rejection } from './delegation.decider';
 export { evolve } from './delegation.evolve';
 export { AssignmentBoard } from './assignment-board';
 export type { Pairing, WaitingExpert } from './assignment-board';
+export { DelegationProjection, DEFAULT_RETENTION, DELEGATION_SNAPSHOT_VERSION } from './delegation-projection';
+export type { RetentionOptions, Tracked } from './delegation-projection';

@@ -8,3 +8,4 @@ export { AgentDirectory } from './agent-directory';
 export type { DirectoryEvent } from './agent-directory';
 export { SearchIndex, MAX_INDEXED_CHARS } from './search-index';
 export type { SearchDocument } from './search-index';
+export type { BookState } from './message-book';

@@ -80,14 +80,14 @@ const THREAD_OVERHEAD = 300;
  * that leaves (the search index drops it too).
  */
 export class MessageBook {
-  private readonly threads = new Map<string, ThreadRecord>();
+  private threads = new Map<string, ThreadRecord>();
   /** Held messages in the order they were folded (the oldest first). */
-  private readonly messages = new Map<string, MessageRecord>();
+  private messages = new Map<string, MessageRecord>();
   /** Held messages every recipient has read (and acknowledged when asked), in the order they became so. */
-  private readonly settled = new Set<string>();
-  private readonly inboxes = new Map<string, Set<string>>();
+  private settled = new Set<string>();
+  private inboxes = new Map<string, Set<string>>();
   /** Threads holding no message, least recently touched first. */
-  private readonly bare = new Set<string>();
+  private bare = new Set<string>();
   private readonly evictionListeners: ((messageId: string) => void)[] = [];
   private heldBytes = 0;
 
@@ -95,6 +95,38 @@ export class MessageBook {
     private readonly limits: RetentionLimits = DEFAULT_RETENTION,
     private readonly clock: () => number = Date.now,
   ) {}
+
+  /** The whole book as plain data (a follower snapshot), every order kept (they decide what leaves first). */
+  snapshot(): BookState {
+    return {
+      threads: [...this.threads.values()].map((t): ThreadRow => [t.id, [...t.participants], [...t.messages], t.version, t.lastEventId, t.touchedMs]),
+      messages: [...this.messages.values()].map((m): MessageRow => [m.sent, [...m.receipts.values()], m.bytes]),
+      settled: [...this.settled],
+      inboxes: [...this.inboxes].map(([agent, ids]): [string, string[]] => [agent, [...ids]]),
+      bare: [...this.bare],
+      bytes: this.heldBytes,
+    };
+  }
+
+  /** Replaces the whole book with a {@link snapshot}'s; throws, changing nothing, on anything else. */
+  restore(state: unknown): void {
+    const parsed = parseBookState(state);
+    const threads = new Map(parsed.threads.map(([id, participants, messages, version, lastEventId, touchedMs]): [string, ThreadRecord] => [id, { id, participants: new Set(participants), messages: new Set(messages), version, lastEventId, touchedMs }]));
+    const messages = new Map(parsed.messages.map(([sent, receipts, bytes]): [string, MessageRecord] => [sent.id, { sent, receipts: new Map(receipts.map((r) => [r.agent, r])), bytes }]));
+    const known = (ids: readonly string[], where: ReadonlyMap<string, unknown>, what: string) => {
+      if (!ids.every((id) => where.has(id))) throw new Error(`the book's ${what} name what it does not hold`);
+    };
+    known(parsed.settled, messages, 'settled messages');
+    known(parsed.bare, threads, 'bare threads');
+    for (const [, ids] of parsed.inboxes) known(ids, messages, 'inboxes');
+    for (const thread of threads.values()) known([...thread.messages], messages, 'threads');
+    this.threads = threads;
+    this.messages = messages;
+    this.settled = new Set(parsed.settled);
+    this.inboxes = new Map(parsed.inboxes.map(([agent, ids]) => [agent, new Set(ids)]));
+    this.bare = new Set(parsed.bare);
+    this.heldBytes = parsed.bytes;
+  }
 
   /** The thread as held (a read touches a bare one, so it is the last to go). */
   thread(id: string): ThreadRecord | undefined {
@@ -323,6 +355,38 @@ export class MessageBook {
     const last = messages.at(-1);
     return { messages, nextCursor: last && messages.length < matches.length ? `${last.sentAt}_${last.id}` : null };
   }
+}
+
+type ThreadRow = [id: string, participants: string[], messages: string[], version: number, lastEventId: string, touchedMs: number];
+type MessageRow = [sent: Sent, receipts: Receipt[], bytes: number];
+/** The layout of {@link MessageBook.snapshot}. */
+export interface BookState {
+  threads: ThreadRow[];
+  messages: MessageRow[];
+  settled: string[];
+  inboxes: [agent: string, ids: string[]][];
+  bare: string[];
+  bytes: number;
+}
+
+const isStrings = (value: unknown): value is string[] => Array.isArray(value) && value.every((v) => typeof v === 'string');
+const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+
+/** Checks a snapshot's state enough to fold on it (it was written by {@link MessageBook.snapshot} and carries its digest). */
+function parseBookState(state: unknown): BookState {
+  const { threads, messages, settled, inboxes, bare, bytes } = (state ?? {}) as Partial<BookState>;
+  if (!Array.isArray(threads) || !Array.isArray(messages) || !isStrings(settled) || !Array.isArray(inboxes) || !isStrings(bare) || !isNumber(bytes)) throw new Error('not a message book');
+  for (const row of threads) {
+    const [id, participants, ids, version, lastEventId, touchedMs] = Array.isArray(row) ? row : [];
+    if (typeof id !== 'string' || !isStrings(participants) || !isStrings(ids) || !Number.isSafeInteger(version) || typeof lastEventId !== 'string' || !isNumber(touchedMs)) throw new Error('a thread row is malformed');
+  }
+  for (const row of messages) {
+    const [sent, receipts, cost] = Array.isArray(row) ? row : [];
+    const ok = sent !== null && typeof sent === 'object' && typeof sent.id === 'string' && typeof sent.thread === 'string' && typeof sent.at === 'string' && isStrings(sent.recipients) && isStrings(sent.audience);
+    if (!ok || !isNumber(cost) || !Array.isArray(receipts) || !receipts.every((r) => r !== null && typeof r === 'object' && typeof r.agent === 'string')) throw new Error('a message row is malformed');
+  }
+  for (const row of inboxes) if (!Array.isArray(row) || typeof row[0] !== 'string' || !isStrings(row[1])) throw new Error('an inbox row is malformed');
+  return { threads, messages, settled, inboxes, bare, bytes };
 }
 
 type Position = { at: string; id: string };

@@ -25,6 +25,13 @@ const costOf = (document: SearchDocument, text: string): number => 256 + 2 * (do
 
 type Stored = Omit<SearchDocument, 'text'> & { id: string; text: string };
 
+const INDEX_OPTIONS = {
+  fields: ['title', 'text'],
+  storeFields: ['kind', 'ref', 'title', 'text', 'agent', 'stream', 'at', 'audience', 'data'],
+  searchOptions: { boost: { title: 2 }, prefix: true, fuzzy: 0.15 },
+  autoVacuum: { minDirtCount: 1000, minDirtFactor: 0.2, batchSize: 1000, batchWait: 10 },
+};
+
 /**
  * Full-text search over what agents wrote (messages, delegations, their own events), on MiniSearch
  * (an embedded inverted index: prefix and fuzzy matching, BM25 ranking, documents replaced and
@@ -34,14 +41,9 @@ type Stored = Omit<SearchDocument, 'text'> & { id: string; text: string };
  * every hit before paging, so a page holds only what the caller may see.
  */
 export class SearchIndex {
-  private readonly index = new MiniSearch<Stored>({
-    fields: ['title', 'text'],
-    storeFields: ['kind', 'ref', 'title', 'text', 'agent', 'stream', 'at', 'audience', 'data'],
-    searchOptions: { boost: { title: 2 }, prefix: true, fuzzy: 0.15 },
-    autoVacuum: { minDirtCount: 1000, minDirtFactor: 0.2, batchSize: 1000, batchWait: 10 },
-  });
+  private index = new MiniSearch<Stored>(INDEX_OPTIONS);
   /** Insertion order of the ids, oldest first (for eviction), with each one's estimated cost. */
-  private readonly order = new Map<string, number>();
+  private order = new Map<string, number>();
   private heldBytes = 0;
 
   constructor(
@@ -56,6 +58,26 @@ export class SearchIndex {
   /** Estimated bytes held. */
   get bytes(): number {
     return this.heldBytes;
+  }
+
+  /**
+   * The whole index as plain data (a follower snapshot): MiniSearch's own serialised form (no
+   * re-tokenising on restore) and the eviction order with each document's cost.
+   */
+  snapshot(): { index: unknown; order: [string, number][] } {
+    return { index: this.index.toJSON(), order: [...this.order] };
+  }
+
+  /** Replaces the whole index with a {@link snapshot}'s; throws, changing nothing, on anything else. */
+  restore(state: unknown): void {
+    const { index, order } = (state ?? {}) as { index?: unknown; order?: unknown };
+    const entries = Array.isArray(order) && order.every((e) => Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'number') ? (order as [string, number][]) : undefined;
+    if (index === null || typeof index !== 'object' || !entries) throw new Error('not a search index');
+    const restored = MiniSearch.loadJS<Stored>(index as Parameters<typeof MiniSearch.loadJS>[0], INDEX_OPTIONS);
+    if (restored.documentCount !== entries.length || !entries.every(([id]) => restored.has(id))) throw new Error('search index and its order disagree');
+    this.index = restored;
+    this.order = new Map(entries);
+    this.heldBytes = entries.reduce((sum, [, cost]) => sum + cost, 0);
   }
 
   /** Adds a document, or replaces the one of the same kind and ref (a delegation that changed). */

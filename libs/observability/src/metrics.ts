@@ -54,6 +54,22 @@ export class ServiceMetrics {
     registers: [this.registry],
   });
 
+  /** Events a store follower applied, by follower kind and phase (`startup`: its first catch-up; `live`: after). */
+  readonly followerAppliedEvents = new Counter({
+    name: 'lh_follower_applied_events_total',
+    help: 'Events a store follower applied, by follower kind and phase (startup catch-up or live)',
+    labelNames: ['follower', 'phase'] as const,
+    registers: [this.registry],
+  });
+
+  /** The log sequence the follower's last snapshot (loaded or written) covers, by follower kind. */
+  readonly followerSnapshotSequence = new Gauge({
+    name: 'lh_follower_snapshot_sequence',
+    help: 'The log sequence covered by the follower\'s last snapshot, loaded or written',
+    labelNames: ['follower'] as const,
+    registers: [this.registry],
+  });
+
   readonly unhandledRejections = new Counter({
     name: 'lh_unhandled_rejections_total',
     help: 'Promise rejections nothing handled (logged; the process keeps running)',

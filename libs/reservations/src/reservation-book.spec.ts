@@ -154,3 +154,40 @@ describe('the reservation Decider', () => {
     ]);
   });
 });
+
+describe('reservation book snapshots', () => {
+  const roundTrip = (state: unknown) => JSON.parse(JSON.stringify(state)) as unknown;
+
+  it('restore(snapshot) decides as the original did; folding the rest after it equals folding everything', () => {
+    const events: ReservationEvent[] = [];
+    const book = new ReservationBook();
+    const step = (command: ReservationCommand) => events.push(...apply(book, book.decide(command)));
+    step(reserve('ana', ['src/auth']));
+    step(reserve('bo', ['docs'], { mode: 'shared' }));
+    const cut = events.length;
+    step(reserve('cy', ['tools']));
+    step({ type: 'release', actor: actor('ana'), request: { epoch: (events[0] as Extract<ReservationEvent, { type: 'reservation.reserved' }>).data.epoch } });
+
+    const resumed = new ReservationBook();
+    const before = new ReservationBook();
+    for (const event of events.slice(0, cut)) before.apply(event, new Date(T0).toISOString());
+    resumed.restore(roundTrip(before.snapshot()));
+    for (const event of events.slice(cut)) resumed.apply(event, new Date(T0).toISOString());
+    expect(resumed.snapshot()).toEqual(book.snapshot());
+    expect(resumed.lastEpoch).toBe(book.lastEpoch);
+    // The index was rebuilt: both decide alike, on what overlaps and what does not.
+    for (const paths of [['tools/x'], ['tools'], ['src/auth'], ['docs']]) {
+      const command = { ...reserve('dan', paths), newId: () => '00000000-0000-4000-8000-0000000000aa' } as ReservationCommand;
+      expect(resumed.decide(command)).toEqual(book.decide(command));
+    }
+    const exclusive = { ...reserve('dan', ['docs']), newId: () => '00000000-0000-4000-8000-0000000000aa' } as ReservationCommand;
+    expect(resumed.decide(exclusive).ok).toBe(false);
+  });
+
+  it('refuses a state it did not write, and stays as it was', () => {
+    const book = given(reserve('ana', ['src']));
+    const before = book.snapshot();
+    for (const junk of [null, { lastEpoch: 'x', reservations: [] }, { lastEpoch: 1, reservations: [{ id: 'nope' }] }]) expect(() => book.restore(junk)).toThrow();
+    expect(book.snapshot()).toEqual(before);
+  });
+});

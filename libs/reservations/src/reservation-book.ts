@@ -49,9 +49,9 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * reservation command: `decide` never changes the book, `apply` folds one event.
  */
 export class ReservationBook {
-  private readonly byId = new Map<string, Held>();
-  private readonly byHolder = new Map<string, Set<string>>();
-  readonly index = new ReservationIndex<Held>();
+  private byId = new Map<string, Held>();
+  private byHolder = new Map<string, Set<string>>();
+  index = new ReservationIndex<Held>();
   /** The highest epoch ever granted (epochs are never reused). */
   lastEpoch = 0;
 
@@ -69,6 +69,26 @@ export class ReservationBook {
 
   heldBy(agent: string): Held[] {
     return [...(this.byHolder.get(agent) ?? [])].map((id) => this.byId.get(id) as Held);
+  }
+
+  /** The live reservations and the last epoch, as plain data (a follower snapshot). */
+  snapshot(): { lastEpoch: number; reservations: Reservation[] } {
+    return { lastEpoch: this.lastEpoch, reservations: [...this.byId.values()].map(({ parsed: _parsed, expiresAtMs: _ms, ...reservation }) => reservation) };
+  }
+
+  /** Replaces the whole book with a {@link snapshot}'s; throws, changing nothing, on anything else. */
+  restore(state: unknown): void {
+    const { lastEpoch, reservations } = (state ?? {}) as { lastEpoch?: unknown; reservations?: unknown };
+    if (!Number.isSafeInteger(lastEpoch) || !Array.isArray(reservations)) throw new Error('not a reservation book');
+    const book = new ReservationBook();
+    for (const item of reservations) {
+      const reservation = reservationOf(item);
+      book.insert({ ...reservation, parsed: parsePattern(reservation.pattern), expiresAtMs: Date.parse(reservation.expiresAt) });
+    }
+    this.byId = book.byId;
+    this.byHolder = book.byHolder;
+    this.index = book.index;
+    this.lastEpoch = lastEpoch as number;
   }
 
   decide(command: ReservationCommand): Decision {
@@ -244,4 +264,14 @@ function dedupe(patterns: ParsedPattern[]): ParsedPattern[] {
 function startsWithWildcard(alternative: ParsedPattern['alternatives'][number]): boolean {
   const first = alternative.segments[0];
   return first === undefined || first.globstar || first.literal === null;
+}
+
+/** A reservation of a snapshot, checked as far as folding needs (its events were checked when written). */
+function reservationOf(item: unknown): Reservation {
+  const r = (item ?? {}) as Record<string, unknown>;
+  const strings = ['id', 'holder', 'sessionId', 'pattern', 'reason', 'createdAt', 'expiresAt'] as const;
+  const ok = strings.every((key) => typeof r[key] === 'string') && (r['mode'] === 'exclusive' || r['mode'] === 'shared') && Number.isSafeInteger(r['epoch']);
+  if (!ok) throw new Error('a reservation of the snapshot is malformed');
+  const { id, holder, sessionId, pattern, mode, reason, epoch, createdAt, expiresAt } = r as unknown as Reservation;
+  return { id, holder, sessionId, pattern, mode, reason, epoch, createdAt, expiresAt };
 }

@@ -25,3 +25,7 @@ export { startOpsServer } from './ops-server';
 export type { OpsServerOptions } from './ops-server';
 export { JetStreamRecordStore, AppendFencedError, connectEngine, EVENT_LOG_SUBJECT_PREFIX } from './jetstream-record-store';
 export type { JetStreamLogOptions, EngineRecord, EngineConnection } from './jetstream-record-store';
+export { useNativeObjectDigest } from './native-object-digest';
+export { ObjectSnapshotStore, SNAPSHOT_BUCKET } from './events/object-snapshot.store';
+export { SnapshottedFollower, snapshotSettings } from './events/snapshotted-follower';
+export type { SnapshotSettings, SnapshottedFollowOptions, StartupReport } from './events/snapshotted-follower';

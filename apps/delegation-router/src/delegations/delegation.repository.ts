@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { LighthouseError, delegationStreamOf as streamOf, type DelegationEvent, type EventEnvelope } from '@lighthouse/contracts';
 import type { EventStoreClient } from '@lighthouse/transport';
-import { evolve } from '@lighthouse/delegation';
-import type { DelegationProjection, Tracked } from './delegation.projection';
+import { evolve, type DelegationProjection, type Tracked } from '@lighthouse/delegation';
 
 /**
  * Delegations are event-sourced in the event store (fsync'd, HMAC-chained): one stream per

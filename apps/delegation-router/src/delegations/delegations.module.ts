@@ -1,11 +1,12 @@
 import { Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { EventChannel, EventEnvelope } from '@lighthouse/contracts';
-import type { Logger } from '@lighthouse/observability';
-import { EventFollower, EventStoreClient, LOGGER, NatsBus } from '@lighthouse/transport';
-import { DELEGATION_ROUTER_CONFIG, type DelegationRouterConfig } from '../delegation-router.config';
+import { DEFAULT_RETENTION, DelegationProjection } from '@lighthouse/delegation';
+import type { Logger, ServiceMetrics } from '@lighthouse/observability';
+import { CompositeSnapshot, type SnapshotPart } from '@lighthouse/snapshots';
+import { EventStoreClient, LOGGER, NatsBus, SnapshottedFollower, type SnapshotSettings } from '@lighthouse/transport';
+import { DELEGATION_ROUTER_CONFIG, type DelegationRouterConfig, type RouterFollowerConfig } from '../delegation-router.config';
 import { DelegationHousekeeper } from './delegation.housekeeper';
 import { DelegationNotifier } from './delegation.notifier';
-import { DelegationProjection } from './delegation.projection';
 import { DelegationRepository } from './delegation.repository';
 import { DelegationsController } from './delegations.controller';
 import { DelegationsService } from './delegations.service';
@@ -16,24 +17,39 @@ import { DelegationsService } from './delegations.service';
  */
 const DELEGATION_CHANNELS: readonly EventChannel[] = ['delegation', 'message', 'credential', 'agent', 'other'];
 
+/** The snapshot key of this follower, and the layout version of its state (bump when a part's layout changes). */
+export const DELEGATION_FOLLOWER_KIND = 'delegation-router';
+const STATE_VERSION = 1;
+
 export interface DelegationsDeps {
-  config: DelegationRouterConfig;
+  config: DelegationRouterConfig & RouterFollowerConfig;
   bus: NatsBus;
   logger: Logger;
+  metrics?: ServiceMetrics;
+  snapshots: SnapshotSettings;
   /** Other projections of the router fed by the same follower (messages). */
   alsoFollow?: readonly ((event: EventEnvelope) => void)[];
+  /** Those projections, by name, in the follower's snapshot. */
+  alsoKeep?: Readonly<Record<string, SnapshotPart>>;
 }
 
 @Module({})
 export class DelegationsModule {
   /**
-   * Catches the projection up from the event store before the module answers anything, then
-   * keeps following the committed-event subject.
+   * Loads the projections from the last snapshot and catches them up from the event store before
+   * the module answers anything, then keeps following the committed-event subject.
    */
-  static async register({ config, bus, logger, alsoFollow = [] }: DelegationsDeps): Promise<DynamicModule> {
-    const projection = new DelegationProjection();
+  static async register({ config, bus, logger, metrics, snapshots, alsoFollow = [], alsoKeep = {} }: DelegationsDeps): Promise<DynamicModule> {
+    const projection = new DelegationProjection({
+      maxFinished: config.LH_DELEGATION_KEEP_FINISHED ?? DEFAULT_RETENTION.maxFinished,
+      finishedTtlMs: config.LH_DELEGATION_KEEP_FINISHED_MS ?? DEFAULT_RETENTION.finishedTtlMs,
+    });
     const store = new EventStoreClient(bus);
-    const follower = new EventFollower(bus, store, {
+    const follower = new SnapshottedFollower(bus, store, {
+      kind: DELEGATION_FOLLOWER_KIND,
+      projection: new CompositeSnapshot(STATE_VERSION, { delegations: projection, ...alsoKeep }),
+      ...snapshots,
+      metrics,
       channels: DELEGATION_CHANNELS,
       onEvent: (event) => {
         projection.applyEnvelope(event);
@@ -41,9 +57,11 @@ export class DelegationsModule {
       },
       onGap: (gap) => logger.warn(gap, 'filled a gap in the event stream from the store'),
       onError: (error) => logger.warn({ err: error }, 'following the event store failed; catching up again shortly'),
+      onSnapshot: (outcome) => ('error' in outcome ? logger.warn({ err: outcome.error }, 'writing a snapshot failed; trying again later') : logger.debug(outcome, 'snapshot written')),
     });
     await store.waitUntilReady();
-    await follower.start();
+    const startup = await follower.start();
+    logger.info({ follower: DELEGATION_FOLLOWER_KIND, ...startup }, startup.snapshotSequence === null ? 'caught up from the start of the log' : 'caught up from a snapshot');
     const notifier = await DelegationNotifier.create(bus, logger);
     return {
       module: DelegationsModule,
@@ -56,9 +74,10 @@ export class DelegationsModule {
         { provide: DELEGATION_ROUTER_CONFIG, useValue: config },
         { provide: NatsBus, useValue: bus },
         { provide: LOGGER, useValue: logger },
+        { provide: SnapshottedFollower, useValue: follower },
         { provide: 'FOLLOWER_STOPPER', useValue: new FollowerStopper(follower, bus) },
       ],
-      exports: [DelegationsService, DelegationRepository],
+      exports: [DelegationsService, DelegationRepository, SnapshottedFollower],
     };
   }
 }
@@ -66,7 +85,7 @@ export class DelegationsModule {
 /** Stops following and drains the connection when the service shuts down. */
 class FollowerStopper implements OnApplicationShutdown {
   constructor(
-    private readonly follower: EventFollower,
+    private readonly follower: SnapshottedFollower,
     private readonly bus: NatsBus,
   ) {}
 

@@ -158,7 +158,8 @@ export class DelegationsService implements OnApplicationShutdown {
       waiters.add(done);
       this.finishWaiters.set(id, waiters);
     });
-    return this.current(id);
+    // Read again: it may have finished, and even left the projection's retention window, meanwhile.
+    return (await this.repo.load(id)).delegation;
   }
 
   /** The open delegations `agent` holds (assigned or in progress). */
@@ -287,8 +288,11 @@ export class DelegationsService implements OnApplicationShutdown {
     if (this.unconfirmed.get(id) === agent) this.unconfirmed.delete(id);
   }
 
+  /** The delegation just changed here, as the projection holds it (a finished one stays until many more finish). */
   private current(id: string): Delegation {
-    return (this.repo.projection.get(id) as { delegation: Delegation }).delegation;
+    const tracked = this.repo.projection.get(id);
+    if (!tracked) throw new LighthouseError('NOT_FOUND', `delegation ${id} left this replica's memory; read it again`);
+    return tracked.delegation;
   }
 }
 

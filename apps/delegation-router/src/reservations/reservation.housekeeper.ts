@@ -47,6 +47,23 @@ export class ReservationHousekeeper {
     if (event.type === 'agent.revoked') this.lastSeen.set(event.agent === 'operator' ? agentOfStream(event.stream) : event.agent, Number.NEGATIVE_INFINITY);
   }
 
+  /** What the log taught it (sessions that ended, agents revoked), as plain data (a follower snapshot). */
+  snapshot(): { endedSessions: string[]; revoked: string[] } {
+    const revoked = [...this.lastSeen].filter(([, at]) => at === Number.NEGATIVE_INFINITY).map(([agent]) => agent);
+    return { endedSessions: [...this.endedSessions.keys()].reverse(), revoked };
+  }
+
+  /** Takes back a {@link snapshot}; throws, changing nothing, on anything else. */
+  restore(state: unknown): void {
+    const { endedSessions, revoked } = (state ?? {}) as { endedSessions?: unknown; revoked?: unknown };
+    const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
+    if (!strings(endedSessions) || !strings(revoked)) throw new Error('not a reservation housekeeper state');
+    this.endedSessions.clear();
+    // Oldest first, so the LRU keeps the most recent ones.
+    for (const id of endedSessions) this.endedSessions.set(id, true);
+    for (const agent of revoked) this.lastSeen.set(agent, Number.NEGATIVE_INFINITY);
+  }
+
   async tick(now = Date.now()): Promise<void> {
     if (this.ticking || this.ledger.book.size === 0) return;
     this.ticking = true;

@@ -85,6 +85,20 @@ export class ReservationLedger {
     throw new LighthouseError('CONFLICT', 'the reservations kept changing concurrently; retry');
   }
 
+  /** The book with the stream version and sequence it is at, as plain data (a follower snapshot). */
+  snapshot(): { book: unknown; version: number; lastSequence: number } {
+    return { book: this.book.snapshot(), version: this.version, lastSequence: this.lastSequence };
+  }
+
+  /** Replaces the book and its position with a {@link snapshot}'s; throws, changing nothing, on anything else. */
+  restore(state: unknown): void {
+    const { book, version, lastSequence } = (state ?? {}) as { book?: unknown; version?: unknown; lastSequence?: unknown };
+    if (!Number.isSafeInteger(version) || !Number.isSafeInteger(lastSequence)) throw new Error('not a reservation ledger');
+    this.book.restore(book);
+    this.version = version as number;
+    this.lastSequence = lastSequence as number;
+  }
+
   private fold(envelope: EventEnvelope): void {
     this.book.apply({ type: envelope.type, data: envelope.data } as ReservationEvent, String(envelope.data['at'] ?? envelope.time));
     this.version = envelope.streamVersion;

@@ -1,7 +1,8 @@
 import { Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { EventChannel } from '@lighthouse/contracts';
-import type { Logger } from '@lighthouse/observability';
-import { DEFAULT_MAX_FRAME_BYTES, EventFollower, EventStoreClient, type NatsBus } from '@lighthouse/transport';
+import type { Logger, ServiceMetrics } from '@lighthouse/observability';
+import { CompositeSnapshot, MemorySnapshotStore } from '@lighthouse/snapshots';
+import { DEFAULT_MAX_FRAME_BYTES, EventStoreClient, SnapshottedFollower, type NatsBus, type SnapshotSettings } from '@lighthouse/transport';
 import { ReservationHousekeeper } from './reservation.housekeeper';
 import { ReservationLedger } from './reservation.ledger';
 import { ReservationsConfigSchema, type ReservationsConfig } from './reservations.config';
@@ -11,21 +12,33 @@ import { ReservationsService } from './reservations.service';
 /** What the book applies: reservations, and the session ends and revocations that release them. */
 const RESERVATION_CHANNELS: readonly EventChannel[] = ['reservation', 'session', 'agent'];
 
+/** The snapshot key of this follower; its state's layout version. */
+export const RESERVATION_FOLLOWER_KIND = 'delegation-router-reservations';
+const STATE_VERSION = 1;
+
 export interface ReservationsDeps {
   config: Partial<ReservationsConfig> & { LH_MAX_FRAME_BYTES?: number };
   bus: NatsBus;
   logger: Logger;
+  metrics?: ServiceMetrics;
+  /** Where the follower keeps snapshots (absent: none, every start replays the log). */
+  snapshots?: SnapshotSettings;
 }
 
 @Module({})
 export class ReservationsModule {
   /** Catches the book up from the event store before answering, then follows committed events. */
-  static async register({ config: given, bus, logger }: ReservationsDeps): Promise<DynamicModule> {
+  static async register({ config: given, bus, logger, metrics, snapshots }: ReservationsDeps): Promise<DynamicModule> {
     const config = ReservationsConfigSchema.parse(given);
     const store = new EventStoreClient(bus);
     const ledger = new ReservationLedger(store);
     const housekeeper = new ReservationHousekeeper(ledger, bus, config, logger);
-    const follower = new EventFollower(bus, store, {
+    const follower = new SnapshottedFollower(bus, store, {
+      kind: RESERVATION_FOLLOWER_KIND,
+      projection: new CompositeSnapshot(STATE_VERSION, { ledger, housekeeper }),
+      ...(snapshots ?? { snapshots: new MemorySnapshotStore(), everyEvents: 0, everyMs: 0 }),
+      metrics,
+      onSnapshot: (outcome) => ('error' in outcome ? logger.warn({ err: outcome.error }, 'writing a snapshot failed; trying again later') : logger.debug(outcome, 'snapshot written')),
       channels: RESERVATION_CHANNELS,
       onEvent: (event) => {
         ledger.applyEnvelope(event);
@@ -34,7 +47,8 @@ export class ReservationsModule {
       onError: (error) => logger.warn({ err: error }, 'following the event store failed; catching up again shortly'),
     });
     await store.waitUntilReady();
-    await follower.start();
+    const startup = await follower.start();
+    logger.info({ follower: RESERVATION_FOLLOWER_KIND, ...startup }, startup.snapshotSequence === null ? 'caught up from the start of the log' : 'caught up from a snapshot');
     housekeeper.start();
     const maxListBytes = Math.floor(((given.LH_MAX_FRAME_BYTES ?? DEFAULT_MAX_FRAME_BYTES) * 15) / 16);
     const service = new ReservationsService(ledger, config, maxListBytes, (agent) => housekeeper.seen(agent));
@@ -44,6 +58,7 @@ export class ReservationsModule {
       providers: [
         { provide: ReservationsService, useValue: service },
         { provide: ReservationLedger, useValue: ledger },
+        { provide: 'RESERVATIONS_FOLLOWER', useValue: follower },
         { provide: 'RESERVATIONS_STOPPER', useValue: new Stopper(follower, housekeeper) },
       ],
       exports: [ReservationsService, ReservationLedger],
@@ -53,7 +68,7 @@ export class ReservationsModule {
 
 class Stopper implements OnApplicationShutdown {
   constructor(
-    private readonly follower: EventFollower,
+    private readonly follower: SnapshottedFollower,
     private readonly housekeeper: ReservationHousekeeper,
   ) {}
 

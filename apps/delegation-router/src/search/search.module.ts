@@ -14,10 +14,11 @@ import { SearchService } from './search.service';
  */
 @Module({})
 export class SearchModule {
-  static create(config: DelegationRouterConfig, book: MessageBook): { follow: (event: EventEnvelope) => void; module: (delegations: DynamicModule) => DynamicModule } {
+  static create(config: DelegationRouterConfig, book: MessageBook): { follow: (event: EventEnvelope) => void; index: SearchIndex; module: (delegations: DynamicModule) => DynamicModule } {
     const index = new SearchIndex(config.LH_SEARCH_MAX_DOCUMENTS, config.LH_SEARCH_MAX_BYTES);
     book.onEvicted((id) => index.remove('message', id));
     return {
+      index,
       follow: (event) => {
         const document = documentOfEvent(event);
         if (document && (document.kind !== 'message' || book.message(document.ref))) index.put(document);

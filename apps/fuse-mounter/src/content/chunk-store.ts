@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { LighthouseError } from '@lighthouse/contracts';
-import type { BlobBucket, BusStreams } from '@lighthouse/transport';
-import { useNativeObjectDigest } from './native-object-digest';
+import { useNativeObjectDigest, type BlobBucket, type BusStreams } from '@lighthouse/transport';
 
 /** Where chunks live for every pod: content-addressed, written once, read by many. */
 export interface ChunkStore {

@@ -41,3 +41,17 @@ describe('live experts', () => {
     expect(live.anyLive('security_architect', T0 + 1)).toBe(true);
   });
 });
+
+describe('live experts snapshots', () => {
+  it('restore(snapshot) knows the same experts; junk is refused, changing nothing', () => {
+    const experts = new LiveExperts(1000);
+    experts.onEvent({ type: 'expert.registered', agent: 'sec-1', data: { role: 'security_architect' } });
+    experts.onEvent({ type: 'expert.registered', agent: 'perf-1', data: { role: 'performance_engineer' } });
+    experts.onEvent({ type: 'expert.deregistered', agent: 'perf-1', data: {} });
+    const copy = new LiveExperts(1000);
+    copy.restore(JSON.parse(JSON.stringify(experts.snapshot())));
+    expect([copy.anyLive('security_architect'), copy.anyLive('performance_engineer')]).toEqual([true, false]);
+    expect(() => copy.restore([['a', 1]])).toThrow();
+    expect(copy.anyLive('security_architect')).toBe(true);
+  });
+});

@@ -34,6 +34,18 @@ export class LiveExperts {
     }
   }
 
+  /** Who is registered as an expert of which role, as plain data (a follower snapshot; the unserved marks are this process's own). */
+  snapshot(): [agent: string, role: string][] {
+    return [...this.roleOf];
+  }
+
+  /** Replaces the registrations with a {@link snapshot}'s; throws, changing nothing, on anything else. */
+  restore(state: unknown): void {
+    if (!Array.isArray(state) || !state.every((e) => Array.isArray(e) && e.length === 2 && typeof e[0] === 'string' && typeof e[1] === 'string')) throw new Error('not a list of expert registrations');
+    this.roleOf.clear();
+    for (const [agent, role] of state as [string, string][]) this.roleOf.set(agent, role);
+  }
+
   /** An escalation of `role` timed out while still queued: nobody serves the role now. */
   markUnserved(role: string, nowMs = Date.now()): void {
     this.unservedUntil.set(role, nowMs + this.cooldownMs);

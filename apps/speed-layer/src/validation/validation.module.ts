@@ -2,7 +2,9 @@ import { Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/
 import { FOLLOWED_CHANNELS } from '@lighthouse/contracts';
 import { MemoryTier, PatternModel, loadDefaultPolicy, loadPolicyFile } from '@lighthouse/policy';
 import type { Logger, ServiceMetrics } from '@lighthouse/observability';
-import { EventFollower, EventStoreClient, type NatsBus } from '@lighthouse/transport';
+import type { FollowerSnapshotConfig } from '@lighthouse/config';
+import { CompositeSnapshot } from '@lighthouse/snapshots';
+import { EventStoreClient, SnapshottedFollower, snapshotSettings, type NatsBus } from '@lighthouse/transport';
 import type { Redis } from 'ioredis';
 import type { SpeedLayerConfig } from '../speed-layer.config';
 import { RequestKeyCache } from './decision-cache';
@@ -15,8 +17,12 @@ import { ValidationController } from './validation.controller';
 import { ValidationService } from './validation.service';
 import { ReservationGuard } from './reservation-guard';
 
+/** The snapshot key of the speed layer's follower; its state's layout version. */
+export const SPEED_FOLLOWER_KIND = 'speed-layer';
+const STATE_VERSION = 1;
+
 export interface ValidationDeps {
-  config: SpeedLayerConfig;
+  config: SpeedLayerConfig & Partial<FollowerSnapshotConfig>;
   bus: NatsBus;
   redis: Redis;
   logger: Logger;
@@ -25,7 +31,10 @@ export interface ValidationDeps {
 
 @Module({})
 export class ValidationModule {
-  /** Loads the policy (a bad policy stops the boot), replays past decisions into the model, opens the journal. */
+  /**
+   * Loads the policy (a bad policy stops the boot), loads the model, experts and reservations from
+   * the last snapshot and replays the decisions after it, opens the journal.
+   */
   static async register({ config, bus, redis, logger, metrics }: ValidationDeps): Promise<DynamicModule> {
     const policy = config.LH_SPEED_POLICY_FILE ? loadPolicyFile(config.LH_SPEED_POLICY_FILE) : loadDefaultPolicy();
     const store = new EventStoreClient(bus);
@@ -39,7 +48,16 @@ export class ValidationModule {
       strict: config.LH_RESERVATIONS_STRICT,
       cacheEntries: config.LH_SPEED_MEMORY_ENTRIES,
     });
-    const follower = new EventFollower(bus, store, {
+    const follower = new SnapshottedFollower(bus, store, {
+      kind: SPEED_FOLLOWER_KIND,
+      projection: new CompositeSnapshot(STATE_VERSION, {
+        pattern: { snapshot: () => pattern.toJSON(), restore: (state) => pattern.restoreCounts(state) },
+        experts: liveExperts,
+        reservations: reservations.book,
+      }),
+      ...(await snapshotSettings(bus.streams, config)),
+      metrics,
+      onSnapshot: (outcome) => ('error' in outcome ? logger.warn({ err: outcome.error }, 'writing a snapshot failed; trying again later') : logger.debug(outcome, 'snapshot written')),
       channels: FOLLOWED_CHANNELS['speed-layer'],
       onEvent: (event) => {
         trainFrom(pattern, event);
@@ -48,7 +66,8 @@ export class ValidationModule {
       },
       onError: (error) => logger.warn({ err: error }, 'following the event store failed; catching up again shortly'),
     });
-    await follower.start();
+    const startup = await follower.start();
+    logger.info({ follower: SPEED_FOLLOWER_KIND, ...startup }, startup.snapshotSequence === null ? 'caught up from the start of the log' : 'caught up from a snapshot');
     const journal = await DecisionJournal.open(bus, store, logger);
     journal.start();
     const escalation = new ExpertEscalation(bus, {
@@ -76,7 +95,7 @@ export class ValidationModule {
     return {
       module: ValidationModule,
       controllers: [ValidationController],
-      providers: [{ provide: ValidationService, useValue: service }, { provide: 'VALIDATION_CLOSER', useValue: new Closer(follower, journal, bus, redis) }],
+      providers: [{ provide: ValidationService, useValue: service }, { provide: SnapshottedFollower, useValue: follower }, { provide: 'VALIDATION_CLOSER', useValue: new Closer(follower, journal, bus, redis) }],
       exports: [ValidationService],
     };
   }
@@ -84,7 +103,7 @@ export class ValidationModule {
 
 class Closer implements OnApplicationShutdown {
   constructor(
-    private readonly follower: EventFollower,
+    private readonly follower: SnapshottedFollower,
     private readonly journal: DecisionJournal,
     private readonly bus: NatsBus,
     private readonly redis: Redis,

@@ -60,6 +60,7 @@ export class NaiveBayesCounts {
   load(state: CountsState): void {
     this.classes.allow = { ...state.classes.allow };
     this.classes.deny = { ...state.classes.deny };
+    this.features.clear();
     for (const [feature, allow, deny] of state.features) this.features.set(feature, { allow, deny });
   }
 }

@@ -81,6 +81,18 @@ describe('PatternModel', () => {
     expect(JSON.stringify(restored.toJSON())).toBe(JSON.stringify(a.toJSON()));
   });
 
+  it('given a snapshot of its counts, when restored into a model of the same options, then it predicts as the original; other options or junk are refused, changing nothing', () => {
+    const a = trained();
+    const b = new PatternModel();
+    b.restoreCounts(JSON.parse(JSON.stringify(a.toJSON())));
+    for (const command of ['terraform destroy', 'terraform plan', 'ls']) expect(b.predict(call(command))).toEqual(a.predict(call(command)));
+    expect(JSON.stringify(b.toJSON())).toBe(JSON.stringify(a.toJSON()));
+    const other = new PatternModel({ threshold: 0.99 });
+    expect(() => other.restoreCounts(a.toJSON())).toThrow('the model was learned with other options (threshold)');
+    expect(() => b.restoreCounts({ version: 2 })).toThrow();
+    expect(JSON.stringify(b.toJSON())).toBe(JSON.stringify(a.toJSON()));
+  });
+
   it('given a malformed state, when restored, then it is rejected', () => {
     expect(() => PatternModel.fromJSON({ version: 1 })).toThrow();
     expect(() => PatternModel.fromJSON({ ...trained().toJSON(), all: { ...trained().toJSON().all, features: [['x', -1, 0]] } })).toThrow();

@@ -84,6 +84,23 @@ export class PatternModel {
     return model;
   }
 
+  /**
+   * Replaces what this model learned with what `state` holds (a follower's snapshot); throws,
+   * changing nothing, when `state` is not a model's state or was learned with other options
+   * (the counts depend on them: such a state must be learned again from the log).
+   */
+  restoreCounts(state: unknown): void {
+    const parsed = PatternModelStateSchema.parse(state);
+    const mine = this.options as Record<string, unknown>;
+    const theirs = parsed.options as Record<string, unknown>;
+    const differ = Object.keys({ ...mine, ...theirs }).filter((key) => mine[key] !== theirs[key]);
+    if (differ.length > 0) throw new Error(`the model was learned with other options (${differ.join(', ')})`);
+    this.all.load(parsed.all);
+    this.rulings.load(parsed.rulings);
+    this.rulingAgents.clear();
+    for (const [feature, agents] of parsed.rulingAgents) this.rulingAgents.set(feature, new Map(agents));
+  }
+
   private judge(counts: NaiveBayesCounts, features: readonly string[], weight: (anchor: string) => number): { label: 'allow' | 'deny'; confidence: number } {
     const support = this.support(counts, features, weight);
     if (support === 0) return { label: 'allow', confidence: 0 };

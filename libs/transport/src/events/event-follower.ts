@@ -10,6 +10,8 @@ export interface FollowOptions {
   channels: readonly EventChannel[];
   /** First sequence wanted (default 1: the whole history). */
   fromSequence?: number;
+  /** The last event already folded before `fromSequence` (from a snapshot), if known. */
+  lastDelivered?: { sequence: number; id: string };
   /** Called once per event of the followed channels, in sequence order, without gaps or repeats. */
   onEvent: (event: EventEnvelope) => void | Promise<void>;
   /** Called when a gap in the live subjects was filled from the store (for metrics and logs). */
@@ -35,6 +37,8 @@ export class EventFollower {
   private retryTimer?: NodeJS.Timeout;
   private stopped = false;
   private chain: Promise<void> = Promise.resolve();
+  /** The last event delivered (its sequence and id). */
+  private last: { sequence: number; id: string } | null = null;
 
   constructor(
     private readonly bus: Pick<NatsBus, 'subscribe'>,
@@ -44,6 +48,7 @@ export class EventFollower {
     if (options.channels.length === 0) throw new Error('an event follower needs at least one channel');
     this.channels = new Set(options.channels);
     this.next = options.fromSequence ?? 1;
+    this.last = options.lastDelivered ?? null;
   }
 
   /** Subscribes first (so nothing committed meanwhile is missed), then catches up. */
@@ -82,6 +87,19 @@ export class EventFollower {
   catchUpNow(): Promise<void> {
     const step = this.chain.then(() => this.catchUp(Number.POSITIVE_INFINITY));
     this.enqueue(() => step);
+    return step;
+  }
+
+  /**
+   * Runs `capture` between two steps (never while an event is being delivered), with the
+   * position then: everything of the followed channels before it is in the projection.
+   */
+  atRest<T>(capture: (position: number, last: { sequence: number; id: string } | null) => T): Promise<T> {
+    const step = this.chain.then(() => capture(this.next, this.last));
+    this.chain = step.then(
+      () => undefined,
+      () => undefined,
+    );
     return step;
   }
 
@@ -157,5 +175,6 @@ export class EventFollower {
     if (event.sequence < this.next) return;
     await this.options.onEvent(event);
     this.next = event.sequence + 1;
+    this.last = { sequence: event.sequence, id: event.id };
   }
 }

@@ -1,0 +1,135 @@
+import { decodeSnapshot, encodeSnapshot, type SnapshotAnchor } from './snapshot-codec';
+import { SnapshotSchedule, type SnapshotScheduleOptions } from './snapshot-schedule';
+import type { SnapshotStore } from './snapshot-store';
+
+/**
+ * A projection a follower can snapshot: its whole state as plain data (arrays, objects, strings,
+ * numbers: what msgpack carries), and back. `restore(snapshot())` must give a projection that
+ * answers every query as the original did, and folding the events after the snapshot into it must
+ * give what folding every event gives.
+ */
+export interface Snapshottable {
+  /** The version of the state layout; bump it when `snapshot()` changes shape (old snapshots are then ignored). */
+  readonly stateVersion: number;
+  snapshot(): unknown;
+  /** Replaces the whole state with `state`; throws, changing nothing, when it is not a state it reads. */
+  restore(state: unknown): void;
+}
+
+/** Where a follower starts: after its snapshot, or from sequence 1 (and why). */
+export interface ResumePoint {
+  fromSequence: number;
+  /** The sequence the loaded snapshot covers; null when none was used. */
+  snapshotSequence: number | null;
+  /** Why no snapshot was used (none saved, unreadable, another version, ahead of the log...). */
+  reason?: string;
+  /** The last event the snapshot folded, when it says. */
+  anchor?: SnapshotAnchor;
+}
+
+export interface FollowerSnapshotsOptions {
+  /** The snapshot's key in the store: the follower kind (every replica of a kind shares it). */
+  kind: string;
+  schedule: SnapshotScheduleOptions;
+  now?: () => number;
+}
+
+/**
+ * Runs `capture` between two events of the follower (never in the middle of one), with its
+ * position (the next sequence it expects) and the last event it folded, if any.
+ */
+export type AtRest = <T>(capture: (position: number, anchor: SnapshotAnchor | null) => T) => Promise<T>;
+
+/** Whether the log holds this very event at this sequence. */
+export type AnchorCheck = (anchor: SnapshotAnchor) => Promise<boolean>;
+
+/**
+ * The snapshots of one follower: where it resumes from on start, and when and what it saves.
+ * The follower reports the events it applies; when the schedule says so, `save` captures the
+ * projection between two events (with the sequence it covers) and writes it to the store.
+ */
+export class FollowerSnapshots {
+  private readonly schedule: SnapshotSchedule;
+  private readonly now: () => number;
+  private lastSaved = 0;
+  private saving?: Promise<number | null>;
+
+  constructor(
+    private readonly store: SnapshotStore,
+    private readonly projection: Snapshottable,
+    private readonly options: FollowerSnapshotsOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+    this.schedule = new SnapshotSchedule(options.schedule, this.now());
+  }
+
+  /** The sequence of the last snapshot loaded or saved (0: none). */
+  get sequence(): number {
+    return this.lastSaved;
+  }
+
+  /**
+   * Loads the last snapshot into the projection when it is usable against a log whose last
+   * sequence is `lastSequence`; otherwise the projection is left as it was and the follower
+   * replays from sequence 1. A store that cannot be read is not fatal either: replaying is.
+   */
+  async resume(lastSequence: number, holds: AnchorCheck = () => Promise.resolve(true)): Promise<ResumePoint> {
+    let bytes: Uint8Array | null;
+    try {
+      bytes = await this.store.load(this.options.kind);
+    } catch (error) {
+      return { fromSequence: 1, snapshotSequence: null, reason: `snapshot store unreadable: ${(error as Error).message}` };
+    }
+    if (!bytes) return { fromSequence: 1, snapshotSequence: null, reason: 'no snapshot saved' };
+    const decoded = decodeSnapshot(bytes, { kind: this.options.kind, stateVersion: this.projection.stateVersion, lastSequence });
+    if (!decoded.ok) return { fromSequence: 1, snapshotSequence: null, reason: decoded.reason };
+    const { anchor } = decoded.header;
+    try {
+      if (anchor && !(await holds(anchor))) return { fromSequence: 1, snapshotSequence: null, reason: `the log does not hold event ${anchor.id} at sequence ${anchor.sequence}: the snapshot is of another log` };
+    } catch (error) {
+      return { fromSequence: 1, snapshotSequence: null, reason: `could not check the snapshot against the log: ${(error as Error).message}` };
+    }
+    try {
+      this.projection.restore(decoded.state);
+    } catch (error) {
+      return { fromSequence: 1, snapshotSequence: null, reason: `snapshot state rejected: ${(error as Error).message}` };
+    }
+    this.lastSaved = decoded.header.sequence;
+    return { fromSequence: decoded.header.sequence + 1, snapshotSequence: decoded.header.sequence, ...(anchor ? { anchor } : {}) };
+  }
+
+  /** The follower applied `count` events. */
+  applied(count = 1): void {
+    this.schedule.applied(count);
+  }
+
+  due(): boolean {
+    return this.schedule.due(this.now());
+  }
+
+  /**
+   * Captures the projection at rest and writes it; answers the sequence saved, or null when
+   * there was nothing new since the last one. One save at a time: a call during a save joins it.
+   */
+  save(atRest: AtRest): Promise<number | null> {
+    this.saving ??= this.write(atRest).finally(() => (this.saving = undefined));
+    return this.saving;
+  }
+
+  private async write(atRest: AtRest): Promise<number | null> {
+    const pending = this.schedule.pending;
+    const captured = await atRest((position, anchor) => {
+      const sequence = position - 1;
+      if (sequence <= this.lastSaved) return null;
+      return { sequence, bytes: encodeSnapshot({ kind: this.options.kind, stateVersion: this.projection.stateVersion, sequence, anchor, state: this.projection.snapshot() }) };
+    });
+    if (!captured) {
+      this.schedule.taken(this.now(), pending);
+      return null;
+    }
+    await this.store.save(this.options.kind, captured.bytes);
+    this.lastSaved = captured.sequence;
+    this.schedule.taken(this.now(), pending);
+    return captured.sequence;
+  }
+}

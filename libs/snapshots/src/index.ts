@@ -1,0 +1,10 @@
+export { SNAPSHOT_FORMAT, decodeSnapshot, encodeSnapshot } from './snapshot-codec';
+export type { DecodedSnapshot, SnapshotAnchor, SnapshotExpectation, SnapshotHeader } from './snapshot-codec';
+export { MemorySnapshotStore } from './snapshot-store';
+export type { SnapshotStore } from './snapshot-store';
+export { SnapshotSchedule } from './snapshot-schedule';
+export type { SnapshotScheduleOptions } from './snapshot-schedule';
+export { FollowerSnapshots } from './follower-snapshots';
+export type { AnchorCheck, AtRest, FollowerSnapshotsOptions, ResumePoint, Snapshottable } from './follower-snapshots';
+export { CompositeSnapshot } from './composite-snapshot';
+export type { SnapshotPart } from './composite-snapshot';
