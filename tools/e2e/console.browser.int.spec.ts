@@ -8,7 +8,7 @@ interface Window {
   document: { cookie: string; documentElement: { scrollWidth: number; clientWidth: number } };
 }
 import { AgentClient, issueCredential } from './agent-client';
-import { startE2eStack, type E2eStack } from './e2e-stack';
+import { startE2eStack, stopPid, type E2eStack } from './e2e-stack';
 
 // The operators' console in headless Chromium (Debian's, no browser download) against the built
 // stack: sign-in and sign-out, live agents and delegations, a human ruling on an escalated
@@ -28,7 +28,7 @@ describe('the console in a browser', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     [stack, browser] = await Promise.all([
-      startE2eStack({ repo, env: { LH_SPEED_ESCALATION_TIMEOUT_MS: '20000' } }),
+      startE2eStack({ repo, env: { LH_SPEED_ESCALATION_TIMEOUT_MS: '20000', LH_SLA_SAMPLE_S: '0.5', LH_SLA_STEP_S: '3' } }),
       chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS }),
     ]);
     agent = async (id, roles) => {
@@ -193,11 +193,118 @@ describe('the console in a browser', () => {
       await open('Health');
       await page.locator('.uplot').waitFor();
       await shot('12-health-1280x720');
-      await open('Timeline');
-      await page.getByTestId('chain').waitFor();
-      await shot('13-timeline-1280x720');
     } finally {
       await phone.close();
     }
   }, 20_000);
+
+  it('timeline: the chain verified with its last signed checkpoint, and full-text search over all history', async () => {
+    const [requester, expert] = await Promise.all([agent('dev-search'), agent('ops-search', ['ops'])]);
+    expect((await expert.change('POST', '/experts', { role: 'ops' })).status).toBe(201);
+    expect((await requester.change('POST', '/delegations', { target: { role: 'ops' }, title: 'rotate the zeppelin signing keys' })).status).toBe(201);
+    await open('Timeline');
+    const chain = page.getByTestId('chain');
+    await chain.getByText('verified', { exact: true }).waitFor({ timeout: 10_000 });
+    await page.getByTestId('checkpoint').getByText('authentic', { exact: true }).waitFor();
+    expect(await page.getByTestId('chain-records').textContent()).toMatch(/^\d+ records in \d+ segment\(s\), last sequence \d+$/);
+    await chain.getByRole('button', { name: 'Verify now' }).click();
+    await chain.getByRole('button', { name: 'Verify now' }).waitFor();
+    const search = page.getByLabel("Words in messages, delegations and agents' events");
+    await search.fill('zeppelin');
+    await search.press('Enter'); // the keyboard submits
+    await page.getByTestId('search-results').getByText('rotate the zeppelin signing keys').waitFor({ timeout: 5000 });
+    await shot('13-timeline-1280x720');
+  }, 30_000);
+
+  it("messages and threads with their receipts; each agent's claims and reservations on the agents page", async () => {
+    const [writer, reader] = await Promise.all([agent('dev-msg-a'), agent('dev-msg-b')]);
+    const sent = await writer.change<{ id: string; thread: string }>('POST', '/messages', { to: { agents: ['dev-msg-b'] }, subject: 'who owns the release notes?', body: 'I can take them.', ackRequired: true });
+    expect(sent.status).toBe(201);
+    await open('Messages');
+    const thread = page.locator(`[data-thread="${sent.body.thread}"]`);
+    await thread.waitFor({ timeout: 5000 });
+    await thread.focus();
+    await page.keyboard.press('Enter');
+    const message = page.getByTestId('thread').locator(`[data-message="${sent.body.id}"]`);
+    await message.getByText('I can take them.').waitFor();
+    await message.getByText('unread').waitFor();
+    expect((await reader.change('POST', `/messages/${sent.body.id}/ack`, { note: 'yours' })).status).toBe(200);
+    await message.getByText('dev-msg-b: acknowledged (yours)').waitFor({ timeout: 5000 }); // live
+    await shot('16-messages-1280x720');
+
+    expect((await writer.change('POST', '/reservations', { paths: ['docs'], mode: 'exclusive', reason: 'writing the release notes', ttlSeconds: 600 })).status).toBe(201);
+    await open('Agents');
+    await page.locator('[data-agent="dev-msg-a"] [data-reservations]').getByText('docs').waitFor({ timeout: 5000 });
+    await page.locator('[data-agent="dev-msg-a"] [data-reservations]').getByText('exclusive').waitFor();
+    await shot('17-agents-reservations-1280x720');
+  }, 30_000);
+
+  it('signs in with an operator credential the registry issued (named in rulings); an agent credential or another name is refused; revocation ends the session', async () => {
+    const admin = (method: string, path: string, body?: unknown) =>
+      fetch(`${stack.gatewayUrl}${path}`, { method, headers: { authorization: `Bearer ${stack.adminSecret}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const issued = await admin('POST', '/admin/operators', { name: 'carol', ttlSeconds: 3600 });
+    expect(issued.status).toBe(201);
+    const { credential } = (await issued.json()) as { credential: string };
+    expect(credential).toMatch(/^lho_/);
+    const listed = (await (await admin('GET', '/admin/operators')).json()) as { operators: Array<{ name: string; revokedAt: string | null }> };
+    expect(listed.operators).toEqual([expect.objectContaining({ name: 'carol', revokedAt: null })]);
+    expect(JSON.stringify(listed)).not.toContain(credential.slice(4));
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    try {
+      const tab = await context.newPage();
+      const agentCredential = await issueCredential(stack.gatewayUrl, stack.adminSecret, 'dev-not-an-operator');
+      await signIn(tab, 'dev-not-an-operator', agentCredential); // an agent's credential opens nothing
+      await tab.getByRole('alert').filter({ hasText: 'not the operator secret' }).waitFor();
+      await signIn(tab, 'mallory', credential); // carol's credential signs in carol only
+      await tab.getByRole('alert').filter({ hasText: 'not the operator secret' }).waitFor();
+      await signIn(tab, 'carol', credential);
+      await tab.waitForURL('**/console/agents');
+      await tab.getByText('carol', { exact: true }).waitFor();
+      await tab.getByTestId('live').filter({ hasText: 'live' }).waitFor();
+
+      await tab.getByRole('link', { name: /^Escalations/ }).click();
+      const dev = await agent('dev-carol');
+      const validating = dev.change<ValidationResult>('POST', '/validate', { tool: 'Bash', input: { command: 'git clean -fdx dist-carol' }, cwd: '/workspace/app' });
+      const card = tab.locator('[data-escalation]').filter({ hasText: 'git clean' }).first();
+      await card.waitFor({ timeout: 5000 });
+      await card.getByLabel('Reason').fill('carol checked it');
+      await card.getByRole('button', { name: 'Allow once' }).click();
+      expect((await validating).body).toMatchObject({ decision: 'allow', ruledBy: 'human.carol' });
+      await shot('18-operator-credential-signed-in', tab);
+
+      expect((await admin('POST', '/admin/operators/carol/revoke', {})).status).toBe(200);
+      await tab.waitForURL('**/console/sign-in', { timeout: 10_000 }); // the stream ends; the page goes to sign-in
+      expect(await tab.evaluate(async () => (await fetch('/console/api/me')).status)).toBe(401);
+      await signIn(tab, 'carol', credential);
+      await tab.getByRole('alert').filter({ hasText: 'not the operator secret' }).waitFor();
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
+  it('SLAs: which hold now, and a breach (a service stopped) listed with its span', async () => {
+    await open('SLAs');
+    const slas = page.getByTestId('slas');
+    await slas.locator('[data-sla="availability"]').waitFor({ timeout: 10_000 });
+    expect(await slas.locator('tbody tr').count()).toBe(8);
+    for (const id of ['availability', 'chain-integrity', 'memory']) {
+      await slas.locator(`[data-sla="${id}"]`).getByText('holds', { exact: true }).waitFor({ timeout: 15_000 });
+    }
+    // Latencies are measured, not assumed (this machine may be loaded): each shows a value and a verdict.
+    for (const id of ['validation-p99', 'event-store-write-p95', 'api-p99']) {
+      expect(await slas.locator(`[data-sla="${id}"] td`).nth(1).textContent()).toMatch(/^(\d+\.\d ms|—)/);
+      expect(await slas.locator(`[data-sla="${id}"] .badge`).textContent()).toMatch(/^(holds|at risk|breached|no data yet)$/);
+    }
+    // (The services start one by one: the first steps may show one down before it answered, a real, short breach.)
+    expect(await page.getByTestId('breaches').locator('[data-breach="availability"]').getByText('ongoing').count()).toBe(0);
+    await shot('14-sla-1280x720');
+    // The last test of the suite: the shared view's service goes away, and the console sees the breach.
+    await stopPid(stack.pids['fuse-mounter'] as number);
+    await slas.locator('[data-sla="availability"]').getByText('breached', { exact: true }).waitFor({ timeout: 20_000 });
+    const breach = page.getByTestId('breaches').locator('[data-breach="availability"]').filter({ hasText: 'ongoing' });
+    await breach.getByText('down: fuse-mounter').waitFor();
+    await breach.getByText('ongoing').waitFor();
+    await shot('15-sla-breach-1280x720');
+  }, 45_000);
 });

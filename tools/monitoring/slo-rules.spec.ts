@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ServiceMetrics } from '@lighthouse/observability';
+import { SLOS, ServiceMetrics } from '@lighthouse/observability';
 import { parse } from 'yaml';
 
 // The SLO alerting rules: promtool checks and unit-tests them (each alert fires on a series that
@@ -12,7 +12,7 @@ const RULES = join(root, 'deploy', 'helm', 'lighthouse', 'files', 'slo-rules.yam
 const TESTS = join(__dirname, 'slo-rules.test.yaml');
 const promtool = (args: string[]) => spawnSync('promtool', args, { encoding: 'utf8', timeout: 60_000 });
 
-interface Rule { alert: string; expr: string }
+interface Rule { alert: string; expr: string; for?: string; labels?: { slo?: string } }
 interface TestCase { name: string; alert_rule_test: Array<{ alertname: string; exp_alerts: unknown[] }> }
 const rules = (parse(readFileSync(RULES, 'utf8')) as { groups: Array<{ rules: Rule[] }> }).groups.flatMap((g) => g.rules);
 
@@ -30,6 +30,16 @@ describe('SLO alerting rules', () => {
   it('pass their unit tests (promtool test rules)', () => {
     const tested = promtool(['test', 'rules', TESTS]);
     expect({ status: tested.status, out: tested.stdout + tested.stderr }).toEqual({ status: 0, out: expect.stringContaining('SUCCESS') });
+  });
+
+  it('and the console\'s SLA view measure the same thing: one SLO per alert, same threshold, same for', () => {
+    const minutes = (duration = '0m') => Number(/^(\d+)m$/.exec(duration)?.[1] ?? NaN);
+    expect(SLOS.map((slo) => slo.alert).sort()).toEqual(rules.map((rule) => rule.alert).sort());
+    for (const slo of SLOS) {
+      const rule = rules.find((r) => r.alert === slo.alert) as Rule;
+      const threshold = /([<>=!]=?)\s*([\d.]+)\s*$/.exec(rule.expr.trim());
+      expect({ alert: slo.alert, for: minutes(rule.for), threshold: threshold?.[2] === undefined ? NaN : Number(threshold[2]) }).toEqual({ alert: slo.alert, for: slo.forMinutes, threshold: slo.threshold });
+    }
   });
 
   it('test every alert both ways: firing on a breaking series, quiet on a holding one', () => {

@@ -4,14 +4,15 @@ import type { EventLogPort } from '@lighthouse/event-log';
 import type { Logger } from '@lighthouse/observability';
 import { HealthModule, type MessageBus } from '@lighthouse/transport';
 import { EventsModule } from './events/events.module';
+import type { ChainVerifier } from './verify/chain-verifier';
 
 @Module({})
 export class AppModule {
-  static register(log: EventLogPort, bus: MessageBus, logger: Logger): DynamicModule {
+  static register(log: EventLogPort, bus: MessageBus, logger: Logger, verifier?: ChainVerifier): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        EventsModule.register(log, bus, logger),
+        EventsModule.register(log, bus, logger, verifier),
         HealthModule.register({
           service: 'event-store',
           subject: SUBJECTS.events.health,

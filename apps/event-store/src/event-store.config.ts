@@ -37,6 +37,10 @@ export const eventStoreConfigShape = {
   LH_EVENT_CHECKPOINT_PATH: z.string().min(1).optional(),
   LH_EVENT_MAX_EVENT_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(1024 * 1024),
   LH_EVENT_SEGMENT_BYTES: z.coerce.number().int().min(4096).max(0xffffffff).default(100 * 1024 * 1024),
+  /** Whole-log verification while serving (sets lh_event_chain_verified): every this many seconds, 0 never. */
+  LH_EVENT_VERIFY_INTERVAL_S: z.coerce.number().int().min(0).max(7 * 24 * 3600).default(3600),
+  /** A verification asked for (the console) is run at most once per this many seconds; callers in between get the last one. */
+  LH_EVENT_VERIFY_MIN_INTERVAL_S: z.coerce.number().int().min(1).max(3600).default(60),
 };
 
 export type EventStoreConfig = z.infer<z.ZodObject<typeof eventStoreConfigShape>>;

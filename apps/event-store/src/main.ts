@@ -1,8 +1,10 @@
 import 'reflect-metadata';
+import { verifyLog } from '@lighthouse/event-log';
 import { NatsBus, runNatsService } from '@lighthouse/transport';
 import { AppModule } from './app.module';
-import { eventStoreConfigShape } from './event-store.config';
+import { eventDirOf, eventStoreConfigShape, keyringFrom } from './event-store.config';
 import { openEventLog } from './open-log';
+import { ChainVerifier } from './verify/chain-verifier';
 import { runCopyToJetStream } from './verify/copy.command';
 import { runVerify } from './verify/verify.command';
 
@@ -29,7 +31,21 @@ if (command) {
       logger.info({ head: log.head(), backend }, 'event log open and verified');
       metrics.eventChainVerified.set(1);
       const bus = await NatsBus.connect({ servers: config.NATS_URL, user: config.NATS_USER, pass: config.NATS_PASSWORD, name: 'event-store-publisher', maxFrameBytes: config.LH_MAX_FRAME_BYTES, metrics });
-      return AppModule.register(log, bus, logger);
+      // The whole-log verification while serving (the file engine's): read-only, at most one at a time (see ChainVerifier).
+      const keyring = keyringFrom(config);
+      const verifier = backend !== 'file' ? undefined : new ChainVerifier({
+        run: () => verifyLog(eventDirOf(config), keyring, { checkpointPath: config.LH_EVENT_CHECKPOINT_PATH }),
+        minIntervalMs: config.LH_EVENT_VERIFY_MIN_INTERVAL_S * 1000,
+        onVerdict: (ok) => {
+          metrics.eventChainVerified.set(ok ? 1 : 0);
+          if (!ok) logger.error('the event log failed verification while serving (see GET /console/api/chain)');
+        },
+      });
+      void verifier?.verifyNow().catch((error: Error) => logger.warn({ err: error }, 'verification could not run'));
+      if (verifier && config.LH_EVENT_VERIFY_INTERVAL_S > 0) {
+        setInterval(() => void verifier.verifyNow().catch((error: Error) => logger.warn({ err: error }, 'verification could not run')), config.LH_EVENT_VERIFY_INTERVAL_S * 1000).unref();
+      }
+      return AppModule.register(log, bus, logger, verifier);
     },
   });
 }

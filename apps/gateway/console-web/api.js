@@ -36,5 +36,11 @@ export const api = {
   snapshot: () => call('GET', '/console/api/snapshot'),
   delegations: () => call('GET', '/console/api/delegations'),
   health: () => call('GET', '/console/api/health'),
+  reservations: () => call('GET', '/console/api/reservations'),
+  messages: () => call('GET', '/console/api/messages'),
+  sla: () => call('GET', '/console/api/sla'),
+  chain: () => call('GET', '/console/api/chain'),
+  verifyChain: () => call('POST', '/console/api/chain/verify', {}),
+  search: (q) => call('GET', `/console/api/search?${new URLSearchParams({ q, limit: '50' })}`),
   rule: (id, ruling) => call('POST', `/console/api/escalations/${encodeURIComponent(id)}/ruling`, ruling),
 };

@@ -1,7 +1,7 @@
 // The console's small component set (preact + htm): layout, navigation, tables, badges, the
 // live chart (uPlot). Plain elements with real buttons and links, so the keyboard works everywhere.
 import { h } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import htm from 'htm';
 import uPlot from 'uplot';
 
@@ -12,8 +12,10 @@ export const PAGES = [
   ['delegations', 'Delegations'],
   ['decisions', 'Decisions'],
   ['escalations', 'Escalations'],
+  ['messages', 'Messages'],
   ['timeline', 'Timeline'],
   ['health', 'Health'],
+  ['sla', 'SLAs'],
 ];
 
 export function Nav({ page, go, counts }) {
@@ -36,7 +38,7 @@ export function Header({ operator, live, onSignOut }) {
 export const Badge = ({ tone, children }) => html`<span class=${`badge ${tone ?? ''}`}>${children}</span>`;
 
 export const toneOf = (value) =>
-  ({ allow: 'ok', live: 'ok', up: 'ok', completed: 'ok', deny: 'bad', down: 'bad', failed: 'bad', revoked: 'bad', expired: 'bad', cancelled: 'muted', ended: 'muted', escalate: 'warn', degraded: 'warn', queued: 'warn', in_progress: 'info', assigned: 'info' })[value] ?? '';
+  ({ allow: 'ok', live: 'ok', up: 'ok', completed: 'ok', deny: 'bad', down: 'bad', failed: 'bad', revoked: 'bad', expired: 'bad', cancelled: 'muted', ended: 'muted', escalate: 'warn', degraded: 'warn', holds: 'ok', breached: 'bad', 'at-risk': 'warn', 'no-data': 'muted', queued: 'warn', in_progress: 'info', assigned: 'info' })[value] ?? '';
 
 /** A table that scrolls sideways on a phone instead of overflowing the page. */
 export function Table({ caption, columns, rows, empty, testid }) {
@@ -48,6 +50,27 @@ export function Table({ caption, columns, rows, empty, testid }) {
 }
 
 export const time = (iso) => (iso ? new Date(iso).toLocaleTimeString() : '—');
+export const dateTime = (iso) => (iso ? new Date(iso).toLocaleString() : '—');
+
+/** Polls `load` every `ms` while the page is shown; answers [value, error, reload]. */
+export function usePoll(load, ms) {
+  const [value, setValue] = useState(null);
+  const [error, setError] = useState('');
+  const reload = async () => {
+    try {
+      setValue(await load());
+      setError('');
+    } catch (failure) {
+      setError(failure.message);
+    }
+  };
+  useEffect(() => {
+    reload();
+    const timer = setInterval(reload, ms);
+    return () => clearInterval(timer);
+  }, []);
+  return [value, error, reload];
+}
 
 /** A live time series (uPlot): one chart, its data replaced as the stream brings more. */
 export function TimeSeries({ title, data, series }) {

@@ -3,10 +3,10 @@ import { render } from 'preact';
 import { useEffect, useReducer, useRef, useState } from 'preact/hooks';
 import { api } from './api.js';
 import { Header, html, Nav, PAGES } from './components.js';
-import { AgentsPage, DecisionsPage, DelegationsPage, EscalationsPage, HealthPage, TimelinePage } from './pages.js';
-import { apply, emptyState, escalationsOf } from './state.js';
+import { AgentsPage, DecisionsPage, DelegationsPage, EscalationsPage, HealthPage, MessagesPage, SlaPage, TimelinePage } from './pages.js';
+import { apply, applyMessage, emptyState, escalationsOf } from './state.js';
 
-const VIEWS = { agents: AgentsPage, delegations: DelegationsPage, decisions: DecisionsPage, escalations: EscalationsPage, timeline: TimelinePage, health: HealthPage };
+const VIEWS = { agents: AgentsPage, delegations: DelegationsPage, decisions: DecisionsPage, escalations: EscalationsPage, timeline: TimelinePage, health: HealthPage, sla: SlaPage, messages: MessagesPage };
 
 function SignIn() {
   const [error, setError] = useState('');
@@ -28,10 +28,10 @@ function SignIn() {
   return html`<main id="main" class="sign-in">
     <h1>Lighthouse console</h1>
     <form method="post" action="#" onSubmit=${submit} aria-describedby="sign-in-help">
-      <p id="sign-in-help">Sign in with your name (recorded with every ruling you give) and the operator secret.</p>
+      <p id="sign-in-help">Sign in with your name (recorded with every ruling you give) and the operator secret, or the operator credential (<code>lho_…</code>) issued to your name.</p>
       <label for="operator">Your name</label>
       <input id="operator" name="operator" autocomplete="username" required pattern="[A-Za-z0-9][A-Za-z0-9_.@\\-]{0,63}" />
-      <label for="secret">Operator secret</label>
+      <label for="secret">Operator secret or credential</label>
       <input id="secret" name="secret" type="password" autocomplete="current-password" required />
       <button type="submit" disabled=${busy}>Sign in</button>
       ${error && html`<p class="error" role="alert">${error}</p>`}
@@ -54,6 +54,14 @@ function Console({ me, initialPage }) {
         redraw();
       }, 100);
     };
+    let refetchReservations;
+    const refreshReservations = () => {
+      clearTimeout(refetchReservations);
+      refetchReservations = setTimeout(async () => {
+        state.reservations = (await api.reservations().catch(() => ({ reservations: state.reservations }))).reservations;
+        redraw();
+      }, 100);
+    };
     const source = new EventSource('/console/api/stream');
     const buffered = [];
     let started = false;
@@ -64,6 +72,7 @@ function Console({ me, initialPage }) {
       const event = JSON.parse(message.data);
       if (!started) return void buffered.push(event);
       if (apply(state, event) && event.type.startsWith('delegation.')) refreshDelegations();
+      if (event.type.startsWith('reservation.') || event.type === 'session.ended' || event.type === 'agent.revoked') refreshReservations();
       redraw();
     });
     api.snapshot().then((snapshot) => {
@@ -75,12 +84,17 @@ function Console({ me, initialPage }) {
       started = true;
       redraw();
     });
+    refreshReservations();
+    api.messages().then((history) => {
+      for (const event of history.events) applyMessage(state, event);
+      redraw();
+    }).catch(() => undefined);
     const health = setInterval(async () => {
       state.health = await api.health().catch(() => state.health);
       redraw();
     }, 5000);
     const tick = setInterval(redraw, 1000); // the chart's time axis moves on
-    return () => { source.close(); clearInterval(health); clearInterval(tick); clearTimeout(refetch); };
+    return () => { source.close(); clearInterval(health); clearInterval(tick); clearTimeout(refetch); clearTimeout(refetchReservations); };
   }, []);
 
   useEffect(() => {

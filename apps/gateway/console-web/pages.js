@@ -1,15 +1,20 @@
 // The console's pages: each a function of the folded state.
 import { useState } from 'preact/hooks';
-import { Badge, html, Table, TimeSeries, time, toneOf } from './components.js';
-import { chartData, escalationsOf } from './state.js';
+import { api } from './api.js';
+import { Badge, dateTime, html, Table, TimeSeries, time, toneOf, usePoll } from './components.js';
+import { chartData, escalationsOf, threadsOf } from './state.js';
 
 export function AgentsPage({ state }) {
   const agents = [...state.agents.values()].filter((a) => a.status !== 'seen' || a.role).sort((a, b) => (b.lastSeen ?? '').localeCompare(a.lastSeen ?? ''));
-  const claims = (id) => state.delegations.filter((d) => d.assignee === id && (d.state === 'assigned' || d.state === 'in_progress')).length;
-  return html`<${Table} caption="Agents" testid="agents" empty="No agent has started a session yet."
-    columns=${['Agent', 'Session', 'Expert role', 'Claims', 'Last seen', 'Last event']}
+  const claims = (id) => state.delegations.filter((d) => d.assignee === id && (d.state === 'assigned' || d.state === 'in_progress'));
+  const reservations = (id) => state.reservations.filter((r) => r.holder === id);
+  return html`<${Table} caption="Agents: sessions, roles, the delegations each holds and the paths each has reserved" testid="agents" empty="No agent has started a session yet."
+    columns=${['Agent', 'Session', 'Expert role', 'Claims', 'Reservations', 'Last seen', 'Last event']}
     rows=${agents.map((a) => html`<tr data-agent=${a.id}><th scope="row">${a.id}</th><td><${Badge} tone=${toneOf(a.status)}>${a.status}<//></td>
-      <td>${a.role ?? '—'}</td><td>${claims(a.id)}</td><td>${time(a.lastSeen)}</td><td>${a.lastType}</td></tr>`)} />`;
+      <td>${a.role ?? '—'}</td>
+      <td class="wrap" data-claims>${claims(a.id).map((d) => html`<div>${d.title} <span class="meta">(${d.state}, epoch ${d.claimEpoch})</span></div>`)}${claims(a.id).length === 0 ? '—' : ''}</td>
+      <td class="wrap" data-reservations>${reservations(a.id).map((r) => html`<div><code>${r.pattern}</code> <${Badge} tone=${r.mode === 'exclusive' ? 'warn' : 'info'}>${r.mode}<//> <span class="meta">to ${time(r.expiresAt)}</span></div>`)}${reservations(a.id).length === 0 ? '—' : ''}</td>
+      <td>${time(a.lastSeen)}</td><td>${a.lastType}</td></tr>`)} />`;
 }
 
 const COLUMNS = [
@@ -87,15 +92,71 @@ export function EscalationsPage({ state, onRule }) {
   </article>`)}</div>`;
 }
 
+function ChainPanel() {
+  const [chain, error, reload] = usePoll(api.chain, 30000);
+  const [busy, setBusy] = useState(false);
+  const verifyNow = async () => {
+    setBusy(true);
+    await api.verifyChain().catch(() => undefined);
+    await reload();
+    setBusy(false);
+  };
+  const cp = chain?.checkpoint;
+  return html`<section class="card chain" data-testid="chain" aria-labelledby="chain-title">
+    <h2 id="chain-title">Chain verification ${chain && html`<${Badge} tone=${chain.ok ? 'ok' : 'bad'}>${chain.ok ? 'verified' : 'FAILED'}<//>`}</h2>
+    ${error && html`<p class="error" role="alert">${error}</p>`}
+    ${!chain && !error && html`<p class="empty">Asking the event store…</p>`}
+    ${chain && html`<dl class="facts">
+      <dt>Verified</dt><dd>${dateTime(chain.verifiedAt)} (${Math.round(chain.durationMs)} ms)</dd>
+      <dt>Log</dt><dd data-testid="chain-records">${chain.records} records in ${chain.segments} segment(s), last sequence ${chain.lastSequence}</dd>
+      <dt>Chain head</dt><dd><code>${chain.chainHead.slice(0, 24)}…</code></dd>
+      <dt>Last signed checkpoint</dt><dd data-testid="checkpoint">${cp.authentic
+        ? html`<${Badge} tone="ok">authentic<//> sequence ${cp.lastSequence}, head <code>${(cp.chainHead ?? '').slice(0, 24)}…</code>, key ${cp.keyId}`
+        : html`<${Badge} tone="bad">not authentic<//> ${cp.problem ?? ''}`}</dd>
+      ${chain.problemCount > 0 && html`<dt>Problems</dt><dd><ul>${chain.problems.map((p) => html`<li><b>${p.kind}</b> (${p.severity}) ${p.segment} @${p.offset}${p.sequence === undefined ? '' : ` #${p.sequence}`}: ${p.message}</li>`)}</ul>${chain.problemCount > chain.problems.length ? `and ${chain.problemCount - chain.problems.length} more` : ''}</dd>`}
+    </dl>`}
+    <button type="button" class="secondary" disabled=${busy} onClick=${verifyNow}>${busy ? 'Verifying…' : 'Verify now'}</button>
+  </section>`;
+}
+
+function SearchPanel() {
+  const [result, setResult] = useState(null);
+  const [error, setError] = useState('');
+  const submit = async (e) => {
+    e.preventDefault();
+    const q = String(new FormData(e.currentTarget).get('q') ?? '').trim();
+    if (!q) return;
+    setError('');
+    try {
+      setResult({ q, ...(await api.search(q)) });
+    } catch (failure) {
+      setError(failure.message);
+    }
+  };
+  return html`<section aria-labelledby="search-title">
+    <h2 id="search-title">Search all history</h2>
+    <form class="search" role="search" onSubmit=${submit}>
+      <label for="search-q">Words in messages, delegations and agents' events</label>
+      <div class="inline"><input id="search-q" name="q" type="search" maxlength="200" required /><button type="submit">Search</button></div>
+    </form>
+    ${error && html`<p class="error" role="alert">${error}</p>`}
+    ${result && html`<${Table} caption=${`Search results for “${result.q}”`} testid="search-results" empty="Nothing matches."
+      columns=${['Kind', 'Title', 'Snippet', 'Agent', 'Stream', 'Time']}
+      rows=${result.hits.map((h) => html`<tr><td><${Badge}>${h.kind}<//></td><td>${h.title}</td><td class="wrap">${h.snippet}</td><td>${h.agent}</td><td>${h.stream}</td><td>${time(h.at)}</td></tr>`)} />`}
+  </section>`;
+}
+
 export function TimelinePage({ state }) {
   const [query, setQuery] = useState('');
   const q = query.trim().toLowerCase();
   const matches = [...state.events].reverse().filter((e) => !q || `${e.type} ${e.stream} ${e.agent}`.toLowerCase().includes(q)).slice(0, 300);
   return html`<div>
-    <p class="chain" data-testid="chain">Log head: sequence <b>${state.head?.lastSequence ?? state.lastSequence}</b>, chain head <code>${(state.head?.chainHead ?? '').slice(0, 16) || '—'}</code>.
-      Whole-chain verification and signed checkpoints are read with the event store's <code>verify</code> command.</p>
-    <label for="search">Search events</label>
-    <input id="search" type="search" value=${query} onInput=${(e) => setQuery(e.currentTarget.value)} placeholder="type, stream or agent" />
+    <${ChainPanel} />
+    <${SearchPanel} />
+    <h2>Live timeline</h2>
+    <p class="meta">Log head: sequence <b>${state.head?.lastSequence ?? state.lastSequence}</b>; newest first, live.</p>
+    <label for="filter">Filter the live timeline</label>
+    <input id="filter" type="search" value=${query} onInput=${(e) => setQuery(e.currentTarget.value)} placeholder="type, stream or agent" />
     <${Table} caption="Event timeline (newest first)" testid="timeline" empty="No event matches."
       columns=${['#', 'Time', 'Type', 'Stream', 'Agent']}
       rows=${matches.map((e) => html`<tr><td>${e.sequence}</td><td>${time(e.time)}</td><td>${e.type}</td><td>${e.stream}</td><td>${e.agent}</td></tr>`)} />
@@ -110,5 +171,63 @@ export function HealthPage({ state }) {
       rows=${services.map(([name, s]) => html`<tr><th scope="row">${name}</th><td><${Badge} tone=${toneOf(s.status)}>${s.status}<//></td><td>${s.rttMs == null ? s.error ?? '—' : `${s.rttMs} ms`}</td></tr>`)} />
     <${TimeSeries} title="Validation latency (p50, p99) from the decision stream" data=${chartData(state)}
       series=${[{ label: 'p50 ms', stroke: '#2b6cb0' }, { label: 'p99 ms', stroke: '#c53030' }, { label: 'decisions/s', stroke: '#718096', scale: 'rate' }]} />
+  </div>`;
+}
+
+const formatValue = (unit, value) => {
+  if (value === null || value === undefined) return '—';
+  if (unit === 'seconds') return `${(value * 1000).toFixed(1)} ms`;
+  if (unit === 'ratio') return `${(value * 100).toFixed(1)} %`;
+  if (unit === 'services') return value === 0 ? 'all up' : `${value} down`;
+  return value === 0 ? 'verified' : 'failed';
+};
+const STATUS_TEXT = { holds: 'holds', 'at-risk': 'at risk', breached: 'breached', 'no-data': 'no data yet' };
+
+export function SlaPage() {
+  const [report, error] = usePoll(api.sla, 10000);
+  if (error) return html`<p class="error" role="alert">${error}</p>`;
+  if (!report) return html`<p class="empty">Loading…</p>`;
+  const broken = report.slas.filter((s) => s.status === 'breached').length;
+  return html`<div>
+    <p class="meta" data-testid="sla-summary">${broken === 0 ? 'Every SLA with data holds now. ' : `${broken} SLA(s) breached now. `}
+      Measured by this gateway from the services' own metrics every few seconds, in steps of ${report.stepSeconds} s, with the alerting rules' thresholds and windows${report.since ? `, since ${dateTime(report.since)}` : ''}.</p>
+    <${Table} caption="Service levels now" testid="slas" empty="No SLA."
+      columns=${['SLA', 'Objective', 'Now', 'Status']}
+      rows=${report.slas.map((s) => html`<tr data-sla=${s.id}><th scope="row">${s.title}</th><td class="wrap">${s.objective}</td>
+        <td>${formatValue(s.unit, s.value)}${s.detail ? html`<span class="meta"> ${s.detail}</span>` : ''}</td>
+        <td><${Badge} tone=${toneOf(s.status)}>${STATUS_TEXT[s.status]}<//></td></tr>`)} />
+    <${Table} caption="Breaches in the last 24 hours (newest first)" testid="breaches" empty="No breach in the last 24 hours."
+      columns=${['SLA', 'From', 'To', 'Worst', 'Detail']}
+      rows=${report.breaches.map((b) => html`<tr data-breach=${b.id}><th scope="row">${b.title}</th><td>${dateTime(b.from)}</td>
+        <td>${b.ongoing ? html`<${Badge} tone="bad">ongoing<//>` : dateTime(b.to)}</td><td>${formatValue(b.unit, b.worst)}</td><td class="wrap">${b.detail ?? ''}</td></tr>`)} />
+  </div>`;
+}
+
+const receiptsText = (m) => {
+  const receipts = [...m.receipts.entries()];
+  if (receipts.length === 0) return 'unread';
+  return receipts.map(([who, r]) => `${who}: ${r.acknowledgedAt ? `acknowledged${r.note ? ` (${r.note})` : ''}` : 'read'}`).join('; ');
+};
+
+export function MessagesPage({ state }) {
+  const threads = threadsOf(state);
+  const [chosen, setChosen] = useState(null);
+  const open = threads.find((t) => t.id === chosen) ?? threads[0];
+  if (threads.length === 0) return html`<p class="empty" data-testid="no-threads">No message yet.</p>`;
+  return html`<div class="threads">
+    <nav aria-label="Threads" class="thread-list" data-testid="threads"><ul>
+      ${threads.slice(0, 200).map((t) => html`<li><button type="button" class=${`thread ${t === open ? 'chosen' : ''}`} aria-pressed=${t === open} data-thread=${t.id} onClick=${() => setChosen(t.id)}>
+        <b>${t.subject}</b><span class="meta">${t.list.length} message(s) · ${[...t.participants].join(', ')} · ${time(t.lastAt)}</span></button></li>`)}
+    </ul></nav>
+    <section class="thread-view" aria-label=${`Thread: ${open.subject}`} data-testid="thread">
+      <h2>${open.subject}</h2>
+      ${open.list.map((m) => html`<article class="card message" data-message=${m.id}>
+        <p><b>${m.from}</b> to ${[...m.to.agents, ...m.to.roles.map((r) => `role ${r}`)].join(', ') || m.recipients.join(', ')} · ${time(m.at)}
+          ${m.importance !== 'normal' ? html` <${Badge} tone=${m.importance === 'urgent' || m.importance === 'high' ? 'bad' : 'muted'}>${m.importance}<//>` : ''}
+          ${m.ackRequired ? html` <${Badge} tone="info">ack required<//>` : ''}</p>
+        <p class="body">${m.body}</p>
+        <p class="meta" data-receipts>${receiptsText(m)}</p>
+      </article>`)}
+    </section>
   </div>`;
 }

@@ -2,10 +2,11 @@
 // Bounded: the newest events only, whatever the bridge writes over a long watch.
 export const MAX_EVENTS = 2000;
 export const MAX_DECISIONS = 500;
+export const MAX_THREADS = 500;
 const SERIES_SECONDS = 300;
 
 export function emptyState() {
-  return { head: null, events: [], decisions: [], agents: new Map(), delegations: [], health: null, series: new Map(), lastSequence: 0 };
+  return { head: null, events: [], decisions: [], agents: new Map(), delegations: [], reservations: [], threads: new Map(), messageEvents: new Set(), health: null, series: new Map(), lastSequence: 0 };
 }
 
 const TERMINAL = new Set(['completed', 'failed', 'cancelled', 'expired']);
@@ -51,6 +52,11 @@ export function apply(state, event) {
       agent.sessions = 0;
       agent.role = null;
       break;
+    case 'message.sent':
+    case 'message.read':
+    case 'message.acknowledged':
+      applyMessage(state, event);
+      break;
     case 'validation.decided':
       state.decisions.push(event);
       if (state.decisions.length > MAX_DECISIONS) state.decisions.splice(0, state.decisions.length - MAX_DECISIONS);
@@ -88,4 +94,50 @@ export function chartData(state, nowSeconds = Math.floor(Date.now() / 1000)) {
     rate.push(bucket ? bucket.count : 0);
   }
   return [xs, p50, p99, rate];
+}
+
+/**
+ * Folds a message event into its thread (by event id, so the history the page loads and the
+ * stream may overlap). Bounded: the threads with the oldest activity go first.
+ */
+export function applyMessage(state, event) {
+  if (state.messageEvents.has(event.id)) return;
+  state.messageEvents.add(event.id);
+  if (state.messageEvents.size > 20000) state.messageEvents.delete(state.messageEvents.values().next().value);
+  const data = event.data;
+  let thread = state.threads.get(data.thread);
+  if (!thread) {
+    thread = { id: data.thread, subject: null, messages: new Map(), participants: new Set(), lastAt: null };
+    state.threads.set(data.thread, thread);
+  }
+  thread.lastAt = !thread.lastAt || data.at > thread.lastAt ? data.at : thread.lastAt;
+  if (event.type === 'message.sent') {
+    const had = thread.messages.get(data.id);
+    thread.messages.set(data.id, { ...data, receipts: had?.receipts ?? new Map() });
+    thread.subject ??= data.subject;
+    thread.participants.add(data.from);
+    for (const r of data.recipients) thread.participants.add(r);
+  } else {
+    let message = thread.messages.get(data.id);
+    if (!message) {
+      message = { id: data.id, pending: true, receipts: new Map() };
+      thread.messages.set(data.id, message);
+    }
+    const receipt = message.receipts.get(data.by) ?? { readAt: null, acknowledgedAt: null, note: null };
+    if (event.type === 'message.read') receipt.readAt = data.at;
+    else Object.assign(receipt, { acknowledgedAt: data.at, note: data.note, readAt: receipt.readAt ?? data.at });
+    message.receipts.set(data.by, receipt);
+  }
+  if (state.threads.size > MAX_THREADS) {
+    const oldest = [...state.threads.values()].sort((a, b) => (a.lastAt ?? '').localeCompare(b.lastAt ?? ''))[0];
+    state.threads.delete(oldest.id);
+  }
+}
+
+/** Threads, newest activity first; each with its sent messages in order. */
+export function threadsOf(state) {
+  return [...state.threads.values()]
+    .map((t) => ({ ...t, list: [...t.messages.values()].filter((m) => !m.pending).sort((a, b) => a.at.localeCompare(b.at)) }))
+    .filter((t) => t.list.length > 0)
+    .sort((a, b) => b.lastAt.localeCompare(a.lastAt));
 }

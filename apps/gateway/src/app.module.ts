@@ -6,6 +6,7 @@ import { LOGGER, MESSAGE_BUS, NatsBus } from '@lighthouse/transport';
 import { AdminModule } from './admin/admin.module';
 import { AuthGuard } from './auth/auth.guard';
 import { ConsoleAuth } from './console/console-auth';
+import { OperatorCredentials } from './console/operator-credentials';
 import { ConsoleModule } from './console/console.module';
 import { RevocationsService } from './auth/revocations.service';
 import { DelegationsModule } from './delegations/delegations.module';
@@ -38,9 +39,10 @@ export class AppModule {
         RevocationsService,
         RegistryClient,
         ConsoleAuth,
+        OperatorCredentials,
         { provide: APP_GUARD, useClass: AuthGuard },
       ],
-      exports: [GATEWAY_CONFIG, ServiceMetrics, MESSAGE_BUS, NatsBus, LOGGER, RevocationsService, RegistryClient, ConsoleAuth],
+      exports: [GATEWAY_CONFIG, ServiceMetrics, MESSAGE_BUS, NatsBus, LOGGER, RevocationsService, RegistryClient, ConsoleAuth, OperatorCredentials],
     };
     return {
       ...shared,

@@ -37,6 +37,10 @@ export const gatewayConfigShape = {
   LH_CONSOLE_SESSION_TTL_S: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(8 * 3600),
   /** The console's built page assets (default: `console/` beside the gateway's bundle). */
   LH_CONSOLE_ASSETS_DIR: z.string().min(1).optional(),
+  /** How often the console's SLA view reads the services' health and metrics (seconds). */
+  LH_SLA_SAMPLE_S: z.coerce.number().min(0.2).max(300).default(15),
+  /** One step of the SLA history (a minute; a breach needs the SLO's `for` in steps): tests shorten it. */
+  LH_SLA_STEP_S: z.coerce.number().int().min(1).max(600).default(60),
   LH_REGISTRY_MAX_INFLIGHT: z.coerce.number().int().min(1).max(100_000).default(1_000),
 };
 

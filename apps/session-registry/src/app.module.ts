@@ -3,6 +3,7 @@ import { SUBJECTS } from '@lighthouse/contracts';
 import { HealthModule } from '@lighthouse/transport';
 import { AgentsModule } from './agents/agents.module';
 import { ExpertsModule } from './experts/experts.module';
+import { OperatorsModule } from './operators/operators.module';
 import { RegistryCoreModule, type RegistryDependencies } from './registry-core.module';
 import { PresenceModule } from './presence/presence.module';
 import { SessionsModule } from './sessions/sessions.module';
@@ -18,6 +19,7 @@ export class AppModule {
         SessionsModule,
         ExpertsModule,
         AgentsModule,
+        OperatorsModule,
         HealthModule.register({
           service: 'session-registry',
           subject: SUBJECTS.session.health,

@@ -9,6 +9,7 @@ import { SessionEventsRecorder } from './events/session-events.recorder';
 import { AUTH_KEYS, REGISTRY_CONFIG, SESSION_LIMITS, type RegistryConfig } from './registry.config';
 import { sessionLimits } from './sessions/session-policy';
 import { RegistryStore } from './store/registry.store';
+import { OperatorStore } from './operators/operator.store';
 import { VerifiedCredentials } from './sessions/verified-credentials';
 
 export interface RegistryDependencies {
@@ -30,6 +31,7 @@ export class RegistryCoreModule {
       { provide: LOGGER, useValue: deps.logger },
       { provide: NatsBus, useValue: deps.bus },
       { provide: RegistryStore, useValue: new RegistryStore(deps.redis, config.LH_REDIS_PREFIX) },
+      { provide: OperatorStore, useValue: new OperatorStore(deps.redis, config.LH_REDIS_PREFIX) },
       // The store gets half the request deadline, so the registry answers (STORE_UNAVAILABLE)
       // before the gateway gives up on it and the outcome stays known.
       { provide: EventStoreClient, useValue: new EventStoreClient(deps.bus, Math.max(100, Math.floor(config.LH_REQUEST_TIMEOUT_MS / 2))) },

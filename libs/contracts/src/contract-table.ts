@@ -12,8 +12,17 @@ import { DELEGATION_STORED_EVENT_DATA } from './delegation-events';
 import type { EventChannel } from './event-channels';
 import { AppendRequestSchema, AppendResultSchema, CommittedEventsSchema, LogHeadSchema, NewEventSchema, ReadQuerySchema, ReadResultSchema } from './events';
 import { FS_EVENT_DATA } from './fs-events';
-import { HealthQuerySchema, ServiceHealthSchema } from './health';
+import { ChainVerificationQuerySchema, ChainVerificationSchema, HealthQuerySchema, ServiceHealthSchema } from './health';
 import { MarkReadResultSchema, MESSAGE_EVENT_DATA, MessageNoticeSchema, MessagePageSchema, MessageRequestSchemas as M, MessageSchema } from './messages';
+import {
+  AuthenticateOperatorCommandSchema,
+  IssueOperatorCredentialCommandSchema,
+  IssuedOperatorCredentialSchema,
+  ListOperatorCredentialsCommandSchema,
+  OperatorCredentialInfoSchema,
+  OperatorCredentialListSchema,
+  RevokeOperatorCredentialCommandSchema,
+} from './operators';
 import { SearchRequestSchema, SearchResultSchema } from './search';
 import { SESSION_EVENT_DATA } from './session-events';
 import {
@@ -73,6 +82,14 @@ export const RPC = {
     issueCredential: defineRpc({ subject: 'lh.session.cmd.issue-credential.v1', request: IssueCredentialCommandSchema, reply: IssuedCredentialSchema }),
     /** Operator: revoke an agent (credential, sessions, expert registration). */
     revokeAgent: defineRpc({ subject: 'lh.session.cmd.revoke-agent.v1', request: RevokeAgentCommandSchema, reply: AgentRevokedSchema }),
+    /** Operator: a console credential for a named human (shown once; replaces the name's earlier one). */
+    issueOperatorCredential: defineRpc({ subject: 'lh.session.cmd.issue-operator-credential.v1', request: IssueOperatorCredentialCommandSchema, reply: IssuedOperatorCredentialSchema }),
+    /** Operator: revoke a human's console credential (its console sessions end at every gateway within seconds). */
+    revokeOperatorCredential: defineRpc({ subject: 'lh.session.cmd.revoke-operator-credential.v1', request: RevokeOperatorCredentialCommandSchema, reply: OperatorCredentialInfoSchema }),
+    /** The operators' credentials, or one operator's (the console checks its sessions against it). */
+    operatorCredentials: defineRpc({ subject: 'lh.session.query.operator-credentials.v1', request: ListOperatorCredentialsCommandSchema, reply: OperatorCredentialListSchema }),
+    /** Whose live operator credential this is (console sign-in), or UNAUTHENTICATED. */
+    authenticateOperator: defineRpc({ subject: 'lh.session.query.authenticate-operator.v1', request: AuthenticateOperatorCommandSchema, reply: OperatorCredentialInfoSchema }),
     /** Every revocation still in force, for a verifier's in-memory list. */
     revocations: defineRpc({ subject: 'lh.session.query.revocations.v1', request: Empty, reply: RevocationsSnapshotSchema }),
     /**
@@ -94,6 +111,8 @@ export const RPC = {
     read: defineRpc({ subject: 'lh.events.query.read.v1', request: ReadQuerySchema, reply: ReadResultSchema }),
     /** Head of the log: last sequence and chain head. */
     head: defineRpc({ subject: 'lh.events.query.head.v1', request: Empty, reply: LogHeadSchema }),
+    /** The last verification of the whole log and its signed checkpoint (read-only; run at most once per interval). */
+    verify: defineRpc({ subject: 'lh.events.query.verify.v1', request: ChainVerificationQuerySchema, reply: ChainVerificationSchema }),
   },
   delegation: {
     health: health('delegation'),

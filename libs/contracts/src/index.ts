@@ -24,8 +24,8 @@ export {
   LogHeadSchema,
 } from './events';
 export type { NewEvent, EventEnvelope, AppendRequest, AppendResult, ReadQuery, ReadResult, LogHead } from './events';
-export { HealthQuerySchema, ServiceHealthSchema, GatewayHealthSchema } from './health';
-export type { HealthQuery, ServiceHealth, GatewayHealth } from './health';
+export { HealthQuerySchema, ServiceHealthSchema, GatewayHealthSchema, HistogramSnapshotSchema, SliSnapshotSchema, ChainVerificationSchema, ChainVerificationQuerySchema } from './health';
+export type { HealthQuery, ServiceHealth, GatewayHealth, HistogramSnapshot, SliSnapshot, ChainVerification, ChainVerificationQuery } from './health';
 export {
   SessionIdSchema,
   NonceSchema,
@@ -181,3 +181,25 @@ export type {
   ReservationEventType,
   ReservationConflict,
 } from './reservations';
+export {
+  OperatorCredentialSchema,
+  OPERATOR_CREDENTIAL_LIMITS,
+  IssueOperatorCredentialRequestSchema,
+  IssueOperatorCredentialCommandSchema,
+  OperatorCredentialInfoSchema,
+  IssuedOperatorCredentialSchema,
+  RevokeOperatorCredentialCommandSchema,
+  ListOperatorCredentialsCommandSchema,
+  OperatorCredentialListSchema,
+  AuthenticateOperatorCommandSchema,
+} from './operators';
+export type {
+  IssueOperatorCredentialRequest,
+  IssueOperatorCredentialCommand,
+  OperatorCredentialInfo,
+  IssuedOperatorCredential,
+  RevokeOperatorCredentialCommand,
+  ListOperatorCredentialsCommand,
+  OperatorCredentialList,
+  AuthenticateOperatorCommand,
+} from './operators';

@@ -36,6 +36,34 @@ describe('tamper evidence', () => {
 
   const openAgain = (logger = recordingLogger()) => EventLog.open({ dir, keyring, logger });
 
+  it('reports the signed checkpoint it read: its sequence and chain head are the log\'s after a clean close', async () => {
+    // given
+    await buildLog(5);
+
+    // when
+    const report = await verifyLog(dir, keyring);
+
+    // then
+    expect(report.ok).toBe(true);
+    expect(report.checkpoint).toEqual({ lastSequence: 5, chainHead: report.chainHead, keyId: expect.any(Number) });
+  });
+
+  it('reports no checkpoint when its HMAC does not check', async () => {
+    // given
+    await buildLog(3);
+    const bytes = await readFile(join(dir, 'checkpoint'));
+    flipByte(bytes, 20);
+    await writeFile(join(dir, 'checkpoint'), bytes);
+
+    // when
+    const report = await verifyLog(dir, keyring);
+
+    // then
+    expect(report.ok).toBe(false);
+    expect(report.checkpoint).toBeUndefined();
+    expect(report.problems).toEqual([expect.objectContaining({ kind: 'checkpoint_forged' })]);
+  });
+
   it('reports an edited byte as an HMAC mismatch at that record, and open refuses naming segment, offset and sequence', async () => {
     // given
     await buildLog(20);

@@ -16,6 +16,8 @@ export interface VerifyReport {
   /** Hex HMAC of that record (64 zeros for an empty log). */
   chainHead: string;
   problems: LogProblem[];
+  /** The signed checkpoint as read at the start of the scan, when its HMAC checked (see problems otherwise). */
+  checkpoint?: { lastSequence: number; chainHead: string; keyId: number };
 }
 
 /** Where the checkpoint is, if not `<dir>/checkpoint`; the file-system port for tests. */
@@ -39,6 +41,7 @@ export async function verifyLog(dir: string, keyring: KeyringInput | Keyring, op
     lastSequence: scan.lastSequence,
     chainHead: scan.chainHead.toString('hex'),
     problems: scan.problems,
+    ...(scan.checkpoint ? { checkpoint: { lastSequence: scan.checkpoint.lastSequence, chainHead: scan.checkpoint.chainHead.toString('hex'), keyId: scan.checkpoint.keyId } } : {}),
   };
 }
 

@@ -1,7 +1,17 @@
 import { Controller, type DynamicModule } from '@nestjs/common';
 import { rpcBySubject, type ServiceHealth } from '@lighthouse/contracts';
 import { hostname } from 'node:os';
+import { sliReadingOf, type ServiceMetrics } from '@lighthouse/observability';
 import { HandlesRpc } from './handles-rpc.decorator';
+
+/**
+ * The process's metrics, whose service-level facts go into every health answer (`detail.sli`:
+ * the console's SLA view reads them). Set once by runNatsService; tests' services leave it unset.
+ */
+let processMetrics: ServiceMetrics | undefined;
+export const reportSliInHealth = (metrics: ServiceMetrics): void => {
+  processMetrics = metrics;
+};
 
 export interface HealthOptions {
   service: string;
@@ -26,12 +36,14 @@ export class HealthModule {
       @HandlesRpc(rpc)
       async health(): Promise<ServiceHealth> {
         const probe = options.probe ? await options.probe() : { status: 'up' as const };
+        const sli = processMetrics ? await sliReadingOf(processMetrics) : undefined;
         return {
           service: options.service,
           version: options.version ?? '0.1.0',
           instance,
           uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
           ...probe,
+          ...(sli ? { detail: { ...probe.detail, sli } } : {}),
         };
       }
     }

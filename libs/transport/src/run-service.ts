@@ -3,6 +3,7 @@ import type { IEntryNestModule } from '@nestjs/core';
 import { loadConfig, natsServiceShape } from '@lighthouse/config';
 import { ServiceMetrics, createLogger, guardProcess, startTracing, type Logger } from '@lighthouse/observability';
 import type { z } from 'zod';
+import { reportSliInHealth } from './health.module';
 import { startNatsService } from './nats-service';
 import { startOpsServer } from './ops-server';
 
@@ -32,6 +33,7 @@ export async function runNatsService<S extends z.ZodRawShape = Record<never, nev
   const stopTracing = startTracing(options.service);
   const metrics = new ServiceMetrics(options.service);
   guardProcess(logger, metrics);
+  reportSliInHealth(metrics);
   const module = await options.module(config, { logger, metrics });
   const app = await startNatsService(module, {
     service: options.service,

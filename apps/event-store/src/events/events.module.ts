@@ -4,10 +4,11 @@ import type { Logger } from '@lighthouse/observability';
 import { LOGGER, MESSAGE_BUS, type MessageBus } from '@lighthouse/transport';
 import { EventsController } from './events.controller';
 import { EVENT_LOG, EventsService } from './events.service';
+import { ChainVerifier } from '../verify/chain-verifier';
 
 @Module({})
 export class EventsModule {
-  static register(log: EventLogPort, bus: MessageBus, logger: Logger): DynamicModule {
+  static register(log: EventLogPort, bus: MessageBus, logger: Logger, verifier?: ChainVerifier): DynamicModule {
     return {
       module: EventsModule,
       controllers: [EventsController],
@@ -16,6 +17,7 @@ export class EventsModule {
         { provide: EVENT_LOG, useValue: log },
         { provide: MESSAGE_BUS, useValue: bus },
         { provide: LOGGER, useValue: logger },
+        { provide: ChainVerifier, useValue: verifier ?? null },
       ],
       exports: [EventsService],
     };

@@ -5,6 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway.config';
 import { RetryLaterError } from '../http/retry-later.error';
 import { ConsoleAuth } from '../console/console-auth';
+import { OperatorCredentials } from '../console/operator-credentials';
 import type { ConsoleSession } from '../console/console-session';
 import { ACCESS_METADATA, type AccessLevel } from './access.decorator';
 import { changesState, checkAdmin, identify, verifySignature, type AgentIdentity, type RequestFacts } from './authenticate';
@@ -24,18 +25,19 @@ export class AuthGuard implements CanActivate {
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     @Inject(RevocationsService) private readonly revocations: RevocationsService,
     @Inject(ConsoleAuth) private readonly console: ConsoleAuth,
+    @Inject(OperatorCredentials) private readonly operators: OperatorCredentials,
   ) {
     this.tokens = new TokenVerifier(deriveAuthKeys(config.LH_TOKEN_SECRET), config.LH_TOKEN_AUDIENCE);
     this.limiter = new RateLimiter({ ratePerSecond: config.LH_RATE_LIMIT_RPS, burst: config.LH_RATE_LIMIT_BURST });
   }
 
-  canActivate(context: ExecutionContext): boolean {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const level = this.reflector.getAllAndOverride<AccessLevel | undefined>(ACCESS_METADATA, [context.getHandler(), context.getClass()]) ?? 'agent';
     const request = context.switchToHttp().getRequest<GuardedRequest>();
     if (level === 'admin') checkAdmin(request.headers, this.config.LH_ADMIN_SECRET);
     if (level === 'probe') this.limit(`probe:${request.ip}`);
     if (level === 'credential') this.limit(`credential:${request.ip}:${claimedAgent(request.body)}`);
-    if (level === 'console') this.openConsole(request);
+    if (level === 'console') return this.openConsole(request);
     if (level === 'agent' || level === 'signed') request.lhIdentity = this.authenticate(request, level === 'signed');
     return true;
   }
@@ -49,11 +51,15 @@ export class AuthGuard implements CanActivate {
     return alwaysSigned || changesState(request.method) ? verifySignature(facts, identity, verifier) : identity;
   }
 
-  /** A console request: the operator's session cookie (and CSRF on a change), rate-limited per session. */
-  private openConsole(request: GuardedRequest): void {
+  /**
+   * A console request: the operator's session cookie (and CSRF on a change), rate-limited per
+   * session; a session opened with an operator credential stands only while the credential does.
+   */
+  private openConsole(request: GuardedRequest): boolean | Promise<boolean> {
     const session = this.console.check({ method: request.method, headers: request.headers, protocol: request.protocol, host: request.host });
     this.limit(`console:${session.sid}`);
     request.lhConsole = session;
+    return session.via === 'admin-secret' ? true : this.operators.check(session).then(() => true);
   }
 
   private limit(key: string): void {

@@ -7,6 +7,7 @@ import { HealthService } from '../health/health.service';
 import { ConsoleAuth } from './console-auth';
 import { operatorActor, waitingEscalations, withEscalations } from './console-escalations.controller';
 import { ConsoleFeed, type FeedClient } from './console-feed';
+import { OperatorCredentials } from './operator-credentials';
 import type { ConsoleSession } from './console-session';
 import { Operator } from './operator.decorator';
 
@@ -40,6 +41,7 @@ export class ConsoleLiveController {
     @Inject(HealthService) private readonly health: HealthService,
     @Inject(ConsoleFeed) private readonly feed: ConsoleFeed,
     @Inject(ConsoleAuth) private readonly auth: ConsoleAuth,
+    @Inject(OperatorCredentials) private readonly operators: OperatorCredentials,
   ) {
     this.store = new EventStoreClient(bus);
   }
@@ -82,7 +84,12 @@ export class ConsoleLiveController {
     const keepalive = setInterval(() => raw.write(': keepalive\n\n'), KEEPALIVE_MS);
     // The session ends at its expiry (or sign-out, checked with each keepalive): so does the stream.
     const expiry = setTimeout(() => end('the console session expired'), Math.max(0, session.expiresAt - Date.now()));
-    const watch = setInterval(() => this.auth.signedOut.has(session.sid, Date.now()) && end('signed out'), 1_000);
+    // ... and so does a revoked operator credential (asked of the registry every few seconds).
+    let ticks = 0;
+    const watch = setInterval(() => {
+      if (this.auth.signedOut.has(session.sid, Date.now())) return end('signed out');
+      if (session.via === 'operator-credential' && ++ticks % 3 === 0) this.operators.check(session).catch((error: Error) => end(error.message));
+    }, 1_000);
     let ended = false;
     const end = (why?: string) => {
       if (ended) return;

@@ -8,7 +8,7 @@ import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway.config';
 import { ConsoleAuth } from './console-auth';
 
 /** The console's pages (client-side routes of one app) and the sign-in page. */
-export const CONSOLE_PAGES = ['agents', 'delegations', 'decisions', 'escalations', 'timeline', 'health'] as const;
+export const CONSOLE_PAGES = ['agents', 'delegations', 'decisions', 'escalations', 'timeline', 'health', 'sla', 'messages'] as const;
 
 const ASSET_TYPES: Record<string, string> = { js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8', map: 'application/json' };
 

@@ -21,6 +21,15 @@ describe('console session cookie', () => {
     for (const bad of [undefined, '', 'v1', 'v2.a.b', 'v1.a.b.c', 'x'.repeat(2000)]) expect(openSession(bad, key, now).ok).toBe(false);
   });
 
+  it('a session opened with an operator credential names the credential\'s issue time and never outlives the credential', () => {
+    const session = newConsoleSession('carol', now, 3_600_000, { issuedAt: now - 5000, expiresAt: now + 60_000 });
+    expect(session).toMatchObject({ operator: 'carol', via: 'operator-credential', credentialIssuedAt: now - 5000, expiresAt: now + 60_000 });
+    expect(openSession(sealSession(session, key), key, now)).toEqual({ ok: true, session });
+    const admin = newConsoleSession('carol', now, 3_600_000);
+    expect(admin).toMatchObject({ via: 'admin-secret', expiresAt: now + 3_600_000 });
+    expect(admin.credentialIssuedAt).toBeUndefined();
+  });
+
   it('binds the CSRF token to the session', () => {
     const a = newConsoleSession('alice', now, 60_000);
     const b = newConsoleSession('alice', now, 60_000);

@@ -18,8 +18,10 @@ export interface ConsoleSession {
   sid: string;
   /** The human, as named at sign-in: recorded with every ruling (`ruledBy`). */
   operator: string;
-  /** How the operator proved itself. */
-  via: 'admin-secret';
+  /** How the operator proved itself: the admin secret, or an operator credential the registry issued. */
+  via: 'admin-secret' | 'operator-credential';
+  /** For a credential sign-in: when that credential was issued (a re-issued or revoked one ends the session). */
+  credentialIssuedAt?: number;
   issuedAt: number;
   expiresAt: number;
 }
@@ -34,8 +36,11 @@ export function consoleKeyOf(tokenSecret: string): Buffer {
 
 const mac = (key: Buffer, text: string) => createHmac('sha256', key).update(text).digest('base64url');
 
-export function newConsoleSession(operator: string, nowMs: number, ttlMs: number): ConsoleSession {
-  return { sid: randomBytes(16).toString('base64url'), operator, via: 'admin-secret', issuedAt: nowMs, expiresAt: nowMs + ttlMs };
+export function newConsoleSession(operator: string, nowMs: number, ttlMs: number, credential?: { issuedAt: number; expiresAt: number }): ConsoleSession {
+  const sid = randomBytes(16).toString('base64url');
+  if (!credential) return { sid, operator, via: 'admin-secret', issuedAt: nowMs, expiresAt: nowMs + ttlMs };
+  // Never outlives the credential it was opened with.
+  return { sid, operator, via: 'operator-credential', credentialIssuedAt: credential.issuedAt, issuedAt: nowMs, expiresAt: Math.min(nowMs + ttlMs, credential.expiresAt) };
 }
 
 /** `v1.<payload base64url>.<hmac>`: the cookie's value. */
@@ -63,7 +68,8 @@ function parseSession(payload: string): ConsoleSession | undefined {
   try {
     const s = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Partial<ConsoleSession>;
     const valid =
-      typeof s.sid === 'string' && typeof s.operator === 'string' && OPERATOR_NAME.test(s.operator) && s.via === 'admin-secret' &&
+      typeof s.sid === 'string' && typeof s.operator === 'string' && OPERATOR_NAME.test(s.operator) &&
+      (s.via === 'admin-secret' ? s.credentialIssuedAt === undefined : s.via === 'operator-credential' && Number.isSafeInteger(s.credentialIssuedAt)) &&
       Number.isSafeInteger(s.issuedAt) && Number.isSafeInteger(s.expiresAt);
     return valid ? (s as ConsoleSession) : undefined;
   } catch {

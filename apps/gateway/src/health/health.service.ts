@@ -1,9 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { SERVICE_HEALTH_RPCS, type GatewayHealth } from '@lighthouse/contracts';
+import { SERVICE_HEALTH_RPCS, SliSnapshotSchema, type GatewayHealth, type SliSnapshot } from '@lighthouse/contracts';
 import { MESSAGE_BUS, type MessageBus } from '@lighthouse/transport';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway.config';
 
 type ServiceStatus = GatewayHealth['services'][string];
+
+/** What the last check heard from one service: its status and instance, and the SLI facts it reported (SLA view). */
+export interface ServiceSli {
+  service: string;
+  status: ServiceStatus['status'];
+  instance?: string;
+  sli?: SliSnapshot;
+}
 
 /**
  * Asks every service over NATS, in parallel, and reports each one up or down with its round trip.
@@ -14,6 +22,8 @@ type ServiceStatus = GatewayHealth['services'][string];
 @Injectable()
 export class HealthService {
   private cached?: { at: number; report: Promise<GatewayHealth> };
+  /** Per service, what its last answer said (kept for the console's SLA view; never sent in /health). */
+  readonly lastHeard = new Map<string, ServiceSli>();
 
   constructor(
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
@@ -33,7 +43,7 @@ export class HealthService {
 
   private async fanOut(): Promise<GatewayHealth> {
     const entries = await Promise.all(
-      Object.entries(SERVICE_HEALTH_RPCS).map(async ([name, rpc]) => [name, await this.probe(rpc)] as const),
+      Object.entries(SERVICE_HEALTH_RPCS).map(async ([name, rpc]) => [name, await this.probe(name, rpc)] as const),
     );
     const services = Object.fromEntries(entries);
     const statuses = entries.map(([, s]) => s.status);
@@ -41,12 +51,15 @@ export class HealthService {
     return { status, services };
   }
 
-  private async probe(rpc: (typeof SERVICE_HEALTH_RPCS)[keyof typeof SERVICE_HEALTH_RPCS]): Promise<ServiceStatus> {
+  private async probe(name: string, rpc: (typeof SERVICE_HEALTH_RPCS)[keyof typeof SERVICE_HEALTH_RPCS]): Promise<ServiceStatus> {
     const started = performance.now();
     try {
       const health = await this.bus.request(rpc, {}, { timeoutMs: this.config.LH_HEALTH_TIMEOUT_MS });
+      const sli = SliSnapshotSchema.safeParse(health.detail?.['sli']);
+      this.lastHeard.set(name, { service: name, status: health.status, instance: health.instance, ...(sli.success ? { sli: sli.data } : {}) });
       return { status: health.status, rttMs: round(performance.now() - started), instance: health.instance };
     } catch (error) {
+      this.lastHeard.set(name, { service: name, status: 'down' });
       return { status: 'down', rttMs: null, error: (error as Error).message };
     }
   }

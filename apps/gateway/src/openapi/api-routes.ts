@@ -23,10 +23,18 @@ import {
   ValidateRequestSchema,
   ReadResultSchema,
   ValidationResultSchema,
+  ChainVerificationSchema,
+  SearchResultSchema,
+  IssueOperatorCredentialRequestSchema,
+  IssuedOperatorCredentialSchema,
+  OperatorCredentialListSchema,
+  OperatorCredentialInfoSchema,
+  OperatorNameSchema,
 } from '@lighthouse/contracts';
 import { z } from 'zod';
 import type { AccessLevel } from '../auth/access.decorator';
 import { SignInSchema } from '../console/console-session.controller';
+import { SearchHttpQuerySchema } from '../search/search.controller';
 import { QueryEventsSchema, StoreEventBodySchema, StoredEventSchema } from '../events/events.controller';
 import { RESERVATION_ROUTES } from '../reservations/reservation-routes';
 import { CancelBodySchema, CompleteBodySchema, FailBodySchema, ListQuerySchema, ProgressBodySchema, WaitQuerySchema } from '../delegations/delegation-http.schemas';
@@ -144,7 +152,10 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'get', path: '/health', access: 'probe', summary: 'Every service up or down with its NATS round trip (503 unless all up; one report per second, limited per address)', status: 200, response: GatewayHealthSchema, errors: [503] },
   { method: 'get', path: '/health/live', access: 'public', summary: 'Liveness of the gateway process alone', status: 200, response: LiveSchema },
   { method: 'get', path: '/metrics', access: 'public', summary: 'Prometheus metrics', status: 200, contentType: 'text/plain; version=0.0.4' },
-  { method: 'post', path: '/console/api/session', access: 'probe', summary: 'Console sign-in: an operator name and the admin secret, in the body only (never a URL); sets the httpOnly, SameSite=Strict console cookie', body: SignInSchema, status: 200, response: ConsoleMeSchema, errors: [400, 401, 403] },
+  { method: 'post', path: '/admin/operators', access: 'admin', summary: 'A console credential (lho_…) for a named human, valid for ttlSeconds (default 30 days), shown once; issuing again for the name replaces the earlier one', body: IssueOperatorCredentialRequestSchema, status: 201, response: IssuedOperatorCredentialSchema, errors: [400, 401] },
+  { method: 'get', path: '/admin/operators', access: 'admin', summary: 'The operators\' console credentials (never the credentials themselves): issued, expiry, revoked', status: 200, response: OperatorCredentialListSchema },
+  { method: 'post', path: '/admin/operators/{name}/revoke', access: 'admin', summary: 'Revoke a human\'s console credential: its console sessions end at every gateway within seconds', params: { name: OperatorNameSchema }, status: 200, response: OperatorCredentialInfoSchema, errors: [401, 404] },
+  { method: 'post', path: '/console/api/session', access: 'probe', summary: 'Console sign-in: an operator name and the admin secret or that operator\'s credential (lho_…), in the body only (never a URL); sets the httpOnly, SameSite=Strict console cookie', body: SignInSchema, status: 200, response: ConsoleMeSchema, errors: [400, 401, 403] },
   { method: 'get', path: '/console/api/me', access: 'console', summary: "The console session: operator, expiry and the CSRF token every change sends as x-lh-csrf", status: 200, response: ConsoleMeSchema },
   { method: 'post', path: '/console/api/session/end', access: 'console', summary: 'Console sign-out (clears the cookie)', status: 200, response: z.strictObject({ signedOut: z.literal(true) }) },
   { method: 'get', path: '/console/api/escalations', access: 'console', summary: 'Validation escalations waiting for an answer (newest first)', status: 200, response: z.strictObject({ escalations: z.array(DelegationSchema) }) },
@@ -152,6 +163,12 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'get', path: '/console/api/snapshot', access: 'console', summary: 'What a console page starts from: the log head, the last 500 events, the delegations, the services\' health', status: 200, contentType: 'application/json' },
   { method: 'get', path: '/console/api/delegations', access: 'console', summary: 'Every delegation (newest 200) for the board', status: 200, contentType: 'application/json' },
   { method: 'get', path: '/console/api/health', access: 'console', summary: 'The services\' health (as GET /health, for the console)', status: 200, response: GatewayHealthSchema },
+  { method: 'get', path: '/console/api/sla', access: 'console', summary: 'Which SLAs hold now and every breach of the last 24 h, computed by this gateway from the services\' metrics (same thresholds as the alerting rules)', status: 200, contentType: 'application/json' },
+  { method: 'get', path: '/console/api/chain', access: 'console', summary: 'The event store\'s last whole-log verification: the HMAC chain, the records, the last signed checkpoint', status: 200, response: ChainVerificationSchema },
+  { method: 'post', path: '/console/api/chain/verify', access: 'console', summary: 'Verify the whole log again (the store runs at most one verification per interval and answers the last in between)', status: 200, response: ChainVerificationSchema },
+  { method: 'get', path: '/console/api/search', access: 'console', summary: 'Full-text search over messages, delegations and agents\' events, as an operator sees them (everything)', query: SearchHttpQuerySchema, status: 200, response: SearchResultSchema, errors: [400] },
+  { method: 'get', path: '/console/api/reservations', access: 'console', summary: 'Live file reservations (first 500): holder, pattern, mode, expiry', status: 200, contentType: 'application/json' },
+  { method: 'get', path: '/console/api/messages', access: 'console', summary: 'Message events (sent, read, acknowledged) among the last 50 000 events, for the messages and threads page', status: 200, contentType: 'application/json' },
   { method: 'get', path: '/console/api/stream', access: 'console', summary: 'Server-sent events: every committed event (id = its sequence), from when the stream opens', status: 200, contentType: 'text/event-stream' },
   { method: 'get', path: '/console', access: 'public', summary: 'The console (redirects to sign-in without a session)', status: 200, contentType: 'text/html' },
   { method: 'get', path: '/console/sign-in', access: 'public', summary: 'The console sign-in page', status: 200, contentType: 'text/html' },

@@ -1,0 +1,2 @@
+/** Latency buckets in seconds, fine at the low end where Lighthouse's targets are (1–100 ms). */
+export const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
