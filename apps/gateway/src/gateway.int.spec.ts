@@ -196,7 +196,7 @@ describe('gateway over HTTP, alone on a private NATS', () => {
     const response = await fetch(`${url}/sessions/heartbeat`, { method: 'POST', headers });
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).toBe('1');
-    expect(await response.json()).toEqual({ code: 'SERVICE_UNAVAILABLE', message: expect.stringContaining('did not answer in time') });
+    expect(await response.json()).toEqual({ code: 'SERVICE_UNAVAILABLE', message: expect.stringContaining('did not answer in time'), retryAfterSeconds: 1 });
     expect(reachedRegistry).toEqual([SUBJECTS.session.heartbeat]);
   });
 
