@@ -86,6 +86,21 @@ describe('delegations through the gateway', () => {
     await requester.change('POST', `/delegations/${held.body.id}/cancel`, {});
   }, 30_000);
 
+  // Creating a delegation does not wait for the registry either (issue 16): the request's nonce
+  // names the delegation, so its replay finds the name taken instead of spending the nonce.
+  it('creates nothing more when a signed create is replayed, and another agent cannot create in its name', async () => {
+    const create = requester.prepareChange('POST', '/delegations', { target: { role: 'performance_engineer' }, title: 'replayed create' });
+    const first = await sendPrepared(create);
+    expect(first).toMatchObject({ status: 201, body: { requester: 'dev-ana', title: 'replayed create' } });
+    expect(await sendPrepared(create)).toMatchObject({ status: 409, body: { code: 'CONFLICT' } });
+    expect(await sendPrepared(create)).toMatchObject({ status: 409, body: { code: 'CONFLICT' } });
+    const mine = await requester.get<{ delegations: Delegation[] }>('/delegations?scope=mine');
+    expect(mine.body.delegations.filter((d) => d.title === 'replayed create')).toHaveLength(1);
+    // The same request with another agent's token: the signature (under the requester's session key) gives it away.
+    expect((await sendPrepared({ ...create, headers: { ...create.headers, authorization: `Bearer ${stranger.session.token}` } })).status).toBe(401);
+    await requester.change('POST', `/delegations/${(first.body as Delegation).id}/cancel`, {});
+  });
+
   it('keeps a delegation to its requester, its assignee and nobody else', async () => {
     const created = await requester.change<Delegation>('POST', '/delegations', { target: { agent: 'sec-bo' }, title: 'private question' });
     const id = created.body.id;

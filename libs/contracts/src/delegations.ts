@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AgentIdSchema } from './events';
+import { NonceSchema } from './sessions';
 
 /** A role experts register under, e.g. `security_architect`. */
 export const RoleSchema = z.string().min(1).max(64).regex(/^[a-z][a-z0-9_]*$/, 'lower_snake_case');
@@ -96,7 +97,15 @@ export const HumanRulingSchema = z.strictObject({
 export type HumanRuling = z.infer<typeof HumanRulingSchema>;
 
 export const DelegationRequestSchemas = {
-  create: z.strictObject({ actor: ActorSchema, request: CreateDelegationSchema }),
+  create: z.strictObject({
+    actor: ActorSchema,
+    request: CreateDelegationSchema,
+    /**
+     * The nonce of the agent's signed HTTP request: the delegation's id is derived from it and the
+     * agent, so a replay of that request finds the id taken (CONFLICT) and creates nothing.
+     */
+    requestNonce: NonceSchema.optional(),
+  }),
   get: z.strictObject(idAndActor),
   list: z.strictObject({
     actor: ActorSchema,

@@ -13,7 +13,7 @@ export class DelegationsController {
 
   @HandlesRpc(R.create)
   create(m: Req<'create'>): Promise<Delegation> {
-    return this.delegations.create(m.actor, m.request);
+    return this.delegations.create(m.actor, m.request, m.requestNonce);
   }
 
   @HandlesRpc(R.get)

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { LighthouseError, type Actor, type CreateDelegation, type Delegation, type DelegationEvent, type HumanRuling } from '@lighthouse/contracts';
 import { DELEGATION_ROUTER_CONFIG, type DelegationRouterConfig } from '../delegation-router.config';
 import { AssignmentBoard, canSee, decide, evolve, isTerminal, type Decision, type LeaseSettings, type Rejection } from '@lighthouse/delegation';
+import { delegationIdOf } from './delegation-id';
 import { DelegationNotifier } from './delegation.notifier';
 import { listDelegations, type ListingPage, type ListingQuery } from './delegation.listing';
 import { DelegationRepository } from './delegation.repository';
@@ -62,8 +63,8 @@ export class DelegationsService implements OnApplicationShutdown {
    * by that expert: both events in one append (one fsync'd write on the way, not two), and the
    * expert's long poll answers it claimed, with its epoch.
    */
-  async create(actor: Actor, request: CreateDelegation): Promise<Delegation> {
-    const id = randomUUID();
+  async create(actor: Actor, request: CreateDelegation, requestNonce?: string): Promise<Delegation> {
+    const id = requestNonce === undefined ? randomUUID() : delegationIdOf(actor.agent, requestNonce);
     const created = orThrow(decide({ type: 'create', actor, request, id, correlationId: request.correlationId ?? id }, null));
     const now = new Date();
     const queued = created.reduce<Delegation | undefined>((d, event) => evolve(d, event, now.toISOString()), undefined) as Delegation;
@@ -76,7 +77,7 @@ export class DelegationsService implements OnApplicationShutdown {
     } finally {
       handover?.settle(appended);
     }
-    if (!appended) throw new LighthouseError('CONFLICT', `delegation ${id} already exists; retry`);
+    if (!appended) throw new LighthouseError('CONFLICT', `delegation ${id} already exists: this request was made before`);
     const delegation = this.current(id);
     this.notifier.notify(handover ? queued : delegation, 'created');
     if (handover) this.notifier.notify(delegation, 'claimed');

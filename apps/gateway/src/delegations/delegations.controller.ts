@@ -31,8 +31,10 @@ export class DelegationsController {
     // Validation escalations are the speed layer's own questions, put to experts and to the humans in
     // the console; one an agent made up would stand before them as a call waiting for approval.
     if (request.kind === 'validation') throw new LighthouseError('FORBIDDEN', 'validation delegations are the bridge\'s own escalations; an agent creates tasks');
-    const actor = await this.actors.checked(caller, true);
-    return this.bus.request(S.create, { actor, request: { ...request, correlationId: request.correlationId ?? correlationId } });
+    // No registry round trip: the guard checked token, revocation, signature and freshness; the
+    // id comes from the signed request's nonce, so a replay finds it taken (409) and creates nothing.
+    const actor = this.actors.fromToken(caller);
+    return this.bus.request(S.create, { actor, request: { ...request, correlationId: request.correlationId ?? correlationId }, requestNonce: caller.nonce });
   }
 
   @Get()
