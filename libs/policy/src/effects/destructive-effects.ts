@@ -34,7 +34,8 @@ export function destructiveEffects(scope: CommandScope): void {
   const sub = command.subcommand ?? command.positionals.find((p) => /^[a-z][\w:-]*$/.test(p)) ?? '';
   const pos = command.subcommand !== undefined ? command.positionals : command.positionals.slice(command.positionals.indexOf(sub) + 1);
   const args = command.args.join(' ');
-  const input = `${command.text}\n${command.stdin ?? ''}`;
+  let joined: string | undefined;
+  const inputText = () => (joined ??= `${command.text}\n${command.stdin ?? ''}`);
   const add = (cls: string, detail: string) => scope.add('destroy', cls, true, { detail });
 
   if (program === 'kubectl' || program === 'oc' || program === 'k') {
@@ -64,14 +65,14 @@ export function destructiveEffects(scope: CommandScope): void {
   }
   if (program === 'pulumi' && (/^(destroy|down)$/.test(sub) || (sub === 'stack' && pos[0] === 'rm') || (sub === 'state' && pos[0] === 'delete'))) add('cloud', `pulumi ${sub}`);
   if (/^(aws|gcloud|az|doctl|gsutil|oci|ibmcloud|linode-cli|hcloud|heroku|fly|flyctl|vercel|netlify|firebase|s3cmd|rclone|b2|mc)$/.test(program)) cloudVerbs(args, program, add);
-  if (DB_CLIENTS.test(program) && isDestructiveSql(input)) add('database', `destructive statement through ${program}`);
+  if (DB_CLIENTS.test(program) && isDestructiveSql(inputText())) add('database', `destructive statement through ${program}`);
   if (command.pipedTo.some((to) => DB_CLIENTS.test(to)) && isDestructiveSql(command.text)) add('database', 'destructive statement fed to a database client');
   if (/^(dropdb|dropuser|mysqladmin)$/.test(program) && (program !== 'mysqladmin' || /\bdrop\b/.test(args))) add('database', program);
   if (/^(rails|rake|bin\/rails|npx|prisma|python[0-9.]*|php|artisan|manage\.py|pnpm|yarn|npm|bundle|sequelize|knex|typeorm)$/.test(program) && /\b(db:(drop|reset|purge|schema:load|truncate)|migrate\s+reset|migrate:(fresh|reset)|flush\s+--no-input|reset_db|prisma\s+db\s+push\s+--force-reset|--force-reset)\b/.test(args)) add('database', 'framework task dropping a database');
   if (CACHE_CLIENTS.test(program) && (REDIS_DESTRUCTIVE.test(` ${command.positionals.join(' ')} `) || REDIS_DESTRUCTIVE.test(command.stdin ?? ''))) add('cache', `${program} ${pos.find((p) => REDIS_DESTRUCTIVE.test(` ${p} `)) ?? 'destructive command'}`);
   if (command.pipedTo.some((to) => CACHE_CLIENTS.test(to)) && REDIS_DESTRUCTIVE.test(` ${command.positionals.join(' ')} `)) add('cache', 'destructive command fed to a cache client');
-  if (/^(nc|ncat|netcat|telnet|socat|echo|printf)$/.test(program) && /\bflush_all\b/.test(input)) add('cache', 'memcached flush_all');
-  if (/^(echo|printf)$/.test(program) && command.pipedTo.some((to) => /^(nc|ncat|netcat|telnet|socat|openssl)$/.test(to)) && /\b(flushall|flushdb|flush_all)\b/i.test(input)) add('cache', 'flush sent to a cache server over a raw socket');
+  if (/^(nc|ncat|netcat|telnet|socat|echo|printf)$/.test(program) && /\bflush_all\b/.test(inputText())) add('cache', 'memcached flush_all');
+  if (/^(echo|printf)$/.test(program) && command.pipedTo.some((to) => /^(nc|ncat|netcat|telnet|socat|openssl)$/.test(to)) && /\b(flushall|flushdb|flush_all)\b/i.test(inputText())) add('cache', 'flush sent to a cache server over a raw socket');
   if (program === 'memcflush') add('cache', 'memcflush');
   if (/^python[0-9.]*$/.test(program) && /(^|\/)manage\.py$/.test(command.positionals[0] ?? '') && /^(flush|reset_db|sqlflush|reset)$/.test(command.positionals[1] ?? '')) add('database', `manage.py ${command.positionals[1] ?? ''}`);
   if (/^(npm|pnpm|yarn)$/.test(program) && /^(unpublish|deprecate)$/.test(sub || pos[0] || '')) add('package', `${program} unpublish`);

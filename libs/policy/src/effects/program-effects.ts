@@ -88,6 +88,11 @@ function uploadedFiles(command: NormalisedCommand): string[] {
   return files;
 }
 
+function someIn(set: ReadonlySet<string>, test: (value: string) => boolean): boolean {
+  for (const value of set) if (test(value)) return true;
+  return false;
+}
+
 /** Execution: of something fetched or written earlier in the line, of stdin, of a socket. */
 export function execEffects(scope: CommandScope): void {
   const { command, line } = scope;
@@ -103,13 +108,13 @@ export function execEffects(scope: CommandScope): void {
     const ref = scope.resolve(candidate);
     if (!ref.path) continue;
     const path = ref.path;
-    const fetched = line.fetched.has(path) || [...line.fetched].some((dir) => under(path, dir));
+    const fetched = line.fetched.has(path) || someIn(line.fetched, (dir) => under(path, dir));
     if (fetched) scope.add('exec', 'fetched', true, { ...target(ref), via: 'file' });
     else if (line.written.has(path)) scope.add('exec', 'written', true, { ...target(ref), via: 'file' });
     const text = line.scripts.get(path);
     if (text !== undefined && line.analyse) line.analyse(text, scope, 'written-script');
   }
-  if (!program.includes('/') && [...line.fetched].some((path) => path.endsWith(`/${program}`))) scope.add('exec', 'fetched', true, { via: 'file', detail: `${program} was downloaded earlier in the line` });
+  if (!program.includes('/') && line.fetched.size > 0 && someIn(line.fetched, (path) => path.endsWith(`/${program}`))) scope.add('exec', 'fetched', true, { via: 'file', detail: `${program} was downloaded earlier in the line` });
   if (program === 'tar' && command.pipedFrom.some((from) => NETWORK.has(from))) for (const dir of flagValues(command, ['-C', '--directory']).concat(command.cwd ? [] : [])) {
     const ref = scope.resolve(dir);
     if (ref.path) line.fetched.add(ref.path);

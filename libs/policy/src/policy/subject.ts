@@ -114,20 +114,27 @@ class CommandSubject implements Omit<Subject, 'effects' | 'effectTags' | 'riskyT
 
 function pathArgs(command: NormalisedCommand): string[] {
   const out: string[] = [];
-  if (!TEXT_ARGS.has(command.program)) for (const arg of command.positionals) out.push(arg, ...derivedPaths(arg));
-  for (const flag of [...command.flags, ...command.globalFlags]) {
-    const eq = flag.indexOf('=');
-    if (eq > 0 && eq < flag.length - 1) out.push(flag.slice(eq + 1), ...derivedPaths(flag.slice(eq + 1)));
+  if (!TEXT_ARGS.has(command.program)) for (const arg of command.positionals) pushWithDerived(out, arg);
+  for (const list of [command.flags, command.globalFlags]) {
+    for (const flag of list) {
+      const eq = flag.indexOf('=');
+      if (eq > 0 && eq < flag.length - 1) pushWithDerived(out, flag.slice(eq + 1));
+    }
   }
   for (const redirect of command.redirects) if (!/^(\d+|-)$/.test(redirect.target)) out.push(redirect.target);
   return out;
 }
 
-/** `@file` (curl data) and `key=/path` (dd if=, --opt=/path in positionals). */
-function derivedPaths(arg: string): string[] {
-  if (arg.startsWith('@') && arg.length > 1) return [arg.slice(1)];
+/** `arg`, then what it names besides: `@file` (curl data) and `key=/path` (dd if=, --opt=/path in positionals). */
+function pushWithDerived(out: string[], arg: string): void {
+  out.push(arg);
+  if (arg.startsWith('@') && arg.length > 1) {
+    out.push(arg.slice(1));
+    return;
+  }
+  if (!arg.includes('=')) return;
   const kv = /^[A-Za-z_][\w.-]*=(.+)$/.exec(arg);
-  return kv?.[1] ? [kv[1]] : [];
+  if (kv?.[1]) out.push(kv[1]);
 }
 
 function writtenArgs(command: NormalisedCommand): string[] {
