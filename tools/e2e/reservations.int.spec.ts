@@ -248,6 +248,22 @@ describe('file reservations and messages end to end, through two adapters and th
       expect(thread.value.messages[0]?.receipts).toEqual([expect.objectContaining({ agent: 'resv-bo', acknowledgedAt: expect.any(String), note: 'staying out' })]);
     }, 60_000);
 
+    it("ends C's reservation with C's session when its adapter exits cleanly (the client goes away): session-ended, not a lease running out", async () => {
+      const c = await adapter('resv-cy');
+      const reserved = await c.call<ReservationGrant>('reserve_files', { paths: ['docs/**'], mode: 'shared', reason: 'editing the guide', ttlSeconds: 600 });
+      expect(reserved.isError).toBe(false);
+      // Shared: B holds nothing there, so only strict mode would stop it; C's exclusive one would.
+      expect((await write(b.env, 'docs/guide.md')).code).toBe(0);
+      const exclusive = await c.call<ReservationGrant>('reserve_files', { paths: ['docs/**'], reason: 'rewriting the guide', ttlSeconds: 600 });
+      expect(exclusive.value.epoch).toBeGreaterThan(reserved.value.epoch);
+      expect((await write(b.env, 'docs/guide.md')).stderr).toContain('docs/**, reserved exclusively by resv-cy');
+      const { lastSequence } = await events.head();
+      await c.close();
+      await waitForAllowed(b.env, 'docs/guide.md');
+      const ended = (await reservationEvents(lastSequence + 1)).filter((e) => e.type === 'reservation.expired');
+      expect(ended).toEqual([expect.objectContaining({ data: expect.objectContaining({ id: exclusive.value.reservations[0]?.id, cause: 'session-ended' }) })]);
+    }, 60_000);
+
     /** B's Write goes through once the release has reached the speed layer (it follows the store). */
     async function waitForAllowed(env: Record<string, string>, path: string): Promise<void> {
       const deadline = Date.now() + 10_000;
