@@ -190,7 +190,7 @@ describe('lighthouse-mcp: adapters and the hook against the running bridge', () 
     const first = await agent.call<{ whoami: { agentId: string; sessionId: string; tokenExpiresAt: string }; health: { status: string }; adapter: { toolDefinitionsHash: string } }>('status');
     expect(first.value).toMatchObject({ health: { status: 'up' }, whoami: { agentId: 'mcp-status-di' } });
     const listed = await agent.client.request({ method: 'tools/list', params: {} }, z.object({ tools: z.array(z.unknown()) }));
-    expect(listed.tools).toHaveLength(23);
+    expect(listed.tools).toHaveLength(24);
     expect(first.value.adapter.toolDefinitionsHash).toBe(createHash('sha256').update(JSON.stringify(listed.tools)).digest('hex'));
     await new Promise((resolve) => setTimeout(resolve, 11_000));
     const later = await agent.call<typeof first.value>('status');

@@ -215,6 +215,11 @@ describe('file reservations and messages end to end, through two adapters and th
       const stale = await back.call('release_files', { epoch: firstEpoch });
       expect(stale).toMatchObject({ isError: true, value: { error: { code: 'STALE_EPOCH', message: expect.stringContaining(`epoch ${firstEpoch} is not a live grant of resv-ana`) } } });
       expect((await write(b.env, 'src/auth/token.ts')).code).toBe(2);
+      // Renewing through the adapter extends the live grant; the old epoch cannot be renewed.
+      const renewed = await back.call<ReservationGrant>('renew_reservations', { epoch: again.value.epoch, ttlSeconds: 1200 });
+      expect(renewed).toMatchObject({ isError: false, value: { epoch: again.value.epoch } });
+      expect(Date.parse(renewed.value.reservations[0]?.expiresAt as string)).toBeGreaterThan(Date.parse(again.value.reservations[0]?.expiresAt as string));
+      expect(await back.call('renew_reservations', { epoch: firstEpoch })).toMatchObject({ isError: true, value: { error: { code: 'STALE_EPOCH' } } });
 
       const id = again.value.reservations[0]?.id as string;
       const released = await back.call<ReleasedReservations>('release_files', { epoch: again.value.epoch, ids: [id] });

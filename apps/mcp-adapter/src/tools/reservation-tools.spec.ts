@@ -49,6 +49,17 @@ describe('the reservation tools', () => {
     expect(seen).toHaveLength(2);
   });
 
+  it('given a renew, then it needs a positive epoch and takes a TTL within the contract bounds', async () => {
+    const { seen, handlers } = recording();
+    expect((await callTool(handlers, 'renew_reservations', { epoch: 4 }, context))?.isError).toBeUndefined();
+    expect((await callTool(handlers, 'renew_reservations', { epoch: 4, ttlSeconds: RESERVATION_LIMITS.maxTtlSeconds }, context))?.isError).toBeUndefined();
+    expect(seen).toEqual([{ epoch: 4 }, { epoch: 4, ttlSeconds: RESERVATION_LIMITS.maxTtlSeconds }]);
+    for (const args of [{}, { epoch: 0 }, { epoch: 4, ttlSeconds: RESERVATION_LIMITS.maxTtlSeconds + 1 }, { epoch: 4, ttlSeconds: RESERVATION_LIMITS.minTtlSeconds - 1 }, { epoch: 4, ids: [ID] }]) {
+      expect(await callTool(handlers, 'renew_reservations', args, context)).toMatchObject({ isError: true, structuredContent: { error: { code: 'VALIDATION_FAILED' } } });
+    }
+    expect(seen).toHaveLength(2);
+  });
+
   it('given a list, then it pages by at most the contract page size and refuses a bad holder', async () => {
     const { seen, handlers } = recording();
     expect((await callTool(handlers, 'list_reservations', {}, context))?.isError).toBeUndefined();

@@ -2,6 +2,7 @@ import {
   AgentIdSchema,
   LighthouseError,
   ReleaseReservationRequestSchema,
+  RenewReservationRequestSchema,
   RESERVATION_LIMITS,
   ReservationPatternSchema,
   ReserveRequestSchema,
@@ -35,6 +36,14 @@ export const RESERVATION_TOOL_INPUTS = {
       ids: z.array(z.uuid()).min(1).max(RESERVATION_LIMITS.patternsPerRequest).optional().describe('Reservation ids of that grant; omit to release the whole grant'),
     }),
   },
+  renew_reservations: {
+    description:
+      'Extend every live reservation of one grant before it runs out: give the epoch reserve_files returned and, optionally, a new time to live counted from now. A grant that expired or was released is STALE_EPOCH: reserve again.',
+    input: z.strictObject({
+      epoch: RenewReservationRequestSchema.shape.epoch.describe('The epoch reserve_files returned'),
+      ttlSeconds: RenewReservationRequestSchema.shape.ttlSeconds.describe(`Seconds from now (${RESERVATION_LIMITS.minTtlSeconds} to ${RESERVATION_LIMITS.maxTtlSeconds}); omit to keep the grant's own TTL`),
+    }),
+  },
   list_reservations: {
     description: 'Live reservations of every agent (who works where): all, those of one holder (mine: your own), or those overlapping a path or glob; page with cursor.',
     input: z.strictObject({
@@ -58,6 +67,7 @@ const query = (params: Record<string, string | number | undefined>) =>
 export function reservationToolHandlers(session: SessionKeeper) {
   return {
     reserve_files: (input: Input<'reserve_files'>, context: Context) => session.change<ReservationGrant>('POST', '/reservations', input, { signal: context.signal }),
+    renew_reservations: (input: Input<'renew_reservations'>, context: Context) => session.change<ReservationGrant>('POST', '/reservations/renew', input, { signal: context.signal }),
     release_files: (input: Input<'release_files'>, context: Context) => session.change<ReleasedReservations>('POST', '/reservations/release', input, { signal: context.signal }),
     list_reservations: ({ mine, holder, ...page }: Input<'list_reservations'>, context: Context) => {
       if (mine && holder !== undefined && holder !== session.agentId) throw new LighthouseError('VALIDATION_FAILED', `mine lists ${session.agentId}'s reservations: give either mine or holder ${holder}`);

@@ -28,6 +28,7 @@ describe('tool definitions', () => {
         'search',
         'reserve_files',
         'release_files',
+        'renew_reservations',
         'list_reservations',
       ].sort(),
     );
