@@ -91,6 +91,25 @@ describe('delegation router over real NATS and the event store', () => {
     expect(await call(S.wait, { actor: requester, id: created.id, waitMs: 1000 })).toMatchObject({ state: 'completed' });
   });
 
+  // A replayed create (the same agent and request nonce) names a delegation that exists: refused,
+  // and the board keeps the original as it stands (queued: still dispatched; held: held).
+  it('refuses a create replayed with the same nonce and leaves the original where it was', async () => {
+    const request = { target: { role: 'replay_role' }, title: 'made once', deadlineSeconds: 60 };
+    const first = await call(S.create, { actor: requester, request, requestNonce: 'replay-nonce-000000001' });
+    expect(first).toMatchObject({ state: 'queued' });
+    await expect(call(S.create, { actor: requester, request, requestNonce: 'replay-nonce-000000001' })).rejects.toMatchObject({ code: 'CONFLICT' });
+    const holder = who('replay-holder', ['replay_role']);
+    expect((await call<{ delegation: Delegation | null }>(S.next, { actor: holder, waitMs: 2000 }, 5000)).delegation).toMatchObject({ id: first.id, assignee: 'replay-holder' });
+
+    const bystander = who('replay-bystander', ['replay_role']);
+    const polling = call<{ delegation: Delegation | null }>(S.next, { actor: bystander, waitMs: 800 }, 5000);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await expect(call(S.create, { actor: requester, request, requestNonce: 'replay-nonce-000000001' })).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect((await polling).delegation).toBeNull();
+    expect(await call(S.get, { actor: requester, id: first.id })).toMatchObject({ state: 'in_progress', assignee: 'replay-holder', claimEpoch: 1 });
+    await call(S.cancel, { actor: requester, id: first.id });
+  });
+
   it('of five experts polling, exactly one gets a new delegation, claimed; the others time out empty', async () => {
     const experts = [1, 2, 3, 4, 5].map((n) => who(`fan-${n}`, ['fan_role']));
     const polls = experts.map((actor) => call<{ delegation: Delegation | null }>(S.next, { actor, waitMs: 1500 }, 5000));

@@ -68,15 +68,22 @@ export class DelegationsService implements OnApplicationShutdown {
     const created = orThrow(decide({ type: 'create', actor, request, id, correlationId: request.correlationId ?? id }, null));
     const now = new Date();
     const queued = created.reduce<Delegation | undefined>((d, event) => evolve(d, event, now.toISOString()), undefined) as Delegation;
-    const handover = this.handOverNew(queued, now);
-    const events = handover ? [...created, ...handover.events] : created;
-    const agents = [...created.map(() => actor.agent), ...(handover?.events ?? []).map(() => handover?.expert.agent as string)];
-    let appended = false;
-    try {
-      appended = await this.serial.run(id, () => this.repo.append(id, undefined, events, agents, now));
-    } finally {
-      handover?.settle(appended);
-    }
+    // One create of an id at a time, and none of an id this replica knows (a replayed request):
+    // the board is touched only for a delegation nobody has seen yet.
+    let handover: ReturnType<typeof this.handOverNew>;
+    const appended = await this.serial.run(id, async () => {
+      if (this.repo.projection.get(id)) return false;
+      handover = this.handOverNew(queued, now);
+      const events = handover ? [...created, ...handover.events] : created;
+      const agents = [...created.map(() => actor.agent), ...(handover?.events ?? []).map(() => handover?.expert.agent as string)];
+      let done = false;
+      try {
+        done = await this.repo.append(id, undefined, events, agents, now);
+        return done;
+      } finally {
+        handover?.settle(done);
+      }
+    });
     if (!appended) throw new LighthouseError('CONFLICT', `delegation ${id} already exists: this request was made before`);
     const delegation = this.current(id);
     this.notifier.notify(handover ? queued : delegation, 'created');
@@ -238,8 +245,9 @@ export class DelegationsService implements OnApplicationShutdown {
       events: take.events,
       expert,
       settle: (appended) => {
+        // After a refused append the projection holds the stream as the store has it, if it exists.
         const stands = this.repo.projection.get(queued.id)?.delegation;
-        this.board.settle(appended && stands ? stands : { ...queued, state: 'cancelled' });
+        this.board.settle(stands ?? { ...queued, state: 'cancelled' });
         const claimed = appended && stands?.state === 'in_progress' && stands.assignee === expert.agent ? stands : undefined;
         if (claimed) this.unconfirmed.set(queued.id, expert.agent);
         answer(claimed);
