@@ -80,7 +80,7 @@ function registrations(scope: CommandScope): void {
 export function controlEffects(scope: CommandScope): void {
   const { command } = scope;
   const { program, positionals } = command;
-  if (!CONTROL_PROGRAMS.has(program) && !DISK.test(program) && !MINERS.test(program)) return;
+  if (!CONTROL_PROGRAMS.has(program) && !DISK.test(program) && !MINERS.test(program) && command.assigns.length === 0) return;
   const args = command.args.join(' ');
   if (POWER.has(program) || (program === 'systemctl' && /^(reboot|poweroff|halt|kexec|emergency|rescue|suspend|hibernate)$/.test(command.subcommand ?? '')) || ((program === 'init' || program === 'telinit') && /^[06S]$/.test(positionals[0] ?? ''))) scope.add('system', 'power', true);
   if (KERNEL.has(program) && !(program === 'sysctl' && !/(^|\s)(-w|--write|-p|--load|--system)|=/.test(args))) scope.add('system', 'kernel', true);
@@ -95,7 +95,7 @@ export function controlEffects(scope: CommandScope): void {
   if (program === 'killall5' || (program === 'pkill' || program === 'killall') && /(^|\s)(-u|--user)|(^|\s)(init|systemd|sshd|dockerd|containerd|kubelet)(\s|$)/.test(args)) scope.add('process', 'all', true);
   if (program === 'pkill' || program === 'killall') scope.add('process', 'by-name', true);
   if (program === 'history' && hasFlag(command, ['-c', '-w', '-d'])) scope.add('system', 'tracks', true);
-  if (['unset', 'export', ''].includes(program) && /\bHISTFILE\b|\bHISTSIZE=0|\bHISTFILESIZE=0/.test(`${args} ${command.assigns.map((a) => `${a.name}=${a.value}`).join(' ')}`)) scope.add('system', 'tracks', true);
+  if ((['unset', 'export', ''].includes(program) || command.assigns.some((a) => /^HIST(FILE|SIZE|FILESIZE)$/.test(a.name))) && /\bHISTFILE\b|\bHISTSIZE=0|\bHISTFILESIZE=0/.test(`${args} ${command.assigns.map((a) => `${a.name}=${a.value}`).join(' ')}`)) scope.add('system', 'tracks', true);
   if (program === 'set' && /\+o\s*history/.test(args)) scope.add('system', 'tracks', true);
   if (program === 'journalctl' && /--vacuum|--rotate/.test(args)) scope.add('destroy', 'logs', true);
   if (program === 'chattr' && /[+-]i|[+-]a/.test(args)) scope.add('system', 'attributes', true);

@@ -8,7 +8,7 @@ import type { Effect } from './effect.schema';
 import { fileEffects, MALICIOUS, write } from './file-effects';
 import { persistenceOf } from './path-classes';
 import { inlineCodeEffects, inlineDataClass } from './inline-code';
-import { dataClassOf, egressEffects, execEffects, fileServerEffects, NETWORK } from './program-effects';
+import { dataClassOf, egressEffects, execEffects, fileServerEffects, isShell, NETWORK } from './program-effects';
 
 /** How deep code inside code (a shell line in a Python string in a shell line…) is followed. */
 const MAX_CODE_DEPTH = 3;
@@ -95,8 +95,12 @@ function remoteCommandEffects(scope: CommandScope, depth: number): void {
     if (words.length === 0 && command.flags.includes('--')) words = command.positionals.slice(1);
   } else if (/^(docker|podman|nerdctl)$/.test(command.program) && command.subcommand === 'exec') words = command.positionals.slice(1);
   if (words.length === 0) return;
+  // ssh hands the remote shell its words joined by spaces (it parses them again); exec runs them as they are.
+  if (command.program === 'ssh') return nested(words.join(' '), scope, depth, 'remote');
   nested(words.map((word) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`)).join(' '), scope, depth, 'remote');
-  if (words.length === 1 && /\s/.test(words[0] ?? '')) return;
+  // `docker exec c sh -c '…'`: `-c` was read as an option of docker; the script is the shell's.
+  const script = words.length === 2 && command.flags.includes('-c') ? words[1] : command.flags.find((f) => f.startsWith('-c='))?.slice(3);
+  if (script !== undefined && words.some((word) => isShell(word))) nested(script, scope, depth, 'remote');
 }
 
 /** `tar czf out.tgz ~`, `zip -r out.zip ~/.ssh`: the archive holds what it read. */

@@ -39,7 +39,7 @@ export function inlineCodeOf(command: NormalisedCommand, language: string): stri
     case 'powershell':
       return flag(['-Command', '-command', '-c', '-C']) ?? (command.positionals.length > 0 ? command.positionals.join(' ') : undefined);
     default:
-      return flag(['-c', '-e', '--eval']);
+      return flag(['-c', '-e', '--eval']) ?? (command.flags.some((f) => f === '-c' || f === '-e' || f === '--eval') ? command.positionals[0] : undefined);
   }
 }
 

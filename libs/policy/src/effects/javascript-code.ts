@@ -35,6 +35,7 @@ function visit(node: AnyNode, out: CodeFindings, code: string): void {
   if (node.type === 'CallExpression' || node.type === 'NewExpression') call(node, out, code);
   else if (node.type === 'ImportExpression') moduleUse(literal(node['source'] as AnyNode), out);
   else if (node.type === 'MemberExpression' && name(node['object'] as AnyNode) === 'process' && propertyName(node) === 'env') out.env = true;
+  else if (node.type === 'ObjectPattern' || node.type === 'VariableDeclarator') renamedRunner(node, out);
   else if (node.type === 'WhileStatement' || node.type === 'ForStatement') {
     let forks = false;
     walk(node['body'] as AnyNode, (inner) => {
@@ -42,6 +43,23 @@ function visit(node: AnyNode, out: CodeFindings, code: string): void {
     });
     if (forks) out.forkLoop = true;
   }
+}
+
+/** `const {execSync: x} = require('child_process')`, `const run = cp.exec`: the call sites no longer say what runs. */
+function renamedRunner(node: AnyNode, out: CodeFindings): void {
+  const runs = (key: string | undefined) => key !== undefined && (SHELL_CALLS.has(key) || SPAWN_CALLS.has(key));
+  if (node.type === 'ObjectPattern') {
+    for (const property of (node['properties'] as AnyNode[] | undefined) ?? []) {
+      const key = property['key'] as AnyNode | undefined;
+      const value = property['value'] as AnyNode | undefined;
+      const keyName = key ? (name(key) ?? literal(key)) : undefined;
+      if (runs(keyName) && (value?.type !== 'Identifier' || name(value) !== keyName)) out.opaque = `runs ${keyName ?? 'a command'} under another name`;
+    }
+    return;
+  }
+  const init = node['init'] as AnyNode | undefined;
+  const id = node['id'] as AnyNode | undefined;
+  if (init?.type === 'MemberExpression' && runs(propertyName(init)) && (id?.type !== 'Identifier' || name(id) !== propertyName(init))) out.opaque = `runs ${propertyName(init) ?? 'a command'} under another name`;
 }
 
 function call(node: AnyNode, out: CodeFindings, code: string): void {

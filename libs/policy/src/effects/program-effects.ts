@@ -24,6 +24,11 @@ export function dataClassOf(scope: CommandScope): string | undefined {
   // `ps eww` prints every process's environment; `docker inspect` a container's, secrets included.
   if (command.program === 'ps' && command.positionals.some((p) => /^[a-zA-Z]*e[a-zA-Z]*$/.test(p))) return 'env';
   if (/^(docker|podman|nerdctl)$/.test(command.program) && (command.subcommand === 'inspect' || (command.subcommand === 'container' && command.positionals[0] === 'inspect'))) return 'env';
+  // `find /home -name '*.pem'`: the names it prints are keys (and `xargs cat` reads them).
+  if (command.program === 'find' && flagValues(command, ['-name', '-iname', '-path', '-ipath', '-regex']).some((name) => {
+    const sample = name.replace(/[*?]/g, 'x').replace(/^.*\//, '');
+    return isSecretPath(`/home/u/.ssh/${sample}`) && !/^x*$/.test(sample) || isSecretPath(`/u/${sample}`);
+  })) return 'secret';
   // Shell history holds what was typed, secrets included: reading it is ordinary, sending it is not.
   if ((command.program === 'history' || (command.program === 'fc' && command.flags.includes('-l'))) && !command.flags.some((f) => /^-[cdw]/.test(f))) return 'secret';
   const reads = scope.effects.filter((e) => e.kind === 'read');
@@ -103,7 +108,8 @@ export function execEffects(scope: CommandScope): void {
   if (isShell(program) && !command.flags.some((f) => f.startsWith('-c')) && command.pipedTo.some((to) => NETWORK.has(to))) scope.add('exec', 'remote', true, { detail: 'shell output goes to the network' });
   if (DOWNLOADERS.has(program) && command.pipedTo.some((to) => isShell(to) || isInterpreter(to))) scope.add('exec', 'fetched', true, { via: 'pipe' });
   const script = runner ? command.positionals[0] : command.programPath ?? (program.includes('/') ? program : undefined);
-  const candidates = [script, command.programPath, `./${program}`].filter((x): x is string => x !== undefined);
+  const fromFile = runner ? command.redirects.find((r) => r.op === '<')?.target : undefined;
+  const candidates = [script, command.programPath, `./${program}`, fromFile].filter((x): x is string => x !== undefined);
   for (const candidate of candidates) {
     const ref = scope.resolve(candidate);
     if (!ref.path) continue;
