@@ -101,6 +101,15 @@ describe('follower snapshots', () => {
     expect(snapshots.due()).toBe(false);
   });
 
+  it('is due when the follower moved the count of sequences past the last snapshot, even with nothing of its own applied', async () => {
+    const snapshots = new FollowerSnapshots(new MemorySnapshotStore(), new Totals(), options);
+    expect(snapshots.due(10)).toBe(false);
+    expect(snapshots.due(11)).toBe(true);
+    expect(await snapshots.save(restAt(11))).toBe(10);
+    expect(snapshots.due(20)).toBe(false);
+    expect(snapshots.due(21)).toBe(true);
+  });
+
   it('joins a save already under way instead of writing twice', async () => {
     let writes = 0;
     const store = { load: () => Promise.resolve(null), save: () => new Promise<void>((resolve) => setTimeout(() => (writes++, resolve()), 10)) };

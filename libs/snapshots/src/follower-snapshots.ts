@@ -103,8 +103,14 @@ export class FollowerSnapshots {
     this.schedule.applied(count);
   }
 
-  due(): boolean {
-    return this.schedule.due(this.now());
+  /**
+   * Whether a snapshot is due: by the events applied and the time (the schedule), or because the
+   * follower at `position` has moved `everyEvents` sequences past the last snapshot, applied or
+   * not (a follower of rare channels must not replay a long log of others' events at every start).
+   */
+  due(position = 0): boolean {
+    const { everyEvents } = this.options.schedule;
+    return this.schedule.due(this.now()) || (everyEvents > 0 && position - 1 - this.lastSaved >= everyEvents);
   }
 
   /**

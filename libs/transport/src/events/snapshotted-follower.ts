@@ -127,7 +127,7 @@ export class SnapshottedFollower {
   }
 
   private async saveIfDue(): Promise<void> {
-    if (Date.now() < this.retryAt || !this.snapshots.due()) return;
+    if (Date.now() < this.retryAt || !this.snapshots.due(this.inner?.position ?? 0)) return;
     try {
       await this.saveNow();
     } catch (error) {
