@@ -48,7 +48,7 @@ function searchedSecretDirs(scope: CommandScope): void {
 /** Directories whose tree holds keys, credential stores or process environments. */
 function holdsSecrets(path: string, home: string): boolean {
   const base = home.replace(/\/+$/, '');
-  if (path === '/' || path === base || path === '/root' || path === '/home' || /^\/(etc|proc|run|var\/run)(\/|$)/.test(path)) return true;
+  if (path === '/' || path === base || path === '/root' || path === '/home' || /^\/(etc|etc\/(ssh|ssl|ssl\/private|sudoers\.d)|proc|proc\/[^/]+|(var\/)?run(\/secrets.*)?)$/.test(path)) return true;
   const inHome = path.startsWith(`${base}/`) ? path.slice(base.length + 1) : /^\/root\//.test(path) ? path.slice(6) : /^\/home\/[^/]+\//.test(path) ? path.replace(/^\/home\/[^/]+\//, '') : undefined;
   return inHome !== undefined && /^\.(ssh|aws|config|kube|docker|gnupg|password-store|azure|terraform\.d|cursor|lighthouse)(\/|$)/.test(inHome);
 }
