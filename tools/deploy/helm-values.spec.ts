@@ -41,6 +41,7 @@ describe('values.schema.json', () => {
     ['a misspelt nested key', { eventStore: { storge: '1Gi' } }, /must NOT have additional properties/],
     ['a log level no service knows', { logLevel: 'verbose' }, /logLevel must be equal to one of the allowed values/],
     ['a second event-store partition', { eventStore: { partitions: 2 } }, /partitions must be <= 1/],
+    ['an event-log backend no service knows', { eventStore: { backend: 'postgres' } }, /backend must be equal to one of the allowed values/],
     ['an even NATS cluster', { nats: { replicas: 2 } }, /nats\/replicas must be equal to one of the allowed values/],
     ['a NATS without sync_interval', { nats: { image: 'nats:2.9.25-alpine' } }, /nats\/image must match pattern/],
     ['no NATS and no URL', { nats: { enabled: false } }, /nats\/url/],

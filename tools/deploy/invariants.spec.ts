@@ -90,3 +90,40 @@ describe('the deployment checks catch', () => {
     ]);
   });
 });
+
+// The replicated event log in production: each rule broken once in a copy of the prod overlay.
+describe('the deployment checks catch in prod', () => {
+  let pristine: K8sObject[];
+  beforeAll(() => {
+    pristine = renderKustomize('k8s/overlays/prod');
+  });
+  const broken = (change: (objects: K8sObject[]) => void): string[] => {
+    const objects = structuredClone(pristine);
+    change(objects);
+    return invariantProblems(objects, 'prod');
+  };
+  const store = (objects: K8sObject[]) => objects.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'event-store')!.spec.template.spec.containers[0];
+  const nats = (objects: K8sObject[]) => objects.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'nats')!.spec.template.spec;
+
+  it('nothing in the prod overlay as it is, which runs the jetstream backend with 3 replicas', () => {
+    expect(invariantProblems(pristine, 'prod')).toEqual([]);
+    expect(store(pristine).env).toEqual(expect.arrayContaining([{ name: 'LH_EVENT_BACKEND', value: 'jetstream' }, { name: 'LH_EVENT_REPLICAS', value: '3' }]));
+  });
+
+  it('the file log in prod, or fewer replicas of the stream', () => {
+    expect(broken((o) => (store(o).env = store(o).env.filter((e: { name: string }) => e.name !== 'LH_EVENT_BACKEND')))).toEqual(['StatefulSet/event-store: file backend in prod, want jetstream (a replicated log)']);
+    expect(broken((o) => (store(o).env.find((e: { name: string }) => e.name === 'LH_EVENT_REPLICAS').value = '1'))).toEqual(['StatefulSet/event-store: LH_EVENT_REPLICAS 1, want 3']);
+  });
+
+  it('NATS servers that may share a node, are not spread over zones, or have no PDB', () => {
+    expect(broken((o) => delete nats(o).affinity)).toEqual(['StatefulSet/nats: no required anti-affinity by hostname (two replicas of the log could share a node)']);
+    expect(broken((o) => (nats(o).topologySpreadConstraints = []))).toEqual(['StatefulSet/nats: not spread over zones']);
+    expect(broken((o) => o.splice(o.findIndex((x) => x.kind === 'PodDisruptionBudget' && x.metadata.name === 'nats'), 1))).toEqual(['nats: no PodDisruptionBudget keeping a quorum (maxUnavailable 1)']);
+  });
+
+  it('the replicated backend in dev, which keeps the file log', () => {
+    const dev = structuredClone(renderKustomize('k8s/overlays/dev'));
+    store(dev).env.push({ name: 'LH_EVENT_BACKEND', value: 'jetstream' });
+    expect(invariantProblems(dev, 'dev')).toEqual(['StatefulSet/event-store: jetstream backend in dev, want the file log']);
+  });
+});

@@ -170,6 +170,33 @@ function eventStoreProblems(objects: K8sObject[]): string[] {
   return problems;
 }
 
+/**
+ * The event log's backend: prod runs the replicated one (LH_EVENT_BACKEND=jetstream) on a
+ * three-node NATS cluster whose pods never share a node (required anti-affinity), spread over
+ * zones, under a PodDisruptionBudget, the stream created with 3 replicas; dev keeps the file log.
+ */
+function backendProblems(objects: K8sObject[], env: string): string[] {
+  const store = find(objects, 'StatefulSet', 'event-store');
+  const container = store?.spec.template.spec.containers.find((c: any) => c.name === 'event-store');
+  const value = (name: string) => container?.env?.find((e: any) => e.name === name)?.value;
+  const backend = value('LH_EVENT_BACKEND') ?? 'file';
+  const problems: string[] = [];
+  if (env === 'dev' && backend !== 'file') problems.push(`StatefulSet/event-store: ${backend} backend in dev, want the file log`);
+  if (env !== 'prod') return problems;
+  if (backend !== 'jetstream') return [...problems, `StatefulSet/event-store: ${backend} backend in prod, want jetstream (a replicated log)`];
+  if (value('LH_EVENT_REPLICAS') !== '3') problems.push(`StatefulSet/event-store: LH_EVENT_REPLICAS ${value('LH_EVENT_REPLICAS')}, want 3`);
+  const nats = find(objects, 'StatefulSet', 'nats');
+  const podSpec = nats?.spec.template.spec ?? {};
+  const required = podSpec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? [];
+  if (!required.some((term: any) => term.topologyKey === 'kubernetes.io/hostname' && term.labelSelector?.matchLabels?.['app.kubernetes.io/name'] === 'nats')) {
+    problems.push('StatefulSet/nats: no required anti-affinity by hostname (two replicas of the log could share a node)');
+  }
+  if (!(podSpec.topologySpreadConstraints ?? []).some((c: any) => c.topologyKey === 'topology.kubernetes.io/zone')) problems.push('StatefulSet/nats: not spread over zones');
+  const pdb = objects.find((o) => o.kind === 'PodDisruptionBudget' && o.spec?.selector?.matchLabels?.['app.kubernetes.io/name'] === 'nats');
+  if (!pdb || pdb.spec.maxUnavailable !== 1) problems.push('nats: no PodDisruptionBudget keeping a quorum (maxUnavailable 1)');
+  return problems;
+}
+
 /** Health routes: the gateway's liveness route; each NATS service's /healthz and /readyz. */
 function healthRouteProblems(containers: Container[]): string[] {
   const problems: string[] = [];
@@ -298,6 +325,7 @@ export function invariantProblems(objects: K8sObject[], env: string): string[] {
     ...unknownVariableProblems(objects, containers),
     ...scalingProblems(objects),
     ...eventStoreProblems(objects),
+    ...backendProblems(objects, env),
     ...healthRouteProblems(containers),
     ...networkProblems(objects),
     ...ingressProblems(objects),

@@ -56,10 +56,14 @@ describe('the overlays', () => {
 });
 
 describe('k8s/maintenance/event-store-maintenance.yaml', () => {
-  it('is a valid Pod that mounts the first partition and takes the keys from the Secret', () => {
+  it('is a valid Pod that mounts the first partition and takes the keys and its NATS password from the Secret', () => {
     const [pod] = parseObjects(readFileSync(join(root, 'k8s', 'maintenance', 'event-store-maintenance.yaml'), 'utf8'));
     expect(schemaProblems(pod as K8sObject)).toEqual([]);
     expect(pod?.spec.volumes[0].persistentVolumeClaim.claimName).toBe('events-event-store-0');
-    expect(pod?.spec.containers[0].env.map((e: { valueFrom: { secretKeyRef: { key: string } } }) => e.valueFrom.secretKeyRef.key)).toEqual(['LH_EVENT_HMAC_KEYS', 'LH_EVENT_ACTIVE_KEY_ID']);
+    const fromSecret = pod?.spec.containers[0].env.filter((e: { valueFrom?: unknown }) => e.valueFrom).map((e: { valueFrom: { secretKeyRef: { key: string } } }) => e.valueFrom.secretKeyRef.key);
+    expect(fromSecret).toEqual(['NATS_PW_EVENT_STORE', 'LH_EVENT_HMAC_KEYS', 'LH_EVENT_ACTIVE_KEY_ID']);
+    // and logs in to NATS as the event store (verify and copy-to-jetstream on the replicated log)
+    expect(pod?.spec.containers[0].env[0]).toEqual({ name: 'NATS_USER', value: 'event-store' });
+    expect(pod?.metadata.labels?.['app.kubernetes.io/component']).toBe('event-store');
   });
 });

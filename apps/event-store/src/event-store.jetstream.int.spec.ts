@@ -131,5 +131,6 @@ describe('event-store on a 3-node JetStream cluster (LH_EVENT_BACKEND=jetstream)
 /** A stream holding exactly `records`, written unchecked (as someone with engine access could), deletes allowed. */
 async function rawStream(nc: NatsConnection, name: string, records: Buffer[]): Promise<void> {
   const store = await JetStreamRecordStore.open(nc, { stream: name, replicas: 3, refuseDeletes: false });
-  for (const [i, record] of records.entries()) await store.append([record], i);
+  const id = (record: Buffer | undefined) => (record ? record.subarray(6, 38).toString('hex') : '');
+  for (const [i, record] of records.entries()) await store.append([{ id: id(record), bytes: record }], { sequence: i, id: id(records[i - 1]) });
 }

@@ -24,7 +24,7 @@ export type { EventLogPort } from './event-log-port';
 export { ReplicatedLog } from './replicated/replicated-log';
 export type { ReplicatedLogOptions } from './replicated/replicated-log';
 export { FencedAppendError } from './replicated/record-store.port';
-export type { RecordStore, StoredRecord } from './replicated/record-store.port';
+export type { RecordStore, StoredRecord, RecordToAppend, ChainTip } from './replicated/record-store.port';
 export { verifyRecordStore } from './replicated/replicated-verify';
 export { copyFileLogToStore } from './replicated/copy-file-log';
 export type { CopyReport } from './replicated/copy-file-log';

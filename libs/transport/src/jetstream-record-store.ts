@@ -1,5 +1,6 @@
 import { connect, StorageType, type JetStreamClient, type JetStreamManager, type KV, type NatsConnection } from 'nats';
 import { natsInboxPrefix } from '@lighthouse/contracts';
+import { natsServers } from './nats-servers';
 
 /** One record at its position (the shape of event-log's StoredRecord, which this lib may not import). */
 export interface EngineRecord {
@@ -32,7 +33,8 @@ export interface JetStreamLogOptions {
 /** Subjects of the records, one per stream (`<prefix>.<stream>`); only the event store may publish there (nats-permissions.ts). */
 export const EVENT_LOG_SUBJECT_PREFIX = 'lh.events.log.v1';
 const subjectOf = (stream: string) => `${EVENT_LOG_SUBJECT_PREFIX}.${stream}`;
-const WRONG_LAST_SEQUENCE = 10071;
+/** Wrong last sequence, wrong last msg id. */
+const FENCED = [10071, 10070];
 const NO_MESSAGE_FOUND = 10037;
 const PAGE = 1000;
 
@@ -58,7 +60,7 @@ export class JetStreamRecordStore {
 
   /** Creates the stream and the checkpoint bucket when missing (any writer may, first one wins). */
   static async open(nc: NatsConnection, options: JetStreamLogOptions): Promise<JetStreamRecordStore> {
-    const timeout = options.timeoutMs ?? 5000;
+    const timeout = options.timeoutMs ?? 2000;
     // The cluster may still be electing leaders (a node just restarted): keep trying for a while.
     const deadline = Date.now() + (options.openDeadlineMs ?? 60_000);
     for (;;) {
@@ -80,20 +82,28 @@ export class JetStreamRecordStore {
     return (await this.jsm.streams.info(this.stream)).state.last_seq;
   }
 
-  /** Publishes the records pipelined, each fenced by the position before it; resolves once all are acknowledged. */
-  async append(records: readonly Uint8Array[], expectedLastSequence: number): Promise<void> {
+  /**
+   * Publishes the records pipelined, each fenced by the position AND the record before it
+   * (`Nats-Expected-Last-Sequence` and `Nats-Expected-Last-Msg-Id`, the record id being its msg
+   * id): after a refused record, the next one cannot land behind another writer's record.
+   */
+  async append(records: ReadonlyArray<{ id: string; bytes: Uint8Array }>, tip: { sequence: number; id: string }): Promise<void> {
     const acks = await Promise.allSettled(
-      records.map((bytes, i) => this.js.publish(subjectOf(this.stream), bytes, { expect: { lastSequence: expectedLastSequence + i, streamName: this.stream }, timeout: this.timeoutMs })),
+      records.map((record, i) => {
+        const lastMsgID = i === 0 ? tip.id : (records[i - 1] as { id: string }).id;
+        const expect = { lastSequence: tip.sequence + i, streamName: this.stream, ...(lastMsgID ? { lastMsgID } : {}) };
+        return this.js.publish(subjectOf(this.stream), record.bytes, { msgID: record.id, expect, timeout: this.timeoutMs });
+      }),
     );
     const failed = acks.find((ack): ack is PromiseRejectedResult => ack.status === 'rejected');
     if (failed) {
       const error = failed.reason as Error & { api_error?: { err_code?: number } };
-      if (error.api_error?.err_code === WRONG_LAST_SEQUENCE || /wrong last sequence/i.test(error.message)) throw new AppendFencedError(error.message, { cause: error });
+      if (FENCED.includes(error.api_error?.err_code ?? 0) || /wrong last/i.test(error.message)) throw new AppendFencedError(error.message, { cause: error });
       throw error;
     }
     acks.forEach((ack, i) => {
       const seq = (ack as PromiseFulfilledResult<{ seq: number }>).value.seq;
-      if (seq !== expectedLastSequence + i + 1) throw new Error(`record acknowledged at ${seq}, expected ${expectedLastSequence + i + 1}`);
+      if (seq !== tip.sequence + i + 1) throw new Error(`record acknowledged at ${seq}, expected ${tip.sequence + i + 1}`);
     });
   }
 
@@ -170,5 +180,5 @@ export type EngineConnection = NatsConnection;
 /** A plain NATS connection for the engine, as the service's own user (its inbox, reconnecting forever). */
 export function connectEngine(servers: string, user: string | undefined, pass: string | undefined, name: string): Promise<NatsConnection> {
   const auth = user ? { user, pass, inboxPrefix: natsInboxPrefix(user) } : {};
-  return connect({ servers: servers.split(','), name, maxReconnectAttempts: -1, reconnectTimeWait: 250, noAsyncTraces: true, ...auth });
+  return connect({ servers: natsServers(servers), name, maxReconnectAttempts: -1, reconnectTimeWait: 250, noAsyncTraces: true, ...auth });
 }

@@ -3,6 +3,7 @@ import { ServerNats, type NatsContext } from '@nestjs/microservices';
 import type { Msg, NatsConnection } from 'nats';
 import type { ServiceMetrics } from '@lighthouse/observability';
 import { natsInboxPrefix, toWireError } from '@lighthouse/contracts';
+import { natsServers } from './nats-servers';
 import { FrameCodec } from './frame-codec';
 import { NatsMsgpackDeserializer } from './nats-msgpack.deserializer';
 import { NatsMsgpackSerializer } from './nats-msgpack.serializer';
@@ -35,10 +36,11 @@ export class LighthouseNatsServer extends ServerNats {
   constructor(options: LighthouseNatsServerOptions) {
     const codec = new FrameCodec(options.maxFrameBytes);
     super({
-      servers: options.servers,
+      servers: natsServers(options.servers),
       queue: options.queue,
       name: options.name,
       maxReconnectAttempts: -1,
+      reconnectTimeWait: 250,
       ...(options.user ? { user: options.user, pass: options.pass, inboxPrefix: natsInboxPrefix(options.user) } : {}),
       serializer: new NatsMsgpackSerializer(codec),
       deserializer: new NatsMsgpackDeserializer(codec),

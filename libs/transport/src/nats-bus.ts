@@ -1,5 +1,6 @@
 import { connect, createInbox, type Msg, type MsgHdrs, type NatsConnection, type NatsError, type Subscription } from 'nats';
 import { LighthouseError, natsInboxPrefix, parseReply, toWireError, type EventDefinition, type RpcDefinition, type RpcReply, type RpcRequest } from '@lighthouse/contracts';
+import { natsServers } from './nats-servers';
 import type { ServiceMetrics } from '@lighthouse/observability';
 import type { z } from 'zod';
 import { BusStreams } from './bus-streams';
@@ -87,7 +88,8 @@ export class NatsBus implements MessageBus {
     if (options.user && !options.pass) throw new Error('NATS_USER is set without NATS_PASSWORD');
     const auth = options.user ? { user: options.user, pass: options.pass, inboxPrefix: natsInboxPrefix(options.user) } : {};
     // noAsyncTraces: the client would otherwise capture a stack (new Error()) on every request, for timeouts' messages.
-    const connection = await connect({ servers: options.servers, name: options.name, maxReconnectAttempts: -1, noAsyncTraces: true, ...auth });
+    // A server lost: try the others at once (the default waits 2 s per server), so a node kill costs appends little.
+    const connection = await connect({ servers: natsServers(options.servers), name: options.name, maxReconnectAttempts: -1, reconnectTimeWait: 250, noAsyncTraces: true, ...auth });
     const codec = new FrameCodec(options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES);
     return new NatsBus(connection, codec, options.timeoutMs, options.metrics, options.user ? natsInboxPrefix(options.user) : undefined);
   }

@@ -5,16 +5,19 @@
 //      (BENCH_OPEN_RATE, default 1000 appends/s: one a second per agent, for BENCH_SERVICE_SECONDS, default 60: this disk
 //      stalls a few times a minute), and saturation throughput with 1000 concurrent appenders in a
 //      closed loop against a raw NATS echo responder process at the same concurrency;
-//  (c) raw fdatasync latency and the number of stalls over 10 ms seen during the run.
+//  (c) raw fdatasync latency and the number of stalls over 10 ms seen during the run;
+//  (d) the same service on the replicated backend (LH_EVENT_BACKEND=jetstream) on a 3-node NATS
+//      cluster started here, R3 stream: latency at the offered rate and saturated throughput,
+//      against the engine's own R3 publish (no Lighthouse) at the same concurrency.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, openSync, rmSync, writeSync, fdatasyncSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NewEvent } from '@lighthouse/contracts';
 import { EventLog } from '@lighthouse/event-log';
-import { buildServices, openLoop, repoRoot, startNats, startService, type BuiltServices } from '@lighthouse/testing';
+import { buildServices, openLoop, repoRoot, startNats, startNatsCluster, startService, type BuiltServices } from '@lighthouse/testing';
 import { EventStoreClient, NatsBus } from '@lighthouse/transport';
-import { connect } from 'nats';
+import { connect, StorageType } from 'nats';
 import { latencySummary } from '../stats';
 import { BaselineLog } from './baseline-log';
 import { startNatsEcho } from '../bridge';
@@ -116,6 +119,37 @@ async function service(dir: string, services: BuiltServices) {
   }
 }
 
+/** The service on the replicated backend, and the engine's raw R3 publish as its baseline. */
+async function replicated(services: BuiltServices) {
+  const cluster = await startNatsCluster(3);
+  const env = { NATS_URL: cluster.url, LH_EVENT_BACKEND: 'jetstream', LH_EVENT_REPLICAS: '3', LH_EVENT_HMAC_KEYS: `1:${randomBytes(32).toString('base64')}`, LH_LOG_LEVEL: 'warn' };
+  const bus = await NatsBus.connect({ servers: cluster.url, name: 'bench-js', timeoutMs: 30_000 });
+  const client = new EventStoreClient(bus, 30_000);
+  const raw = await connect({ servers: cluster.url.split(','), name: 'bench-js-raw' });
+  let store: Awaited<ReturnType<typeof startService>> | undefined;
+  try {
+    store = await startService({ name: 'event-store-js', main: services.main('event-store'), env, ready: () => client.head().then(() => true), readyTimeoutMs: 60_000 });
+    log(`jetstream service: ${OPEN_RATE} appends/s offered for ${SERVICE_SECONDS} s`);
+    const offered = await openLoop(OPEN_RATE, SERVICE_SECONDS, (i) => client.append({ events: [event(i % CONCURRENCY)] }).then(() => undefined));
+    const open = { samples: offered.all, elapsedS: offered.elapsedS, errors: offered.offered - offered.completed };
+    log(`jetstream service: ${CONCURRENCY} appenders in a closed loop for ${ECHO_SECONDS} s`);
+    const run = await closedLoop(CONCURRENCY, ECHO_SECONDS, (w) => client.append({ events: [event(w)] }));
+    // The engine alone: an R3 file stream, the same payload size, acknowledged publishes.
+    const jsm = await raw.jetstreamManager();
+    await jsm.streams.add({ name: 'BENCH_RAW', subjects: ['bench.raw'], storage: StorageType.File, num_replicas: 3 });
+    const js = raw.jetstream({ timeout: 30_000 });
+    const payload = new TextEncoder().encode(JSON.stringify(event(0)));
+    log(`jetstream raw: ${CONCURRENCY} publishers of R3 acknowledged publishes for ${ECHO_SECONDS} s`);
+    const base = await closedLoop(CONCURRENCY, ECHO_SECONDS, () => js.publish('bench.raw', payload));
+    return { open, run, base };
+  } finally {
+    await bus.close();
+    await raw.close();
+    await store?.stop();
+    await cluster.stop();
+  }
+}
+
 function fdatasyncProbe(dir: string, seconds = 5) {
   const fd = openSync(join(dir, 'fsync.probe'), 'a');
   const block = Buffer.alloc(4096, 1);
@@ -144,6 +178,7 @@ async function main(): Promise<void> {
       return;
     }
     const svc = await service(dir, services);
+    const js = await replicated(services);
     const fsyncAfter = fdatasyncProbe(dir, 3);
     const engineRate = perSecond(eng.run.samples.length, eng.run.elapsedS);
     const baseRate = perSecond(eng.base.samples.length, eng.base.elapsedS);
@@ -165,10 +200,15 @@ async function main(): Promise<void> {
       },
       service_saturated: { ...ms(latencySummary(svc.run.samples)), events_per_s: serviceRate, errors: svc.run.errors },
       service_vs_echo: Math.round((serviceRate / echoRate) * 100) / 100,
+      // Side by side: the same service on the replicated backend (3-node cluster, R3 stream).
+      jetstream_at_offered_rate: { ...ms(latencySummary(js.open.samples)), offered_per_s: OPEN_RATE, events_per_s: perSecond(js.open.samples.length, js.open.elapsedS), errors: js.open.errors },
+      jetstream_saturated: { ...ms(latencySummary(js.run.samples)), events_per_s: perSecond(js.run.samples.length, js.run.elapsedS), errors: js.run.errors },
+      jetstream_vs_raw_r3: Math.round((perSecond(js.run.samples.length, js.run.elapsedS) / Math.max(1, perSecond(js.base.samples.length, js.base.elapsedS))) * 100) / 100,
       fdatasync: { ...fsyncSamples, stalls_over_10ms: fsyncBefore.stalls + fsyncAfter.stalls, probes: fsyncBefore.n + fsyncAfter.n },
       baseline: {
         engine_loop: { ...ms(latencySummary(eng.base.samples)), events_per_s: baseRate, cpu_us_per_event: eng.base.cpuUsPerEvent },
         nats_echo: { ...ms(latencySummary(svc.base.samples)), requests_per_s: echoRate },
+        jetstream_r3_publish: { ...ms(latencySummary(js.base.samples)), publishes_per_s: perSecond(js.base.samples.length, js.base.elapsedS), errors: js.base.errors },
       },
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);

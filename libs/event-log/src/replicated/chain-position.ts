@@ -53,7 +53,7 @@ export async function walkChain(
   from: ChainPosition,
   visit: (record: VerifiedRecord) => void,
   to?: number,
-): Promise<{ position: ChainPosition; problem?: LogProblem }> {
+): Promise<{ position: ChainPosition; problem?: LogProblem; endedEarly?: boolean }> {
   const last = to ?? (await store.lastSequence());
   let position = from;
   if (last <= position.lastSequence) return { position };
@@ -65,7 +65,9 @@ export async function walkChain(
   }
   if (position.lastSequence < last) {
     const missing = position.lastSequence + 1;
-    return { position, problem: { kind: 'sequence_gap', severity: 'error', segment: store.name, offset: missing, sequence: missing, message: `records ${missing}-${last} are missing from the store` } };
+    // The read ended before the end the store reported: records gone, or a read cut short (a
+    // leader election); the caller decides which it can tell apart.
+    return { position, endedEarly: true, problem: { kind: 'sequence_gap', severity: 'error', segment: store.name, offset: missing, sequence: missing, message: `records ${missing}-${last} are missing from the store` } };
   }
   return { position };
 }

@@ -1,5 +1,5 @@
 import type { VerifyReport } from '../verify';
-import type { RecordStore } from './record-store.port';
+import type { RecordStore, RecordToAppend } from './record-store.port';
 import { defaultCheckpointPath, encodeCheckpoint } from '../checkpoint';
 import { InvalidInputError } from '../errors/invalid-input.error';
 import { LogCorruptedError } from '../errors/log-corrupted.error';
@@ -32,16 +32,18 @@ export async function copyFileLogToStore(
 ): Promise<CopyReport> {
   const keyring = Keyring.from(keyringInput);
   if ((await store.lastSequence()) !== 0) throw new InvalidInputError(`${store.name} is not empty: a copy goes into an empty store only`);
-  const records: Buffer[] = [];
+  const records: RecordToAppend[] = [];
   const scan = await scanLog({ dir, checkpointPath: options.checkpointPath ?? defaultCheckpointPath(dir), keyring, fs: nodeFileSystem }, (record) => {
     const bytes = Buffer.alloc(RECORD_HEADER_BYTES + record.payload.length);
     writeRecord(bytes, 0, record.keyId, record.hmac, record.payload);
-    records.push(bytes);
+    records.push({ id: record.hmac.toString('hex'), bytes });
   });
   const errors = scan.problems.filter((problem) => problem.severity === 'error');
   if (errors.length > 0) throw new LogCorruptedError(errors);
   const chunk = options.chunk ?? 500;
-  for (let start = 0; start < records.length; start += chunk) await store.append(records.slice(start, start + chunk), start);
+  for (let start = 0; start < records.length; start += chunk) {
+    await store.append(records.slice(start, start + chunk), { sequence: start, id: start === 0 ? '' : (records[start - 1] as RecordToAppend).id });
+  }
   await store.writeCheckpoint(encodeCheckpoint(keyring, scan.lastSequence, scan.chainHead));
   const target = await verifyRecordStore(store, keyring);
   const source = { lastSequence: scan.lastSequence, chainHead: scan.chainHead.toString('hex') };

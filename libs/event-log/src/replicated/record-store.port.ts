@@ -6,6 +6,18 @@ export interface StoredRecord {
   bytes: Uint8Array;
 }
 
+/** A record and its id: the hex of its HMAC, unique to its content and its place in the chain. */
+export interface RecordToAppend {
+  id: string;
+  bytes: Uint8Array;
+}
+
+/** The end of the chain a writer appends after: the last position and the id of the record there ('' when empty). */
+export interface ChainTip {
+  sequence: number;
+  id: string;
+}
+
 /**
  * What the replicated log needs of an engine (JetStream, or an in-memory one in tests): an
  * ordered store of records whose positions are the log's sequences, with an append fenced by the
@@ -17,11 +29,14 @@ export interface RecordStore {
   /** Position of the last record held (0 when empty). */
   lastSequence(): Promise<number>;
   /**
-   * Appends `records` at `expectedLastSequence + 1` onward. Rejects with {@link FencedAppendError}
-   * when the store's last position is not `expectedLastSequence` (another writer appended). Any
-   * rejection may leave a prefix of the records stored: the caller reads the store again.
+   * Appends `records` after `tip`. Each record must land only directly after its predecessor:
+   * the store's last position is the one expected AND its last record is the one expected (by
+   * id). Fencing by position alone is not enough when records are sent pipelined: after a
+   * refused record, the next one would find the position it expects, taken by another writer's
+   * record, and fork the chain. Rejects with {@link FencedAppendError} when refused; any rejection
+   * may leave a prefix of the records stored: the caller reads the store again.
    */
-  append(records: readonly Uint8Array[], expectedLastSequence: number): Promise<void>;
+  append(records: readonly RecordToAppend[], tip: ChainTip): Promise<void>;
   /** The records from `fromSequence` to `toSequence` inclusive, in order (a removed one is absent). */
   range(fromSequence: number, toSequence: number): AsyncIterable<StoredRecord>;
   /** The records at `sequences`, in that order; undefined for a position that holds none. */

@@ -2,7 +2,7 @@ import type { AppendInput, AppendOutcome } from '../append-types';
 import type { EventLogLogger } from '../event-log-logger';
 import type { Keyring } from '../keyring';
 import type { IndexEntry } from '../log-index';
-import type { RecordStore } from './record-store.port';
+import type { RecordStore, RecordToAppend } from './record-store.port';
 import type { ReplicatedState } from './replicated-state';
 import { BatchBuilder, type BatchLimits } from '../batch-builder';
 import { encodeCheckpoint } from '../checkpoint';
@@ -119,7 +119,7 @@ export class ReplicatedCommitter {
     this.queue.splice(0, taken);
     if (builder.recordCount > 0) {
       try {
-        await store.append(splitRecords(builder.bytesToWrite, builder.entries), state.index.lastSequence);
+        await store.append(splitRecords(builder.bytesToWrite, builder.entries, builder.hmacs), { sequence: state.index.lastSequence, id: recordId(state.index.lastSequence, state.index.chainHead) });
       } catch (error) {
         // Unknown outcome: some records may have landed. Read the store, then offer them again.
         this.parts.logger.warn({ error: (error as Error).message, records: builder.recordCount }, 'replicated append failed; reading the store before retrying');
@@ -182,13 +182,18 @@ export class ReplicatedCommitter {
   }
 }
 
-/** The batch's bytes cut into its records. */
-function splitRecords(bytes: Buffer, entries: readonly IndexEntry[]): Buffer[] {
-  const records: Buffer[] = [];
+/** The batch's bytes cut into its records, each with its id. */
+function splitRecords(bytes: Buffer, entries: readonly IndexEntry[], hmacs: readonly Buffer[]): RecordToAppend[] {
+  const records: RecordToAppend[] = [];
   let offset = 0;
-  for (const entry of entries) {
-    records.push(Buffer.from(bytes.subarray(offset, offset + entry.size)));
+  entries.forEach((entry, i) => {
+    records.push({ id: (hmacs[i] as Buffer).toString('hex'), bytes: Buffer.from(bytes.subarray(offset, offset + entry.size)) });
     offset += entry.size;
-  }
+  });
   return records;
+}
+
+/** The id of the record at `sequence` (its HMAC's hex), '' for the empty log. */
+export function recordId(sequence: number, hmac: Buffer): string {
+  return sequence === 0 ? '' : hmac.toString('hex');
 }

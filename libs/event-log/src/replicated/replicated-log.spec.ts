@@ -58,6 +58,24 @@ describe('the event log on a replicated store', () => {
     expect(await verifyRecordStore(store, keyring)).toMatchObject({ ok: true, records: 3 });
   });
 
+  it('never lands a pipelined record behind another writer\'s: a refused record refuses the ones after it (the fork the fault test found)', async () => {
+    const store = new MemoryRecordStore();
+    const log = await open(store);
+    await log.append({ events: [makeEvent()] });
+    // Given a second writer whose record lands (validly, after record 1) just before our next batch's first record
+    const other = new MemoryRecordStore();
+    other.records.set(1, store.records.get(1) as Uint8Array);
+    other.last = 1;
+    await (await open(other)).append({ events: [makeEvent()] });
+    store.intrude = { beforeRecord: 0, bytes: other.records.get(2) as Uint8Array };
+    const batch = [makeEvent(), makeEvent(), makeEvent()];
+    const outcomes = await Promise.all(batch.map((event) => log.append({ events: [event] })));
+    // Then our records after the refused first one were refused too (fenced by the record before
+    // them, not only the position), and all three landed after the other writer's, in one chain
+    expect(outcomes.map((o) => o.result)).toEqual([3, 4, 5].map((sequence) => ({ status: 'committed', sequences: [sequence], streamVersion: sequence })));
+    expect(await verifyRecordStore(store, keyring)).toMatchObject({ ok: true, lastSequence: 5 });
+  });
+
   it('fails an append with STORE_UNAVAILABLE when the store does not take it before the deadline', async () => {
     const store = new MemoryRecordStore();
     const log = await ReplicatedLog.open({ store, keyring, logger: silent, retryDelayMs: 5, retryDeadlineMs: 50 });

@@ -59,8 +59,11 @@ export class ReplicatedLog implements EventLogPort {
     const maxEventBytes = options.maxEventBytes ?? 1024 * 1024;
     const maxBatchBytes = Math.max(options.maxBatchBytes ?? 4 * 1024 * 1024, maxEventBytes + 64);
     const state = new ReplicatedState(options.store, keyring);
+    // The checkpoint first: live writers keep moving it, but never past what the store holds, so
+    // the store read after it must reach it.
+    const checkpoint = await options.store.readCheckpoint();
     await state.catchUp();
-    await checkCheckpoint(options.store, keyring, state);
+    checkCheckpoint(options.store.name, checkpoint, keyring, state);
     const committer = new ReplicatedCommitter({
       store: options.store,
       state,
@@ -69,7 +72,7 @@ export class ReplicatedLog implements EventLogPort {
       clock: options.clock ?? (() => new Date()),
       logger: options.logger ?? consoleLogger,
       retryDeadlineMs: options.retryDeadlineMs ?? 10_000,
-      retryDelayMs: options.retryDelayMs ?? 200,
+      retryDelayMs: options.retryDelayMs ?? 100,
       checkpointIntervalMs: options.checkpointIntervalMs ?? 1000,
     });
     return new ReplicatedLog(state, committer, new LogReader(state.index, state, options.maxReadBytes ?? 960 * 1024));
@@ -112,11 +115,10 @@ export class ReplicatedLog implements EventLogPort {
 }
 
 /** The signed checkpoint must lie on the chain: a log that ends before it, or differs at it, was rolled back. */
-async function checkCheckpoint(store: RecordStore, keyring: Keyring, state: ReplicatedState): Promise<void> {
-  const bytes = await store.readCheckpoint();
+function checkCheckpoint(storeName: string, bytes: Uint8Array | undefined, keyring: Keyring, state: ReplicatedState): void {
   if (bytes === undefined) return;
   const checkpoint = decodeCheckpoint(keyring, Buffer.from(bytes));
-  const where = { severity: 'error' as const, segment: store.name, offset: 0 };
+  const where = { severity: 'error' as const, segment: storeName, offset: 0 };
   if (typeof checkpoint === 'string') throw new LogCorruptedError([{ ...where, kind: 'checkpoint_forged', message: checkpoint }]);
   const { lastSequence } = state.index;
   if (checkpoint.lastSequence > lastSequence || !sameHmac(state.hmacAt(checkpoint.lastSequence), checkpoint.chainHead)) {

@@ -32,7 +32,10 @@ export class ReplicatedState implements RecordFetcher {
   /** Reads what the store holds past the index, verifying each link; throws LogCorruptedError on a broken chain. */
   async catchUp(): Promise<number> {
     const before = this.index.lastSequence;
-    const { problem } = await walkChain(this.store, this.keyring, this.position, (record) => this.add(record));
+    const { problem, endedEarly } = await walkChain(this.store, this.keyring, this.position, (record) => this.add(record));
+    // A read that stopped short is tried again (a writer must not halt for an election); a link
+    // that does not verify is corruption.
+    if (problem && endedEarly) throw new Error(`reading ${this.store.name} stopped before its end: ${problem.message}`);
     if (problem) throw new LogCorruptedError([problem]);
     return this.index.lastSequence - before;
   }

@@ -1,4 +1,5 @@
-import type { RecordStore, StoredRecord } from '../replicated/record-store.port';
+import type { ChainTip, RecordStore, RecordToAppend, StoredRecord } from '../replicated/record-store.port';
+import { HMAC_BYTES, HMAC_OFFSET } from '../record-codec';
 import { FencedAppendError } from '../replicated/record-store.port';
 
 /**
@@ -13,20 +14,42 @@ export class MemoryRecordStore implements RecordStore {
   last = 0;
   checkpoint: Uint8Array | undefined;
   failNext: { afterStoring: number } | undefined;
+  /** Another writer's record landing just before record `beforeRecord` of the next append. */
+  intrude: { beforeRecord: number; bytes: Uint8Array } | undefined;
   appends = 0;
 
   async lastSequence(): Promise<number> {
     return this.last;
   }
 
-  async append(records: readonly Uint8Array[], expectedLastSequence: number): Promise<void> {
+  async append(records: readonly RecordToAppend[], tip: ChainTip): Promise<void> {
     this.appends += 1;
-    if (expectedLastSequence !== this.last) throw new FencedAppendError(`wrong last sequence: ${this.last}`);
     const failure = this.failNext;
     this.failNext = undefined;
-    const count = failure ? Math.min(failure.afterStoring, records.length) : records.length;
-    for (let i = 0; i < count; i++) this.records.set(++this.last, records[i] as Uint8Array);
-    if (failure) throw new Error('node lost: no acknowledgement');
+    // Each record is judged on its own, as a pipelined engine does: at its turn, is the store's
+    // end the position and the record it expects?
+    let refused: Error | undefined;
+    for (let i = 0; i < records.length; i++) {
+      if (this.intrude?.beforeRecord === i) this.records.set(++this.last, this.intrude.bytes);
+      if (failure && i >= failure.afterStoring) {
+        refused ??= new Error('node lost: no acknowledgement');
+        continue;
+      }
+      const expected = i === 0 ? tip : { sequence: tip.sequence + i, id: (records[i - 1] as RecordToAppend).id };
+      if (this.last !== expected.sequence || this.lastId() !== expected.id) {
+        refused ??= new FencedAppendError(`wrong last sequence or record: ${this.last}`);
+        continue;
+      }
+      this.records.set(++this.last, (records[i] as RecordToAppend).bytes);
+    }
+    this.intrude = undefined;
+    if (refused) throw refused;
+  }
+
+  /** Id (HMAC hex) of the last record, '' when empty. */
+  private lastId(): string {
+    const bytes = this.records.get(this.last);
+    return bytes ? Buffer.from(bytes.subarray(HMAC_OFFSET, HMAC_OFFSET + HMAC_BYTES)).toString('hex') : '';
   }
 
   async *range(fromSequence: number, toSequence: number): AsyncIterable<StoredRecord> {
