@@ -177,7 +177,7 @@ export const BUS_EVENTS = {
   /**
    * Journal of decisions: each message on the subject itself (JetStream stream LH_DECISIONS, older
    * speed layers) is the whole `validation.decided` event on its way into the event store; each on
-   * `<subject>.group` ({@link DECISION_GROUP_SUFFIX}, stream LH_DECISION_GROUPS) is a msgpack array
+   * `<subject>.group` ({@link decisionGroupSubject}, stream LH_DECISION_GROUPS) is a msgpack array
    * of such events, journaled together by one acknowledged publish (a group commit).
    */
   decisionJournaled: defineEvent({ type: 'speed.decision_journaled', subject: 'lh.speed.evt.decided.v1', data: NewEventSchema }),
@@ -211,6 +211,9 @@ export const STORED_EVENTS = {
 
 /** The subject the committed events of `channel` are published on: `<committed subject>.<channel>`. */
 export const committedSubject = (channel: EventChannel): string => `${BUS_EVENTS.committed.subject}.${channel}`;
+
+/** The subject the decision journal's groups are published on: `<decisionJournaled subject>.group` (under that subject's own permissions). */
+export const decisionGroupSubject = (): string => `${BUS_EVENTS.decisionJournaled.subject}.group`;
 
 /** The subject a per-agent event is published on: `<subject>.<agent>`. */
 export const perAgentSubject = (event: EventDefinition, agent: string): string => `${event.subject}.${agent}`;

@@ -161,6 +161,7 @@ describe('contracts public entry point', () => {
       'WireErrorSchema',
       'agentStreamOf',
       'committedSubject',
+      'decisionGroupSubject',
       'defineEvent',
       'defineRpc',
       'delegationStreamOf',

@@ -8,16 +8,13 @@ const subjectsOf = <T extends Record<string, { subject: string }>>(group: T) =>
  * where each is declared once with its schemas. Prefer passing the definitions themselves; this
  * map serves code that only needs the string (health tables, metrics labels, deploy manifests).
  */
-/** The decision journal's groups are published on `<decisionJournaled subject>.<this>` (under the subject's own permissions). */
-export const DECISION_GROUP_SUFFIX = 'group';
-
 export const SUBJECTS = {
   session: {
     ...subjectsOf(RPC.session),
     revoked: BUS_EVENTS.revoked.subject as string,
     presence: BUS_EVENTS.presence.subject as string,
   },
-  speed: { ...subjectsOf(RPC.speed), decided: BUS_EVENTS.decisionJournaled.subject as string, decidedGroups: `${BUS_EVENTS.decisionJournaled.subject as string}.${DECISION_GROUP_SUFFIX}` },
+  speed: { ...subjectsOf(RPC.speed), decided: BUS_EVENTS.decisionJournaled.subject as string },
   events: { ...subjectsOf(RPC.events), committed: BUS_EVENTS.committed.subject as string },
   delegation: { ...subjectsOf(RPC.delegation), changed: BUS_EVENTS.delegationChanged.subject as string },
   fuse: subjectsOf(RPC.fuse),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { JETSTREAM_STREAMS, LighthouseError, NewEventSchema, RPC, SUBJECTS, type NewEvent } from '@lighthouse/contracts';
+import { JETSTREAM_STREAMS, LighthouseError, NewEventSchema, RPC, SUBJECTS, decisionGroupSubject, type NewEvent } from '@lighthouse/contracts';
 import type { Logger } from '@lighthouse/observability';
 import type { Delivery, DurableConsumer, EventStoreClient, FrameCodec, NatsBus } from '@lighthouse/transport';
 import { GroupCommit } from './group-commit';
@@ -56,7 +56,7 @@ export class DecisionJournal {
   static async open(bus: NatsBus, store: EventStoreClient, logger: Logger, options: DecisionJournalOptions = {}): Promise<DecisionJournal> {
     const { streams } = bus;
     await streams.ensure({ name: DECISION_STREAM, subjects: [SUBJECTS.speed.decided], retention: 'workqueue' });
-    await streams.ensure({ name: DECISION_GROUP_STREAM, subjects: [SUBJECTS.speed.decidedGroups], retention: 'workqueue' });
+    await streams.ensure({ name: DECISION_GROUP_STREAM, subjects: [decisionGroupSubject()], retention: 'workqueue' });
     const durable = (stream: string) => streams.durable({ stream, name: FORWARDER, ackWaitMs: 30_000, maxAckPending: 20_000 });
     const consumers = [
       { consumer: await durable(DECISION_GROUP_STREAM), groups: true },
@@ -82,7 +82,7 @@ export class DecisionJournal {
   }
 
   private async publishGroup(parts: readonly Uint8Array[]): Promise<void> {
-    await this.bus.streams.publishEncoded(SUBJECTS.speed.decidedGroups, this.codec.encodeArrayOf(parts), { msgId: randomUUID() });
+    await this.bus.streams.publishEncoded(decisionGroupSubject(), this.codec.encodeArrayOf(parts), { msgId: randomUUID() });
   }
 
   private async forward(consumer: DurableConsumer, groups: boolean): Promise<void> {
