@@ -17,12 +17,16 @@ export interface LoadOptions {
   rampUpS?: number;
   /** Exit 99 (as k6 does) when a target fails. */
   strict: boolean;
+  /** Headless Chromium pages kept on the console during the run (event-to-page latency, heap): 0 for none. */
+  browsers: number;
 }
 
 export const USAGE = `usage: npm run load -- [--agents 100] [--duration 30s] [--report out/]
                      [--url http://gateway:8765 --admin-secret S [--event-store-metrics http://host:port/metrics]]
-                     [--think 1-5] [--ramp-up 10] [--strict]
+                     [--think 1-5] [--ramp-up 10] [--strict] [--browsers 3]
        npm run load -- --render out/result.json --report out/
+--browsers N keeps N headless Chromium pages on the console's timeline during the run and prints, last, one JSON line:
+event-appears-in-page latency (p95 target under 1 s) and each page's JS heap trend (bounded or not).
 Without --url the driver builds and starts a local stack (private NATS, own Redis prefix, fresh secrets) and stops it at the end.`;
 
 /** The command line, checked; defaults from the scenario's profile of the same agent count. */
@@ -41,6 +45,7 @@ export function parseCli(argv: string[], scenario: Scenario, env: NodeJS.Process
       think: { type: 'string' },
       'ramp-up': { type: 'string' },
       strict: { type: 'boolean', default: false },
+      browsers: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -54,7 +59,10 @@ export function parseCli(argv: string[], scenario: Scenario, env: NodeJS.Process
   if (values.url && !adminSecret) throw new UsageError('--url needs --admin-secret (or LH_ADMIN_SECRET) to issue the agents their credentials');
   if (values.url && !/^https?:\/\/[^/]+$/.test(values.url)) throw new UsageError(`--url is the gateway's base URL, e.g. http://127.0.0.1:8765, not ${values.url}`);
   if (values.render && !values.report) throw new UsageError('--render needs --report <dir>');
+  const browsers = values.browsers === undefined ? 0 : Number(values.browsers);
+  if (!Number.isInteger(browsers) || browsers < 0 || browsers > 8) throw new UsageError(`--browsers must be a whole number from 0 to 8, not ${values.browsers}`);
   return {
+    browsers,
     agents,
     durationS,
     strict: values.strict ?? false,

@@ -4,6 +4,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { VirtualAgent, roleOf, type AgentRun } from './agents';
 import type { LoadOptions } from './cli';
+import { ConsoleWatch, type ConsoleFigures } from './console-watch';
 import { EventStoreMetrics } from './event-store-metrics';
 import { GatewayClient } from './gateway-client';
 import { startLocalStack, type LocalStack } from './local-stack';
@@ -20,6 +21,8 @@ export interface RunContext {
   command: string;
   /** Ends the run early (Ctrl-C): agents stop, the report covers what ran. */
   signal?: AbortSignal;
+  /** Told the console's figures when the run kept browsers on it (`--browsers`). */
+  onConsole?: (figures: ConsoleFigures) => void;
 }
 
 /** Long polls still open this long after the end are cut (their samples are not counted). */
@@ -71,6 +74,8 @@ async function drive(options: LoadOptions, scenario: Scenario, context: RunConte
   const storeUrl = options.eventStoreMetrics ?? stack?.eventStoreMetricsUrl;
   const store = storeUrl ? new EventStoreMetrics(storeUrl, () => recorder.now()) : undefined;
   await store?.start().catch((error: Error) => context.log(`event store metrics not readable (${error.message}): append target n/a`));
+  const watch = options.browsers > 0 ? await ConsoleWatch.start({ gatewayUrl, adminSecret, browsers: options.browsers, client, runId }) : undefined;
+  if (watch) context.log(`${options.browsers} console page(s) open on the timeline`);
   sampler.start();
   const loop = monitorEventLoopDelay({ resolution: 1 });
   loop.enable();
@@ -84,8 +89,10 @@ async function drive(options: LoadOptions, scenario: Scenario, context: RunConte
     cut = setTimeout(() => client.close(), GRACE_MS);
   });
   try {
-    await Promise.all([...agents.map((a) => a.live()), probe(run)]);
+    await Promise.all([...agents.map((a) => a.live()), probe(run), watch?.run(() => recorder.now() >= run.endsAt)]);
+    if (watch) context.onConsole?.(watch.figures(ids.length, Math.round(run.endsAt) / 1000));
   } finally {
+    await watch?.stop();
     clearTimeout(cut);
     clearInterval(progress);
     client.close();

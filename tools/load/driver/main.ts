@@ -1,4 +1,4 @@
-// npm run load -- --agents 1000 --duration 60s [--report out/]: the local load driver. It runs
+// npm run load -- --agents 1000 --duration 60s [--report out/] [--browsers 3]: the local load driver. It runs
 // the scenarios of tools/load/scenarios.json (the ones the k6 script runs) against a local stack
 // it starts and stops itself, or against a running gateway (--url), prints the targets table
 // and, with --report, writes result.json and report.html.
@@ -6,6 +6,7 @@ import 'reflect-metadata';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseCli, UsageError, USAGE } from './cli';
+import type { ConsoleFigures } from './console-watch';
 import { runLoad } from './load-run';
 import { renderReport } from './report-html';
 import { LoadResultSchema, type LoadResult } from './result';
@@ -21,9 +22,10 @@ async function main(): Promise<number> {
   const scenario = loadScenario(repo);
   const argv = process.argv.slice(2);
   const options = parseCli(argv, scenario);
+  let consoleFigures: ConsoleFigures | undefined;
   const result: LoadResult = options.render
     ? LoadResultSchema.parse(JSON.parse(readFileSync(options.render, 'utf8')))
-    : await runLoad(options, scenario, { repo, log, signal: interrupted.signal, command: `npm run load -- ${argv.join(' ')}`.trim() });
+    : await runLoad(options, scenario, { repo, log, signal: interrupted.signal, command: `npm run load -- ${argv.join(' ')}`.trim(), onConsole: (figures) => (consoleFigures = figures) });
   process.stdout.write(`${printable(result)}\n`);
   if (options.report) {
     const dir = resolve(options.report);
@@ -32,6 +34,8 @@ async function main(): Promise<number> {
     writeFileSync(join(dir, 'report.html'), renderReport(result, scenario));
     log(`report: ${join(dir, 'report.html')} (figures in ${join(dir, 'result.json')})`);
   }
+  // With --browsers, the console's figures are the last line: one JSON object.
+  if (consoleFigures) process.stdout.write(`${JSON.stringify(consoleFigures)}\n`);
   return options.strict && result.targets.some((t) => t.pass === false) ? 99 : 0;
 }
 
