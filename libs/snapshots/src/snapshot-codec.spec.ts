@@ -33,6 +33,12 @@ describe('snapshot codec', () => {
     }
   });
 
+  it('carries an object of more than 65 535 keys (a search index keeps its documents so)', () => {
+    const wide = Object.fromEntries(Array.from({ length: 70_000 }, (_, i) => [String(i), i]));
+    const decoded = decodeSnapshot(encodeSnapshot({ kind: 'router', stateVersion: 2, sequence: 1, state: { wide } }), expect_);
+    expect(decoded.ok && Object.keys((decoded.state as { wide: object }).wide).length).toBe(70_000);
+  });
+
   it('will not write a sequence that is not a whole number', () => {
     expect(() => encodeSnapshot({ kind: 'k', stateVersion: 1, sequence: -1, state })).toThrow(RangeError);
     expect(() => encodeSnapshot({ kind: 'k', stateVersion: 1, sequence: 1.5, state })).toThrow(RangeError);

@@ -5,7 +5,7 @@ import { Packr } from 'msgpackr';
 export const SNAPSHOT_FORMAT = 1;
 
 // Plain maps and arrays, no records, no extensions: a snapshot decodes without any state of its own.
-const packr = new Packr({ useRecords: false, mapsAsObjects: true, moreTypes: false, int64AsType: 'number' });
+const packr = new Packr({ useRecords: false, mapsAsObjects: true, moreTypes: false, int64AsType: 'number', variableMapSize: true });
 
 /** What a snapshot says about itself. */
 export interface SnapshotHeader {
