@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { defineEvent, defineRpc, parseReply, parseRequest, ReplyContractError } from './contract';
-import { ALL_RPCS, BUS_EVENTS, DECLARED_SUBJECTS, RPC, STORED_EVENTS, rpcBySubject } from './contract-table';
+import { ALL_RPCS, BUS_EVENTS, DECLARED_SUBJECTS, EVENT_LOG_SUBJECT, RPC, STORED_EVENTS, rpcBySubject } from './contract-table';
 import { LighthouseError } from './errors';
 import { SUBJECTS } from './subjects';
 
 describe('the contract table', () => {
   it('declares each subject once, each of the versioned shape', () => {
-    const subjects = [...ALL_RPCS.map((r) => r.subject), ...Object.values(BUS_EVENTS).map((e) => e.subject as string)];
+    const subjects = [...ALL_RPCS.map((r) => r.subject), ...Object.values(BUS_EVENTS).map((e) => e.subject as string), EVENT_LOG_SUBJECT];
     expect(subjects.length).toBeGreaterThan(30);
     expect(new Set(subjects).size).toBe(subjects.length);
     for (const subject of subjects) expect(subject).toMatch(/^lh\.[a-z-]+\.(cmd|query|evt)\.[a-z-]+\.v\d+$/);

@@ -228,7 +228,14 @@ function* rpcsOf(node: unknown): Generator<RpcDefinition> {
 export const ALL_RPCS: readonly RpcDefinition[] = [...rpcsOf(RPC)];
 
 /** Every subject of the table (rpc subjects and published-event subjects). */
+/**
+ * Subjects of the replicated event log's records (`<this>.<stream>`, one JetStream stream, see
+ * docs/event-log-backends.md): raw signed records, written only by the event store (nats-permissions).
+ */
+export const EVENT_LOG_SUBJECT = 'lh.events.evt.record.v1';
+
 export const DECLARED_SUBJECTS: ReadonlySet<string> = new Set([
+  EVENT_LOG_SUBJECT,
   ...ALL_RPCS.map((rpc) => rpc.subject),
   ...Object.values<EventDefinition>(BUS_EVENTS).map((event) => event.subject as string),
 ]);

@@ -39,6 +39,7 @@ describe('contracts public entry point', () => {
       'DeregisterExpertResultSchema',
       'ERROR_CODES',
       'EVENT_CHANNELS',
+      'EVENT_LOG_SUBJECT',
       'EffectKindSchema',
       'EffectSchema',
       'EndSessionCommandSchema',

@@ -118,7 +118,7 @@ export { AuthorizeCommandSchema, AuthorizedCallerSchema } from './sessions';
 export type { AuthorizeCommand, AuthorizedCaller } from './sessions';
 export { SUBJECT_SHAPE, defineRpc, defineEvent, parseReply, parseRequest, describeIssues, ReplyContractError } from './contract';
 export type { RpcDefinition, EventDefinition, RpcRequest, RpcParsedRequest, RpcReply, RpcReplyInput, EventData } from './contract';
-export { RPC, SERVICE_HEALTH_RPCS, BUS_EVENTS, STORED_EVENTS, ALL_RPCS, DECLARED_SUBJECTS, rpcBySubject, perAgentSubject, committedSubject, decisionGroupSubject } from './contract-table';
+export { RPC, SERVICE_HEALTH_RPCS, BUS_EVENTS, STORED_EVENTS, ALL_RPCS, DECLARED_SUBJECTS, rpcBySubject, perAgentSubject, committedSubject, decisionGroupSubject, EVENT_LOG_SUBJECT } from './contract-table';
 export { EVENT_CHANNELS, EventChannelSchema, eventChannelOf } from './event-channels';
 export type { EventChannel } from './event-channels';
 export { CommittedEventsSchema, MAX_COMMITTED_EVENTS_PER_MESSAGE } from './events';

@@ -22,7 +22,7 @@ describe('NATS permissions derived from the contract table', () => {
   it('lets only the event store write the replicated log and its checkpoint', () => {
     for (const user of Object.keys(NATS_SERVICE_CONTEXTS) as (keyof typeof NATS_SERVICE_CONTEXTS)[]) {
       const allow = natsPermissions(user).publish.allow;
-      expect([user, allow.includes('lh.events.log.v1.>'), allow.includes('$KV.LH_EVENTS_CHECKPOINT.>')]).toEqual([user, user === 'event-store', user === 'event-store']);
+      expect([user, allow.includes('lh.events.evt.record.v1.>'), allow.includes('$KV.LH_EVENTS_CHECKPOINT.>')]).toEqual([user, user === 'event-store', user === 'event-store']);
     }
   });
 

@@ -1,5 +1,5 @@
 import type { EventDefinition, RpcDefinition } from './contract';
-import { BUS_EVENTS, RPC, committedSubject } from './contract-table';
+import { BUS_EVENTS, EVENT_LOG_SUBJECT, RPC, committedSubject } from './contract-table';
 import { EVENT_CHANNELS, type EventChannel } from './event-channels';
 
 /**
@@ -60,7 +60,7 @@ const JETSTREAM_PUBLISH = ['$JS.API.>', '$JS.ACK.>', '$JS.FC.>', '$O.>'];
  * The replicated event log (LH_EVENT_BACKEND=jetstream): its records' subjects and its signed
  * checkpoint's bucket (default stream LH_EVENTS). Only the event store writes them.
  */
-export const EVENT_LOG_PUBLISH = ['lh.events.log.v1.>', '$KV.LH_EVENTS_CHECKPOINT.>'];
+export const EVENT_LOG_PUBLISH = [`${EVENT_LOG_SUBJECT}.>`, '$KV.LH_EVENTS_CHECKPOINT.>'];
 
 const rpcSubjects = (context: keyof typeof RPC): string[] => Object.values<RpcDefinition>(RPC[context]).map((rpc) => rpc.subject);
 const everyRpcSubject = (): string[] => (Object.keys(RPC) as (keyof typeof RPC)[]).flatMap(rpcSubjects);

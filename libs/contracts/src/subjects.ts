@@ -1,4 +1,4 @@
-import { BUS_EVENTS, RPC, SERVICE_HEALTH_RPCS } from './contract-table';
+import { BUS_EVENTS, EVENT_LOG_SUBJECT, RPC, SERVICE_HEALTH_RPCS } from './contract-table';
 
 const subjectsOf = <T extends Record<string, { subject: string }>>(group: T) =>
   Object.fromEntries(Object.entries(group).map(([name, def]) => [name, def.subject])) as { readonly [K in keyof T]: string };
@@ -15,7 +15,7 @@ export const SUBJECTS = {
     presence: BUS_EVENTS.presence.subject as string,
   },
   speed: { ...subjectsOf(RPC.speed), decided: BUS_EVENTS.decisionJournaled.subject as string },
-  events: { ...subjectsOf(RPC.events), committed: BUS_EVENTS.committed.subject as string },
+  events: { ...subjectsOf(RPC.events), committed: BUS_EVENTS.committed.subject as string, records: EVENT_LOG_SUBJECT },
   delegation: { ...subjectsOf(RPC.delegation), changed: BUS_EVENTS.delegationChanged.subject as string },
   fuse: subjectsOf(RPC.fuse),
   message: { ...subjectsOf(RPC.message), noticed: BUS_EVENTS.messageNoticed.subject as string },

@@ -1,5 +1,5 @@
 import { connect, StorageType, type JetStreamClient, type JetStreamManager, type KV, type NatsConnection } from 'nats';
-import { natsInboxPrefix } from '@lighthouse/contracts';
+import { EVENT_LOG_SUBJECT, natsInboxPrefix } from '@lighthouse/contracts';
 import { natsServers } from './nats-servers';
 
 /** One record at its position (the shape of event-log's StoredRecord, which this lib may not import). */
@@ -31,7 +31,7 @@ export interface JetStreamLogOptions {
 }
 
 /** Subjects of the records, one per stream (`<prefix>.<stream>`); only the event store may publish there (nats-permissions.ts). */
-export const EVENT_LOG_SUBJECT_PREFIX = 'lh.events.log.v1';
+export const EVENT_LOG_SUBJECT_PREFIX = EVENT_LOG_SUBJECT;
 const subjectOf = (stream: string) => `${EVENT_LOG_SUBJECT_PREFIX}.${stream}`;
 /** Wrong last sequence, wrong last msg id. */
 const FENCED = [10071, 10070];
