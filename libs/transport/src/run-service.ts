@@ -34,16 +34,25 @@ export async function runNatsService<S extends z.ZodRawShape = Record<never, nev
   const metrics = new ServiceMetrics(options.service);
   guardProcess(logger, metrics);
   reportSliInHealth(metrics);
-  const module = await options.module(config, { logger, metrics });
-  const app = await startNatsService(module, {
-    service: options.service,
-    natsUrl: config.NATS_URL,
-    natsUser: config.NATS_USER,
-    natsPassword: config.NATS_PASSWORD,
-    logger,
-    maxFrameBytes: config.LH_MAX_FRAME_BYTES,
-    metrics,
-  });
+  let app: INestMicroservice;
+  try {
+    const module = await options.module(config, { logger, metrics });
+    app = await startNatsService(module, {
+      service: options.service,
+      natsUrl: config.NATS_URL,
+      natsUser: config.NATS_USER,
+      natsPassword: config.NATS_PASSWORD,
+      logger,
+      maxFrameBytes: config.LH_MAX_FRAME_BYTES,
+      metrics,
+    });
+  } catch (error) {
+    // A service that cannot start must say so by its exit code (a supervisor restarts it): left to
+    // the unhandled-rejection guard, the process would idle and then exit 0 as if it had stopped cleanly.
+    logger.fatal({ err: error }, `${options.service} failed to start`);
+    await stopTracing().catch(() => undefined);
+    process.exit(1);
+  }
   let stopping = false;
   const ops = config.LH_OPS_PORT
     ? await startOpsServer({ host: config.LH_OPS_HOST, port: config.LH_OPS_PORT, metrics, ready: () => !stopping })

@@ -84,6 +84,21 @@ describe('the event log on a replicated store', () => {
     await expect(log.append({ events: [makeEvent()] })).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
   });
 
+  it('opens a log whose first reads stop short (a node lost while a new writer starts): it reads on from where it stopped, every event there', async () => {
+    const store = new MemoryRecordStore();
+    const first = await open(store);
+    for (let i = 0; i < 10; i++) await first.append({ events: [makeEvent({ data: { i } })] });
+    await first.close();
+    store.cutReads = { after: 3, times: 2 };
+    const second = await ReplicatedLog.open({ store, keyring, logger: silent, retryDelayMs: 5, checkpointIntervalMs: 0, openRetryDeadlineMs: 5_000 });
+    expect(store.cutReads.times).toBe(0);
+    expect(second.head().lastSequence).toBe(10);
+    expect((await second.read({})).events.map((e) => (e.data as { i: number }).i)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    // A store that keeps stopping short is refused once the deadline passes, as before.
+    store.cutReads = { after: 3, times: 1_000 };
+    await expect(ReplicatedLog.open({ store, keyring, logger: silent, retryDelayMs: 5, checkpointIntervalMs: 0, openRetryDeadlineMs: 300 })).rejects.toThrow(/stopped before its end/);
+  });
+
   describe('verify and open catch', () => {
     const tampered = async (change: (store: MemoryRecordStore) => void) => {
       const store = new MemoryRecordStore();

@@ -33,6 +33,8 @@ export interface ReplicatedLogOptions {
   retryDelayMs?: number;
   /** How often the signed checkpoint is written at most (default 1000 ms). */
   checkpointIntervalMs?: number;
+  /** How long `open` keeps reading a chain whose read stops short (an engine node lost) before it gives up (default 60 s). */
+  openRetryDeadlineMs?: number;
   logger?: EventLogLogger;
   clock?: () => Date;
 }
@@ -62,7 +64,7 @@ export class ReplicatedLog implements EventLogPort {
     // The checkpoint first: live writers keep moving it, but never past what the store holds, so
     // the store read after it must reach it.
     const checkpoint = await options.store.readCheckpoint();
-    await state.catchUp();
+    await catchUpPatiently(state, options.openRetryDeadlineMs ?? 60_000);
     checkCheckpoint(options.store.name, checkpoint, keyring, state);
     const committer = new ReplicatedCommitter({
       store: options.store,
@@ -123,5 +125,23 @@ function checkCheckpoint(storeName: string, bytes: Uint8Array | undefined, keyri
   const { lastSequence } = state.index;
   if (checkpoint.lastSequence > lastSequence || !sameHmac(state.hmacAt(checkpoint.lastSequence), checkpoint.chainHead)) {
     throw new LogRolledBackError({ ...where, kind: 'checkpoint_mismatch', sequence: checkpoint.lastSequence, message: `the checkpoint is at sequence ${checkpoint.lastSequence}, the store ends at ${lastSequence} or differs there` });
+  }
+}
+
+/**
+ * The first read of the whole chain, tried again while it stops short (an engine node lost, a
+ * leader election: the store answers part of what it holds) until `deadlineMs`; what was read
+ * stays read. A link that does not verify is corruption, never retried.
+ */
+async function catchUpPatiently(state: ReplicatedState, deadlineMs: number): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  for (let delay = 100; ; delay = Math.min(delay * 2, 1000)) {
+    try {
+      await state.catchUp();
+      return;
+    } catch (error) {
+      if (error instanceof LogCorruptedError || Date.now() + delay > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
   }
 }

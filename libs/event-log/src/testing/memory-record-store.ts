@@ -17,6 +17,8 @@ export class MemoryRecordStore implements RecordStore {
   /** Another writer's record landing just before record `beforeRecord` of the next append. */
   intrude: { beforeRecord: number; bytes: Uint8Array } | undefined;
   appends = 0;
+  /** The next `times` reads stop after `after` records, as a read cut short by a leader election does. */
+  cutReads: { after: number; times: number } | undefined;
 
   async lastSequence(): Promise<number> {
     return this.last;
@@ -53,9 +55,16 @@ export class MemoryRecordStore implements RecordStore {
   }
 
   async *range(fromSequence: number, toSequence: number): AsyncIterable<StoredRecord> {
+    const cut = this.cutReads && this.cutReads.times > 0 ? this.cutReads : undefined;
+    if (cut) cut.times -= 1;
+    let yielded = 0;
     for (let sequence = fromSequence; sequence <= toSequence; sequence++) {
+      if (cut && yielded === cut.after) return;
       const bytes = this.records.get(sequence);
-      if (bytes) yield { sequence, bytes };
+      if (bytes) {
+        yielded += 1;
+        yield { sequence, bytes };
+      }
     }
   }
 
