@@ -1,6 +1,6 @@
 import type { INestMicroservice } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { SUBJECTS, decisionGroupSubject, type Actor, type Delegation, type ValidationResult } from '@lighthouse/contracts';
+import { JETSTREAM_STREAMS, SUBJECTS, decisionGroupSubject, type Actor, type Delegation, type ValidationResult } from '@lighthouse/contracts';
 import { natsServiceShape, loadConfig } from '@lighthouse/config';
 import { createLogger } from '@lighthouse/observability';
 import { buildServices, startNats, startRedis, startStack, uniqueName, type NatsHandle, type RedisHandle, type Stack } from '@lighthouse/testing';
@@ -148,7 +148,7 @@ describe('speed layer over real NATS, Redis, event store and delegation router',
     const goodId = randomUUID();
     const good = { id: goodId, type: 'validation.decided', stream: 'decisions', agent: 'dev-1', correlationId: goodId, causationId: null, schemaVersion: 1, data: { decision: 'allow' } };
     const codec = client.codec;
-    await client.streams.publishEncoded(decisionGroupSubject(), codec.encodeArrayOf([codec.encodeValue(good), codec.encodeValue({ not: 'an event' })]), { msgId: randomUUID() });
+    await client.streams.publishEncoded(decisionGroupSubject(), codec.encodeArrayOf([codec.encodeValue(good), codec.encodeValue({ not: 'an event' })]), { msgId: randomUUID(), stream: JETSTREAM_STREAMS.decisionGroups });
     const later = await validate(bash('ls -la after-a-bad-group'));
     const wanted = new Set([goodId, later.decisionId]);
     await waitUntil(async () => {

@@ -1,4 +1,4 @@
-import { BUS_EVENTS, RPC, committedSubject } from './contract-table';
+import { BUS_EVENTS, RPC, committedSubject, decisionGroupSubject } from './contract-table';
 import { FOLLOWED_CHANNELS, NATS_SERVICE_CONTEXTS, natsAuthorizationConfig, natsInboxPrefix, natsPermissions } from './nats-permissions';
 
 describe('NATS permissions derived from the contract table', () => {
@@ -24,6 +24,15 @@ describe('NATS permissions derived from the contract table', () => {
       const allow = natsPermissions(user).publish.allow;
       expect([user, allow.includes('lh.events.evt.record.v1.>'), allow.includes('$KV.LH_EVENTS_CHECKPOINT.>')]).toEqual([user, user === 'event-store', user === 'event-store']);
     }
+  });
+
+  it('lets no service subscribe to the decision journal or its groups (read by stream consumers only; a subscriber could answer a group\'s publish)', () => {
+    for (const user of Object.keys(NATS_SERVICE_CONTEXTS) as (keyof typeof NATS_SERVICE_CONTEXTS)[]) {
+      const allow = natsPermissions(user).subscribe.allow;
+      const journal = BUS_EVENTS.decisionJournaled.subject as string;
+      expect([user, allow.filter((s) => s === journal || s === `${journal}.>` || s === decisionGroupSubject())]).toEqual([user, []]);
+    }
+    expect(natsPermissions('speed-layer').publish.allow).toContain(`${BUS_EVENTS.decisionJournaled.subject as string}.>`);
   });
 
   it('lets a service hear only the committed-event channels it follows (the router no decisions)', () => {

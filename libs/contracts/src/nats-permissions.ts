@@ -72,12 +72,18 @@ const eventSubjects = (filter: (subject: string) => boolean): string[] =>
     .flatMap((subject) => [subject, `${subject}.>`]);
 
 const COMMITTED = BUS_EVENTS.committed.subject as string;
+/**
+ * The decision journal (and its groups) is read through its JetStream streams' consumers only,
+ * never by a core subscription: a subscriber could hear every agent's decisions and answer a
+ * group's publish before the stream does.
+ */
+const DECISION_JOURNAL = BUS_EVENTS.decisionJournaled.subject as string;
 
 /**
  * The permissions of one service, derived from the contract table: it may send any request
  * (the callee checks the caller's proof), publish only its own context's events, serve only its
- * own context's requests, hear every bus event but the committed events of channels it does not
- * follow ({@link FOLLOWED_CHANNELS}), and read only its own inbox.
+ * own context's requests, hear every bus event but the decision journal and the committed events
+ * of channels it does not follow ({@link FOLLOWED_CHANNELS}), and read only its own inbox.
  */
 export function natsPermissions(user: NatsServiceUser): NatsPermissions {
   const contexts: readonly (keyof typeof RPC)[] = NATS_SERVICE_CONTEXTS[user];
@@ -85,7 +91,7 @@ export function natsPermissions(user: NatsServiceUser): NatsPermissions {
   const followed = FOLLOWED_CHANNELS[user].map(committedSubject);
   return {
     publish: { allow: [...everyRpcSubject(), ...eventSubjects(own), ...JETSTREAM_PUBLISH, ...(user === 'event-store' ? EVENT_LOG_PUBLISH : [])] },
-    subscribe: { allow: [...contexts.flatMap(rpcSubjects), ...eventSubjects((subject) => subject !== COMMITTED), ...followed, `${natsInboxPrefix(user)}.>`] },
+    subscribe: { allow: [...contexts.flatMap(rpcSubjects), ...eventSubjects((subject) => subject !== COMMITTED && subject !== DECISION_JOURNAL), ...followed, `${natsInboxPrefix(user)}.>`] },
     allow_responses: true,
   };
 }

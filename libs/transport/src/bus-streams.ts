@@ -105,15 +105,17 @@ export class BusStreams {
    * Publishes bytes already encoded (e.g. {@link FrameCodec.encodeArrayOf}) as they are; resolves
    * once the JetStream server holds them, as {@link publish} does.
    */
-  async publishEncoded(subject: string, bytes: Uint8Array, options: { msgId?: string } = {}): Promise<{ seq: number }> {
+  async publishEncoded(subject: string, bytes: Uint8Array, options: { msgId?: string; stream: string }): Promise<{ seq: number }> {
     if (!this.request) {
-      const ack = await this.js.publish(subject, bytes, options.msgId ? { msgID: options.msgId } : undefined);
+      const ack = await this.js.publish(subject, bytes, { expect: { streamName: options.stream }, ...(options.msgId ? { msgID: options.msgId } : {}) });
       return { seq: ack.seq };
     }
     const hdrs = natsHeaders();
     if (options.msgId) hdrs.set('Nats-Msg-Id', options.msgId);
+    // The stream checks it holds the subject too (a message meant for another stream is refused).
+    hdrs.set('Nats-Expected-Stream', options.stream);
     const reply = await this.request(subject, bytes, hdrs, PUBLISH_TIMEOUT_MS);
-    return pubAckOf(subject, reply.data);
+    return pubAckOf(subject, options.stream, reply.data);
   }
 
   /** Creates the durable consumer when missing; answers a fetcher of its messages in batches. */
@@ -161,8 +163,8 @@ export class BusStreams {
 const PUBLISH_TIMEOUT_MS = 5_000;
 
 /** The stream's acknowledgement of a publish (JSON: `{ stream, seq, duplicate? }` or `{ error }`), or why there is none. */
-function pubAckOf(subject: string, data: Uint8Array): { seq: number } {
-  let ack: { seq?: unknown; error?: { description?: unknown } } | undefined;
+function pubAckOf(subject: string, stream: string, data: Uint8Array): { seq: number } {
+  let ack: { stream?: unknown; seq?: unknown; error?: { description?: unknown } } | undefined;
   try {
     ack = JSON.parse(new TextDecoder().decode(data)) as typeof ack;
   } catch {
@@ -170,6 +172,9 @@ function pubAckOf(subject: string, data: Uint8Array): { seq: number } {
   }
   if (ack?.error) throw new LighthouseError('SERVICE_UNAVAILABLE', `JetStream refused the message on ${subject}: ${String(ack.error.description ?? 'no reason given')}`);
   if (typeof ack?.seq !== 'number') throw new LighthouseError('SERVICE_UNAVAILABLE', `JetStream did not acknowledge the message on ${subject}`);
+  // The reply to a core request can come from any subscriber of the subject: only the expected
+  // stream's acknowledgement says the message is stored.
+  if (ack.stream !== stream) throw new LighthouseError('SERVICE_UNAVAILABLE', `the acknowledgement of ${subject} is not from stream ${stream}`);
   return { seq: ack.seq };
 }
 

@@ -196,11 +196,27 @@ describe('transport against a real NATS', () => {
     const stream = `PROBE_${Date.now()}`;
     await bus.streams.ensure({ name: stream, subjects: [`probe.js.${stream}`], retention: 'limits' });
     const bytes = bus.codec.encodeArrayOf([bus.codec.encodeValue({ a: 1 }), bus.codec.encodeValue({ b: 2 })]);
-    const first = await bus.streams.publishEncoded(`probe.js.${stream}`, bytes, { msgId: 'm-1' });
-    const again = await bus.streams.publishEncoded(`probe.js.${stream}`, bytes, { msgId: 'm-1' });
-    const next = await bus.streams.publishEncoded(`probe.js.${stream}`, bytes, { msgId: 'm-2' });
+    const first = await bus.streams.publishEncoded(`probe.js.${stream}`, bytes, { msgId: 'm-1', stream });
+    const again = await bus.streams.publishEncoded(`probe.js.${stream}`, bytes, { msgId: 'm-1', stream });
+    const next = await bus.streams.publishEncoded(`probe.js.${stream}`, bytes, { msgId: 'm-2', stream });
     expect([first.seq, again.seq, next.seq]).toEqual([1, 1, 2]);
-    await expect(bus.streams.publishEncoded('probe.js.nobody', bytes)).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    await expect(bus.streams.publishEncoded('probe.js.nobody', bytes, { stream })).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+  });
+
+  it('takes an acknowledgement only from the stream it expects: a plain subscriber answering {"seq":1} first is no JetStream ack', async () => {
+    // A publish of pre-encoded bytes is a core request: anyone subscribed to the subject may reply.
+    // An impostor's reply must not count as "stored" (no stream holds the message).
+    const impostor = await connect({ servers: nats.url, name: 'ack-impostor' });
+    try {
+      const subject = `probe.forged.${Date.now()}`;
+      const sub = impostor.subscribe(subject, { callback: (_error, msg) => msg.respond(new TextEncoder().encode(JSON.stringify({ stream: 'SOMETHING_ELSE', seq: 1 }))) });
+      await impostor.flush();
+      const bytes = bus.codec.encodeArrayOf([bus.codec.encodeValue({ a: 1 })]);
+      await expect(bus.streams.publishEncoded(subject, bytes, { stream: 'EXPECTED_STREAM' })).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE', message: expect.stringContaining('EXPECTED_STREAM') });
+      sub.unsubscribe();
+    } finally {
+      await impostor.close();
+    }
   });
 
   it('is listening on every subject by the time it reports started, so a request right after start is answered', async () => {

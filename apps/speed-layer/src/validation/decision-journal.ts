@@ -82,7 +82,7 @@ export class DecisionJournal {
   }
 
   private async publishGroup(parts: readonly Uint8Array[]): Promise<void> {
-    await this.bus.streams.publishEncoded(decisionGroupSubject(), this.codec.encodeArrayOf(parts), { msgId: randomUUID() });
+    await this.bus.streams.publishEncoded(decisionGroupSubject(), this.codec.encodeArrayOf(parts), { msgId: randomUUID(), stream: DECISION_GROUP_STREAM });
   }
 
   private async forward(consumer: DurableConsumer, groups: boolean): Promise<void> {
