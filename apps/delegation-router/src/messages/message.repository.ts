@@ -5,6 +5,8 @@ import type { AgentDirectory, MessageBook, ThreadRecord } from '@lighthouse/mess
 
 /** Pages of one agent's credential events read when looking a name up (an agent has few). */
 const MAX_LOOKUP_PAGES = 5;
+/** Names of agents the directory has no answer for, looked up in the store per message at most. */
+export const MAX_LOOKUPS_PER_MESSAGE = 3;
 
 /**
  * Messages are event-sourced in the event store: one stream per thread (`thread-<id>`), written
@@ -42,7 +44,11 @@ export class MessageRepository {
    * looked up in the store (their credential events), and remembered as absent when it has none.
    */
   async lookUpAgents(agents: readonly string[]): Promise<void> {
-    await Promise.all(this.agents.toLookUp(agents).map((agent) => this.lookUpAgent(agent)));
+    // The follower already knows every agent issued before this replica caught up: a name it has
+    // not seen is rare (issued a moment ago). At most a few are looked up per message, so a send
+    // naming many made-up agents costs a few store reads, not two per name (the rest stay
+    // unknown: UNKNOWN_RECIPIENT).
+    await Promise.all(this.agents.toLookUp(agents).slice(0, MAX_LOOKUPS_PER_MESSAGE).map((agent) => this.lookUpAgent(agent)));
   }
 
   private async lookUpAgent(agent: string): Promise<void> {
