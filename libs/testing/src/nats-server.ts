@@ -26,10 +26,12 @@ export interface NatsLogin {
 export const NATS_OBSERVER_USER = 'lh-test-observer';
 
 /** True when a NATS server with JetStream answers at `url`. */
-export async function natsAnswers(url: string, login?: NatsLogin): Promise<boolean> {
+export async function natsAnswers(url: string, login?: NatsLogin, serverName?: string): Promise<boolean> {
   try {
     const nc = await connect({ servers: url, timeout: 1000, reconnect: false, ...login });
     try {
+      // Another suite's server on the same port also answers: only the one we started counts.
+      if (serverName !== undefined && nc.info?.server_name !== serverName) return false;
       const jsm = await nc.jetstreamManager({ timeout: 1000 });
       await jsm.getAccountInfo();
       return true;
@@ -56,11 +58,27 @@ export interface StartNatsOptions {
 
 /** Starts a private nats-server with JetStream on a free loopback port, in a temp store dir. */
 export async function startNats(options: StartNatsOptions = {}): Promise<NatsHandle> {
+  // A port found free can be taken by another suite's server before ours binds it: ours then
+  // exits, and the port answers for the other one. Each try names its server and checks the name.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startNatsOnce(options);
+    } catch (error) {
+      if (!(error instanceof PortTakenError) || attempt >= 5) throw error;
+    }
+  }
+}
+
+class PortTakenError extends Error {}
+
+async function startNatsOnce(options: StartNatsOptions): Promise<NatsHandle> {
   const binary = ensureBinary('nats-server', 'nats-server', options.log);
   const port = await freePort();
+  const serverName = `lh-test-${process.pid}-${port}-${Math.random().toString(36).slice(2, 8)}`;
   const dir = await mkdtemp(join(tmpdir(), 'lh-nats-'));
   const observer = options.auth?.observer;
   const config = [
+    `server_name: ${JSON.stringify(serverName)}`,
     `listen: "127.0.0.1:${port}"`,
     `jetstream { store_dir: ${JSON.stringify(options.storeDir ?? join(dir, 'js'))} }`,
     options.maxPayloadBytes ? `max_payload: ${options.maxPayloadBytes}` : '',
@@ -70,9 +88,11 @@ export async function startNats(options: StartNatsOptions = {}): Promise<NatsHan
   const proc: OwnedProcess = spawnOwned(binary, ['-c', join(dir, 'nats.conf')], 'nats-server');
   const url = `nats://127.0.0.1:${port}`;
   try {
-    await waitFor(() => natsAnswers(url, observer), 10_000, `nats-server on ${url}`, () => (proc.exit() ? `it exited (${proc.exit()}): ${proc.output()}` : undefined));
+    await waitFor(() => natsAnswers(url, observer, serverName), 10_000, `nats-server on ${url}`, () => (proc.exit() ? `it exited (${proc.exit()}): ${proc.output()}` : undefined));
   } catch (error) {
     await proc.stop();
+    await rm(dir, { recursive: true, force: true });
+    if (/address already in use/i.test(proc.output())) throw new PortTakenError(`port ${port} was taken before nats-server bound it`);
     throw error;
   }
   return {
