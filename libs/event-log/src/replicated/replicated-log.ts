@@ -64,7 +64,7 @@ export class ReplicatedLog implements EventLogPort {
     // The checkpoint first: live writers keep moving it, but never past what the store holds, so
     // the store read after it must reach it.
     const checkpoint = await options.store.readCheckpoint();
-    await catchUpPatiently(state, options.openRetryDeadlineMs ?? 60_000);
+    await catchUpPatiently(state, options.openRetryDeadlineMs ?? 60_000, checkpointSequence(checkpoint, keyring));
     checkCheckpoint(options.store.name, checkpoint, keyring, state);
     const committer = new ReplicatedCommitter({
       store: options.store,
@@ -133,15 +133,25 @@ function checkCheckpoint(storeName: string, bytes: Uint8Array | undefined, keyri
  * leader election: the store answers part of what it holds) until `deadlineMs`; what was read
  * stays read. A link that does not verify is corruption, never retried.
  */
-async function catchUpPatiently(state: ReplicatedState, deadlineMs: number): Promise<void> {
+async function catchUpPatiently(state: ReplicatedState, deadlineMs: number, checkpointAt: number): Promise<void> {
   const deadline = Date.now() + deadlineMs;
   for (let delay = 100; ; delay = Math.min(delay * 2, 1000)) {
     try {
       await state.catchUp();
-      return;
+      // The signed checkpoint says records up to it were acknowledged: a store that answers with
+      // less right after a node was lost (an engine node answering before it has caught up) is
+      // read again until the deadline; only then is it a rollback (checkCheckpoint).
+      if (state.index.lastSequence >= checkpointAt || Date.now() + delay > deadline) return;
     } catch (error) {
       if (error instanceof LogCorruptedError || Date.now() + delay > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, delay));
     }
+    await new Promise((resolve) => setTimeout(resolve, delay));
   }
+}
+
+/** The sequence the signed checkpoint vouches for (0 when there is none or it does not verify: checkCheckpoint says why). */
+function checkpointSequence(bytes: Uint8Array | undefined, keyring: Keyring): number {
+  if (bytes === undefined) return 0;
+  const checkpoint = decodeCheckpoint(keyring, Buffer.from(bytes));
+  return typeof checkpoint === 'string' ? 0 : checkpoint.lastSequence;
 }
