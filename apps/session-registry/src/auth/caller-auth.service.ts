@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AuthProof } from '@lighthouse/contracts';
-import type { AuthKeys, TokenClaims } from '@lighthouse/auth';
+import { TokenVerifier, type AuthKeys, type TokenClaims } from '@lighthouse/auth';
 import { AUTH_KEYS, REGISTRY_CONFIG, SESSION_LIMITS, type RegistryConfig } from '../registry.config';
 import type { SessionLimits } from '../sessions/session-policy';
 import { NONCE_TTL_S } from '../sessions/session-policy';
@@ -18,16 +18,21 @@ export interface Caller {
 
 @Injectable()
 export class CallerAuthService {
+  /** Every signed request of an agent carries the same token: its MAC is checked once per replica. */
+  private readonly tokens: TokenVerifier;
+
   constructor(
-    @Inject(AUTH_KEYS) private readonly keys: AuthKeys,
-    @Inject(REGISTRY_CONFIG) private readonly config: RegistryConfig,
+    @Inject(AUTH_KEYS) keys: AuthKeys,
+    @Inject(REGISTRY_CONFIG) config: RegistryConfig,
     @Inject(SESSION_LIMITS) private readonly limits: SessionLimits,
     @Inject(RegistryStore) private readonly store: RegistryStore,
-  ) {}
+  ) {
+    this.tokens = new TokenVerifier(keys, config.LH_TOKEN_AUDIENCE);
+  }
 
   /** Token only; no Redis yet. For checks that must refuse before anything is stored. */
   claimsOf(auth: AuthProof, change: boolean): TokenClaims {
-    return provenClaims(auth, this.keys, this.config.LH_TOKEN_AUDIENCE, Math.floor(Date.now() / 1000), change);
+    return provenClaims(auth, this.tokens, Math.floor(Date.now() / 1000), change);
   }
 
   /** A change: the session is live, the nonce is new (and now spent), the session kept alive. */

@@ -1,13 +1,16 @@
 import { LighthouseError, type AuthProof } from '@lighthouse/contracts';
-import { describeTokenProblem, verifyToken, withinSkew, type AuthKeys, type TokenClaims } from '@lighthouse/auth';
+import { describeTokenProblem, withinSkew, type TokenClaims, type TokenVerifier } from '@lighthouse/auth';
 import type { Authorization } from '../store/registry.store';
 
 /**
  * The registry's own check of a caller's proof. It does not trust the gateway's verdict: the
- * token is verified again (a MAC, microseconds), and a change must carry a fresh timestamp.
+ * token is verified here too (MAC, claims and audience in full the first time this replica sees
+ * it; a repeat of the very same token text, remembered until its expiry, has its expiry checked
+ * again), and a change must carry a fresh timestamp. Revocations and the session's liveness are
+ * Redis's answer on every request, not this function's.
  */
-export function provenClaims(auth: AuthProof, keys: AuthKeys, audience: string, nowS: number, change: boolean): TokenClaims {
-  const check = verifyToken(auth.token, keys, { audience, nowSeconds: nowS });
+export function provenClaims(auth: AuthProof, tokens: TokenVerifier, nowS: number, change: boolean): TokenClaims {
+  const check = tokens.verify(auth.token, nowS);
   if (!check.ok) throw new LighthouseError('UNAUTHENTICATED', describeTokenProblem(check.problem));
   if (change) {
     if (auth.timestamp === undefined || auth.nonce === undefined) throw new LighthouseError('UNAUTHENTICATED', 'a change must carry a timestamp and a nonce');
