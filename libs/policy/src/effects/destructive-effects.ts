@@ -1,4 +1,4 @@
-import type { CommandScope } from './effect-context';
+import { flagValues, type CommandScope } from './effect-context';
 
 const SQL_DESTRUCTIVE = /\b(drop\s+(database|schema|table|index|view|user|role|keyspace|collection)|truncate\s+(table\s+)?[\w"`[]|delete\s+from\s+[\w."`[\]]+\s*(;|$|"|')|update\s+[\w."`[\]]+\s+set\s+[^;]*?(;|$)(?<!where[^;]*)|alter\s+table\s+\S+\s+drop)/i;
 const SQL_DELETE_ALL = /\bdelete\s+from\s+[\w."`[\]]+\s*(;|$|"|'|\))/i;
@@ -65,7 +65,7 @@ export function destructiveEffects(scope: CommandScope): void {
   }
   if (program === 'pulumi' && (/^(destroy|down)$/.test(sub) || (sub === 'stack' && pos[0] === 'rm') || (sub === 'state' && pos[0] === 'delete'))) add('cloud', `pulumi ${sub}`);
   if (/^(aws|gcloud|az|doctl|gsutil|oci|ibmcloud|linode-cli|hcloud|heroku|fly|flyctl|vercel|netlify|firebase|s3cmd|rclone|b2|mc)$/.test(program)) cloudVerbs(args, program, add);
-  if (DB_CLIENTS.test(program) && isDestructiveSql(inputText())) add('database', `destructive statement through ${program}`);
+  if (DB_CLIENTS.test(program) && (isDestructiveSql(inputText()) || sqlInputs(scope).some(isDestructiveSql))) add('database', `destructive statement through ${program}`);
   if (command.pipedTo.some((to) => DB_CLIENTS.test(to)) && isDestructiveSql(command.text)) add('database', 'destructive statement fed to a database client');
   if (/^(dropdb|dropuser|mysqladmin)$/.test(program) && (program !== 'mysqladmin' || /\bdrop\b/.test(args))) add('database', program);
   if (/^(rails|rake|bin\/rails|npx|prisma|python[0-9.]*|php|artisan|manage\.py|pnpm|yarn|npm|bundle|sequelize|knex|typeorm)$/.test(program) && /\b(db:(drop|reset|purge|schema:load|truncate)|migrate\s+reset|migrate:(fresh|reset)|flush\s+--no-input|reset_db|prisma\s+db\s+push\s+--force-reset|--force-reset)\b/.test(args)) add('database', 'framework task dropping a database');
@@ -83,6 +83,24 @@ export function destructiveEffects(scope: CommandScope): void {
   if (program === 'git' && (/^(filter-branch|filter-repo)$/.test(sub) || (sub === 'worktree' && pos[0] === 'remove' && /--force/.test(args)) || (sub === 'tag' && /(^|\s)(-d|--delete)/.test(args) && false))) add('vcs', `git ${sub} rewrites or removes history`);
   if (/^(bfg|git-filter-repo)$/.test(program)) add('vcs', 'history rewriting tool');
   if ((DB_CLIENTS.test(program) || CACHE_CLIENTS.test(program)) && command.pipedFrom.some((from) => /^(base64|base32|xxd|openssl|gunzip|zcat|rev|tr|uudecode)$/.test(from))) scope.add('exec', 'opaque', true, { detail: `decoded input fed to ${program}` });
+}
+
+/**
+ * Each SQL text a database client gets besides its whole line: every option value and operand on
+ * its own (`mysql -e "DELETE FROM t" shop`: the statement ends with its word, not with the line),
+ * and the text of files written earlier in the line that it reads (`-f q.sql`, `< q.sql`, `.read q.sql`).
+ */
+function sqlInputs(scope: CommandScope): string[] {
+  const { command } = scope;
+  const words = [...command.flags.map((flag) => flag.slice(flag.indexOf('=') + 1)), ...command.positionals];
+  const files = [...flagValues(command, ['-f', '--file', '-i', '--init-file']), ...command.redirects.filter((r) => r.op === '<').map((r) => r.target)];
+  for (const word of words) for (const match of word.matchAll(/(?:^|;|\n)\s*(?:\.read|\\i|\\ir|\\include|source|\\\.)\s+(\S+?);?\s*$/gim)) if (match[1]) files.push(match[1]);
+  for (const file of files) {
+    const ref = scope.resolve(file);
+    const text = ref.path ? scope.line.scripts.get(ref.path) : undefined;
+    if (text !== undefined) words.push(text);
+  }
+  return words;
 }
 
 function cloudVerbs(args: string, program: string, add: (cls: string, detail: string) => void): void {

@@ -17,11 +17,13 @@ export interface LineState {
   readonly tainted: Map<string, string>;
   /** Text of scripts written earlier in the line (here-documents, echo/printf), by path. */
   readonly scripts: Map<string, string>;
+  /** Git remotes added or pointed elsewhere earlier in the line (`git remote add x URL`). */
+  readonly remotes: Set<string>;
   /** Analyses a shell line for the effects of a command that will run it (set by the effect model). */
   analyse?: (script: string, scope: CommandScope, via: string) => void;
 }
 
-export const newLineState = (): LineState => ({ links: new Map(), fetched: new Set(), written: new Set(), tainted: new Map(), scripts: new Map() });
+export const newLineState = (): LineState => ({ links: new Map(), fetched: new Set(), written: new Set(), tainted: new Map(), scripts: new Map(), remotes: new Set() });
 
 /** A path argument of a command, resolved (through links made earlier in the line) and classified. */
 export interface ResolvedArg {

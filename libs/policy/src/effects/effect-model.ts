@@ -138,7 +138,9 @@ function fileToolEffects(call: NormalisedToolCall): Effect[] {
 function ciSteps(scope: CommandScope, content: string, path: string): void {
   const steps = [...content.matchAll(/^\s*(?:-\s+)?(?:run:\s*|RUN\s+|\t)?(.+)$/gm)].map((m) => (m[1] ?? '').trim()).filter((line) => line && !/^(#|name:|uses:|on:|jobs:|with:|image:|stage:|steps:|runs-on:)/.test(line)).slice(0, 100);
   const before = scope.effects.length;
-  for (const step of steps) {
+  for (const raw of steps) {
+    // `${{ secrets.NPM_TOKEN }}` is the CI's expression syntax, not shell: it becomes the variable it stands for.
+    const step = raw.replace(/\$\{\{\s*([^}]*?)\s*\}\}/g, (_, expr: string) => `$${expr.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '').toUpperCase() || 'CI_EXPRESSION'}`);
     const result = ShellNormaliser.normalise(step, { home: scope.env.homeDir, cwd: scope.env.cwd ?? scope.env.workspaceRoot });
     if (!result.ok) continue;
     for (const effects of shellEffects(result.commands, scope.env, step, MAX_CODE_DEPTH - 1, scope.line)) {

@@ -10,7 +10,7 @@ import { analyseScriptText, type CodeFindings } from './script-code';
 export type ShellAnalyser = (script: string, scope: CommandScope) => void;
 
 /** The language of an interpreter program, or undefined. */
-export function languageOf(program: string): 'js' | 'python' | 'perl' | 'ruby' | 'php' | 'awk' | 'powershell' | 'other' | undefined {
+export function languageOf(program: string): 'js' | 'python' | 'perl' | 'ruby' | 'php' | 'awk' | 'powershell' | 'lua' | 'other' | undefined {
   if (/^(pwsh|powershell)(\.exe)?$/i.test(program)) return 'powershell';
   if (/^(node|nodejs|deno|bun)$/.test(program)) return 'js';
   if (/^(python[0-9.]*|pypy[0-9]*)$/.test(program)) return 'python';
@@ -18,17 +18,25 @@ export function languageOf(program: string): 'js' | 'python' | 'perl' | 'ruby' |
   if (/^ruby[0-9.]*$/.test(program)) return 'ruby';
   if (/^php[0-9.]*$/.test(program)) return 'php';
   if (/^(awk|gawk|mawk|nawk|busybox-awk)$/.test(program)) return 'awk';
+  if (/^(lua[0-9.]*|luajit)$/.test(program)) return 'lua';
   return isInterpreter(program) ? 'other' : undefined;
 }
 
 /** The inline code of an interpreter call (`-c`, `-e`, `--eval`, `-r`, awk's program, a here-document), if any. */
 export function inlineCodeOf(command: NormalisedCommand, language: string): string | undefined {
-  const flag = (names: readonly string[]) => command.flags.find((f) => names.some((n) => f.startsWith(`${n}=`)))?.split('=').slice(1).join('=');
+  // Every chunk counts (`perl -e 'print 1' -e 'system(…)'` runs both), joined in order.
+  const flag = (names: readonly string[]) => {
+    const chunks = command.flags.filter((f) => names.some((n) => f.startsWith(`${n}=`))).map((f) => f.slice(f.indexOf('=') + 1));
+    return chunks.length > 0 ? chunks.join('\n') : undefined;
+  };
   switch (language) {
     case 'python':
       return flag(['-c']) ?? (command.positionals.length === 0 || command.positionals[0] === '-' ? command.stdin : undefined);
     case 'js':
       return flag(['-e', '--eval', '-p', '--print']) ?? (command.positionals.length === 0 || command.positionals[0] === '-' ? command.stdin : undefined);
+    case 'lua':
+      // Every `-e` chunk runs, in order; unknown to the flag parser, they are the leading operands (all are read: conservative).
+      return flag(['-e']) ?? (command.flags.includes('-e') ? command.positionals.join('\n') : command.positionals.length === 0 || command.positionals[0] === '-' ? command.stdin : undefined);
     case 'perl':
     case 'ruby':
       return flag(['-e', '-E']) ?? (command.positionals.length === 0 ? command.stdin : undefined);
@@ -61,20 +69,32 @@ export function inlineCodeEffects(scope: CommandScope, shell: ShellAnalyser): vo
   }
   const modules = command.flags.filter((f) => /^-[Mr]=/.test(f)).map((f) => `use ${f.slice(3)};`).join(' ');
   const findings: CodeFindings = language === 'js' ? analyseJavaScript(code) : analyseScriptText(`${modules} ${code}`, language);
-  for (const literal of code.matchAll(/'([^'\n]{0,200})'|"([^"\n]{0,200})"|`([^`\n]{0,200})`/g)) {
-    const text = literal[1] ?? literal[2] ?? literal[3] ?? '';
-    if (text.length < 3) continue;
-    const path = text.startsWith('/') ? text : `${scope.env.homeDir}/${text.replace(/^~?\/+/, '')}`;
-    if (isSecretPath(path) || isHistoryPath(path)) findings.reads.push(text.startsWith('/') || text.startsWith('~') ? text : path);
-  }
+  findings.reads.push(...secretLiterals(code, scope.env.homeDir));
   apply(scope, findings, shell);
 }
 
-/** What the output of inline code carries: `env` when it prints the environment (`print(os.environ)`, `console.log(process.env)`). */
+/** String literals of code that name a key, credential or history file (`open("…/.ssh/id_rsa")`, `Dir.home + "/.netrc"`). */
+function secretLiterals(code: string, home: string): string[] {
+  const out: string[] = [];
+  for (const literal of code.matchAll(/'([^'\n]{0,200})'|"([^"\n]{0,200})"|`([^`\n]{0,200})`/g)) {
+    const text = literal[1] ?? literal[2] ?? literal[3] ?? '';
+    if (text.length < 3) continue;
+    const path = text.startsWith('/') ? text : `${home}/${text.replace(/^~?\/+/, '')}`;
+    if (isSecretPath(path) || isHistoryPath(path)) out.push(text.startsWith('/') || text.startsWith('~') ? text : path);
+  }
+  return out;
+}
+
+/**
+ * What the output of inline code carries: `env` when it prints the environment (`print(os.environ)`,
+ * `console.log(process.env)`), `secret` when it names a key or credential file (what it prints may be
+ * that file: `perl -e 'open F,"$ENV{HOME}/.ssh/id_rsa"; print <F>' | nc …`).
+ */
 export function inlineDataClass(scope: CommandScope): string | undefined {
   const language = languageOf(scope.command.program);
   if (!language) return undefined;
   const code = inlineCodeOf(scope.command, language);
+  if (code !== undefined && secretLiterals(code, scope.env.homeDir).length > 0) return 'secret';
   return code !== undefined && /\bos\.environ\b(?!\s*(\.get\s*\(|\[))|\bprocess\.env\b(?!\s*(\.|\[))|%ENV\b|\bENV\.(to_h|inspect|each)|\$_ENV\b|\bgetenv\s*\(\s*\)|\bENVIRON\b(?!\s*\[)/.test(code) ? 'env' : undefined;
 }
 

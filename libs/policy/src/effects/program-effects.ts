@@ -132,6 +132,29 @@ export function execEffects(scope: CommandScope): void {
   if (program === 'mv') recordMove(scope);
   envDumpEffects(scope);
   secretToolEffects(scope);
+  gitRemoteEffects(scope);
+}
+
+/** A git remote spelled as a URL or scp-like address rather than a configured name. */
+const GIT_URL = /^([a-z][\w+.-]*:\/\/|[^\s/:@]+@[^\s/:]+:|[\w.-]+\.[a-z]{2,}:)/i;
+
+/**
+ * `git remote add x URL && git push x --all`, `git push https://host/r.git main`: the repository
+ * (its whole history, with any secret ever committed) goes to a remote no one configured before
+ * this line. Pushes to configured remotes by name stay ordinary.
+ */
+function gitRemoteEffects(scope: CommandScope): void {
+  const { command } = scope;
+  if (command.program !== 'git') return;
+  const [verb, name, url] = command.positionals;
+  if (command.subcommand === 'remote' && (verb === 'add' || verb === 'set-url') && name !== undefined && url !== undefined) {
+    scope.line.remotes.add(name);
+    return;
+  }
+  if (command.subcommand !== 'push') return;
+  const remote = flagValues(command, ['--repo'])[0] ?? command.positionals[0];
+  if (remote === undefined || !(GIT_URL.test(remote) || scope.line.remotes.has(remote))) return;
+  scope.add('egress', 'repository', true, { target: remote.slice(0, 200), detail: 'pushes the repository to a remote not configured before this line' });
 }
 
 /** `mv ~/.config/app /tmp/x && rm -rf /tmp/x`: what was moved is deleted where it came from. */

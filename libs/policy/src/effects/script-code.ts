@@ -56,6 +56,8 @@ export function analyseScriptText(code: string, language: string): CodeFindings 
       return awk(code);
     case 'powershell':
       return generic(code, POWERSHELL);
+    case 'lua':
+      return generic(code, LUA);
     default:
       return { ...emptyFindings(), opaque: 'code of an interpreter the validator does not analyse' };
   }
@@ -116,6 +118,18 @@ const PERL: Dialect = {
   fork: /\bfork\b/,
   kill: /\bkill\b/,
   write: /\bopen\s*\(?\s*(my\s+)?\$?\w+\s*,\s*["']\s*(>|>>|\+<)/,
+};
+const LUA: Dialect = {
+  shell: /\b(os\.execute|io\.popen)\b/,
+  shellCall: /\b(?:os\.execute|io\.popen)/,
+  del: /\b(os\.remove|lfs\.rmdir)\b/,
+  delCall: /\b(?:os\.remove|lfs\.rmdir)/,
+  net: /\b(socket|http\.request|luasocket|ltn12)\b/,
+  env: /\bos\.getenv\b/,
+  opaque: /\b(load|loadstring|loadfile|dofile|require\s*\(?\s*["'](ffi|posix)|package\.loadlib)\b/,
+  fork: /\bposix\.fork\b/,
+  kill: /\bposix\.kill\b/,
+  write: /\bio\.open\s*\([^)]*,\s*["'][wa]/,
 };
 const RUBY: Dialect = {
   shell: /\b(system|exec|spawn|IO\.popen|Open3|%x)\b|`|%x[({[]/,

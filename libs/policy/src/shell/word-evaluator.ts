@@ -106,6 +106,8 @@ export class WordEvaluator {
   private param(part: Extract<ShWordPart, { type: 'ParamExp' }>, state: FieldState, mode: Mode): void {
     state.variables.push(part.name);
     state.substitutions.push(...part.nested.map((stmt) => ({ stmts: [stmt], kind: 'cmd' as const })));
+    // `rm${IFS}-rf${IFS}/`: bash never imports IFS from the environment, so unset it is space, tab, newline.
+    if (part.plain && part.name === 'IFS' && this.scope.lookup('IFS') === undefined) return mode === 'split' ? state.splittable(' \t\n') : state.literal(' \t\n');
     const known = part.plain && !SPECIAL_PARAM.test(part.name) ? this.scope.lookup(part.name) : undefined;
     if (known?.kind === 'known') return mode === 'split' ? this.split(known.value, state) : state.literal(known.value);
     state.unresolvedText(part.plain ? `$${part.name}` : `\${${part.name}…}`);
