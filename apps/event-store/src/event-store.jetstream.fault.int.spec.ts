@@ -12,7 +12,8 @@ import { connectEngine, EventStoreClient, JetStreamRecordStore, NatsBus } from '
 // was acknowledged with, the chain must verify, no sequence may hold two events, and appends must
 // resume within 5 s of each kill. Kills are of processes: replication and fencing are tested,
 // power loss is not (NATS 2.9 here has no sync_interval).
-const ROUNDS = Number(process.env['FAULT_ROUNDS'] ?? 20);
+// LH_FAULT_ROUNDS rounds (3 by default, as the default `npm test` runs it; 20 or more when asked).
+const ROUNDS = Number(process.env['LH_FAULT_ROUNDS'] ?? process.env['FAULT_ROUNDS'] ?? 3);
 const APPENDERS = 200;
 // The 5 s resume target is a figure this test prints (and the closing notes quote), measured on a
 // machine CI shares with every other suite; what it asserts is that appends do resume, within a
@@ -21,6 +22,8 @@ const RESUME_LIMIT_MS = 15_000;
 const LEADER_RESUME_LIMIT_MS = 20_000;
 const WRITER_RESUME_LIMIT_MS = 15_000;
 const secret = randomBytes(32);
+// This suite's own knobs are not the service's: its strict config refuses unknown LH_ variables.
+const TEST_ONLY_ENV = { LH_FAULT_TESTS: undefined, LH_FAULT_ROUNDS: undefined };
 
 // Not in the default run yet: in fresh-clone CI runs a new writer started after a node kill
 // sometimes could not open (its store read short of the signed checkpoint for over a minute):
@@ -37,6 +40,12 @@ if (!RUN_FAULT_TESTS) {
   let bus: NatsBus;
   let client: EventStoreClient;
   const writers: ServiceProcess[] = [];
+  const everyWriter: ServiceProcess[] = [];
+  // Which engine node served a read that stopped short, and which led the stream (the writers log it at warn).
+  const shortReads = new Set<string>();
+  const collectShortReads = () => {
+    for (const w of everyWriter) for (const line of w.output().split('\n')) if (line.includes('stopped short')) shortReads.add(line.slice(0, 400));
+  };
 
   beforeAll(async () => {
     [services, cluster] = await Promise.all([buildServices({ apps: ['event-store'], tag: 'es-js-fault' }), startNatsCluster(3)]);
@@ -53,10 +62,11 @@ if (!RUN_FAULT_TESTS) {
 
   const startWriter = async (): Promise<ServiceProcess> => {
     const opsPort = await freePort();
-    const env = { NATS_URL: cluster.url, LH_EVENT_BACKEND: 'jetstream', LH_EVENT_REPLICAS: '3', LH_EVENT_HMAC_KEYS: `1:${secret.toString('base64')}`, LH_LOG_LEVEL: 'error', LH_OPS_PORT: String(opsPort) };
+    const env = { NATS_URL: cluster.url, LH_EVENT_BACKEND: 'jetstream', LH_EVENT_REPLICAS: '3', LH_EVENT_HMAC_KEYS: `1:${secret.toString('base64')}`, LH_LOG_LEVEL: 'warn', LH_OPS_PORT: String(opsPort), ...TEST_ONLY_ENV };
     const ready = () => fetch(`http://127.0.0.1:${opsPort}/readyz`).then((r) => r.ok);
     const writer = await startService({ name: `event-store-${writers.length + 1}`, main: services.main('event-store'), env, ready, readyTimeoutMs: 60_000 });
     writers.push(writer);
+    everyWriter.push(writer);
     return writer;
   };
 
@@ -101,12 +111,13 @@ if (!RUN_FAULT_TESTS) {
         await sleep(20);
       }
     };
-    const resumes: { node: number[]; leader: number[]; writer: number[] } = { node: [], leader: [], writer: [] };
+    const resumes: { node: number[]; leader: number[]; writer: number[]; racingWriter: number[] } = { node: [], leader: [], writer: [], racingWriter: [] };
     const engine = await connectEngine(cluster.url, undefined, undefined, 'fault-observer');
     // eslint-disable-next-line no-restricted-syntax -- the test asks the engine which node leads the stream; the service never needs to
     const jsm = await engine.jetstreamManager({ timeout: 2000 });
     const leaderOf = () => jsm.streams.info('LH_EVENTS').then((info) => info.cluster?.leader, () => undefined);
     let replacement: Promise<ServiceProcess> | undefined;
+    const collecting = setInterval(collectShortReads, 500);
     try {
       for (let round = 0; round < ROUNDS; round++) {
         await sleep(300 + Math.random() * 700);
@@ -119,16 +130,22 @@ if (!RUN_FAULT_TESTS) {
         // The writer started last round races the survivor from now on.
         await replacement;
         await sleep(200 + Math.random() * 600);
-        const victim = writers.splice(Math.floor(Math.random() * writers.length), 1)[0] as ServiceProcess;
+        const at = Math.floor(Math.random() * writers.length);
+        // The last one started is the racing newcomer (from the second round on).
+        const racing = round > 0 && at === writers.length - 1;
+        const victim = writers.splice(at, 1)[0] as ServiceProcess;
         const writerKilledAt = Date.now();
         await victim.stop('SIGKILL');
-        resumes.writer.push(await resumeAfter(writerKilledAt));
+        (racing ? resumes.racingWriter : resumes.writer).push(await resumeAfter(writerKilledAt));
+        collectShortReads();
         await restarting;
         replacement = startWriter();
       }
       await replacement;
+      collectShortReads();
     } finally {
       running = false;
+      clearInterval(collecting);
       await Promise.all(appenders);
       await engine.close();
     }
@@ -154,7 +171,8 @@ if (!RUN_FAULT_TESTS) {
       const worst = (list: number[]) => (list.length ? Math.max(...list) : 0);
       process.stdout.write(
         `[fault] rounds ${ROUNDS}, appends ${attempts} (attempts), acknowledged ${acked.size}, found ${stored.length} stored (${acked.size - missing.length} of the acknowledged at their sequence), ` +
-          `chain ${report.ok ? 'verifies' : 'FAILS'} to ${report.lastSequence}, resumes ${JSON.stringify(resumes)}; worst resume after killing a follower node ${worst(resumes.node)} ms (${resumes.node.length} kills), the stream leader's node ${worst(resumes.leader)} ms (${resumes.leader.length}), a writer ${worst(resumes.writer)} ms (${resumes.writer.length})\n`,
+          `chain ${report.ok ? 'verifies' : 'FAILS'} to ${report.lastSequence}, resumes ${JSON.stringify(resumes)}; worst resume after killing a follower node ${worst(resumes.node)} ms (${resumes.node.length} kills), the stream leader's node ${worst(resumes.leader)} ms (${resumes.leader.length}), a writer ${worst(resumes.writer)} ms (${resumes.writer.length}), the racing newcomer ${worst(resumes.racingWriter)} ms (${resumes.racingWriter.length}); ` +
+          `duplicates ${twice.length}; reads that stopped short ${shortReads.size}${[...shortReads].map((line) => `\n  ${line}`).join('')}\n`,
       );
       expect(problems).toEqual([]);
       expect(missing).toEqual([]);
@@ -165,7 +183,7 @@ if (!RUN_FAULT_TESTS) {
       expect(resumes.node.filter((ms) => ms > RESUME_LIMIT_MS)).toEqual([]);
       // A writer's death: the survivor is fenced once, reads what the dead one wrote, and goes on.
       // The 5 s target is not met on this shared machine every time (up to 6.7 s seen at load 19).
-      expect(resumes.writer.filter((ms) => ms > WRITER_RESUME_LIMIT_MS)).toEqual([]);
+      expect([...resumes.writer, ...resumes.racingWriter].filter((ms) => ms > WRITER_RESUME_LIMIT_MS)).toEqual([]);
       // Killing the node that leads the stream waits for a Raft election, which nats-server 2.9
       // starts only after a randomized 4-9 s without the leader: the 5 s target cannot hold there
       // on this server, so the bound is the election's.

@@ -23,7 +23,7 @@ export async function openEventLog(config: LogConfig, limits: { maxEventBytes: n
   }
   const nc = await connectEngine(config.NATS_URL, config.NATS_USER, config.NATS_PASSWORD, 'event-store-engine');
   try {
-    const store = await openJetStreamStore(nc, config);
+    const store = await openJetStreamStore(nc, config, logger);
     const log = await ReplicatedLog.open({ store, keyring, logger, ...limits });
     return { log, backend: 'jetstream', close: () => log.close().finally(() => nc.drain()) };
   } catch (error) {
@@ -32,6 +32,6 @@ export async function openEventLog(config: LogConfig, limits: { maxEventBytes: n
   }
 }
 
-export function openJetStreamStore(nc: EngineConnection, config: Pick<EventStoreConfig, 'LH_EVENT_STREAM' | 'LH_EVENT_REPLICAS'>): Promise<JetStreamRecordStore> {
-  return JetStreamRecordStore.open(nc, { stream: config.LH_EVENT_STREAM, replicas: config.LH_EVENT_REPLICAS });
+export function openJetStreamStore(nc: EngineConnection, config: Pick<EventStoreConfig, 'LH_EVENT_STREAM' | 'LH_EVENT_REPLICAS'>, logger?: EventLogLogger): Promise<JetStreamRecordStore> {
+  return JetStreamRecordStore.open(nc, { stream: config.LH_EVENT_STREAM, replicas: config.LH_EVENT_REPLICAS, ...(logger ? { logger } : {}) });
 }

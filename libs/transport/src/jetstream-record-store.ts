@@ -28,6 +28,8 @@ export interface JetStreamLogOptions {
   openDeadlineMs?: number;
   /** Create the stream refusing deletes and purges (default true; tests of tampering turn it off). */
   refuseDeletes?: boolean;
+  /** Told when a range read stopped short, with the node that served it and the stream's leader. */
+  logger?: { warn(context: Record<string, unknown>, message: string): void };
 }
 
 /** Subjects of the records, one per stream (`<prefix>.<stream>`); only the event store may publish there (nats-permissions.ts). */
@@ -54,6 +56,7 @@ export class JetStreamRecordStore {
     private readonly kv: KV,
     private readonly stream: string,
     private readonly timeoutMs: number,
+    private readonly logger: JetStreamLogOptions['logger'],
   ) {
     this.name = `jetstream:${stream}`;
   }
@@ -70,7 +73,7 @@ export class JetStreamRecordStore {
         const js = nc.jetstream({ timeout });
         const kv = await js.views.kv(`${options.stream}_CHECKPOINT`, { replicas: options.replicas, history: 1, storage: StorageType.File });
         await hasLeaders(jsm, [options.stream, `KV_${options.stream}_CHECKPOINT`]);
-        return new JetStreamRecordStore(js, jsm, kv, options.stream, timeout);
+        return new JetStreamRecordStore(js, jsm, kv, options.stream, timeout, options.logger);
       } catch (error) {
         if (Date.now() > deadline || !/timeout|no responders|not available|leader/i.test((error as Error).message)) throw error;
         await new Promise((resolve) => setTimeout(resolve, 500));
@@ -107,16 +110,25 @@ export class JetStreamRecordStore {
     });
   }
 
-  /** An ordered consumer from `fromSequence`, page by page, until `toSequence` or the end of the stream. */
+  /**
+   * An ordered consumer from `fromSequence`, page by page, until `toSequence` or the end of the
+   * stream. The consumer (R1, ephemeral) is placed by the engine on any peer of the stream, and a
+   * peer that restarted serves only what it has caught up on: the read may end early (the log
+   * then asks `get`, which the leader answers). A short read is logged with the node that served it.
+   */
   async *range(fromSequence: number, toSequence: number): AsyncIterable<EngineRecord> {
     const consumer = await this.js.consumers.get(this.stream, { opt_start_seq: fromSequence });
+    let readTo = fromSequence - 1;
+    let servedBy: string | undefined;
     try {
       for (;;) {
         const page = await consumer.fetch({ max_messages: PAGE, expires: 2000 });
+        servedBy ??= await consumer.info(true).then((info) => info.cluster?.leader, () => undefined);
         let got = 0;
         for await (const message of page) {
           got += 1;
           if (message.seq > toSequence) return;
+          readTo = message.seq;
           yield { sequence: message.seq, bytes: message.data };
           if (message.seq === toSequence || message.info.pending === 0) return;
         }
@@ -124,7 +136,13 @@ export class JetStreamRecordStore {
       }
     } finally {
       await consumer.delete().catch(() => undefined);
+      if (readTo < toSequence && this.logger) await this.logShortRead(readTo, toSequence, servedBy);
     }
+  }
+
+  private async logShortRead(readTo: number, toSequence: number, servedBy: string | undefined): Promise<void> {
+    const leader = await this.jsm.streams.info(this.stream).then((info) => info.cluster?.leader, () => undefined);
+    this.logger?.warn({ stream: this.stream, readTo, wanted: toSequence, servedBy: servedBy ?? 'unknown', streamLeader: leader ?? 'none' }, 'range read stopped short; the rest is read from the stream leader');
   }
 
   async get(sequences: readonly number[]): Promise<Array<EngineRecord | undefined>> {
@@ -141,9 +159,21 @@ export class JetStreamRecordStore {
     );
   }
 
+  /**
+   * The head from the bucket's stream leader (`STREAM.MSG.GET`), not a direct get: a KV bucket
+   * allows direct gets, which any replica answers, one that restarted and is behind included.
+   */
   async readCheckpoint(): Promise<Uint8Array | undefined> {
-    const entry = await this.kv.get('head');
-    return entry && entry.operation === 'PUT' && entry.value.length > 0 ? entry.value : undefined;
+    const bucket = `${this.stream}_CHECKPOINT`;
+    try {
+      const message = await this.jsm.streams.getMessage(`KV_${bucket}`, { last_by_subj: `$KV.${bucket}.head` });
+      const operation = message.header?.get('KV-Operation');
+      return operation || message.data.length === 0 ? undefined : message.data;
+    } catch (error) {
+      const apiError = error as Error & { api_error?: { err_code?: number } };
+      if (apiError.api_error?.err_code === NO_MESSAGE_FOUND || /no message found/i.test(apiError.message)) return undefined;
+      throw error;
+    }
   }
 
   async writeCheckpoint(bytes: Uint8Array): Promise<void> {

@@ -43,9 +43,18 @@ export function verifyNext(keyring: Keyring, position: ChainPosition, stored: St
   return { sequence: expected, hmac: Buffer.from(record.hmac), envelope, size: record.size };
 }
 
+/** Positions asked of the store's current copy at once when a range read stopped short. */
+const TOP_UP_CHUNK = 256;
+
 /**
  * Walks the store from `from` to its end (or `to`), verifying each link; calls `visit` for each
  * verified record. Stops at the first problem and answers it with the verified prefix's end.
+ *
+ * The range read may be served by a replica that is behind (on JetStream the reader is an
+ * ephemeral consumer placed on any peer of the stream, and a node that just restarted holds only
+ * what it has caught up on): when it ends before the end the store reported, the rest is asked by
+ * position of the store's current copy (`get`, answered by the stream leader), so a lagging
+ * replica never holds a new writer short of the signed checkpoint.
  */
 export async function walkChain(
   store: RecordStore,
@@ -53,21 +62,43 @@ export async function walkChain(
   from: ChainPosition,
   visit: (record: VerifiedRecord) => void,
   to?: number,
-): Promise<{ position: ChainPosition; problem?: LogProblem; endedEarly?: boolean }> {
+): Promise<{ position: ChainPosition; problem?: LogProblem; endedEarly?: boolean; toppedUp?: number }> {
   const last = to ?? (await store.lastSequence());
   let position = from;
   if (last <= position.lastSequence) return { position };
-  for await (const stored of store.range(position.lastSequence + 1, last)) {
+  const step = (stored: StoredRecord): LogProblem | undefined => {
     const next = verifyNext(keyring, position, stored, store.name);
-    if ('kind' in next) return { position, problem: next };
+    if ('kind' in next) return next;
     visit(next);
     position = { lastSequence: next.sequence, chainHead: next.hmac };
+    return undefined;
+  };
+  for await (const stored of store.range(position.lastSequence + 1, last)) {
+    const problem = step(stored);
+    if (problem) return { position, problem };
   }
+  const rangeEnd = position.lastSequence;
+  for (const chunk of positionsAfter(rangeEnd, last, TOP_UP_CHUNK)) {
+    for (const stored of await store.get(chunk)) {
+      const problem = stored ? step(stored) : undefined;
+      if (problem) return { position, problem, toppedUp: position.lastSequence - rangeEnd };
+    }
+  }
+  const toppedUp = position.lastSequence - rangeEnd;
   if (position.lastSequence < last) {
     const missing = position.lastSequence + 1;
-    // The read ended before the end the store reported: records gone, or a read cut short (a
-    // leader election); the caller decides which it can tell apart.
-    return { position, endedEarly: true, problem: { kind: 'sequence_gap', severity: 'error', segment: store.name, offset: missing, sequence: missing, message: `records ${missing}-${last} are missing from the store` } };
+    // Even the current copy ends before the end the store reported: records gone, or an engine
+    // without a leader right now; the caller decides which it can tell apart.
+    return { position, endedEarly: true, toppedUp, problem: { kind: 'sequence_gap', severity: 'error', segment: store.name, offset: missing, sequence: missing, message: `records ${missing}-${last} are missing from the store` } };
   }
-  return { position };
+  return toppedUp > 0 ? { position, toppedUp } : { position };
+}
+
+/** The positions after `after` up to `last`, in chunks of at most `size`. */
+export function positionsAfter(after: number, last: number, size: number): number[][] {
+  const chunks: number[][] = [];
+  for (let from = after + 1; from <= last; from += size) {
+    chunks.push(Array.from({ length: Math.min(size, last - from + 1) }, (_, i) => from + i));
+  }
+  return chunks;
 }

@@ -37,11 +37,18 @@ export interface RecordStore {
    * may leave a prefix of the records stored: the caller reads the store again.
    */
   append(records: readonly RecordToAppend[], tip: ChainTip): Promise<void>;
-  /** The records from `fromSequence` to `toSequence` inclusive, in order (a removed one is absent). */
+  /**
+   * The records from `fromSequence` to `toSequence` inclusive, in order (a removed one is absent).
+   * May be served by any replica, one that is behind included: it may end early (the log then
+   * asks `get` for the rest).
+   */
   range(fromSequence: number, toSequence: number): AsyncIterable<StoredRecord>;
-  /** The records at `sequences`, in that order; undefined for a position that holds none. */
+  /**
+   * The records at `sequences`, in that order; undefined for a position that holds none. Answered
+   * by the store's current copy (on JetStream the stream leader), never by a replica behind it.
+   */
   get(sequences: readonly number[]): Promise<Array<StoredRecord | undefined>>;
-  /** The signed checkpoint bytes (see checkpoint.ts), or undefined when none was written. */
+  /** The signed checkpoint bytes (see checkpoint.ts), or undefined when none was written; from the current copy, as `get`. */
   readCheckpoint(): Promise<Uint8Array | undefined>;
   writeCheckpoint(bytes: Uint8Array): Promise<void>;
 }

@@ -5,6 +5,7 @@ import { LogRolledBackError } from '../errors/log-rolled-back.error';
 import { HMAC_OFFSET } from '../record-codec';
 import { MemoryRecordStore } from '../testing/memory-record-store';
 import { makeEvent, makeTempDir, removeDir, testKeyring } from '../testing/log-test-kit';
+import { positionsAfter } from './chain-position';
 import { copyFileLogToStore } from './copy-file-log';
 import { ReplicatedLog } from './replicated-log';
 import { verifyRecordStore } from './replicated-verify';
@@ -96,7 +97,34 @@ describe('the event log on a replicated store', () => {
     expect((await second.read({})).events.map((e) => (e.data as { i: number }).i)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     // A store that keeps stopping short is refused once the deadline passes, as before.
     store.cutReads = { after: 3, times: 1_000 };
-    await expect(ReplicatedLog.open({ store, keyring, logger: silent, retryDelayMs: 5, checkpointIntervalMs: 0, openRetryDeadlineMs: 300 })).rejects.toThrow(/stopped before its end/);
+    await expect(ReplicatedLog.open({ store, keyring, logger: silent, retryDelayMs: 5, checkpointIntervalMs: 0, openRetryDeadlineMs: 300 })).rejects.toThrow(/no stream leader/);
+  });
+
+  it('opens at once when its range reads are served by a replica stuck behind the signed checkpoint: the rest is read from the current copy (issue 19)', async () => {
+    const store = new MemoryRecordStore();
+    const first = await open(store);
+    for (let i = 0; i < 600; i++) await first.append({ events: [makeEvent({ data: { i } })] });
+    await first.close();
+    // Given every range read answered by a node that restarted and holds only the first 40
+    // records (the fault suite: checkpoint at 13845, store read to 12040), while the leader holds 600
+    store.replicaEndsAt = 40;
+    const started = Date.now();
+    const second = await ReplicatedLog.open({ store, keyring, logger: silent, checkpointIntervalMs: 0, openRetryDeadlineMs: 2_000 });
+    // Then it opened on the first read, not at the deadline, with every record verified, and
+    // asked the leader for the 560 missing ones in chunks
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(store.rangeReads).toBe(1);
+    expect(store.gets).toBe(3);
+    expect(second.head().lastSequence).toBe(600);
+    expect((await second.read({ fromSequence: 590 })).events.map((e) => (e.data as { i: number }).i)).toEqual([589, 590, 591, 592, 593, 594, 595, 596, 597, 598, 599]);
+    // And a writer behind the stuck replica still appends after the leader's end
+    expect((await second.append({ events: [makeEvent()] })).result).toMatchObject({ status: 'committed', sequences: [601] });
+    expect(await verifyRecordStore(store, keyring)).toMatchObject({ ok: true, lastSequence: 601 });
+  });
+
+  it('cuts the positions asked of the current copy into bounded chunks', () => {
+    expect(positionsAfter(40, 45, 4)).toEqual([[41, 42, 43, 44], [45]]);
+    expect(positionsAfter(5, 5, 4)).toEqual([]);
   });
 
   describe('verify and open catch', () => {

@@ -19,6 +19,13 @@ export class MemoryRecordStore implements RecordStore {
   appends = 0;
   /** The next `times` reads stop after `after` records, as a read cut short by a leader election does. */
   cutReads: { after: number; times: number } | undefined;
+  /**
+   * Range reads are served by a replica that holds records only up to this position (a node
+   * restarted and not caught up), however often they are tried; `get` answers from the leader.
+   */
+  replicaEndsAt: number | undefined;
+  rangeReads = 0;
+  gets = 0;
 
   async lastSequence(): Promise<number> {
     return this.last;
@@ -57,8 +64,9 @@ export class MemoryRecordStore implements RecordStore {
   async *range(fromSequence: number, toSequence: number): AsyncIterable<StoredRecord> {
     const cut = this.cutReads && this.cutReads.times > 0 ? this.cutReads : undefined;
     if (cut) cut.times -= 1;
+    this.rangeReads += 1;
     let yielded = 0;
-    for (let sequence = fromSequence; sequence <= toSequence; sequence++) {
+    for (let sequence = fromSequence; sequence <= Math.min(toSequence, this.replicaEndsAt ?? toSequence); sequence++) {
       if (cut && yielded === cut.after) return;
       const bytes = this.records.get(sequence);
       if (bytes) {
@@ -69,6 +77,9 @@ export class MemoryRecordStore implements RecordStore {
   }
 
   async get(sequences: readonly number[]): Promise<Array<StoredRecord | undefined>> {
+    this.gets += 1;
+    // While reads are cut short the engine has no leader: nothing answers by position either.
+    if (this.cutReads && this.cutReads.times > 0) throw new Error('no stream leader (election)');
     return sequences.map((sequence) => {
       const bytes = this.records.get(sequence);
       return bytes ? { sequence, bytes } : undefined;
