@@ -3,6 +3,7 @@ import { ServerNats, type NatsContext } from '@nestjs/microservices';
 import type { Msg, NatsConnection } from 'nats';
 import type { ServiceMetrics } from '@lighthouse/observability';
 import { natsInboxPrefix, toWireError } from '@lighthouse/contracts';
+import { coalesceWrites } from './coalesced-writes';
 import { natsServers } from './nats-servers';
 import { FrameCodec } from './frame-codec';
 import { NatsMsgpackDeserializer } from './nats-msgpack.deserializer';
@@ -54,6 +55,8 @@ export class LighthouseNatsServer extends ServerNats {
 
   override bindEvents(client: NatsConnection): void {
     super.bindEvents(client);
+    // Replies of one turn (e.g. every validation a journal group's acknowledgement released) leave in one write.
+    coalesceWrites(client);
     this.subscribedOn = client;
   }
 

@@ -1,6 +1,7 @@
 import { connect, createInbox, type Msg, type MsgHdrs, type NatsConnection, type NatsError, type Subscription } from 'nats';
 import { LighthouseError, natsInboxPrefix, parseReply, toWireError, type EventDefinition, type RpcDefinition, type RpcReply, type RpcRequest } from '@lighthouse/contracts';
 import { natsServers } from './nats-servers';
+import { coalesceWrites } from './coalesced-writes';
 import type { ServiceMetrics } from '@lighthouse/observability';
 import type { z } from 'zod';
 import { BusStreams } from './bus-streams';
@@ -90,6 +91,7 @@ export class NatsBus implements MessageBus {
     // noAsyncTraces: the client would otherwise capture a stack (new Error()) on every request, for timeouts' messages.
     // A server lost: try the others at once (the default waits 2 s per server), so a node kill costs appends little.
     const connection = await connect({ servers: natsServers(options.servers), name: options.name, maxReconnectAttempts: -1, reconnectTimeWait: 250, noAsyncTraces: true, ...auth });
+    coalesceWrites(connection);
     const codec = new FrameCodec(options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES);
     return new NatsBus(connection, codec, options.timeoutMs, options.metrics, options.user ? natsInboxPrefix(options.user) : undefined);
   }
