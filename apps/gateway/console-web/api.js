@@ -34,6 +34,7 @@ export const api = {
   },
   signOut: () => call('POST', '/console/api/session/end', {}),
   snapshot: () => call('GET', '/console/api/snapshot'),
+  events: (fromSequence, toSequence) => call('GET', `/console/api/events?${new URLSearchParams({ from: String(fromSequence), to: String(toSequence) })}`),
   delegations: () => call('GET', '/console/api/delegations'),
   health: () => call('GET', '/console/api/health'),
   reservations: () => call('GET', '/console/api/reservations'),

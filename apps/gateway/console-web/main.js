@@ -39,62 +39,130 @@ function SignIn() {
   </main>`;
 }
 
+/** Most redraws a second: events are folded in as they come, the page is drawn at most this often. */
+const REDRAW_EVERY_MS = 250;
+/** Refetches the stream asks for (the board after delegation events, the reservations) at most this often. */
+const REFETCH_EVERY_MS = 1000;
+
+/**
+ * Runs `work` at most once per `ms`, the last call never lost (a debounce would never run while
+ * events keep coming, which is when it matters).
+ */
+function throttle(ms, work) {
+  let timer = null;
+  let last = 0;
+  const fire = () => {
+    timer = null;
+    last = Date.now();
+    work();
+  };
+  const call = () => {
+    if (timer === null) timer = setTimeout(fire, Math.max(0, last + ms - Date.now()));
+  };
+  call.cancel = () => clearTimeout(timer);
+  return call;
+}
+
 function Console({ me, initialPage }) {
   const state = useRef(emptyState()).current;
-  const [, redraw] = useReducer((n) => n + 1, 0);
+  const [, bump] = useReducer((n) => n + 1, 0);
   const [page, setPage] = useState(initialPage);
   const [live, setLive] = useState(false);
+  // One redraw per frame at most, at most every REDRAW_EVERY_MS, none while the page is hidden
+  // (the state still folds every event in; the page is drawn once when shown again).
+  const redraw = useRef(null);
+  if (!redraw.current) {
+    let dirty = false;
+    const frame = throttle(REDRAW_EVERY_MS, () => {
+      if (document.hidden) return;
+      requestAnimationFrame(() => {
+        if (!dirty) return;
+        dirty = false;
+        bump();
+      });
+    });
+    redraw.current = () => {
+      dirty = true;
+      if (!document.hidden) frame();
+    };
+    redraw.current.cancel = frame.cancel;
+  }
 
   useEffect(() => {
-    let refetch;
-    const refreshDelegations = () => {
-      clearTimeout(refetch);
-      refetch = setTimeout(async () => {
-        state.delegations = (await api.delegations().catch(() => ({ delegations: state.delegations }))).delegations;
-        redraw();
-      }, 100);
-    };
-    let refetchReservations;
-    const refreshReservations = () => {
-      clearTimeout(refetchReservations);
-      refetchReservations = setTimeout(async () => {
-        state.reservations = (await api.reservations().catch(() => ({ reservations: state.reservations }))).reservations;
-        redraw();
-      }, 100);
-    };
+    const refreshDelegations = throttle(REFETCH_EVERY_MS, async () => {
+      state.delegations = (await api.delegations().catch(() => ({ delegations: state.delegations }))).delegations;
+      redraw.current();
+    });
+    const refreshReservations = throttle(REFETCH_EVERY_MS, async () => {
+      state.reservations = (await api.reservations().catch(() => ({ reservations: state.reservations }))).reservations;
+      redraw.current();
+    });
     const source = new EventSource('/console/api/stream');
+    // Stream events wait here while the page reads what comes before them (the snapshot, a gap).
     const buffered = [];
-    let started = false;
+    let holding = 1;
+    const fold = (event) => {
+      if (apply(state, event) && event.type.startsWith('delegation.')) refreshDelegations();
+      if (event.type.startsWith('reservation.') || event.type === 'session.ended' || event.type === 'agent.revoked') refreshReservations();
+    };
+    const take = (event) => (holding > 0 ? buffered.push(event) : fold(event));
+    const release = () => {
+      if (--holding > 0) return;
+      for (const event of buffered.splice(0).sort((a, b) => a.sequence - b.sequence)) fold(event);
+      redraw.current();
+    };
     source.addEventListener('open', () => setLive(true));
     source.addEventListener('error', () => setLive(false));
     source.addEventListener('end', () => window.location.assign('/console/sign-in'));
     source.addEventListener('committed', (message) => {
-      const event = JSON.parse(message.data);
-      if (!started) return void buffered.push(event);
-      if (apply(state, event) && event.type.startsWith('delegation.')) refreshDelegations();
-      if (event.type.startsWith('reservation.') || event.type === 'session.ended' || event.type === 'agent.revoked') refreshReservations();
-      redraw();
+      take(JSON.parse(message.data));
+      redraw.current();
+    });
+    // Events coalesced by the gateway (a few batches a second, in sequence order).
+    source.addEventListener('batch', (message) => {
+      for (const event of JSON.parse(message.data)) take(event);
+      redraw.current();
+    });
+    // The gateway dropped events this page read too slowly to take: read them from the log.
+    source.addEventListener('gap', (message) => {
+      const gap = JSON.parse(message.data);
+      holding += 1;
+      api.events(gap.fromSequence, gap.toSequence).then((range) => {
+        state.skipped += range.fromSequence - gap.fromSequence;
+        for (const event of range.events) fold(event);
+      }, () => {
+        state.skipped += gap.dropped;
+      }).finally(release);
     });
     api.snapshot().then((snapshot) => {
       state.head = snapshot.head;
       state.health = snapshot.health;
       state.delegations = snapshot.delegations;
       for (const event of snapshot.events) apply(state, event);
-      for (const event of buffered.splice(0)) apply(state, event);
-      started = true;
-      redraw();
-    });
+      release();
+    }, release);
     refreshReservations();
     api.messages().then((history) => {
       for (const event of history.events) applyMessage(state, event);
-      redraw();
+      redraw.current();
     }).catch(() => undefined);
     const health = setInterval(async () => {
+      if (document.hidden) return;
       state.health = await api.health().catch(() => state.health);
-      redraw();
+      redraw.current();
     }, 5000);
-    const tick = setInterval(redraw, 1000); // the chart's time axis moves on
-    return () => { source.close(); clearInterval(health); clearInterval(tick); clearTimeout(refetch); clearTimeout(refetchReservations); };
+    const shown = () => {
+      if (!document.hidden) redraw.current();
+    };
+    document.addEventListener('visibilitychange', shown);
+    return () => {
+      source.close();
+      clearInterval(health);
+      refreshDelegations.cancel();
+      refreshReservations.cancel();
+      redraw.current.cancel();
+      document.removeEventListener('visibilitychange', shown);
+    };
   }, []);
 
   useEffect(() => {
@@ -115,7 +183,7 @@ function Console({ me, initialPage }) {
   const onRule = async (id, ruling) => {
     await api.rule(id, ruling);
     state.delegations = (await api.delegations()).delegations;
-    redraw();
+    bump();
   };
   const View = VIEWS[page] ?? AgentsPage;
   const counts = { escalations: escalationsOf(state.delegations).length };

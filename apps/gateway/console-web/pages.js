@@ -1,16 +1,30 @@
 // The console's pages: each a function of the folded state.
-import { useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api } from './api.js';
 import { Badge, dateTime, html, Table, TimeSeries, time, toneOf, usePoll } from './components.js';
 import { chartData, escalationsOf, threadsOf } from './state.js';
 
+function groupBy(items, keyOf) {
+  const groups = new Map();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}
+
 export function AgentsPage({ state }) {
   const agents = [...state.agents.values()].filter((a) => a.status !== 'seen' || a.role).sort((a, b) => (b.lastSeen ?? '').localeCompare(a.lastSeen ?? ''));
-  const claims = (id) => state.delegations.filter((d) => d.assignee === id && (d.state === 'assigned' || d.state === 'in_progress'));
-  const reservations = (id) => state.reservations.filter((r) => r.holder === id);
+  // Grouped once per draw (not scanned again for every row of a thousand agents).
+  const claimed = groupBy(state.delegations.filter((d) => d.assignee && (d.state === 'assigned' || d.state === 'in_progress')), (d) => d.assignee);
+  const held = groupBy(state.reservations, (r) => r.holder);
+  const claims = (id) => claimed.get(id) ?? [];
+  const reservations = (id) => held.get(id) ?? [];
   return html`<${Table} caption="Agents: sessions, roles, the delegations each holds and the paths each has reserved" testid="agents" empty="No agent has started a session yet."
     columns=${['Agent', 'Session', 'Expert role', 'Claims', 'Reservations', 'Last seen', 'Last event']}
-    rows=${agents.map((a) => html`<tr data-agent=${a.id}><th scope="row">${a.id}</th><td><${Badge} tone=${toneOf(a.status)}>${a.status}<//></td>
+    rows=${agents.map((a) => html`<tr key=${a.id} data-agent=${a.id}><th scope="row">${a.id}</th><td><${Badge} tone=${toneOf(a.status)}>${a.status}<//></td>
       <td>${a.role ?? '—'}</td>
       <td class="wrap" data-claims>${claims(a.id).map((d) => html`<div>${d.title} <span class="meta">(${d.state}, epoch ${d.claimEpoch})</span></div>`)}${claims(a.id).length === 0 ? '—' : ''}</td>
       <td class="wrap" data-reservations>${reservations(a.id).map((r) => html`<div><code>${r.pattern}</code> <${Badge} tone=${r.mode === 'exclusive' ? 'warn' : 'info'}>${r.mode}<//> <span class="meta">to ${time(r.expiresAt)}</span></div>`)}${reservations(a.id).length === 0 ? '—' : ''}</td>
@@ -42,7 +56,7 @@ export function DecisionsPage({ state }) {
   const rows = [...state.decisions].reverse().slice(0, 200);
   return html`<${Table} caption="Decision stream (newest first; commands as normalised, secrets redacted)" testid="decisions" empty="No decision yet."
     columns=${['Time', 'Agent', 'Tool', 'Decision', 'Tier', 'Rule / ruled by', 'Latency', 'Effects']}
-    rows=${rows.map((e) => html`<tr><td>${time(e.time)}</td><td>${e.agent}</td><td>${e.data.tool}</td>
+    rows=${rows.map((e) => html`<tr key=${e.id}><td>${time(e.time)}</td><td>${e.agent}</td><td>${e.data.tool}</td>
       <td><${Badge} tone=${toneOf(e.data.decision)}>${e.data.decision}<//></td><td>${e.data.tier}</td>
       <td>${e.data.ruledBy ?? e.data.ruleId ?? '—'}</td><td>${Number(e.data.latencyMs).toFixed(1)} ms</td><td class="wrap">${effectsOf(e.data)}</td></tr>`)} />`;
 }
@@ -146,30 +160,49 @@ function SearchPanel() {
   </section>`;
 }
 
+/** Rows the live timeline draws (keyed by sequence: a new event adds a row, the rest stay as they are). */
+const TIMELINE_ROWS = 200;
+
 export function TimelinePage({ state }) {
   const [query, setQuery] = useState('');
   const q = query.trim().toLowerCase();
-  const matches = [...state.events].reverse().filter((e) => !q || `${e.type} ${e.stream} ${e.agent}`.toLowerCase().includes(q)).slice(0, 300);
+  // Newest first, the first TIMELINE_ROWS that match: a walk back from the newest, no copy of the buffer.
+  const matches = [];
+  for (let i = state.events.length - 1; i >= 0 && matches.length < TIMELINE_ROWS; i--) {
+    const e = state.events[i];
+    if (!q || `${e.type} ${e.stream} ${e.agent}`.toLowerCase().includes(q)) matches.push(e);
+  }
   return html`<div>
     <${ChainPanel} />
     <${SearchPanel} />
     <h2>Live timeline</h2>
-    <p class="meta">Log head: sequence <b>${state.head?.lastSequence ?? state.lastSequence}</b>; newest first, live.</p>
+    <p class="meta">Log head: sequence <b>${state.head?.lastSequence ?? state.lastSequence}</b>; newest first, live.${state.skipped > 0 ? ` ${state.skipped} older event(s) were skipped while this page lagged (search finds them).` : ''}</p>
     <label for="filter">Filter the live timeline</label>
     <input id="filter" type="search" value=${query} onInput=${(e) => setQuery(e.currentTarget.value)} placeholder="type, stream or agent" />
     <${Table} caption="Event timeline (newest first)" testid="timeline" empty="No event matches."
       columns=${['#', 'Time', 'Type', 'Stream', 'Agent']}
-      rows=${matches.map((e) => html`<tr><td>${e.sequence}</td><td>${time(e.time)}</td><td>${e.type}</td><td>${e.stream}</td><td>${e.agent}</td></tr>`)} />
+      rows=${matches.map((e) => html`<tr key=${e.sequence}><td>${e.sequence}</td><td>${time(e.time)}</td><td>${e.type}</td><td>${e.stream}</td><td>${e.agent}</td></tr>`)} />
   </div>`;
 }
 
+/** The chart moves on once a second (its time axis), not with every draw of the page. */
+const CHART_EVERY_MS = 1000;
+
 export function HealthPage({ state }) {
   const services = Object.entries(state.health?.services ?? {});
+  const [second, setSecond] = useState(() => Math.floor(Date.now() / 1000));
+  useEffect(() => {
+    const timer = setInterval(() => {
+      if (!document.hidden) setSecond(Math.floor(Date.now() / 1000));
+    }, CHART_EVERY_MS);
+    return () => clearInterval(timer);
+  }, []);
+  const data = useMemo(() => chartData(state, second), [second]);
   return html`<div>
     <${Table} caption=${`Services: ${state.health?.status ?? 'unknown'}`} testid="services" empty="No report yet."
       columns=${['Service', 'Status', 'NATS round trip']}
       rows=${services.map(([name, s]) => html`<tr><th scope="row">${name}</th><td><${Badge} tone=${toneOf(s.status)}>${s.status}<//></td><td>${s.rttMs == null ? s.error ?? '—' : `${s.rttMs} ms`}</td></tr>`)} />
-    <${TimeSeries} title="Validation latency (p50, p99) from the decision stream" data=${chartData(state)}
+    <${TimeSeries} title="Validation latency (p50, p99) from the decision stream" data=${data}
       series=${[{ label: 'p50 ms', stroke: '#2b6cb0' }, { label: 'p99 ms', stroke: '#c53030' }, { label: 'decisions/s', stroke: '#718096', scale: 'rate' }]} />
   </div>`;
 }

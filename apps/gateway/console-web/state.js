@@ -6,7 +6,7 @@ export const MAX_THREADS = 500;
 const SERIES_SECONDS = 300;
 
 export function emptyState() {
-  return { head: null, events: [], decisions: [], agents: new Map(), delegations: [], reservations: [], threads: new Map(), messageEvents: new Set(), health: null, series: new Map(), lastSequence: 0 };
+  return { head: null, events: [], decisions: [], agents: new Map(), delegations: [], reservations: [], threads: new Map(), messageEvents: new Set(), health: null, series: new Map(), lastSequence: 0, skipped: 0 };
 }
 
 const TERMINAL = new Set(['completed', 'failed', 'cancelled', 'expired']);

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import { LighthouseError, RPC, TERMINAL_DELEGATION_STATES, type Delegation, type EventEnvelope, type GatewayHealth, type LogHead } from '@lighthouse/contracts';
 import { EventStoreClient, MESSAGE_BUS, type MessageBus } from '@lighthouse/transport';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -7,6 +7,7 @@ import { HealthService } from '../health/health.service';
 import { ConsoleAuth } from './console-auth';
 import { operatorActor, waitingEscalations, withEscalations } from './console-escalations.controller';
 import { ConsoleFeed, type FeedClient } from './console-feed';
+import { sseOf, StreamQueue } from './console-stream';
 import { OperatorCredentials } from './operator-credentials';
 import type { ConsoleSession } from './console-session';
 import { Operator } from './operator.decorator';
@@ -14,8 +15,14 @@ import { Operator } from './operator.decorator';
 /** Events the console starts from (the stream brings the rest). */
 const SNAPSHOT_EVENTS = 500;
 const KEEPALIVE_MS = 15_000;
-/** A console that reads slower than the bridge writes is cut off rather than buffered without bound. */
-const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+/** Events go to a page in batches this often at most (a page draws a few times a second, not per event). */
+const FLUSH_EVERY_MS = 200;
+/** Most events one stream holds between flushes; past it they become a gap the page reads from the log. */
+const MAX_PENDING_EVENTS = 5000;
+/** While the socket holds more than this unread, pending events become a gap rather than more buffer. */
+const MAX_BUFFERED_BYTES = 1024 * 1024;
+/** Most events a page reads back for one gap (it keeps no more than this many in its timeline). */
+const MAX_GAP_EVENTS = 2000;
 
 /** What a console page starts from. */
 export interface ConsoleSnapshot {
@@ -57,6 +64,25 @@ export class ConsoleLiveController {
     return { operator: session.operator, head, events, delegations, health };
   }
 
+  /**
+   * `GET /console/api/events?from=&to=`: the committed events of a range (a gap the stream reported),
+   * the newest {@link MAX_GAP_EVENTS} of it at most.
+   */
+  @Get('events')
+  async range(@Query('from') fromText: string, @Query('to') toText: string): Promise<{ events: EventEnvelope[]; fromSequence: number; toSequence: number }> {
+    const from = Number(fromText);
+    const to = Number(toText);
+    if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from < 1 || to < from) throw new LighthouseError('VALIDATION_FAILED', 'from and to are sequences, from ≤ to');
+    const start = Math.max(from, to - MAX_GAP_EVENTS + 1);
+    const events: EventEnvelope[] = [];
+    for (let next: number | null = start; next !== null && next <= to; ) {
+      const page = await this.store.read({ fromSequence: next, limit: Math.min(1000, to - next + 1) });
+      events.push(...page.events.filter((e) => e.sequence <= to));
+      next = page.events.length === 0 ? null : page.nextSequence;
+    }
+    return { events, fromSequence: start, toSequence: to };
+  }
+
   @Get('delegations')
   async delegations(@Operator() session: ConsoleSession): Promise<{ delegations: Delegation[]; open: number }> {
     const delegations = await this.board(session);
@@ -71,17 +97,17 @@ export class ConsoleLiveController {
   @Get('stream')
   stream(@Operator() session: ConsoleSession, @Req() request: FastifyRequest, @Res() reply: FastifyReply): void {
     const raw = reply.raw;
-    const client: FeedClient = {
-      send: (event) => {
-        if (raw.writableLength > MAX_BUFFERED_BYTES) return end('the console read too slowly');
-        raw.write(`id: ${event.sequence}\nevent: committed\ndata: ${JSON.stringify(event)}\n\n`);
-      },
-    };
+    const queue = new StreamQueue(MAX_PENDING_EVENTS);
+    const client: FeedClient = { send: (event) => queue.push(event) };
     if (!this.feed.join(client)) throw new LighthouseError('RATE_LIMITED', 'this gateway serves as many console streams as it will; close one');
     reply.hijack();
     raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     raw.write(': connected\n\n');
     const keepalive = setInterval(() => raw.write(': keepalive\n\n'), KEEPALIVE_MS);
+    const flush = setInterval(() => {
+      const out = queue.flush(raw.writableLength <= MAX_BUFFERED_BYTES);
+      if (out) raw.write(sseOf(out));
+    }, FLUSH_EVERY_MS);
     // The session ends at its expiry (or sign-out, checked with each keepalive): so does the stream.
     const expiry = setTimeout(() => end('the console session expired'), Math.max(0, session.expiresAt - Date.now()));
     // ... and so does a revoked operator credential (asked of the registry every few seconds).
@@ -95,6 +121,7 @@ export class ConsoleLiveController {
       if (ended) return;
       ended = true;
       clearInterval(keepalive);
+      clearInterval(flush);
       clearInterval(watch);
       clearTimeout(expiry);
       this.feed.leave(client);
