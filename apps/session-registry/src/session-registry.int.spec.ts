@@ -189,6 +189,18 @@ describe('session-registry over a real NATS and Redis', () => {
     expect(store.of('grace')).toContain('expert.deregistered');
   });
 
+  it('authorizes a caller with its expert registration in the same answer: the expert for an expert, null otherwise, for a query and a change; a replayed nonce is still refused', async () => {
+    const judy = await start('judy');
+    const karl = await start('karl');
+    await call(SUBJECTS.session.registerExpert, { auth: signed(judy), expert: { role: 'reviewer', capacity: 3, status: 'busy' }, correlationId: 't' });
+    const change = signed(judy);
+    expect(await call(SUBJECTS.session.authorize, { auth: change, change: true })).toEqual({ agentId: 'judy', sessionId: judy.sessionId, expert: { role: 'reviewer', capacity: 3, status: 'busy' } });
+    expect(await call(SUBJECTS.session.authorize, { auth: { token: judy.token }, change: false })).toMatchObject({ expert: { role: 'reviewer', capacity: 3, status: 'busy' } });
+    expect(await call(SUBJECTS.session.authorize, { auth: signed(karl), change: true })).toEqual({ agentId: 'karl', sessionId: karl.sessionId, expert: null });
+    expect(await call(SUBJECTS.session.authorize, { auth: { token: karl.token }, change: false })).toMatchObject({ expert: null });
+    await expect(call(SUBJECTS.session.authorize, { auth: change, change: true })).rejects.toMatchObject({ code: 'UNAUTHENTICATED', message: expect.stringContaining('replayed') });
+  });
+
   it("ends the caller's session, tells every verifier, and refuses another agent's session id", async () => {
     const heidi = await start('heidi');
     const ivan = await start('ivan');

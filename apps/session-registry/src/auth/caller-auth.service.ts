@@ -4,7 +4,7 @@ import { TokenVerifier, type AuthKeys, type TokenClaims } from '@lighthouse/auth
 import { AUTH_KEYS, REGISTRY_CONFIG, SESSION_LIMITS, type RegistryConfig } from '../registry.config';
 import type { SessionLimits } from '../sessions/session-policy';
 import { NONCE_TTL_S } from '../sessions/session-policy';
-import { RegistryStore } from '../store/registry.store';
+import { RegistryStore, type ExpertRecord } from '../store/registry.store';
 import { provenClaims, refusalOf } from './caller-proof';
 
 /** A caller whose token, session and (for a change) nonce have all been checked. */
@@ -14,6 +14,8 @@ export interface Caller {
   absExpMs: number;
   /** When the session ends if nothing else happens. */
   idleExpMs: number;
+  /** The caller's expert registration, read with the session in one round trip. */
+  expert: ExpertRecord | undefined;
 }
 
 @Injectable()
@@ -55,6 +57,6 @@ export class CallerAuthService {
       change,
     });
     if (result.status !== 'ok') throw refusalOf(result.status);
-    return { claims, absExpMs: result.absExpMs, idleExpMs: result.idleExpMs };
+    return { claims, absExpMs: result.absExpMs, idleExpMs: result.idleExpMs, expert: result.expert };
   }
 }

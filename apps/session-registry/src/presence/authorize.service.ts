@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AuthorizeCommand, AuthorizedCaller } from '@lighthouse/contracts';
 import { CallerAuthService } from '../auth/caller-auth.service';
-import { RegistryStore } from '../store/registry.store';
 import { PresencePublisher } from './presence.publisher';
 
 /**
@@ -13,7 +12,6 @@ import { PresencePublisher } from './presence.publisher';
 export class AuthorizeService {
   constructor(
     @Inject(CallerAuthService) private readonly auth: CallerAuthService,
-    @Inject(RegistryStore) private readonly store: RegistryStore,
     @Inject(PresencePublisher) private readonly presence: PresencePublisher,
   ) {}
 
@@ -21,7 +19,7 @@ export class AuthorizeService {
     const caller = command.change ? await this.auth.forChange(command.auth) : await this.auth.forQuery(command.auth);
     const { sub: agentId, sid: sessionId } = caller.claims;
     if (command.change) this.presence.alive(agentId);
-    const expert = await this.store.expertOf(agentId);
+    const { expert } = caller;
     return { agentId, sessionId, expert: expert ? { role: expert.role, capacity: expert.capacity, status: expert.status } : null };
   }
 }

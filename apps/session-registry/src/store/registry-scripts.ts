@@ -5,11 +5,13 @@
 
 /**
  * Authorizes a request of a session and, for a change, consumes its nonce and keeps the session
- * (and the expert registration it made) alive.
+ * (and the expert registration it made) alive; an authorized caller's expert registration comes
+ * back with the answer, so a caller that needs both spends one Redis round trip, not two.
  *
  * KEYS: session, revokedAt, nonce, expert
  * ARGV: sessionStartedS, nowMs, idleMs, nonceTtlS, mode ('query' | 'change'), sessionId
- * Returns { status, absExpMs, idleExpMs }; status is ok | revoked | no_session | replay.
+ * Returns { status, absExpMs, idleExpMs, expert hash as field/value pairs }; status is
+ * ok | revoked | no_session | replay (only ok carries the rest).
  */
 export const AUTHORIZE_LUA = `
 local revokedAt = redis.call('GET', KEYS[2])
@@ -17,7 +19,7 @@ if revokedAt and tonumber(revokedAt) >= tonumber(ARGV[1]) then return {'revoked'
 local absExp = tonumber(redis.call('HGET', KEYS[1], 'absExpMs'))
 local now = tonumber(ARGV[2])
 if not absExp or absExp <= now then return {'no_session'} end
-if ARGV[5] ~= 'change' then return {'ok', tostring(absExp), tostring(now + redis.call('PTTL', KEYS[1]))} end
+if ARGV[5] ~= 'change' then return {'ok', tostring(absExp), tostring(now + redis.call('PTTL', KEYS[1])), redis.call('HGETALL', KEYS[4])} end
 if not redis.call('SET', KEYS[3], '1', 'NX', 'EX', ARGV[4]) then return {'replay'} end
 local ttl = math.min(tonumber(ARGV[3]), absExp - now)
 redis.call('PEXPIRE', KEYS[1], ttl)
@@ -26,7 +28,7 @@ if redis.call('HGET', KEYS[4], 'sessionId') == ARGV[6] then
   redis.call('PEXPIRE', KEYS[4], ttl)
   redis.call('HSET', KEYS[4], 'lastSeenMs', ARGV[2])
 end
-return {'ok', tostring(absExp), tostring(now + ttl)}
+return {'ok', tostring(absExp), tostring(now + ttl), redis.call('HGETALL', KEYS[4])}
 `;
 
 /**

@@ -5,7 +5,8 @@ import { RegistryKeys } from './registry-keys';
 import { AUTHORIZE_LUA, ISSUE_CREDENTIAL_LUA, REVOKE_AGENT_LUA, START_SESSION_LUA } from './registry-scripts';
 
 type AuthorizeStatus = 'ok' | 'revoked' | 'no_session' | 'replay';
-export type Authorization = { status: Exclude<AuthorizeStatus, 'ok'> } | { status: 'ok'; absExpMs: number; idleExpMs: number };
+/** An authorized caller comes with its expert registration (none: `undefined`), read in the same script. */
+export type Authorization = { status: Exclude<AuthorizeStatus, 'ok'> } | { status: 'ok'; absExpMs: number; idleExpMs: number; expert: ExpertRecord | undefined };
 
 export interface AuthorizeInput {
   agentId: string;
@@ -40,7 +41,7 @@ export interface ExpertRecord {
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    lhAuthorize(s: string, r: string, n: string, e: string, ...argv: string[]): Result<string[], Context>;
+    lhAuthorize(s: string, r: string, n: string, e: string, ...argv: string[]): Result<[string, string?, string?, string[]?], Context>;
     lhStartSession(c: string, s: string, ss: string, r: string, ...argv: string[]): Result<string[], Context>;
     lhRevokeAgent(c: string, r: string, ss: string, e: string, ...argv: string[]): Result<[number, string], Context>;
     lhIssueCredential(c: string, r: string, ss: string, e: string, ...argv: string[]): Result<[number, string], Context>;
@@ -158,7 +159,7 @@ export class RegistryStore {
     return this.run(async () => {
       const k = this.keys;
       const { agentId, change } = input;
-      const [status, absExpMs, idleExpMs] = await this.redis.lhAuthorize(
+      const [status, absExpMs, idleExpMs, expertPairs] = await this.redis.lhAuthorize(
         k.session(agentId, input.sessionId),
         k.revokedAt(agentId),
         k.nonce(agentId, change?.nonce ?? '-'),
@@ -171,7 +172,7 @@ export class RegistryStore {
         input.sessionId,
       );
       if (status !== 'ok') return { status: status as Exclude<AuthorizeStatus, 'ok'> };
-      return { status, absExpMs: Number(absExpMs), idleExpMs: Number(idleExpMs) };
+      return { status, absExpMs: Number(absExpMs), idleExpMs: Number(idleExpMs), expert: parseExpert(hashOf(expertPairs ?? []))?.record };
     });
   }
 
@@ -275,6 +276,13 @@ function parseRoles(raw: string | null): string[] {
   if (!raw) return [];
   const roles = JSON.parse(raw) as unknown;
   return Array.isArray(roles) ? roles.filter((role): role is string => typeof role === 'string') : [];
+}
+
+/** HGETALL's answer inside a script (field, value, field, value, …) as the object ioredis makes of it. */
+function hashOf(pairs: readonly string[]): Record<string, string> {
+  const hash: Record<string, string> = {};
+  for (let i = 0; i + 1 < pairs.length; i += 2) hash[pairs[i] as string] = pairs[i + 1] as string;
+  return hash;
 }
 
 function parseExpert(hash: Record<string, string>): ParsedExpert | undefined {
