@@ -29,19 +29,23 @@ export const MCP_SERVER_NODE_FLAGS = '--jitless --no-expose-wasm --max-semi-spac
  */
 const SELF_CONTAINED = new Map([
   [
-    // `lighthouse-mcp`: the command, and the Claude Code hook, which starts once per tool call. Our
-    // libs are side-effect free here, so only the modules the hook uses are in (no zod, no SDK);
-    // the MCP server is its companion serve.js.
+    // `lighthouse-mcp`, the executable: a few lines that compile its companion cli.js (the command,
+    // and the Claude Code hook, which starts once per tool call) with V8's code cache for a hook.
+    // The MCP server is the companion serve.js, which cli.js loads only to serve.
     'apps/mcp-adapter/src/main.ts',
     {
-      sideEffectFreeLibs: true,
-      companions: { 'serve.js': 'apps/mcp-adapter/src/serve.ts' },
+      companions: { 'cli.js': 'apps/mcp-adapter/src/cli.ts', 'serve.js': 'apps/mcp-adapter/src/serve.ts' },
       // Under the entry's `#!/bin/sh`, the line that picks node's flags: `":"` is a no-op command
       // to the shell and a string (then a comment) to JavaScript. A hook runs without V8 flags (any
       // flag makes Node compile its own modules again instead of using their code cache); the
       // long-lived MCP server with the small-footprint ones. `exec` fails as exit 127: never 0.
       launcher: `":" //; [ "$1" = hook ] && exec node "$0" "$@"; exec node ${MCP_SERVER_NODE_FLAGS} "$0" "$@"`,
     },
+  ],
+  [
+    // Our libs are side-effect free here, so only the modules the hook uses are in (no zod, no SDK).
+    'apps/mcp-adapter/src/cli.ts',
+    { sideEffectFreeLibs: true },
   ],
   [
     'apps/mcp-adapter/src/serve.ts',

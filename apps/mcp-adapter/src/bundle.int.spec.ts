@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -7,15 +7,18 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { computeToolDefinitions } from './tools/tool-definitions';
 
-// The adapter as it ships, built by the workspace build: main.js, the executable, which holds the
-// command and the Claude Code hook (started once per tool call, so nothing heavy is in it), and
-// serve.js beside it, the self-contained MCP server main.js loads to serve.
+// The adapter as it ships, built by the workspace build: main.js, the executable, which compiles
+// cli.js beside it (with V8's code cache for a hook); cli.js holds the command and the Claude Code
+// hook (started once per tool call, so nothing heavy is in it), and serve.js, the self-contained
+// MCP server cli.js loads to serve.
 const repo = join(__dirname, '..', '..', '..');
 const out = `dist/test-builds/mcp-adapter-${process.pid}/main.js`;
 
 describe('the built adapter', () => {
   let code: string;
+  let cliCode: string;
   let sources: string[];
+  let launcherSources: string[];
   let serveCode: string;
   let serveSources: string[];
 
@@ -25,7 +28,10 @@ describe('the built adapter', () => {
     if (built.status !== 0) throw new Error(`build failed: ${built.stderr}`);
     const file = join(repo, out);
     code = readFileSync(file, 'utf8');
-    sources = (JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] }).sources;
+    const cli = join(file, '..', 'cli.js');
+    cliCode = readFileSync(cli, 'utf8');
+    sources = (JSON.parse(readFileSync(`${cli}.map`, 'utf8')) as { sources: string[] }).sources;
+    launcherSources = (JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] }).sources;
     const serve = join(file, '..', 'serve.js');
     serveCode = readFileSync(serve, 'utf8');
     serveSources = (JSON.parse(readFileSync(`${serve}.map`, 'utf8')) as { sources: string[] }).sources;
@@ -36,7 +42,8 @@ describe('the built adapter', () => {
     expect(code.split('\n')[0]).toBe('#!/bin/sh');
     expect(code.split('\n')[1]).toMatch(/^":" \/\/; /);
     accessSync(join(repo, out), constants.X_OK);
-    expect(statSync(join(repo, out)).size + serveCode.length).toBeLessThan(300 * 1024);
+    expect(statSync(join(repo, out)).size).toBeLessThan(8 * 1024);
+    expect(statSync(join(repo, out)).size + cliCode.length + serveCode.length).toBeLessThan(300 * 1024);
   });
 
   // Each V8 flag costs a hook run Node's code cache of its own modules (issue 16); the MCP
@@ -57,14 +64,18 @@ describe('the built adapter', () => {
     }
   });
 
-  it('keeps the hook small: no package from node_modules and none of the MCP server in main.js', () => {
+  it('holds in main.js only the loader of cli.js', () => {
+    expect(launcherSources.filter((s) => !/apps\/mcp-adapter\/src\/(main|hook\/code-cache)\.ts$/.test(s))).toEqual([]);
+  });
+
+  it('keeps the hook small: no package from node_modules and none of the MCP server in cli.js', () => {
     expect(sources.filter((s) => s.includes('node_modules/'))).toEqual([]);
     expect(sources.filter((s) => /apps\/mcp-adapter\/src\/(server|tools|session|files|gateway|config)\//.test(s))).toEqual([]);
-    expect(statSync(join(repo, out)).size).toBeLessThan(40 * 1024);
+    expect(cliCode.length).toBeLessThan(40 * 1024);
   });
 
   it('needs no node_modules: every package the MCP server uses is inside serve.js', () => {
-    for (const text of [code, serveCode]) {
+    for (const text of [code, cliCode, serveCode]) {
       const required = [...text.matchAll(/\brequire\(["']([^"']+)["']\)/g)].map((m) => m[1] as string);
       expect(required.filter((name) => !name.startsWith('node:') && !builtinModules.includes(name))).toEqual([]);
     }
@@ -154,6 +165,47 @@ describe('the built adapter', () => {
       expect(JSON.parse(run.stdout)).toMatchObject({ hookSpecificOutput: { permissionDecision: 'ask' } });
       expect(run.stdout).toContain('no hook payload on stdin in time');
     }, 30_000);
+
+    // Issue 16: V8's code cache of cli.js, kept in the state directory by a hook run without one.
+    it('leaves the code cache of cli.js owner-only in the state directory, and replaces bytecode V8 refuses, answering the same', async () => {
+      const own = mkdtempSync(join(tmpdir(), 'lh-hook-cache-'));
+      try {
+        const closed = { LIGHTHOUSE_URL: 'http://127.0.0.1:9', LIGHTHOUSE_STATE_DIR: own };
+        const first = await hook(closed, bash);
+        const caches = readdirSync(own).filter((f) => /^hook-code-[0-9a-f]{16}\.bin$/.test(f));
+        expect(caches).toHaveLength(1);
+        const cache = join(own, caches[0] as string);
+        expect(statSync(cache).mode & 0o777).toBe(0o600);
+        expect(statSync(cache).size).toBeGreaterThan(1024);
+        writeFileSync(cache, 'not bytecode');
+        const refused = await hook(closed, bash);
+        expect(readFileSync(cache, 'utf8')).not.toBe('not bytecode');
+        const cached = await hook(closed, bash);
+        for (const run of [first, refused, cached]) {
+          expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 2, stdout: '' });
+          expect(run.stderr).toMatch(/could not validate this Bash call.*unreachable/);
+        }
+      } finally {
+        rmSync(own, { recursive: true, force: true });
+      }
+    }, 30_000);
+
+    it('given a cli.js that cannot be compiled, blocks pre-tool-use (exit 2), is silent in a context hook (exit 0), and never exits 1', () => {
+      const broken = mkdtempSync(join(tmpdir(), 'lh-hook-broken-'));
+      try {
+        writeFileSync(join(broken, 'main.js'), code, { mode: 0o755 });
+        writeFileSync(join(broken, 'cli.js'), 'this is not JavaScript {');
+        const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', LIGHTHOUSE_STATE_DIR: broken };
+        const run = (args: string[]) => spawnSync(join(broken, 'main.js'), args, { env, input: bash, encoding: 'utf8', timeout: 20_000 });
+        const pre = run(['hook', 'pre-tool-use']);
+        expect(pre.status).toBe(2);
+        expect(pre.stderr).toContain('the Lighthouse hook failed, so the call is blocked');
+        expect(run(['hook', 'post-tool-use']).status).toBe(0);
+        expect(run(['serve']).status).toBe(70);
+      } finally {
+        rmSync(broken, { recursive: true, force: true });
+      }
+    });
 
     it.each(['post-everything', 'toString', '__proto__'])('given an unknown hook event (%s), refuses with usage (exit 64) and names the supported ones', (name) => {
       const run = spawnSync(join(repo, out), ['hook', name], { input: '{}', encoding: 'utf8', timeout: 20_000 });
