@@ -220,6 +220,29 @@ describe('the console in a browser', () => {
     await shot('13-timeline-1280x720');
   }, 30_000);
 
+  it('reads back a range of the log, as a page does for a gap its stream reported (events it read too slowly to be sent)', async () => {
+    const dev = await agent('dev-gap');
+    for (let n = 1; n <= 3; n++) expect((await dev.change('POST', '/events', { type: 'console.probe', stream: `gap-${n}`, data: { n } })).status).toBe(201);
+    await open('Timeline');
+    const answer = await page.evaluate(async () => {
+      const head = (await (await fetch('/console/api/snapshot')).json()) as { head: { lastSequence: number } };
+      const to = head.head.lastSequence;
+      const range = (await (await fetch(`/console/api/events?from=${Math.max(1, to - 49)}&to=${to}`)).json()) as { events: Array<{ sequence: number; stream: string }>; fromSequence: number };
+      const refused = await Promise.all(['from=0&to=1', 'from=5&to=4', 'from=x&to=1'].map(async (q) => (await fetch(`/console/api/events?${q}`)).status));
+      return { to, range, refused };
+    });
+    const sequences = answer.range.events.map((e) => e.sequence);
+    expect(answer.range.fromSequence).toBe(Math.max(1, answer.to - 49));
+    expect(sequences).toEqual([...sequences].sort((a, b) => a - b));
+    expect(sequences.every((n) => n >= answer.range.fromSequence && n <= answer.to)).toBe(true);
+    expect(answer.range.events.map((e) => e.stream).filter((stream) => stream.startsWith('gap-'))).toEqual(['gap-1', 'gap-2', 'gap-3']);
+    expect(answer.refused).toEqual([400, 400, 400]);
+    // ... and the live timeline showed the same events, newest first.
+    await page.getByLabel('Filter the live timeline').fill('gap-');
+    await page.getByTestId('timeline').locator('tbody tr').nth(2).getByText('gap-1').waitFor({ timeout: 5000 });
+    await page.getByLabel('Filter the live timeline').fill('');
+  }, 30_000);
+
   it("messages and threads with their receipts; each agent's claims and reservations on the agents page", async () => {
     const [writer, reader] = await Promise.all([agent('dev-msg-a'), agent('dev-msg-b')]);
     const sent = await writer.change<{ id: string; thread: string }>('POST', '/messages', { to: { agents: ['dev-msg-b'] }, subject: 'who owns the release notes?', body: 'I can take them.', ackRequired: true });
