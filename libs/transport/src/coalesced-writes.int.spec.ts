@@ -83,6 +83,20 @@ describe('coalesced NATS writes (real nats-server)', () => {
     expect(new TextDecoder().decode(reply.data)).toBe('ping');
   });
 
+  it('writes what is queued before closing: a message published in the same turn as close() arrives', async () => {
+    const sender = await connect({ servers: nats.url });
+    coalesceWrites(sender);
+    const subject = uniqueName('lh.test.coalesce.close');
+    const arrived = new Promise<string>((resolve) => {
+      receiver.subscribe(subject, { max: 1, callback: (_error, msg) => resolve(new TextDecoder().decode(msg.data)) });
+    });
+    await receiver.flush();
+    sender.publish(subject, new TextEncoder().encode('last words'));
+    await sender.close();
+    const timeout = new Promise<string>((resolve) => setTimeout(() => resolve('lost'), 3000).unref());
+    expect(await Promise.race([arrived, timeout])).toBe('last words');
+  });
+
   it('changes nothing on an object that is not a nats.js connection', () => {
     expect(coalesceWrites({} as NatsConnection)).toBe(false);
   });

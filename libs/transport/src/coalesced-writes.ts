@@ -19,7 +19,8 @@ const encoder = new TextEncoder();
  * flush to `setImmediate` sends everything queued during one turn (every request of one socket
  * poll, every reply of one acknowledged journal group) in one write. It adds no wait for a lone
  * message beyond the rest of the current turn; a queue past the client's pending limit is still
- * flushed at once, and `flush()` (PING) still writes at once.
+ * flushed at once, and `flush()` (PING) still writes at once. `close()` writes what is queued
+ * before it closes (the client alone would drop a message published in the same turn as close()).
  *
  * Returns false, changing nothing, when the client does not have the expected shape.
  */
@@ -40,12 +41,18 @@ export function coalesceWrites(connection: NatsConnection): boolean {
       setImmediate(flush);
     }
   };
+  const close = connection.close.bind(connection);
+  connection.close = () => {
+    protocol.flushPending();
+    return close();
+  };
   return true;
 }
 
 function isProtocolHandler(protocol: Partial<ProtocolHandlerLike> | undefined): protocol is ProtocolHandlerLike {
   return (
     protocol !== undefined &&
+    protocol !== null &&
     typeof protocol.sendCommand === 'function' &&
     typeof protocol.flushPending === 'function' &&
     typeof protocol.pendingLimit === 'number' &&
