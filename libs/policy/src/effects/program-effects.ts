@@ -145,6 +145,56 @@ export function execEffects(scope: CommandScope): void {
   secretToolEffects(scope);
   gitRemoteEffects(scope);
   offRegistryInstall(scope);
+  embeddedShell(scope);
+  copiedProgram(scope);
+}
+
+/** `cp /bin/rm /tmp/del && /tmp/del -rf ~`: a system program copied under another name runs unrecognised; it counts as written. */
+function copiedProgram(scope: CommandScope): void {
+  const { command } = scope;
+  if (!/^(cp|install|ln|rsync)$/.test(command.program) || command.positionals.length < 2) return;
+  const sources = command.positionals.slice(0, -1).map((p) => scope.resolve(p).path ?? '');
+  if (!sources.some((path) => /^\/(usr\/)?(local\/)?s?bin\/|^\/bin\//.test(path))) return;
+  const dest = scope.resolve(command.positionals[command.positionals.length - 1] ?? '');
+  if (dest.path) scope.line.written.add(dest.path);
+}
+
+/**
+ * Shell text handed to a program that runs it: `ssh -o ProxyCommand=…`, `vim -c ':!…'`, `less +'!…'`,
+ * `tar --to-command=…`/`--checkpoint-action=exec=…`/`--use-compress-program=…`, `make -f /dev/stdin`.
+ */
+function embeddedShell(scope: CommandScope): void {
+  const { command, line } = scope;
+  const scripts: string[] = [];
+  if (command.program === 'ssh' || command.program === 'scp' || command.program === 'sftp') {
+    for (const option of [...flagValues(command, ['-o']), ...command.positionals.filter((p) => /^(ProxyCommand|LocalCommand|KnownHostsCommand)=/i.test(p))]) {
+      const m = /^(?:ProxyCommand|LocalCommand|KnownHostsCommand)[= ]\s*(.+)$/i.exec(option);
+      if (m?.[1] && !/^none$/i.test(m[1])) scripts.push(m[1]);
+    }
+  }
+  if (/^(vim?|nvim|view|ex|gvim)$/.test(command.program)) {
+    // The flag parser does not know vim's `-c` takes a value: the commands are among the operands.
+    for (const c of [...flagValues(command, ['-c', '--cmd']), ...command.args, ...command.positionals]) {
+      const m = /^\+?:?\s*!(.+)$/.exec(c) ?? /^\+?:?\s*(?:silent\s+)?!?(?:call\s+)?system\(\s*['"](.+)['"]\s*\)/.exec(c);
+      if (m?.[1]) scripts.push(m[1]);
+    }
+  }
+  if (/^(less|more|man)$/.test(command.program)) for (const a of command.args) {
+    const m = /^\+!(.+)$/.exec(a);
+    if (m?.[1]) scripts.push(m[1]);
+  }
+  if (command.program === 'tar') {
+    scripts.push(...flagValues(command, ['--to-command', '--use-compress-program', '-I', '--info-script', '--new-volume-script', '-F', '--rsh-command']));
+    for (const action of flagValues(command, ['--checkpoint-action'])) if (action.startsWith('exec=')) scripts.push(action.slice(5));
+  }
+  const makefiles = [...flagValues(command, ['-f', '--file', '--makefile']), ...(command.flags.includes('-f') ? command.positionals : [])];
+  if (/^(make|gmake)$/.test(command.program) && makefiles.some((f) => f === '-' || f === '/dev/stdin' || f === '/proc/self/fd/0' || f.startsWith('/dev/fd/'))) {
+    scope.add('exec', 'stdin', true, { detail: 'make reads its recipes from stdin' });
+  }
+  for (const script of scripts) {
+    if (line.analyse) line.analyse(script, scope, 'embedded-shell');
+    else scope.add('exec', 'opaque', true, { detail: 'shell text run by another program' });
+  }
 }
 
 /**
@@ -193,6 +243,9 @@ function recordMove(scope: CommandScope): void {
   const source = scope.resolve(positionals[0] ?? '');
   const dest = scope.resolve(positionals[1] ?? '');
   if (source.path && dest.path && source.location !== 'workspace' && source.location !== 'tmp') scope.line.links.set(dest.path, source.path);
+  // `mv ~ /tmp/trash`: the home directory, the root or a system directory is gone from where everything expects it.
+  const home = scope.env.homeDir.replace(/\/+$/, '');
+  if (source.path && (source.path === home || /^\/(home|root|etc|usr|bin|sbin|lib|lib64|boot|var|opt)?\/?$/.test(source.path))) scope.add('destroy', 'home', true, { target: source.path, detail: 'moves a home, root or system directory away' });
 }
 
 /** The whole environment printed: into the agent's context, a filter for secrets, a file or the network. */
