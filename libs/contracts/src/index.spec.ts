@@ -73,6 +73,7 @@ describe('contracts public entry point', () => {
       'IssueOperatorCredentialRequestSchema',
       'IssuedCredentialSchema',
       'IssuedOperatorCredentialSchema',
+      'JETSTREAM_BUCKETS',
       'JETSTREAM_STREAMS',
       'LighthouseError',
       'ListExpertsCommandSchema',

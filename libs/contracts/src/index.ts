@@ -1,4 +1,4 @@
-export { SUBJECTS, SERVICE_HEALTH_SUBJECTS, JETSTREAM_STREAMS, queueGroupOf } from './subjects';
+export { SUBJECTS, SERVICE_HEALTH_SUBJECTS, JETSTREAM_STREAMS, JETSTREAM_BUCKETS, queueGroupOf } from './subjects';
 export type { ServiceName } from './subjects';
 export { MAX_CLOCK_SKEW_SECONDS, AUTH_HEADERS } from './auth-headers';
 export {

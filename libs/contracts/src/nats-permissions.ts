@@ -1,6 +1,7 @@
 import type { EventDefinition, RpcDefinition } from './contract';
 import { BUS_EVENTS, EVENT_LOG_SUBJECT, RPC, committedSubject } from './contract-table';
 import { EVENT_CHANNELS, type EventChannel } from './event-channels';
+import { JETSTREAM_BUCKETS, JETSTREAM_STREAMS } from './subjects';
 
 /**
  * The NATS users of Lighthouse: one per service, each owning the contract-table contexts whose
@@ -50,17 +51,96 @@ export interface NatsPermissions {
  */
 export const natsInboxPrefix = (user: string): string => `_INBOX_${user}`;
 
+const API = '$JS.API';
+
+/** Creates or brings to its spec a stream the service owns, and reads its state. */
+const manageStream = (stream: string): string[] => [`${API}.STREAM.CREATE.${stream}`, `${API}.STREAM.UPDATE.${stream}`, `${API}.STREAM.INFO.${stream}`];
+
 /**
- * JetStream as the services use it: the API (streams, consumers, pull requests), acks, flow
- * control, and the object store's chunk subjects (the FUSE chunk store).
+ * Reads a stream: its state, single messages (direct or through the leader), and its own
+ * consumers — created (ephemeral ordered ones, named at random), fetched from, acknowledged,
+ * flow-controlled. `deletes`: it deletes the ordered consumers it created when done (a consumer
+ * of a stream it reads alone; no other service's consumer lives there).
  */
-const JETSTREAM_PUBLISH = ['$JS.API.>', '$JS.ACK.>', '$JS.FC.>', '$O.>'];
+const readStream = (stream: string, options: { deletes?: boolean } = {}): string[] => [
+  `${API}.STREAM.INFO.${stream}`,
+  `${API}.STREAM.MSG.GET.${stream}`,
+  `${API}.DIRECT.GET.${stream}`,
+  `${API}.DIRECT.GET.${stream}.>`,
+  `${API}.CONSUMER.CREATE.${stream}`,
+  `${API}.CONSUMER.CREATE.${stream}.>`,
+  `${API}.CONSUMER.INFO.${stream}.*`,
+  `${API}.CONSUMER.MSG.NEXT.${stream}.*`,
+  `$JS.ACK.${stream}.>`,
+  `$JS.FC.${stream}.>`,
+  ...(options.deletes ? [`${API}.CONSUMER.DELETE.${stream}.*`] : []),
+];
+
+/** A shared durable consumer the service owns on a stream it reads: created, looked up, fetched, acknowledged. */
+const durableConsumer = (stream: string, name: string): string[] => [
+  `${API}.CONSUMER.CREATE.${stream}.${name}`,
+  `${API}.CONSUMER.CREATE.${stream}.${name}.>`,
+  `${API}.CONSUMER.DURABLE.CREATE.${stream}.${name}`,
+  `${API}.CONSUMER.INFO.${stream}.${name}`,
+  `${API}.CONSUMER.MSG.NEXT.${stream}.${name}`,
+  `$JS.ACK.${stream}.${name}.>`,
+];
+
+/** Opens an object store bucket (finding its stream by subject) and reads its objects. */
+const readBucket = (bucket: string): string[] => [`${API}.STREAM.NAMES`, ...readStream(`OBJ_${bucket}`)];
+
+/**
+ * Writes an object store bucket: creates it, puts objects (chunks and meta records under
+ * `$O.<bucket>`), and purges the chunks a replaced object leaves behind (the store's own put does).
+ */
+const writeBucket = (bucket: string): string[] => [...readBucket(bucket), ...manageStream(`OBJ_${bucket}`), `${API}.STREAM.PURGE.OBJ_${bucket}`, `$O.${bucket}.>`];
+
+/** The replicated event log's stream (LH_EVENT_BACKEND=jetstream) and its signed checkpoint's KV bucket. */
+const EVENT_LOG_STREAM = JETSTREAM_STREAMS.eventLog;
+const CHECKPOINT_BUCKET = `${EVENT_LOG_STREAM}_CHECKPOINT`;
+
+/** The speed layer's durable consumer forwarding the decision journal into the event store. */
+export const DECISION_FORWARDER = 'event-store-forwarder';
+
+/**
+ * The JetStream API each service calls, by resource, and nothing else: no service may delete or
+ * purge a stream it does not own, delete another service's consumer, create a stream of its own
+ * choosing (one could record subjects the service may not hear), or write a bucket it only reads.
+ * `$JS.API.INFO` (the account's limits) is what opening JetStream asks first.
+ * Resource names are the defaults (JETSTREAM_STREAMS, JETSTREAM_BUCKETS): a deployment that
+ * renames one (LH_EVENT_STREAM, LH_SNAPSHOT_BUCKET, LH_FUSE_BUCKET) is refused until it renders
+ * users for the new names.
+ */
+export const JETSTREAM_API = {
+  // The only writer of the replicated log: creates its stream (deletes and purges refused by the
+  // stream itself), reads it page by page, and owns the checkpoint bucket. Nobody else reads them.
+  'event-store': [
+    `${API}.INFO`,
+    ...manageStream(EVENT_LOG_STREAM),
+    ...readStream(EVENT_LOG_STREAM, { deletes: true }),
+    ...manageStream(`KV_${CHECKPOINT_BUCKET}`),
+    ...readStream(`KV_${CHECKPOINT_BUCKET}`),
+  ],
+  'session-registry': [],
+  // The decision journal's streams and their forwarder; the snapshots of its followers.
+  'speed-layer': [
+    `${API}.INFO`,
+    ...[JETSTREAM_STREAMS.decisions, JETSTREAM_STREAMS.decisionGroups].flatMap((stream) => [...manageStream(stream), ...durableConsumer(stream, DECISION_FORWARDER)]),
+    ...writeBucket(JETSTREAM_BUCKETS.snapshots),
+  ],
+  // The notices stream (it publishes into it on its own subjects); the snapshots of its followers.
+  'delegation-router': [`${API}.INFO`, ...manageStream(JETSTREAM_STREAMS.delegationNotices), ...writeBucket(JETSTREAM_BUCKETS.snapshots)],
+  // The shared filesystem's chunk store, its own.
+  'fuse-mounter': [`${API}.INFO`, ...writeBucket(JETSTREAM_BUCKETS.fileChunks)],
+  // Agents' event streams: ordered consumers on the notices, deleted when the stream closes.
+  gateway: [`${API}.INFO`, ...readStream(JETSTREAM_STREAMS.delegationNotices, { deletes: true })],
+} as const satisfies Record<NatsServiceUser, readonly string[]>;
 
 /**
  * The replicated event log (LH_EVENT_BACKEND=jetstream): its records' subjects and its signed
  * checkpoint's bucket (default stream LH_EVENTS). Only the event store writes them.
  */
-export const EVENT_LOG_PUBLISH = [`${EVENT_LOG_SUBJECT}.>`, '$KV.LH_EVENTS_CHECKPOINT.>'];
+export const EVENT_LOG_PUBLISH = [`${EVENT_LOG_SUBJECT}.>`, `$KV.${CHECKPOINT_BUCKET}.>`];
 
 const rpcSubjects = (context: keyof typeof RPC): string[] => Object.values<RpcDefinition>(RPC[context]).map((rpc) => rpc.subject);
 const everyRpcSubject = (): string[] => (Object.keys(RPC) as (keyof typeof RPC)[]).flatMap(rpcSubjects);
@@ -90,7 +170,7 @@ export function natsPermissions(user: NatsServiceUser): NatsPermissions {
   const own = (subject: string) => contexts.some((context) => subject.startsWith(`lh.${context}.`));
   const followed = FOLLOWED_CHANNELS[user].map(committedSubject);
   return {
-    publish: { allow: [...everyRpcSubject(), ...eventSubjects(own), ...JETSTREAM_PUBLISH, ...(user === 'event-store' ? EVENT_LOG_PUBLISH : [])] },
+    publish: { allow: [...everyRpcSubject(), ...eventSubjects(own), ...new Set(JETSTREAM_API[user]), ...(user === 'event-store' ? EVENT_LOG_PUBLISH : [])] },
     subscribe: { allow: [...contexts.flatMap(rpcSubjects), ...eventSubjects((subject) => subject !== COMMITTED && subject !== DECISION_JOURNAL), ...followed, `${natsInboxPrefix(user)}.>`] },
     allow_responses: true,
   };

@@ -30,6 +30,16 @@ export const JETSTREAM_STREAMS = {
   decisions: 'LH_DECISIONS',
   /** Validation decisions on their way into the event store, in groups: each message a msgpack array of `validation.decided` events. */
   decisionGroups: 'LH_DECISION_GROUPS',
+  /** The replicated event log's records (LH_EVENT_BACKEND=jetstream; LH_EVENT_STREAM's default); its signed checkpoint is the KV bucket `<stream>_CHECKPOINT`. */
+  eventLog: 'LH_EVENTS',
+} as const;
+
+/** JetStream object store buckets, by purpose (their defaults; the NATS users are derived from these names). */
+export const JETSTREAM_BUCKETS = {
+  /** Followers' snapshots, one object per follower kind (LH_SNAPSHOT_BUCKET's default). */
+  snapshots: 'lh-snapshots',
+  /** The shared filesystem's content chunks, by SHA-256 (LH_FUSE_BUCKET's default). */
+  fileChunks: 'lighthouse-fs',
 } as const;
 
 /** The NATS services the gateway reports on in `GET /health`, with their health subject. */
