@@ -76,6 +76,7 @@ export class JetStreamRecordStore {
         return new JetStreamRecordStore(js, jsm, kv, options.stream, timeout, options.logger);
       } catch (error) {
         if (Date.now() > deadline || !/timeout|no responders|not available|leader/i.test((error as Error).message)) throw error;
+        options.logger?.warn({ stream: options.stream, error: (error as Error).message }, 'opening the stream: the engine does not answer yet; trying again');
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
     }

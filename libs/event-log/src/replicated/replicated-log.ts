@@ -64,7 +64,7 @@ export class ReplicatedLog implements EventLogPort {
     // The checkpoint first: live writers keep moving it, but never past what the store holds, so
     // the store read after it must reach it.
     const checkpoint = await options.store.readCheckpoint();
-    await catchUpPatiently(state, options.openRetryDeadlineMs ?? 60_000, checkpointSequence(checkpoint, keyring));
+    await catchUpPatiently(state, options.openRetryDeadlineMs ?? 60_000, checkpointSequence(checkpoint, keyring), options.logger ?? consoleLogger);
     checkCheckpoint(options.store.name, checkpoint, keyring, state);
     const committer = new ReplicatedCommitter({
       store: options.store,
@@ -133,18 +133,21 @@ function checkCheckpoint(storeName: string, bytes: Uint8Array | undefined, keyri
  * leader election: the store answers part of what it holds) until `deadlineMs`; what was read
  * stays read. A link that does not verify is corruption, never retried.
  */
-async function catchUpPatiently(state: ReplicatedState, deadlineMs: number, checkpointAt: number): Promise<void> {
+async function catchUpPatiently(state: ReplicatedState, deadlineMs: number, checkpointAt: number, logger: EventLogLogger): Promise<void> {
   const deadline = Date.now() + deadlineMs;
   for (let delay = 100; ; delay = Math.min(delay * 2, 1000)) {
+    let error: unknown;
     try {
       await state.catchUp();
       // The signed checkpoint says records up to it were acknowledged: a store that answers with
       // less right after a node was lost (an engine node answering before it has caught up) is
       // read again until the deadline; only then is it a rollback (checkCheckpoint).
       if (state.index.lastSequence >= checkpointAt || Date.now() + delay > deadline) return;
-    } catch (error) {
-      if (error instanceof LogCorruptedError || Date.now() + delay > deadline) throw error;
+    } catch (failure) {
+      if (failure instanceof LogCorruptedError || Date.now() + delay > deadline) throw failure;
+      error = failure;
     }
+    logger.warn({ readTo: state.index.lastSequence, checkpointAt, error: error === undefined ? undefined : (error as Error).message }, 'opening: the store read stopped short; reading again');
     await new Promise((resolve) => setTimeout(resolve, delay));
   }
 }
