@@ -118,9 +118,11 @@ export function execEffects(scope: CommandScope): void {
   if (runner && network.length > 0) scope.add('exec', 'fetched', true, { via: 'pipe', detail: `input from ${network.join(', ')}` });
   if (isShell(program) && !command.flags.some((f) => f.startsWith('-c')) && command.pipedTo.some((to) => NETWORK.has(to))) scope.add('exec', 'remote', true, { detail: 'shell output goes to the network' });
   if (DOWNLOADERS.has(program) && command.pipedTo.some((to) => isShell(to) || isInterpreter(to))) scope.add('exec', 'fetched', true, { via: 'pipe' });
+  // The file run is checked only against what the line fetched, wrote or scripted earlier: with none of those (most lines), resolving it would be spent for nothing.
+  const earlier = line.fetched.size > 0 || line.written.size > 0 || line.scripts.size > 0;
   const script = runner ? command.positionals[0] : command.programPath ?? (program.includes('/') ? program : undefined);
   const fromFile = runner ? command.redirects.find((r) => r.op === '<')?.target : undefined;
-  const candidates = [script, command.programPath, `./${program}`, fromFile].filter((x): x is string => x !== undefined);
+  const candidates = earlier ? [script, command.programPath, `./${program}`, fromFile].filter((x): x is string => x !== undefined) : [];
   for (const candidate of candidates) {
     const ref = scope.resolve(candidate);
     if (!ref.path) continue;
