@@ -84,6 +84,9 @@ function nested(script: string, outer: CommandScope, depth: number, via = 'inlin
   }
 }
 
+/** Options of `docker exec` itself (the rest belong to the command run in the container). */
+const DOCKER_EXEC_FLAGS = /^(-i|-t|-d|-it|-ti|--interactive|--tty|--detach|--privileged|(-u|--user|-w|--workdir|-e|--env|--env-file|--detach-keys)(=.*)?)$/;
+
 /** `ssh host cmd`, `kubectl exec pod -- cmd`, `docker exec c cmd`: the remote command is judged too. */
 function remoteCommandEffects(scope: CommandScope, depth: number): void {
   const { command } = scope;
@@ -93,7 +96,16 @@ function remoteCommandEffects(scope: CommandScope, depth: number): void {
     const dash = command.args.indexOf('--');
     words = dash >= 0 ? command.args.slice(dash + 1) : [];
     if (words.length === 0 && command.flags.includes('--')) words = command.positionals.slice(1);
-  } else if (/^(docker|podman|nerdctl)$/.test(command.program) && command.subcommand === 'exec') words = command.positionals.slice(1);
+  } else if (/^(docker|podman|nerdctl)$/.test(command.program) && command.subcommand === 'exec') {
+    // Options after the container name belong to the command in it, but the flag parser took them as
+    // docker's (`docker exec db psql -c 'DROP DATABASE app'`): any that docker exec does not have go back to it.
+    // An `--env` value that is no NAME[=value] was the inner command's `-e` (`mysql -e '…'`, `node -e '…'`).
+    const theirs = command.flags.filter((flag) => !DOCKER_EXEC_FLAGS.test(flag) || (/^--env=/.test(flag) && !/^--env=[A-Za-z_]\w*(=|$)/.test(flag))).map((flag) => flag.replace(/^--env=/, '-e=')).flatMap((flag) => {
+      const eq = flag.indexOf('=');
+      return eq > 0 ? [flag.slice(0, eq), flag.slice(eq + 1)] : [flag];
+    });
+    words = command.positionals.length > 1 ? [...command.positionals.slice(1), ...theirs] : [];
+  }
   if (words.length === 0) return;
   // ssh hands the remote shell its words joined by spaces (it parses them again); exec runs them as they are.
   if (command.program === 'ssh') return nested(words.join(' '), scope, depth, 'remote');
