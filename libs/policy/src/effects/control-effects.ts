@@ -68,11 +68,18 @@ function registrations(scope: CommandScope): void {
   const { program } = command;
   if (program === 'crontab' && !hasFlag(command, ['-l'])) scope.add('persistence', 'cron', true);
   if (program === 'at' || program === 'batch') scope.add('persistence', 'scheduled', true);
+  // `systemd-run --on-calendar=hourly x`, `systemd-run --user x`: a timer or a transient service that outlives this call (`--scope` runs in the foreground).
+  if (command.viaWrapper.includes('systemd-run')) {
+    if (/(^|\s)--(on-[a-z-]+|timer-property)\b/.test(scope.source)) scope.add('persistence', 'scheduled', true, { detail: 'a systemd timer runs it later' });
+    else if (!/(^|\s)--scope\b/.test(scope.source)) scope.add('persistence', 'service', true, { detail: 'runs as a transient systemd service' });
+  }
   if (program === 'systemctl' && ['enable', 'link', 'edit', 'set-property', 'daemon-reload', 'preset'].includes(command.subcommand ?? '')) scope.add('persistence', 'service', true);
   if (program === 'launchctl' && /\b(load|bootstrap|enable|submit)\b/.test(command.args.join(' '))) scope.add('persistence', 'autostart', true);
   if ((program === 'update-rc.d' || program === 'chkconfig' || program === 'rc-update') && /\b(enable|on|add|defaults)\b/.test(command.args.join(' '))) scope.add('persistence', 'service', true);
   if (program === 'git' && command.subcommand === 'config' && /\b(core\.(hookspath|fsmonitor|sshcommand|pager|editor|askpass)|alias\.|\.textconv|\.command|credential\.helper|diff\.external|filter\.)/i.test(command.args.join(' '))) scope.add('persistence', 'git-config', true);
   if (['npm', 'pnpm', 'yarn'].includes(program) && /\bscripts\.(pre|post)?(install|prepare|publish|pack|uninstall)\b/.test(command.args.join(' '))) scope.add('persistence', 'lifecycle-script', true);
+  // `npm config set ignore-scripts false`, `yarn config set enableScripts true`: every install runs its packages' lifecycle scripts again.
+  if (['npm', 'pnpm', 'yarn'].includes(program) && /\bconfig\s+set\s+(ignore-?scripts(\s+|=)(false|0|no|off)|enable-?scripts(\s+|=)(true|1|yes|on))\b/i.test(command.args.join(' '))) scope.add('persistence', 'lifecycle-script', true, { detail: 'changes whether package install scripts run' });
   if (['npm', 'pnpm', 'yarn'].includes(program) && /\bconfig\s+set\s+(script-shell|shell|node-options|init-module|git|editor|browser|onload-script)\b/.test(command.args.join(' '))) scope.add('persistence', 'package-config', true, { detail: 'a program every package script or command runs' });
 }
 

@@ -44,6 +44,8 @@ export function destructiveEffects(scope: CommandScope): void {
     if (sub === 'scale' && /--replicas=0\b/.test(args)) add('cluster', 'scales workloads to zero');
     if (sub === 'rollout' && pos[0] === 'undo') add('cluster', 'rolls back a workload');
     if (sub === 'patch' && /"replicas"\s*:\s*0|"\$patch"\s*:\s*"delete"/.test(args)) add('cluster', 'patches workloads away');
+    // Without its finalizers a resource (a volume claim, a namespace) goes before its cleanup has run.
+    if (sub === 'patch' && /"?finalizers"?\s*:\s*(null|\[\s*\]|~)|\/metadata\/finalizers/.test(args)) add('cluster', 'removes finalizers');
     if (sub === 'apply' && /--prune|--force/.test(args)) add('cluster', 'apply --prune/--force deletes resources');
     if (sub === 'exec' && /\b(rm\s+-\w*[rf]|mkfs|dd\s|shutdown|reboot|drop\s+(database|table)|flushall)\b/i.test(args)) add('cluster', 'destructive command in a pod');
   }

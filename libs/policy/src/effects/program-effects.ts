@@ -146,6 +146,7 @@ export function execEffects(scope: CommandScope): void {
   envDumpEffects(scope);
   secretToolEffects(scope);
   gitRemoteEffects(scope);
+  imagePushEffects(scope);
   offRegistryInstall(scope);
   embeddedShell(scope);
   copiedProgram(scope);
@@ -236,6 +237,36 @@ function gitRemoteEffects(scope: CommandScope): void {
   const remote = flagValues(command, ['--repo'])[0] ?? command.positionals[0];
   if (remote === undefined || !(GIT_URL.test(remote) || scope.line.remotes.has(remote))) return;
   scope.add('egress', 'repository', true, { target: remote.slice(0, 200), detail: 'pushes the repository to a remote not configured before this line' });
+}
+
+/** A registry on this machine: `localhost:5000/app`, `127.0.0.1:5000/app`, `registry.localhost/app`. */
+const LOCAL_REGISTRY = /^(localhost|127(\.\d{1,3}){3}|\[::1\]|[\w.-]+\.(localhost|local))(:\d+)?$/i;
+
+/**
+ * `docker push registry.example/app`, `podman push app docker://host/app`, `docker buildx build --push -t host/app .`:
+ * an image (the workspace built into it) goes to a registry off this machine; a registry on
+ * localhost stays ordinary.
+ */
+function imagePushEffects(scope: CommandScope): void {
+  const { command } = scope;
+  if (!/^(docker|podman|nerdctl|buildah)$/.test(command.program)) return;
+  const sub = command.subcommand ?? '';
+  const pos = command.positionals;
+  let images: string[] = [];
+  if (sub === 'push') images = command.program === 'docker' || command.program === 'nerdctl' ? pos.slice(0, 1) : pos.slice(pos.length > 1 ? 1 : 0, pos.length > 1 ? 2 : 1);
+  else if (sub === 'image' && pos[0] === 'push') images = pos.slice(1, 2);
+  // `-t` is canonicalised as docker's `--tty`, so the tags are read from the line as written.
+  else if ((sub === 'buildx' || sub === 'build' || sub === 'builder') && /(^|\s)--push\b|push=true/.test(command.args.join(' '))) images = [...scope.source.matchAll(/(?:^|\s)(?:-t|--tag)(?:=|\s+)(\S+)/g)].map((match) => match[1] ?? '');
+  const remote = images.find((image) => !LOCAL_REGISTRY.test(registryOf(image)));
+  if (remote === undefined) return;
+  scope.add('egress', 'image', true, { target: remote.slice(0, 200), detail: 'pushes an image to a registry off this machine' });
+}
+
+/** The registry host of an image reference (Docker Hub when the first part names none). */
+function registryOf(image: string): string {
+  const ref = image.replace(/^[a-z-]+:\/\//, '');
+  const first = ref.split('/')[0] ?? '';
+  return ref.includes('/') && (/[.:]/.test(first) || first === 'localhost') ? first : 'docker.io';
 }
 
 /** `mv ~/.config/app /tmp/x && rm -rf /tmp/x`: what was moved is deleted where it came from. */

@@ -25,6 +25,8 @@ export interface WrapperSpec {
   readonly execNeeds?: string;
   /** The wrapped command also gets arguments from stdin (`xargs`). */
   readonly stdinArgs?: boolean;
+  /** GNU parallel: the arguments after `:::` complete the command, or are commands themselves. */
+  readonly parallel?: boolean;
 }
 
 const SHELL: WrapperSpec = { shell: true, value: ['-o', '+o', '-O', '+O', '--rcfile', '--init-file'] };
@@ -44,6 +46,15 @@ export const WRAPPERS: Readonly<Record<string, WrapperSpec>> = {
   env: { env: true, value: ['-u', '--unset', '-C', '--chdir', '-P'], splitValue: ['-S', '--split-string'] },
   xargs: { stdinArgs: true, value: ['-a', '-d', '-E', '-I', '-L', '-n', '-P', '-s', '--arg-file', '--delimiter', '--eof',
     '--replace', '--max-lines', '--max-args', '--max-procs', '--max-chars', '--process-slot-var'] },
+  parallel: { parallel: true, stdinArgs: true, value: ['-a', '-d', '-E', '-I', '-j', '-L', '-N', '-n', '-P', '-S', '-s', '--arg-file',
+    '--delimiter', '--eof', '--replace', '--jobs', '--max-procs', '--max-args', '--max-lines', '--sshlogin', '--joblog', '--results',
+    '--delay', '--timeout', '--retries', '--tmpdir', '--workdir', '--wd', '--colsep', '--memfree', '--load', '--halt', '--tag-string',
+    '--env', '--basefile', '--shebang-wrap', '--sshloginfile', '--slf', '--termseq', '--compress-program'] },
+  // systemd-run starts the command as a transient unit (its timers and persistence are effects of the command it runs).
+  'systemd-run': { value: ['-u', '--unit', '-p', '--property', '--description', '--slice', '-E', '--setenv', '--uid', '--gid',
+    '--nice', '-H', '--host', '-M', '--machine', '--working-directory', '--on-active', '--on-boot', '--on-startup',
+    '--on-unit-active', '--on-unit-inactive', '--on-calendar', '--timer-property', '--path-property', '--socket-property',
+    '--service-type', '--expand-environment'] },
   nohup: {},
   setsid: {},
   builtin: {},

@@ -58,6 +58,10 @@ function decide(argv: readonly Field[], spec: WrapperSpec, wrapper: string, scan
   if (spec.join) return rest.length > 0 ? { kind: 'script', wrapper, script: joinFields(rest), params: [] } : { kind: 'none' };
   const blocked = spec.execNeeds !== undefined && (spec.execNeeds === 'never' || !scan.seen.has(spec.execNeeds));
   if (scan.noExec || blocked || rest.length === 0) return { kind: 'none' };
+  if (spec.parallel) {
+    const step = parallelScript(rest, wrapper, scan);
+    if (step) return step;
+  }
   const inner = spec.stdinArgs ? replaceInput(rest, scan) : rest;
   return { kind: 'exec', wrapper, argv: inner, env: scan.env, stdinArgs: spec.stdinArgs === true };
 }
@@ -67,6 +71,45 @@ function replaceInput(argv: readonly Field[], scan: Scan): readonly Field[] {
   const token = scan.values.get('-I') ?? scan.values.get('--replace') ?? (scan.seen.has('-i') ? '{}' : undefined);
   if (!token) return argv;
   return argv.map((field) => (field.text.includes(token) ? { text: field.text.split(token).join('$(xargs)'), unresolved: true } : field));
+}
+
+/** `:::` and `:::+` give arguments; `::::` and `::::+` name files whose lines are arguments. */
+const PARALLEL_INPUT = /^::::?\+?$/;
+/** At most this many argument runs of one parallel line are judged. */
+const PARALLEL_RUNS = 16;
+
+/**
+ * GNU parallel runs its command through a shell once per argument, the argument put in place of
+ * `{}` or appended (shell-quoted); with no command each argument is a command line itself
+ * (`parallel ::: 'rm -rf ~'`). Without `:::` the arguments come from stdin, like xargs.
+ */
+function parallelScript(rest: readonly Field[], wrapper: string, scan: Scan): UnwrapStep | undefined {
+  const at = rest.findIndex((field) => PARALLEL_INPUT.test(field.text));
+  if (at < 0) return undefined;
+  const command = rest.slice(0, at);
+  const inputs: Field[] = [];
+  let fromFiles = false;
+  let group = rest[at]?.text ?? ':::';
+  for (const field of rest.slice(at + 1)) {
+    if (PARALLEL_INPUT.test(field.text)) group = field.text;
+    else if (group.startsWith('::::')) fromFiles = true;
+    else inputs.push(field);
+  }
+  const token = scan.values.get('-I') ?? scan.values.get('--replace') ?? '{}';
+  const head = command.map((field) => field.text).join(' ');
+  const runs = inputs.slice(0, PARALLEL_RUNS).map((input) => {
+    const arg = command.length === 0 || input.unresolved || input.glob ? input.text : shellQuote(input.text);
+    if (command.length === 0) return arg;
+    return head.includes(token) ? head.split(token).join(arg) : `${head} ${arg}`;
+  });
+  if (fromFiles && command.length > 0) runs.push(head.includes(token) ? head.split(token).join('$(xargs)') : `${head} $(xargs)`);
+  if (runs.length === 0) return { kind: 'none' };
+  const unresolved = fromFiles || command.some((field) => field.unresolved) || inputs.some((field) => field.unresolved);
+  return { kind: 'script', wrapper, script: { text: runs.join('\n'), unresolved }, params: [] };
+}
+
+function shellQuote(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.split("'").join("'\\''")}'`;
 }
 
 function scanOptions(argv: readonly Field[], spec: WrapperSpec): Scan {
