@@ -24,14 +24,23 @@ export class RequestKeyCache {
   }
 }
 
-/** JSON with object keys sorted, so `{a,b}` and `{b,a}` are one request. */
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+/** JSON with object keys sorted, so `{a,b}` and `{b,a}` are one request (built as one string, no arrays of parts). */
+export function stableJson(value: unknown): string {
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i > 0 ? ',' : '') + (i in value ? stableJson(value[i]) : '');
+    return `${out}]`;
+  }
   if (value && typeof value === 'object') {
-    const entries = Object.keys(value as Record<string, unknown>)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`);
-    return `{${entries.join(',')}}`;
+    const record = value as Record<string, unknown>;
+    const keys = Object.keys(record);
+    if (keys.length > 1) keys.sort();
+    let out = '{';
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as string;
+      out += `${i > 0 ? ',' : ''}${JSON.stringify(key)}:${stableJson(record[key])}`;
+    }
+    return `${out}}`;
   }
   return JSON.stringify(value) ?? 'null';
 }

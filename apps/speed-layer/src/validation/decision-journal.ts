@@ -66,8 +66,14 @@ export class DecisionJournal {
   }
 
   /** Resolves once the JetStream server holds the group the event went into. */
-  async record(event: NewEvent): Promise<void> {
-    await this.groups.add(this.codec.encodeValue(event));
+  record(event: NewEvent): Promise<void> {
+    let entry: Uint8Array;
+    try {
+      entry = this.codec.encodeValue(event);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.groups.add(entry);
   }
 
   /** Starts moving journaled decisions into the event store. */

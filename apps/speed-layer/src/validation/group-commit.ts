@@ -6,15 +6,13 @@ export interface GroupLimits {
   maxInFlight: number;
 }
 
-interface Waiter {
-  resolve(): void;
-  reject(error: unknown): void;
-}
-
+/** One group: its entries, and the one promise every `add` of them returns (no closure or waiter per entry). */
 interface Group {
   parts: Uint8Array[];
   bytes: number;
-  waiters: Waiter[];
+  acknowledged: Promise<void>;
+  resolve(): void;
+  reject(error: unknown): void;
 }
 
 /**
@@ -39,12 +37,11 @@ export class GroupCommit {
   add(entry: Uint8Array): Promise<void> {
     if (entry.length > this.limits.maxBytes) return Promise.reject(new RangeError(`an entry of ${entry.length} bytes exceeds the ${this.limits.maxBytes} byte group limit`));
     if (this.open.parts.length >= this.limits.maxEntries || this.open.bytes + entry.length > this.limits.maxBytes) this.seal();
-    return new Promise<void>((resolve, reject) => {
-      this.open.parts.push(entry);
-      this.open.bytes += entry.length;
-      this.open.waiters.push({ resolve, reject });
-      this.schedule();
-    });
+    const group = this.open;
+    group.parts.push(entry);
+    group.bytes += entry.length;
+    this.schedule();
+    return group.acknowledged;
   }
 
   /** Groups sent or waiting to be (for metrics and shutdown). */
@@ -81,9 +78,9 @@ export class GroupCommit {
   private async flush(group: Group): Promise<void> {
     try {
       await this.send(group.parts);
-      for (const waiter of group.waiters) waiter.resolve();
+      group.resolve();
     } catch (error) {
-      for (const waiter of group.waiters) waiter.reject(error);
+      group.reject(error);
     } finally {
       this.inFlight--;
       this.pump();
@@ -92,5 +89,14 @@ export class GroupCommit {
 }
 
 function emptyGroup(): Group {
-  return { parts: [], bytes: 0, waiters: [] };
+  let resolve!: () => void;
+  let reject!: (error: unknown) => void;
+  const acknowledged = new Promise<void>((ok, fail) => {
+    resolve = ok;
+    reject = fail;
+  });
+  // Every caller of `add` awaits the group's promise; this only keeps a failed group that lost
+  // all its callers' interest from counting as an unhandled rejection.
+  acknowledged.catch(() => undefined);
+  return { parts: [], bytes: 0, acknowledged, resolve, reject };
 }

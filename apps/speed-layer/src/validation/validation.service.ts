@@ -84,15 +84,16 @@ export class ValidationService {
       latencyMs: round(performance.now() - started),
       basis: answer.basis,
       effects: answer.effects,
-      ...(answer.ruledBy ? { ruledBy: answer.ruledBy } : {}),
-      ...(answer.reservation ? { reservation: answer.reservation } : {}),
     };
+    if (answer.ruledBy) decided.ruledBy = answer.ruledBy;
+    if (answer.reservation) decided.reservation = answer.reservation;
     // The journal write is part of answering (nothing is answered before it is journaled), so the
-    // latency the caller sees includes it; the journaled event can only hold the time up to it.
+    // latency the caller sees includes it; the journaled event can only hold the time up to it
+    // (it is encoded before `record` returns, so updating the answer afterwards leaves it as it was).
     await this.parts.journal.record(this.eventOf(actor, request, decided, answer));
-    const result = { ...decided, latencyMs: round(performance.now() - started) };
-    this.parts.metrics?.natsHandleSeconds.observe({ subject: `tier:${result.tier}`, outcome: result.decision }, result.latencyMs / 1000);
-    return result;
+    decided.latencyMs = round(performance.now() - started);
+    this.parts.metrics?.natsHandleSeconds.observe(labelsOf(decided.tier, decided.decision), decided.latencyMs / 1000);
+    return decided;
   }
 
   /** Walks the tiers in the order {@link nextTier} gives, consulting each one it asks for. */
@@ -126,8 +127,9 @@ export class ValidationService {
   /** Tier 1: a repeated request is two map lookups, no parsing, no I/O. */
   private fromMemory(request: ValidateRequest): Answer | undefined {
     const key = this.parts.requestKeys.get(this.rawKey(request));
-    const hit = key === undefined ? undefined : this.parts.memory.get(key);
-    return hit ? { ...fromCache(hit), tier: 'memory', key } : undefined;
+    if (key === undefined) return undefined;
+    const hit = this.parts.memory.get(key);
+    return hit ? fromCache(hit, key) : undefined;
   }
 
   /** Normalises and decides by policy; a final answer cached under the decision key wins, else the pattern model is combined in. */
@@ -139,7 +141,8 @@ export class ValidationService {
     const features = extractFeatures(policy.normalised);
     const known = memory.get(key);
     if (known) {
-      found.memory = { ...fromCache(known), tier: 'memory', key, features };
+      found.memory = fromCache(known, key);
+      found.memory.features = features;
       return { keyedMemory: true };
     }
     const combined = combine(policy, this.parts.pattern.predict(features), { tightenTo: 'escalate', escalateTo: config.LH_SPEED_DEFAULT_EXPERT_ROLE });
@@ -241,8 +244,18 @@ export class ValidationService {
 const round = (ms: number) => Math.round(ms * 1000) / 1000;
 
 /** A remembered answer, on the basis it was first given (a rule's, an expert's, or no risk seen). */
-function fromCache(hit: CachedDecision): Omit<Answer, 'tier'> {
+function fromCache(hit: CachedDecision, key: string): Answer {
   const basis = hit.basis ?? (hit.source === 'expert' ? 'expert' : hit.ruleId ? 'rule' : 'no-risk-seen');
-  return { decision: hit.decision, ruleId: hit.ruleId ?? null, reason: hit.reason, confidence: 1, delegationId: null, basis, effects: hit.effects ?? [], ruledBy: hit.ruledBy };
+  return { decision: hit.decision, ruleId: hit.ruleId ?? null, reason: hit.reason, confidence: 1, delegationId: null, basis, effects: hit.effects ?? [], ruledBy: hit.ruledBy, tier: 'memory', key };
+}
+
+/** The metric's labels of a tier and decision, made once each (not per validation). */
+const LABELS = new Map<string, Map<string, { subject: string; outcome: string }>>();
+function labelsOf(tier: Tier, outcome: string): { subject: string; outcome: string } {
+  let byOutcome = LABELS.get(tier);
+  if (!byOutcome) LABELS.set(tier, (byOutcome = new Map()));
+  let labels = byOutcome.get(outcome);
+  if (!labels) byOutcome.set(outcome, (labels = { subject: `tier:${tier}`, outcome }));
+  return labels;
 }
 export type { Tier };
