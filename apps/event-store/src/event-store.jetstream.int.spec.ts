@@ -1,4 +1,6 @@
 import type { INestMicroservice } from '@nestjs/common';
+// eslint-disable-next-line no-restricted-imports -- the test builds a stream the engine cannot serve a reader from; the service never does
+import { AckPolicy, StorageType } from 'nats';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -126,6 +128,34 @@ describe('event-store on a 3-node JetStream cluster (LH_EVENT_BACKEND=jetstream)
       rmSync(dir, { recursive: true, force: true });
     }
   }, 90_000);
+
+  it('bounds a range read the engine cannot serve: a new writer completes its read from the leader instead of hanging in the client library', async () => {
+    // A stream that allows one consumer, taken: every consumer a range read creates is refused, and
+    // nats.js's ordered consumer would try again about 30 times, 1-3 s apart, inside one fetch.
+    // eslint-disable-next-line no-restricted-syntax -- the test builds a stream with its one allowed consumer taken; the service never does
+    const jsm = await a.jetstreamManager();
+    await jsm.streams.add({ name: 'NOREADER', subjects: ['lh.events.evt.record.v1.NOREADER'], storage: StorageType.File, num_replicas: 3, max_consumers: 1 });
+    await jsm.consumers.add('NOREADER', { durable_name: 'taken', ack_policy: AckPolicy.None });
+    const writer = await openLog(a, 'NOREADER');
+    for (let i = 0; i < 5; i++) await writer.append({ events: [event('bounded', { i })] });
+    const warnings: Array<Record<string, unknown>> = [];
+    const store = await JetStreamRecordStore.open(b, { stream: 'NOREADER', replicas: 3, readStepMs: 1500, logger: { warn: (context) => warnings.push(context) } });
+
+    const started = Date.now();
+    const read: number[] = [];
+    for await (const record of store.range(1, 5)) read.push(record.sequence);
+    expect(read).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(6000);
+    // The engine's refusal ends the read at once: the client library does not try again behind it.
+    expect(String(warnings[0]?.['stoppedBy'])).toMatch(/maximum consumers/i);
+
+    const opened = Date.now();
+    const reader = await ReplicatedLog.open({ store, keyring, logger });
+    expect(Date.now() - opened).toBeLessThan(6000);
+    expect(reader.head()).toEqual(writer.head());
+    expect((await reader.read({ stream: 'bounded' })).events.map((e) => e.data['i'])).toEqual([0, 1, 2, 3, 4]);
+    await Promise.all([writer.close(), reader.close()]);
+  }, 60_000);
 });
 
 /** A stream holding exactly `records`, written unchecked (as someone with engine access could), deletes allowed. */

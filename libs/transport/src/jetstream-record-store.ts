@@ -22,8 +22,13 @@ export interface JetStreamLogOptions {
   stream: string;
   /** Replicas of the stream and the bucket: 3 in production (a quorum of 2 acknowledges). */
   replicas: number;
-  /** Deadline of one engine request. */
+  /**
+   * Deadline of one engine request (default 1 s): an append or a probe sent to a leader that just
+   * died waits this long before the writer reads the store again and asks the new leader.
+   */
   timeoutMs?: number;
+  /** Deadline of one step of a range read (creating its consumer, one page, one message; default 5 s). */
+  readStepMs?: number;
   /** How long `open` keeps trying while the engine does not answer (default 60 s). */
   openDeadlineMs?: number;
   /** Create the stream refusing deletes and purges (default true; tests of tampering turn it off). */
@@ -39,6 +44,31 @@ const subjectOf = (stream: string) => `${EVENT_LOG_SUBJECT_PREFIX}.${stream}`;
 const FENCED = [10071, 10070];
 const NO_MESSAGE_FOUND = 10037;
 const PAGE = 1000;
+/** How long a page of a range read is given by the engine (the pull request's expiry). */
+const PAGE_EXPIRES_MS = 2000;
+/** Attempts of the last-sequence probe that timed out (a leader election): each asks the new leader, if any. */
+const PROBE_ATTEMPTS = 2;
+
+/** A step of a range read that did not come in time. */
+class ReadStepTimeout extends Error {}
+
+/** `step`, or a ReadStepTimeout after `ms`; `abandon` is told of a step that answers after it was given up on. */
+async function within<T>(step: Promise<T>, ms: number, what: string, abandon: (late: T) => void = () => undefined): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  let gaveUp = false;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      gaveUp = true;
+      reject(new ReadStepTimeout(`${what} did not answer within ${ms} ms`));
+    }, ms);
+  });
+  step.then((late) => gaveUp && abandon(late), () => undefined);
+  try {
+    return await Promise.race([step, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /**
  * The event log's records in one JetStream stream (file storage, R3 in production): record n is
@@ -56,6 +86,7 @@ export class JetStreamRecordStore {
     private readonly kv: KV,
     private readonly stream: string,
     private readonly timeoutMs: number,
+    private readonly readStepMs: number,
     private readonly logger: JetStreamLogOptions['logger'],
   ) {
     this.name = `jetstream:${stream}`;
@@ -63,7 +94,7 @@ export class JetStreamRecordStore {
 
   /** Creates the stream and the checkpoint bucket when missing (any writer may, first one wins). */
   static async open(nc: NatsConnection, options: JetStreamLogOptions): Promise<JetStreamRecordStore> {
-    const timeout = options.timeoutMs ?? 2000;
+    const timeout = options.timeoutMs ?? 1000;
     // The cluster may still be electing leaders (a node just restarted): keep trying for a while.
     const deadline = Date.now() + (options.openDeadlineMs ?? 60_000);
     for (;;) {
@@ -73,7 +104,7 @@ export class JetStreamRecordStore {
         const js = nc.jetstream({ timeout });
         const kv = await js.views.kv(`${options.stream}_CHECKPOINT`, { replicas: options.replicas, history: 1, storage: StorageType.File });
         await hasLeaders(jsm, [options.stream, `KV_${options.stream}_CHECKPOINT`]);
-        return new JetStreamRecordStore(js, jsm, kv, options.stream, timeout, options.logger);
+        return new JetStreamRecordStore(js, jsm, kv, options.stream, timeout, options.readStepMs ?? Math.max(5000, timeout + PAGE_EXPIRES_MS + 1000), options.logger);
       } catch (error) {
         if (Date.now() > deadline || !/timeout|no responders|not available|leader/i.test((error as Error).message)) throw error;
         options.logger?.warn({ stream: options.stream, error: (error as Error).message }, 'opening the stream: the engine does not answer yet; trying again');
@@ -82,14 +113,18 @@ export class JetStreamRecordStore {
     }
   }
 
-  async lastSequence(): Promise<number> {
-    return (await this.jsm.streams.info(this.stream)).state.last_seq;
+  /** The stream's last position, asked of its leader (again once when it timed out: see askAgainOnTimeout). */
+  lastSequence(): Promise<number> {
+    return askAgainOnTimeout(async () => (await this.jsm.streams.info(this.stream)).state.last_seq);
   }
 
   /**
    * Publishes the records pipelined, each fenced by the position AND the record before it
    * (`Nats-Expected-Last-Sequence` and `Nats-Expected-Last-Msg-Id`, the record id being its msg
    * id): after a refused record, the next one cannot land behind another writer's record.
+   * Each ack waits `timeoutMs`; an append whose ack did not come is never sent again from here:
+   * its outcome is unknown (it may have landed), so the error goes to the committer, which reads
+   * the store and offers only what did not land, fenced again.
    */
   async append(records: ReadonlyArray<{ id: string; bytes: Uint8Array }>, tip: { sequence: number; id: string }): Promise<void> {
     const acks = await Promise.allSettled(
@@ -116,34 +151,65 @@ export class JetStreamRecordStore {
    * stream. The consumer (R1, ephemeral) is placed by the engine on any peer of the stream, and a
    * peer that restarted serves only what it has caught up on: the read may end early (the log
    * then asks `get`, which the leader answers). A short read is logged with the node that served it.
+   *
+   * Every step is bounded by us: nats.js's ordered consumer (nats 2.29, jetstream/consumer.js,
+   * OrderedPullConsumerImpl.resetConsumer) creates its consumer inside `fetch` and, when the
+   * engine refuses or does not answer, silently tries again: up to `maxInitialReset` (30) times
+   * for a new consumer, waiting jitter(expires) = 1-3 s between tries, so one fetch could hang a
+   * minute (and go on trying after we gave up); a consumer re-created after a gap (an ordered
+   * reset) is tried again without end. So `maxInitialReset` is set to 0 (a public field of the
+   * class: the first refusal rejects the fetch), each step (the consumer, a page, a record) has a
+   * deadline of `readStepMs`, and a consumer that cannot be created, a step that does not come in
+   * time and a page that ends early all end the read (never another fetch, which could start that
+   * endless loop): the caller reads the rest from the leader by position.
    */
   async *range(fromSequence: number, toSequence: number): AsyncIterable<EngineRecord> {
-    const consumer = await this.js.consumers.get(this.stream, { opt_start_seq: fromSequence });
+    const started = Date.now();
     let readTo = fromSequence - 1;
     let servedBy: string | undefined;
+    let stoppedBy: string | undefined;
+    let consumer: Awaited<ReturnType<JetStreamClient['consumers']['get']>> | undefined;
+    let page: Awaited<ReturnType<NonNullable<typeof consumer>['fetch']>> | undefined;
     try {
+      consumer = await within(this.js.consumers.get(this.stream, { opt_start_seq: fromSequence }), this.readStepMs, 'creating the read consumer');
+      if ('maxInitialReset' in consumer) (consumer as { maxInitialReset: number }).maxInitialReset = 0;
+      const reader = consumer;
       for (;;) {
-        const page = await consumer.fetch({ max_messages: PAGE, expires: 2000 });
-        servedBy ??= await consumer.info(true).then((info) => info.cluster?.leader, () => undefined);
+        // A fetch given up on may still create its consumer later: stop it and delete the consumer then.
+        page = await within(reader.fetch({ max_messages: PAGE, expires: PAGE_EXPIRES_MS }), this.readStepMs, 'a page of the range read', (late) => {
+          late.stop();
+          void reader.delete().catch(() => undefined);
+        });
+        // Cached: the fetch just set its consumer (an uncached or reset one would be created again).
+        servedBy ??= await within(reader.info(true), this.readStepMs, 'the read consumer').then((info) => info.cluster?.leader, () => undefined);
+        const messages = page[Symbol.asyncIterator]();
         let got = 0;
-        for await (const message of page) {
+        for (;;) {
+          const next = await within(messages.next(), this.readStepMs, 'a record of the range read');
+          if (next.done) break;
+          const message = next.value;
           got += 1;
           if (message.seq > toSequence) return;
           readTo = message.seq;
           yield { sequence: message.seq, bytes: message.data };
           if (message.seq === toSequence || message.info.pending === 0) return;
         }
-        if (got === 0) return;
+        // A page that ended before it was full and before the end: the engine ran out of time or
+        // the consumer was reset after a gap. Fetching again could retry without end (above).
+        if (got < PAGE) return;
       }
+    } catch (error) {
+      stoppedBy = (error as Error).message;
     } finally {
-      await consumer.delete().catch(() => undefined);
-      if (readTo < toSequence && this.logger) await this.logShortRead(readTo, toSequence, servedBy);
+      page?.stop();
+      if (consumer) await within(consumer.delete(), this.readStepMs, 'deleting the read consumer').catch(() => undefined);
+      if (readTo < toSequence && this.logger) await this.logShortRead(readTo, toSequence, servedBy, stoppedBy, Date.now() - started);
     }
   }
 
-  private async logShortRead(readTo: number, toSequence: number, servedBy: string | undefined): Promise<void> {
+  private async logShortRead(readTo: number, toSequence: number, servedBy: string | undefined, stoppedBy: string | undefined, tookMs: number): Promise<void> {
     const leader = await this.jsm.streams.info(this.stream).then((info) => info.cluster?.leader, () => undefined);
-    this.logger?.warn({ stream: this.stream, readTo, wanted: toSequence, servedBy: servedBy ?? 'unknown', streamLeader: leader ?? 'none' }, 'range read stopped short; the rest is read from the stream leader');
+    this.logger?.warn({ stream: this.stream, readTo, wanted: toSequence, servedBy: servedBy ?? 'unknown', streamLeader: leader ?? 'none', tookMs, ...(stoppedBy ? { stoppedBy } : {}) }, 'range read stopped short; the rest is read from the stream leader');
   }
 
   async get(sequences: readonly number[]): Promise<Array<EngineRecord | undefined>> {
@@ -167,7 +233,7 @@ export class JetStreamRecordStore {
   async readCheckpoint(): Promise<Uint8Array | undefined> {
     const bucket = `${this.stream}_CHECKPOINT`;
     try {
-      const message = await this.jsm.streams.getMessage(`KV_${bucket}`, { last_by_subj: `$KV.${bucket}.head` });
+      const message = await askAgainOnTimeout(() => this.jsm.streams.getMessage(`KV_${bucket}`, { last_by_subj: `$KV.${bucket}.head` }));
       const operation = message.header?.get('KV-Operation');
       return operation || message.data.length === 0 ? undefined : message.data;
     } catch (error) {
@@ -179,6 +245,22 @@ export class JetStreamRecordStore {
 
   async writeCheckpoint(bytes: Uint8Array): Promise<void> {
     await this.kv.put('head', bytes);
+  }
+}
+
+/**
+ * A read asked of a stream leader, asked once more at once when it timed out (the leader's node
+ * died): the second request reaches the new leader as soon as one is elected, so a short request
+ * deadline shortens the wait through an election without failing more often. Only reads: they
+ * change nothing, so asking again is safe (an append is never sent again blindly; see `append`).
+ */
+async function askAgainOnTimeout<T>(ask: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ask();
+    } catch (error) {
+      if (attempt >= PROBE_ATTEMPTS || !/timeout/i.test((error as Error).message)) throw error;
+    }
   }
 }
 
