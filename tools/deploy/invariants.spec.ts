@@ -41,8 +41,15 @@ describe('the deployment checks catch', () => {
 
   it('a secret given as a value', () => {
     expect(broken((o) => (container(o, 'event-store').env.find((e: { name: string }) => e.name === 'LH_EVENT_HMAC_KEYS').valueFrom = undefined))).toEqual(
-      expect.arrayContaining(['StatefulSet/event-store container event-store: LH_EVENT_HMAC_KEYS is not from a secretKeyRef', 'no container takes LH_EVENT_HMAC_KEYS from a Secret']),
+      expect.arrayContaining(['StatefulSet/event-store container event-store: LH_EVENT_HMAC_KEYS is not from a secretKeyRef']),
     );
+    // The snapshot followers need the event log keys too (they sign their snapshots with them).
+    const withoutKeys = (name: string) => (o: K8sObject[]) => {
+      const env = container(o, name).env as Array<{ name: string }>;
+      env.splice(env.findIndex((e) => e.name === 'LH_EVENT_HMAC_KEYS'), 1);
+    };
+    expect(broken(withoutKeys('delegation-router'))).toEqual(['delegation-router does not take LH_EVENT_HMAC_KEYS from a Secret (it signs its snapshots with them)']);
+    expect(broken(withoutKeys('speed-layer'))).toEqual(['speed-layer does not take LH_EVENT_HMAC_KEYS from a Secret (it signs its snapshots with them)']);
     expect(broken((o) => o.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'oops' }, data: {} }))).toEqual(['Secret/oops: secrets are referenced, never rendered']);
   });
 

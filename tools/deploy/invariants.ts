@@ -7,6 +7,8 @@ import type { K8sObject } from './manifests';
 export const STATELESS = ['gateway', 'session-registry', 'speed-layer', 'delegation-router'] as const;
 /** Secrets that must reach the containers through secretKeyRef, never as values. */
 export const SECRET_KEYS = ['LH_EVENT_HMAC_KEYS', 'LH_TOKEN_SECRET', 'LH_ADMIN_SECRET'] as const;
+/** Followers that keep signed snapshots, so need the event log keys. */
+export const SNAPSHOT_FOLLOWERS = ['speed-layer', 'delegation-router'] as const;
 const SECRET_NAME = /SECRET|PASSWORD|TOKEN|HMAC|PRIVATE|_KEYS?$/;
 const FUSE = 'fuse-mounter';
 
@@ -127,6 +129,11 @@ function secretProblems(objects: K8sObject[], containers: Container[]): string[]
   }
   const referenced = new Set(containers.flatMap((c) => (c.spec.env ?? []).filter((e: any) => e.valueFrom?.secretKeyRef).map((e: any) => e.valueFrom.secretKeyRef.key)));
   for (const key of SECRET_KEYS) if (!referenced.has(key)) problems.push(`no container takes ${key} from a Secret`);
+  // The snapshot followers sign and check their snapshots with the event log keys: without them they do not boot.
+  for (const name of SNAPSHOT_FOLLOWERS) {
+    const follower = containers.find((c) => c.name === name && !c.init);
+    if (follower && !(follower.spec.env ?? []).some((e: any) => e.name === 'LH_EVENT_HMAC_KEYS' && e.valueFrom?.secretKeyRef)) problems.push(`${name} does not take LH_EVENT_HMAC_KEYS from a Secret (it signs its snapshots with them)`);
+  }
   return problems;
 }
 

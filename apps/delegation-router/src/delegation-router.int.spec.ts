@@ -1,10 +1,12 @@
 import type { INestMicroservice } from '@nestjs/common';
 import { SUBJECTS, delegationStreamOf, type Actor, type Delegation } from '@lighthouse/contracts';
 import { createLogger } from '@lighthouse/observability';
-import { buildServices, repoRoot, spawnService, startNats, startStack, type NatsHandle, type ServiceProcess, type Stack } from '@lighthouse/testing';
+import { buildServices, repoRoot, spawnService, startNats, startStack, type NatsHandle, type ServiceProcess, type Stack, testEventKeys } from '@lighthouse/testing';
 import { EventStoreClient, NatsBus, startNatsService } from '@lighthouse/transport';
 import { AppModule } from './app.module';
 import type { DelegationRouterConfig } from './delegation-router.config';
+/** Snapshots are signed with the event log keys: one keyring for every router of this file. */
+const eventKeys = testEventKeys();
 
 // The router in process, against a real NATS (JetStream) and the real event store (the built
 // service, as a process). Experts and requesters talk to it over NATS as the gateway would.
@@ -26,7 +28,7 @@ describe('delegation router over real NATS and the event store', () => {
 
   const startRouter = async () => {
     const bus = await NatsBus.connect({ servers: nats.url, name: 'router' });
-    router = await startNatsService(await AppModule.register({ config, bus, logger }), { service: 'delegation-router', natsUrl: nats.url, logger });
+    router = await startNatsService(await AppModule.register({ config: { ...config, ...eventKeys }, bus, logger }), { service: 'delegation-router', natsUrl: nats.url, logger });
   };
   const call = <T = Delegation>(subject: string, payload: unknown, timeoutMs = 5000) => client.request<T>(subject, payload, { timeoutMs });
   const create = (title: string, target: object = { role: 'security_architect' }, deadlineSeconds = 60) =>

@@ -1,8 +1,10 @@
 import type { INestMicroservice } from '@nestjs/common';
 import { BUS_EVENTS, SUBJECTS, eventChannelOf, type Actor, type Delegation } from '@lighthouse/contracts';
 import { ServiceMetrics, createLogger } from '@lighthouse/observability';
-import { buildServices, startNats, startStack, waitFor, type NatsHandle, type Stack } from '@lighthouse/testing';
-import { EventStoreClient, NatsBus, SnapshottedFollower, startNatsService } from '@lighthouse/transport';
+import { buildServices, startNats, startStack, testEventKeys, waitFor, type NatsHandle, type Stack } from '@lighthouse/testing';
+import { decodeSnapshot, encodeSnapshot } from '@lighthouse/snapshots';
+import { EventStoreClient, NatsBus, ObjectSnapshotStore, SnapshottedFollower, startNatsService } from '@lighthouse/transport';
+import { Packr } from 'msgpackr';
 import { AppModule } from './app.module';
 import type { DelegationRouterConfig, RouterFollowerConfig } from './delegation-router.config';
 
@@ -20,6 +22,8 @@ const base: DelegationRouterConfig & RouterFollowerConfig = {
   // Snapshots only when the test says (neither by count nor by time).
   LH_SNAPSHOT_EVERY_EVENTS: 0,
   LH_SNAPSHOT_EVERY_MS: 0,
+  // The event log keys the router signs its snapshots with (the same for every start of this file).
+  ...testEventKeys(),
 };
 const logger = createLogger('snapshot-test', 'silent');
 const who = (agent: string, roles: string[] = []): Actor => ({ agent, roles, operator: false, capacity: 4 });
@@ -134,4 +138,34 @@ describe('a router restarted after a snapshot', () => {
     expect(await startupReplayed()).toBe(all);
     await stopRouter();
   }, 60_000);
+
+  it('refuses a snapshot planted in the bucket by someone without the keys, and reaches the true state by replaying the log', async () => {
+    let follower = await startRouter();
+    const target = await create('the title the log holds');
+    await follower.follower.catchUpNow();
+    const snapshotAt = await follower.saveNow();
+    expect(snapshotAt).toBeGreaterThan(0);
+    const before = await call(S.get, { actor: requester, id: target.id });
+    await stopRouter();
+
+    // The attacker can read and write the bucket (as any snapshot writer can): it takes the stored
+    // snapshot, rewrites the delegation in its state and writes it back, as an unsigned envelope.
+    const bucket = await ObjectSnapshotStore.open(client.streams);
+    const stored = (await bucket.load('delegation-router')) as Uint8Array;
+    const outer = new Packr({ useRecords: false, mapsAsObjects: true }).unpack(stored) as { body?: Uint8Array };
+    const body = outer.body instanceof Uint8Array ? outer.body : stored;
+    const header = (new Packr({ useRecords: false, mapsAsObjects: true }).unpack(body) as { header: { stateVersion: number; sequence: number; anchor: { sequence: number; id: string } | null } }).header;
+    const real = decodeSnapshot(body, { kind: 'delegation-router', stateVersion: header.stateVersion, lastSequence: Number.MAX_SAFE_INTEGER });
+    if (!real.ok) throw new Error(real.reason);
+    const forgedState = JSON.parse(JSON.stringify(real.state).split('the title the log holds').join('FORGED by the bucket writer'));
+    expect(JSON.stringify(forgedState)).toContain('FORGED');
+    await bucket.save('delegation-router', encodeSnapshot({ kind: 'delegation-router', stateVersion: header.stateVersion, sequence: header.sequence, anchor: header.anchor, state: forgedState }));
+
+    const all = await routerEventsAfter(0);
+    follower = await startRouter();
+    expect(follower.startup).toMatchObject({ snapshotSequence: null, refused: 'unsigned', replayed: all });
+    expect(await call(S.get, { actor: requester, id: target.id })).toEqual(before);
+    expect(await metrics.render()).toMatch(/^lh_follower_snapshot_refused_total\{[^}]*follower="delegation-router"[^}]*reason="unsigned"[^}]*\} 1$/m);
+    await stopRouter();
+  }, 120_000);
 });

@@ -1,27 +1,14 @@
 import { z } from 'zod';
+import { eventHmacKeysSchema } from '@lighthouse/config';
 import type { KeyringInput } from '@lighthouse/event-log';
 
 /**
  * `LH_EVENT_HMAC_KEYS`: comma-separated `id:base64secret` pairs. Required: there is no default
  * secret. Rotate by adding a key and pointing `LH_EVENT_ACTIVE_KEY_ID` at it; keep old keys so
- * old records keep verifying.
+ * old records keep verifying. The snapshot followers (router, speed layer) get the same keys to
+ * sign their snapshots.
  */
-const KeysSchema = z
-  .string()
-  .min(1, 'required (comma-separated id:base64secret pairs, each secret at least 32 bytes)')
-  .transform((value, ctx) => {
-    const keys: Array<{ id: number; secret: Uint8Array }> = [];
-    for (const pair of value.split(',')) {
-      const match = /^\s*(\d{1,5}):([A-Za-z0-9+/=_-]+)\s*$/.exec(pair);
-      const secret = match ? Buffer.from(match[2] as string, 'base64') : undefined;
-      if (!match || !secret || secret.length < 32) {
-        ctx.addIssue({ code: 'custom', message: 'each key must be id:base64secret with a secret of at least 32 bytes' });
-        return z.NEVER;
-      }
-      keys.push({ id: Number(match[1]), secret });
-    }
-    return keys;
-  });
+const KeysSchema = eventHmacKeysSchema;
 
 export const eventStoreConfigShape = {
   /** `file`: the segment log in LH_EVENT_DIR (default); `jetstream`: the replicated log in a JetStream stream. */

@@ -3,11 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { JETSTREAM_STREAMS, SUBJECTS, decisionGroupSubject, type Actor, type Delegation, type ValidationResult } from '@lighthouse/contracts';
 import { natsServiceShape, loadConfig } from '@lighthouse/config';
 import { createLogger } from '@lighthouse/observability';
-import { buildServices, startNats, startRedis, startStack, uniqueName, type NatsHandle, type RedisHandle, type Stack } from '@lighthouse/testing';
+import { buildServices, startNats, startRedis, startStack, uniqueName, type NatsHandle, type RedisHandle, type Stack, testEventKeys } from '@lighthouse/testing';
 import { EventStoreClient, NatsBus, startNatsService } from '@lighthouse/transport';
 import { Redis } from 'ioredis';
 import { AppModule } from './app.module';
 import { speedLayerConfigShape } from './speed-layer.config';
+/** Snapshots are signed with the event log keys: one keyring for every router of this file. */
+const eventKeys = testEventKeys();
 
 // The speed layer in process, against a real NATS (JetStream), a real Redis, and the real event
 // store and delegation router (the built services, as processes). The expert is played over NATS
@@ -47,7 +49,7 @@ describe('speed layer over real NATS, Redis, event store and delegation router',
     const bus = await NatsBus.connect({ servers: nats.url, name: 'speed-layer' });
     const redis = new Redis(redisServer.url, { enableOfflineQueue: false, commandTimeout: 50, maxRetriesPerRequest: 0 });
     redis.on('error', () => undefined);
-    service = await startNatsService(await AppModule.register({ config, bus, redis, logger }), { service: 'speed-layer', natsUrl: nats.url, logger });
+    service = await startNatsService(await AppModule.register({ config: { ...config, ...eventKeys }, bus, redis, logger }), { service: 'speed-layer', natsUrl: nats.url, logger });
     // The router needs a moment to subscribe after the store is up.
     await waitForRouter(client);
   }, 90_000);

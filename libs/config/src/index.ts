@@ -1,2 +1,2 @@
-export { loadConfig, ConfigError, KNOWN_LH_VARIABLES, natsServiceShape, followerSnapshotShape, tokenShape, adminSecretShape } from './load-config';
+export { loadConfig, ConfigError, KNOWN_LH_VARIABLES, natsServiceShape, followerSnapshotShape, eventHmacKeysSchema, tokenShape, adminSecretShape } from './load-config';
 export type { FollowerSnapshotConfig } from './load-config';

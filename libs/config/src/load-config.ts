@@ -143,6 +143,28 @@ export const natsServiceShape = {
 };
 
 /**
+ * `LH_EVENT_HMAC_KEYS`: the event log's HMAC keys, comma-separated `id:base64secret` pairs, each
+ * secret at least 32 bytes. No default secret. The event store signs the chain and checkpoints
+ * with them; snapshot followers sign and check their snapshots with the same keys.
+ */
+export const eventHmacKeysSchema = z
+  .string()
+  .min(1, 'required (comma-separated id:base64secret pairs, each secret at least 32 bytes)')
+  .transform((value, ctx) => {
+    const keys: Array<{ id: number; secret: Uint8Array }> = [];
+    for (const pair of value.split(',')) {
+      const match = /^\s*(\d{1,5}):([A-Za-z0-9+/=_-]+)\s*$/.exec(pair);
+      const secret = match ? Buffer.from(match[2] as string, 'base64') : undefined;
+      if (!match || !secret || secret.length < 32 || Number(match[1]) > 0xffff) {
+        ctx.addIssue({ code: 'custom', message: 'each key must be id:base64secret with a secret of at least 32 bytes' });
+        return z.NEVER;
+      }
+      keys.push({ id: Number(match[1]), secret });
+    }
+    return keys;
+  });
+
+/**
  * Variables of a store follower that starts from a snapshot (router, speed layer): whether it
  * keeps snapshots, in which JetStream object store bucket, and how often it writes one.
  */
@@ -156,6 +178,13 @@ export const followerSnapshotShape = {
   LH_SNAPSHOT_EVERY_MS: z.coerce.number().int().min(0).max(86_400_000).default(300_000),
   /** The largest snapshot written or read; a larger one is refused (and the log replayed). */
   LH_SNAPSHOT_MAX_BYTES: z.coerce.number().int().min(1024).max(4 * 1024 ** 3).default(1024 ** 3),
+  /**
+   * The event log's keyring: every snapshot is signed with the active key (default: the highest
+   * id) and a snapshot whose MAC does not check is refused. Required while LH_SNAPSHOTS is on
+   * (checked when the snapshot store opens).
+   */
+  LH_EVENT_HMAC_KEYS: eventHmacKeysSchema.optional(),
+  LH_EVENT_ACTIVE_KEY_ID: z.coerce.number().int().min(0).max(0xffff).optional(),
 };
 
 export type FollowerSnapshotConfig = z.infer<z.ZodObject<typeof followerSnapshotShape>>;

@@ -71,6 +71,14 @@ export class ServiceMetrics {
     registers: [this.registry],
   });
 
+  /** Stored snapshots a follower refused at start because their MAC did not check (it replayed the log instead), by follower kind and reason. */
+  readonly followerSnapshotRefused = new Counter({
+    name: 'lh_follower_snapshot_refused_total',
+    help: 'Stored snapshots refused at start for a missing, unknown-key or wrong MAC (the follower replayed the log instead), by follower kind and reason',
+    labelNames: ['follower', 'reason'] as const,
+    registers: [this.registry],
+  });
+
   readonly unhandledRejections = new Counter({
     name: 'lh_unhandled_rejections_total',
     help: 'Promise rejections nothing handled (logged; the process keeps running)',

@@ -3,6 +3,7 @@ import { CompositeSnapshot } from './composite-snapshot';
 import { encodeSnapshot } from './snapshot-codec';
 import { SnapshotSchedule } from './snapshot-schedule';
 import { MemorySnapshotStore } from './snapshot-store';
+import { SnapshotKeyring, sealSnapshot } from './snapshot-seal';
 
 /** A follower's projection in miniature: totals by key, folded from (sequence, key, amount) events. */
 class Totals implements Snapshottable {
@@ -26,7 +27,10 @@ const restAt =
   (position: number): AtRest =>
   (capture) =>
     Promise.resolve(capture(position, position > 1 ? { sequence: position - 1, id: `event-${position - 1}` } : null));
-const options = { kind: 'totals', schedule: { everyEvents: 10, everyMs: 0 } };
+const keys = new SnapshotKeyring([{ id: 1, secret: Buffer.alloc(32, 7) }]);
+const options = { kind: 'totals', schedule: { everyEvents: 10, everyMs: 0 }, keys };
+/** A genuine (signed) snapshot of `input`, as a writer holding the keys would store it. */
+const signedSnapshot = (input: Parameters<typeof encodeSnapshot>[0]) => sealSnapshot(keys, input.kind, input.sequence, encodeSnapshot(input));
 
 describe('follower snapshots', () => {
   it('given a snapshot at 30, a new follower resumes from 31 and ends where replaying everything ends', async () => {
@@ -50,9 +54,9 @@ describe('follower snapshots', () => {
     const store = new MemorySnapshotStore();
     const fresh = () => new FollowerSnapshots(store, new Totals(), options);
     expect(await fresh().resume(50)).toEqual({ fromSequence: 1, snapshotSequence: null, reason: 'no snapshot saved' });
-    store.put('totals', encodeSnapshot({ kind: 'totals', stateVersion: 1, sequence: 60, state: [] }));
+    store.put('totals', signedSnapshot({ kind: 'totals', stateVersion: 1, sequence: 60, state: [] }));
     expect((await fresh().resume(50)).reason).toMatch(/ahead of the log/);
-    store.put('totals', encodeSnapshot({ kind: 'totals', stateVersion: 9, sequence: 10, state: [] }));
+    store.put('totals', signedSnapshot({ kind: 'totals', stateVersion: 9, sequence: 10, state: [] }));
     expect((await fresh().resume(50)).reason).toMatch(/state version 9/);
     store.put('totals', Buffer.from('garbage'));
     expect((await fresh().resume(50)).fromSequence).toBe(1);
@@ -75,7 +79,7 @@ describe('follower snapshots', () => {
 
   it('leaves the projection untouched and replays from 1 when the state is not one it reads', async () => {
     const store = new MemorySnapshotStore();
-    store.put('totals', encodeSnapshot({ kind: 'totals', stateVersion: 1, sequence: 10, state: { not: 'totals' } }));
+    store.put('totals', signedSnapshot({ kind: 'totals', stateVersion: 1, sequence: 10, state: { not: 'totals' } }));
     const totals = new Totals();
     totals.fold({ key: 'x', amount: 1 });
     expect(await new FollowerSnapshots(store, totals, options).resume(50)).toEqual({ fromSequence: 1, snapshotSequence: null, reason: 'snapshot state rejected: not totals' });
@@ -147,5 +151,35 @@ describe('composite snapshot', () => {
     expect(() => both.restore({ a: [['x', 9]], b: 'junk' })).toThrow('not totals');
     expect([...a.totals]).toEqual([['a', 1]]);
     expect(() => both.restore({ a: [] })).toThrow('the snapshot lacks b');
+  });
+});
+
+describe('follower snapshots: a planted snapshot', () => {
+  const forged = { kind: 'totals', stateVersion: 1, sequence: 50, anchor: { sequence: 50, id: 'event-50' }, state: [['k0', 1_000_000]] };
+
+  it('an unsigned snapshot (what a bucket writer without the keys can plant) is refused and the log replayed from 1', async () => {
+    const store = new MemorySnapshotStore();
+    store.put('totals', encodeSnapshot(forged));
+    const totals = new Totals();
+    const resumed = await new FollowerSnapshots(store, totals, options).resume(50);
+    expect(resumed).toMatchObject({ fromSequence: 1, snapshotSequence: null, refused: 'unsigned' });
+    expect(totals.totals.size).toBe(0);
+  });
+
+  it('a snapshot signed with a key not in the keyring is refused', async () => {
+    const store = new MemorySnapshotStore();
+    const other = new SnapshotKeyring([{ id: 1, secret: Buffer.alloc(32, 8) }]);
+    store.put('totals', sealSnapshot(other, 'totals', 50, encodeSnapshot(forged)));
+    expect(await new FollowerSnapshots(store, new Totals(), options).resume(50)).toMatchObject({ fromSequence: 1, snapshotSequence: null, refused: 'bad_mac' });
+    const unknown = new SnapshotKeyring([{ id: 9, secret: Buffer.alloc(32, 7) }]);
+    store.put('totals', sealSnapshot(unknown, 'totals', 50, encodeSnapshot(forged)));
+    expect(await new FollowerSnapshots(store, new Totals(), options).resume(50)).toMatchObject({ fromSequence: 1, snapshotSequence: null, refused: 'unknown_key' });
+  });
+
+  it('a genuine snapshot of another follower kind, moved under this key, is refused', async () => {
+    const store = new MemorySnapshotStore();
+    const theirs = sealSnapshot(keys, 'others', 50, encodeSnapshot({ ...forged, kind: 'others' }));
+    store.put('totals', theirs);
+    expect(await new FollowerSnapshots(store, new Totals(), options).resume(50)).toMatchObject({ fromSequence: 1, snapshotSequence: null, refused: 'bad_mac' });
   });
 });

@@ -1,5 +1,6 @@
 import { decodeSnapshot, encodeSnapshot, type SnapshotAnchor } from './snapshot-codec';
 import { SnapshotSchedule, type SnapshotScheduleOptions } from './snapshot-schedule';
+import { openSnapshot, sealSnapshot, type SnapshotKeys, type SnapshotRefusal } from './snapshot-seal';
 import type { SnapshotStore } from './snapshot-store';
 
 /**
@@ -25,12 +26,16 @@ export interface ResumePoint {
   reason?: string;
   /** The last event the snapshot folded, when it says. */
   anchor?: SnapshotAnchor;
+  /** Set when the stored snapshot failed its MAC check (unsigned, unknown key, wrong MAC): possibly forged, never loaded. */
+  refused?: SnapshotRefusal;
 }
 
 export interface FollowerSnapshotsOptions {
   /** The snapshot's key in the store: the follower kind (every replica of a kind shares it). */
   kind: string;
   schedule: SnapshotScheduleOptions;
+  /** The event log's keyring: every snapshot is signed with its active key and checked on resume. */
+  keys: SnapshotKeys;
   now?: () => number;
 }
 
@@ -81,8 +86,12 @@ export class FollowerSnapshots {
       return { fromSequence: 1, snapshotSequence: null, reason: `snapshot store unreadable: ${(error as Error).message}` };
     }
     if (!bytes) return { fromSequence: 1, snapshotSequence: null, reason: 'no snapshot saved' };
-    const decoded = decodeSnapshot(bytes, { kind: this.options.kind, stateVersion: this.projection.stateVersion, lastSequence });
+    // Whoever can write the bucket could plant any state: nothing is read from a snapshot whose MAC does not check.
+    const opened = openSnapshot(this.options.keys, this.options.kind, bytes);
+    if (!opened.ok) return { fromSequence: 1, snapshotSequence: null, reason: opened.reason, refused: opened.refusal };
+    const decoded = decodeSnapshot(opened.body, { kind: this.options.kind, stateVersion: this.projection.stateVersion, lastSequence });
     if (!decoded.ok) return { fromSequence: 1, snapshotSequence: null, reason: decoded.reason };
+    if (decoded.header.sequence !== opened.sequence) return { fromSequence: 1, snapshotSequence: null, reason: `snapshot refused: signed for sequence ${opened.sequence}, says ${decoded.header.sequence}`, refused: 'bad_mac' };
     const { anchor } = decoded.header;
     try {
       if (anchor && !(await holds(anchor))) return { fromSequence: 1, snapshotSequence: null, reason: `the log does not hold event ${anchor.id} at sequence ${anchor.sequence}: the snapshot is of another log` };
@@ -127,7 +136,8 @@ export class FollowerSnapshots {
     const captured = await atRest((position, anchor) => {
       const sequence = position - 1;
       if (sequence <= this.lastSaved) return null;
-      return { sequence, bytes: encodeSnapshot({ kind: this.options.kind, stateVersion: this.projection.stateVersion, sequence, anchor, state: this.projection.snapshot() }) };
+      const body = encodeSnapshot({ kind: this.options.kind, stateVersion: this.projection.stateVersion, sequence, anchor, state: this.projection.snapshot() });
+      return { sequence, bytes: sealSnapshot(this.options.keys, this.options.kind, sequence, body) };
     });
     if (!captured) {
       this.schedule.taken(this.now(), pending);

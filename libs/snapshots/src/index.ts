@@ -8,3 +8,5 @@ export { FollowerSnapshots } from './follower-snapshots';
 export type { AnchorCheck, AtRest, FollowerSnapshotsOptions, ResumePoint, Snapshottable } from './follower-snapshots';
 export { CompositeSnapshot } from './composite-snapshot';
 export type { SnapshotPart } from './composite-snapshot';
+export { SnapshotKeyring, openSnapshot, sealSnapshot } from './snapshot-seal';
+export type { OpenedSnapshot, SnapshotKeys, SnapshotRefusal } from './snapshot-seal';

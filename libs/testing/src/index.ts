@@ -6,7 +6,7 @@ export { startNats, findOrStartNats, natsAnswers, DEFAULT_NATS_URL, NATS_OBSERVE
 export type { NatsHandle, StartNatsOptions, NatsLogin } from './nats-server';
 export { startRedis, findOrStartRedis, redisAnswers, DEFAULT_REDIS_URL } from './redis-server';
 export type { RedisHandle } from './redis-server';
-export { testNatsUrl, testRedisUrl, uniqueName } from './test-env';
+export { testNatsUrl, testRedisUrl, uniqueName, testEventKeys } from './test-env';
 // The stack kit: build the services privately, start them (or one, or replicas), stop them,
 // clean their Redis keys, sample their CPU and memory, and drive them open loop.
 export { repoRoot } from './stack/repo-root';

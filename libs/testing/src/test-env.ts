@@ -10,3 +10,9 @@ export const testRedisUrl = (): string => process.env['REDIS_URL'] || DEFAULT_RE
 
 /** A name no other test run uses (for subjects, streams, key prefixes), so runs can share brokers. */
 export const uniqueName = (prefix: string): string => `${prefix}-${process.pid}-${randomBytes(4).toString('hex')}`;
+
+/**
+ * The event log keyring of a follower under test, as its configuration carries it (snapshot
+ * followers sign their snapshots with it): one random key, a fresh one per call.
+ */
+export const testEventKeys = (): { LH_EVENT_HMAC_KEYS: Array<{ id: number; secret: Uint8Array }> } => ({ LH_EVENT_HMAC_KEYS: [{ id: 1, secret: randomBytes(32) }] });

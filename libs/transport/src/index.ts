@@ -27,5 +27,5 @@ export { JetStreamRecordStore, AppendFencedError, connectEngine, EVENT_LOG_SUBJE
 export type { JetStreamLogOptions, EngineRecord, EngineConnection } from './jetstream-record-store';
 export { useNativeObjectDigest } from './native-object-digest';
 export { ObjectSnapshotStore, SNAPSHOT_BUCKET } from './events/object-snapshot.store';
-export { SnapshottedFollower, snapshotSettings } from './events/snapshotted-follower';
+export { SnapshottedFollower, snapshotSettings, snapshotsOff } from './events/snapshotted-follower';
 export type { SnapshotSettings, SnapshottedFollowOptions, StartupReport } from './events/snapshotted-follower';

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RPC } from '@lighthouse/contracts';
-import { decodeSnapshot } from '@lighthouse/snapshots';
+import { SnapshotKeyring, decodeSnapshot, openSnapshot, type SnapshotKeys } from '@lighthouse/snapshots';
 import { buildServices, freePort, startNats, startRedis, startService, type BuiltServices, type ServiceProcess } from '@lighthouse/testing';
 import { EventStoreClient, NatsBus, ObjectSnapshotStore } from '@lighthouse/transport';
 import { TARGETS } from '../targets';
@@ -48,14 +48,15 @@ async function startTimed(services: BuiltServices, follower: Follower, client: N
 }
 
 /** Waits until every snapshot of the follower covers at least `sequence`; answers their sizes. */
-async function snapshotsCover(snapshots: ObjectSnapshotStore, kinds: string[], sequence: number): Promise<number> {
+async function snapshotsCover(snapshots: ObjectSnapshotStore, keys: SnapshotKeys, kinds: string[], sequence: number): Promise<number> {
   const deadline = Date.now() + 600_000;
   for (;;) {
     let bytes = 0;
     let covered = true;
     for (const kind of kinds) {
       const saved = await snapshots.load(kind);
-      const decoded = saved ? decodeSnapshot(saved, { kind, stateVersion: 1, lastSequence: Number.MAX_SAFE_INTEGER }) : undefined;
+      const opened = saved ? openSnapshot(keys, kind, saved) : undefined;
+      const decoded = opened?.ok ? decodeSnapshot(opened.body, { kind, stateVersion: 1, lastSequence: Number.MAX_SAFE_INTEGER }) : undefined;
       if (!decoded?.ok || decoded.header.sequence < sequence) covered = false;
       bytes += saved?.length ?? 0;
     }
@@ -77,14 +78,15 @@ async function main() {
   const client = await NatsBus.connect({ servers: nats.url, name: 'bench', timeoutMs: 30_000 });
   const running: ServiceProcess[] = [];
   try {
-    const env = { NATS_URL: nats.url, REDIS_URL: redis.url, LH_REDIS_PREFIX: 'bench-startup:', LH_SNAPSHOT_EVERY_EVENTS: EVERY_EVENTS };
+    // The followers sign their snapshots with the event log keys.
+    const env = { NATS_URL: nats.url, REDIS_URL: redis.url, LH_REDIS_PREFIX: 'bench-startup:', LH_SNAPSHOT_EVERY_EVENTS: EVERY_EVENTS, LH_EVENT_HMAC_KEYS: `1:${secret.toString('base64')}` };
     const storeStarted = performance.now();
     const store = new EventStoreClient(client, 30_000);
     running.push(
       await startService({
         name: 'event-store',
         main: services.main('event-store'),
-        env: { ...env, LH_EVENT_DIR: join(dir, 'events'), LH_EVENT_HMAC_KEYS: `1:${secret.toString('base64')}`, LH_LOG_LEVEL: 'warn' },
+        env: { ...env, LH_EVENT_DIR: join(dir, 'events'), LH_LOG_LEVEL: 'warn' },
         ready: () => store.head().then(() => true),
         readyTimeoutMs: 600_000,
       }),
@@ -102,7 +104,7 @@ async function main() {
       const cold = await startTimed(services, follower, client, env);
       running.push(cold.process);
       log(`${follower.app}: ready in ${cold.ms} ms, replayed ${cold.replayed}; waiting for its snapshot`);
-      const bytes = await snapshotsCover(snapshots, follower.kinds, head.lastSequence - 1);
+      const bytes = await snapshotsCover(snapshots, new SnapshotKeyring([{ id: 1, secret }]), follower.kinds, head.lastSequence - 1);
       await cold.process.stop();
       log(`${follower.app}: start from its snapshot (${bytes} bytes)`);
       const warm = await startTimed(services, follower, client, env);

@@ -61,6 +61,7 @@ export class DelegationsModule {
     });
     await store.waitUntilReady();
     const startup = await follower.start();
+    if (startup.refused) logger.error({ follower: DELEGATION_FOLLOWER_KIND, refused: startup.refused, reason: startup.reason }, 'refused the stored snapshot (its MAC does not check, it may be forged): replaying the log from sequence 1');
     logger.info({ follower: DELEGATION_FOLLOWER_KIND, ...startup }, startup.snapshotSequence === null ? 'caught up from the start of the log' : 'caught up from a snapshot');
     const notifier = await DelegationNotifier.create(bus, logger);
     return {

@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { INestMicroservice } from '@nestjs/common';
 import { agentStreamOf, SUBJECTS, type Actor, type Message, type MessagePage } from '@lighthouse/contracts';
 import { createLogger } from '@lighthouse/observability';
-import { buildServices, startNats, startStack, waitFor, type NatsHandle, type Stack } from '@lighthouse/testing';
+import { buildServices, startNats, startStack, waitFor, type NatsHandle, type Stack, testEventKeys } from '@lighthouse/testing';
 import { EventStoreClient, NatsBus, startNatsService } from '@lighthouse/transport';
 import { AppModule } from '../app.module';
+/** Snapshots are signed with the event log keys: one keyring for every router of this file. */
+const eventKeys = testEventKeys();
 
 // The router's message book when it holds less than the history: in process, against a real NATS
 // and the built event store. With a 1 MiB budget, a flood of large messages pushes an old thread
@@ -55,7 +57,7 @@ describe('messages in a router that holds less than the history', () => {
     await events.waitUntilReady();
     for (const agent of ['ana', 'bo']) await issue(agent);
     const bus = await NatsBus.connect({ servers: nats.url, name: 'router' });
-    router = await startNatsService(await AppModule.register({ config, bus, logger }), { service: 'delegation-router', natsUrl: nats.url, logger });
+    router = await startNatsService(await AppModule.register({ config: { ...config, ...eventKeys }, bus, logger }), { service: 'delegation-router', natsUrl: nats.url, logger });
   }, 90_000);
 
   afterAll(async () => {

@@ -2,9 +2,11 @@ import type { INestMicroservice } from '@nestjs/common';
 import { RESERVATIONS_STREAM, SUBJECTS, type Actor, type EventEnvelope, type ReservationGrant } from '@lighthouse/contracts';
 import { createLogger } from '@lighthouse/observability';
 import { parsePattern, patternsOverlap } from '@lighthouse/reservations';
-import { buildServices, startNats, startStack, type NatsHandle, type Stack } from '@lighthouse/testing';
+import { buildServices, startNats, startStack, type NatsHandle, type Stack, testEventKeys } from '@lighthouse/testing';
 import { EventStoreClient, NatsBus, startNatsService } from '@lighthouse/transport';
 import { AppModule } from '../app.module';
+/** Snapshots are signed with the event log keys: one keyring for every router of this file. */
+const eventKeys = testEventKeys();
 
 // Two router replicas in process, against a real NATS and the real event store (the built
 // service, as a process): agents reserve over NATS as the gateway would.
@@ -36,7 +38,7 @@ describe('reservations over real NATS and the event store, two router replicas',
     await events.waitUntilReady();
     for (let i = 0; i < 2; i++) {
       const bus = await NatsBus.connect({ servers: nats.url, name: `router-${i}` });
-      routers.push(await startNatsService(await AppModule.register({ config, bus, logger }), { service: 'delegation-router', natsUrl: nats.url, logger }));
+      routers.push(await startNatsService(await AppModule.register({ config: { ...config, ...eventKeys }, bus, logger }), { service: 'delegation-router', natsUrl: nats.url, logger }));
     }
   }, 90_000);
 

@@ -1,8 +1,8 @@
 import { Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { EventChannel } from '@lighthouse/contracts';
 import type { Logger, ServiceMetrics } from '@lighthouse/observability';
-import { CompositeSnapshot, MemorySnapshotStore } from '@lighthouse/snapshots';
-import { DEFAULT_MAX_FRAME_BYTES, EventStoreClient, SnapshottedFollower, type NatsBus, type SnapshotSettings } from '@lighthouse/transport';
+import { CompositeSnapshot } from '@lighthouse/snapshots';
+import { DEFAULT_MAX_FRAME_BYTES, EventStoreClient, SnapshottedFollower, snapshotsOff, type NatsBus, type SnapshotSettings } from '@lighthouse/transport';
 import { ReservationHousekeeper } from './reservation.housekeeper';
 import { ReservationLedger } from './reservation.ledger';
 import { ReservationsConfigSchema, type ReservationsConfig } from './reservations.config';
@@ -36,7 +36,7 @@ export class ReservationsModule {
     const follower = new SnapshottedFollower(bus, store, {
       kind: RESERVATION_FOLLOWER_KIND,
       projection: new CompositeSnapshot(STATE_VERSION, { ledger, housekeeper }),
-      ...(snapshots ?? { snapshots: new MemorySnapshotStore(), everyEvents: 0, everyMs: 0 }),
+      ...(snapshots ?? snapshotsOff()),
       metrics,
       onSnapshot: (outcome) => ('error' in outcome ? logger.warn({ err: outcome.error }, 'writing a snapshot failed; trying again later') : logger.debug(outcome, 'snapshot written')),
       channels: RESERVATION_CHANNELS,
@@ -48,6 +48,7 @@ export class ReservationsModule {
     });
     await store.waitUntilReady();
     const startup = await follower.start();
+    if (startup.refused) logger.error({ follower: RESERVATION_FOLLOWER_KIND, refused: startup.refused, reason: startup.reason }, 'refused the stored snapshot (its MAC does not check, it may be forged): replaying the log from sequence 1');
     logger.info({ follower: RESERVATION_FOLLOWER_KIND, ...startup }, startup.snapshotSequence === null ? 'caught up from the start of the log' : 'caught up from a snapshot');
     housekeeper.start();
     const maxListBytes = Math.floor(((given.LH_MAX_FRAME_BYTES ?? DEFAULT_MAX_FRAME_BYTES) * 15) / 16);

@@ -67,6 +67,7 @@ export class ValidationModule {
       onError: (error) => logger.warn({ err: error }, 'following the event store failed; catching up again shortly'),
     });
     const startup = await follower.start();
+    if (startup.refused) logger.error({ follower: SPEED_FOLLOWER_KIND, refused: startup.refused, reason: startup.reason }, 'refused the stored snapshot (its MAC does not check, it may be forged): replaying the log from sequence 1');
     logger.info({ follower: SPEED_FOLLOWER_KIND, ...startup }, startup.snapshotSequence === null ? 'caught up from the start of the log' : 'caught up from a snapshot');
     const journal = await DecisionJournal.open(bus, store, logger);
     journal.start();

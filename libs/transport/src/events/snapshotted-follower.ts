@@ -1,6 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import type { FollowerSnapshotConfig } from '@lighthouse/config';
 import type { ServiceMetrics } from '@lighthouse/observability';
-import { FollowerSnapshots, MemorySnapshotStore, type Snapshottable, type SnapshotStore } from '@lighthouse/snapshots';
+import { FollowerSnapshots, MemorySnapshotStore, SnapshotKeyring, type SnapshotKeys, type Snapshottable, type SnapshotStore } from '@lighthouse/snapshots';
 import type { BusStreams } from '../bus-streams';
 import { ObjectSnapshotStore } from './object-snapshot.store';
 import type { NatsBus } from '../nats-bus';
@@ -13,6 +14,8 @@ export interface SnapshottedFollowOptions extends Omit<FollowOptions, 'fromSeque
   /** Everything `onEvent` folds into, as one snapshot. */
   projection: Snapshottable;
   snapshots: SnapshotStore;
+  /** The event log's keyring: snapshots are signed with it, and one that does not check is refused. */
+  keys: SnapshotKeys;
   /** A snapshot is written after this many events applied (0: never by count)... */
   everyEvents: number;
   /** ...or this long after the last one, if any event was applied since (0: never by time). */
@@ -28,6 +31,8 @@ export interface SnapshottedFollowOptions extends Omit<FollowOptions, 'fromSeque
 export interface StartupReport {
   snapshotSequence: number | null;
   reason?: string;
+  /** The stored snapshot failed its MAC check (unsigned, unknown_key, bad_mac): it may be forged and was not loaded. */
+  refused?: string;
   /** Events of the followed channels applied by the first catch-up. */
   replayed: number;
   /** The next sequence expected once caught up. */
@@ -57,7 +62,7 @@ export class SnapshottedFollower {
     private readonly store: Pick<EventStoreClient, 'read' | 'head'>,
     private readonly options: SnapshottedFollowOptions,
   ) {
-    this.snapshots = new FollowerSnapshots(options.snapshots, options.projection, { kind: options.kind, schedule: { everyEvents: options.everyEvents, everyMs: options.everyMs } });
+    this.snapshots = new FollowerSnapshots(options.snapshots, options.projection, { kind: options.kind, keys: options.keys, schedule: { everyEvents: options.everyEvents, everyMs: options.everyMs } });
   }
 
   /** The follower underneath (position, idle, catch-up); there once started. */
@@ -79,6 +84,7 @@ export class SnapshottedFollower {
       const page = await this.store.read({ fromSequence: anchor.sequence, limit: 1 });
       return page.events[0]?.sequence === anchor.sequence && page.events[0].id === anchor.id;
     });
+    if (resumed.refused) this.options.metrics?.followerSnapshotRefused.inc({ follower: this.options.kind, reason: resumed.refused });
     if (resumed.snapshotSequence !== null) this.options.metrics?.followerSnapshotSequence.set({ follower: this.options.kind }, resumed.snapshotSequence);
     const { onEvent } = this.options;
     this.inner = new EventFollower(this.bus, this.store, {
@@ -97,6 +103,7 @@ export class SnapshottedFollower {
     this.startup = {
       snapshotSequence: resumed.snapshotSequence,
       ...(resumed.reason ? { reason: resumed.reason } : {}),
+      ...(resumed.refused ? { refused: resumed.refused } : {}),
       replayed: this.appliedCount,
       position: this.inner.position,
       ms: Date.now() - started,
@@ -140,6 +147,8 @@ export class SnapshottedFollower {
 /** Where a service's followers keep snapshots and how often, from its configuration (absent keys: the defaults). */
 export interface SnapshotSettings {
   snapshots: SnapshotStore;
+  /** The keyring snapshots are signed and checked with (from LH_EVENT_HMAC_KEYS). */
+  keys: SnapshotKeys;
   everyEvents: number;
   everyMs: number;
   enabled: boolean;
@@ -150,7 +159,17 @@ export interface SnapshotSettings {
  * nothing and a schedule that never comes due (every start replays the log).
  */
 export async function snapshotSettings(streams: BusStreams, config: Partial<FollowerSnapshotConfig>): Promise<SnapshotSettings> {
-  if (config.LH_SNAPSHOTS === 'off') return { snapshots: new MemorySnapshotStore(), everyEvents: 0, everyMs: 0, enabled: false };
+  if (config.LH_SNAPSHOTS === 'off') return snapshotsOff();
+  if (!config.LH_EVENT_HMAC_KEYS?.length) throw new Error('LH_EVENT_HMAC_KEYS is required while LH_SNAPSHOTS is on: snapshots are signed with the event log keys');
+  const keys = new SnapshotKeyring(config.LH_EVENT_HMAC_KEYS, config.LH_EVENT_ACTIVE_KEY_ID);
   const snapshots = await ObjectSnapshotStore.open(streams, { bucket: config.LH_SNAPSHOT_BUCKET ?? 'lh-snapshots', maxBytes: config.LH_SNAPSHOT_MAX_BYTES ?? 1024 ** 3 });
-  return { snapshots, everyEvents: config.LH_SNAPSHOT_EVERY_EVENTS ?? 50_000, everyMs: config.LH_SNAPSHOT_EVERY_MS ?? 300_000, enabled: true };
+  return { snapshots, keys, everyEvents: config.LH_SNAPSHOT_EVERY_EVENTS ?? 50_000, everyMs: config.LH_SNAPSHOT_EVERY_MS ?? 300_000, enabled: true };
+}
+
+/**
+ * No snapshots: a store that holds nothing and a schedule that never comes due. Nothing is kept
+ * across processes, so the key is a random one of this process only.
+ */
+export function snapshotsOff(): SnapshotSettings {
+  return { snapshots: new MemorySnapshotStore(), keys: new SnapshotKeyring([{ id: 0, secret: randomBytes(32) }]), everyEvents: 0, everyMs: 0, enabled: false };
 }
