@@ -14,6 +14,7 @@ import {
   type MemoryTier,
   type PatternModel,
   type TierFacts,
+  type TierStep,
 } from '@lighthouse/policy';
 import type { ServiceMetrics } from '@lighthouse/observability';
 import type { SpeedLayerConfig } from '../speed-layer.config';
@@ -72,7 +73,8 @@ export class ValidationService {
 
   async validate(actor: Actor, request: ValidateRequest): Promise<ValidationResult> {
     const started = performance.now();
-    const answer = await this.answer(actor, request);
+    const answering = this.answer(actor, request);
+    const answer = answering instanceof Promise ? await answering : answering;
     const decided: ValidationResult = {
       decisionId: randomUUID(),
       decision: answer.decision,
@@ -96,21 +98,31 @@ export class ValidationService {
     return decided;
   }
 
-  /** Walks the tiers in the order {@link nextTier} gives, consulting each one it asks for. */
-  private async answer(actor: Actor, request: ValidateRequest): Promise<Answer> {
+  /**
+   * Walks the tiers in the order {@link nextTier} gives, consulting each one it asks for. The local
+   * tiers (memory, policy, pattern) answer synchronously, with no promise made for the answer; the
+   * walk turns asynchronous only at the first tier that does I/O (shared, expert).
+   */
+  private answer(actor: Actor, request: ValidateRequest): Answer | Promise<Answer> {
     const held = this.parts.reservations?.check(actor, request);
     if (held) return { decision: 'deny', tier: 'reservation', ruleId: 'reservation.held', reason: held.reason, confidence: 1, delegationId: null, basis: 'reservation', effects: [], reservation: held.reservation };
     const facts: TierFacts = {};
     const found: Found = {};
     for (let step = nextTier(facts); ; step = nextTier(facts)) {
       if ('answer' in step) return this.answerBy(step.answer, found);
+      if (step.consult === 'shared' || step.consult === 'expert') return this.walkRemote(actor, request, facts, found, step);
+      this.consultLocal(step.consult, request, facts, found);
+    }
+  }
+
+  /** The rest of the walk, from a tier that does I/O on. */
+  private async walkRemote(actor: Actor, request: ValidateRequest, facts: TierFacts, found: Found, first: TierStep): Promise<Answer> {
+    for (let step = first; ; step = nextTier(facts)) {
+      if ('answer' in step) return this.answerBy(step.answer, found);
       switch (step.consult) {
         case 'memory':
-          found.memory = this.fromMemory(request);
-          facts.memory = found.memory !== undefined;
-          break;
         case 'policy':
-          Object.assign(facts, this.consultPolicy(request, found));
+          this.consultLocal(step.consult, request, facts, found);
           break;
         case 'shared':
           found.shared = await this.parts.shared.get((found.policy as PolicyFound).key);
@@ -121,6 +133,15 @@ export class ValidationService {
           facts.expert = !(found.expert instanceof Error);
           break;
       }
+    }
+  }
+
+  private consultLocal(tier: 'memory' | 'policy', request: ValidateRequest, facts: TierFacts, found: Found): void {
+    if (tier === 'memory') {
+      found.memory = this.fromMemory(request);
+      facts.memory = found.memory !== undefined;
+    } else {
+      Object.assign(facts, this.consultPolicy(request, found));
     }
   }
 
