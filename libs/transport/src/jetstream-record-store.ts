@@ -49,6 +49,15 @@ const PAGE_EXPIRES_MS = 2000;
 /** Attempts of the last-sequence probe that timed out (a leader election): each asks the new leader, if any. */
 const PROBE_ATTEMPTS = 2;
 
+/** Ordered consumers one range read may use, each going on from where the one before stopped. */
+const READ_ATTEMPTS = 3;
+
+/** How far a range read got, and the node that served it. */
+interface ReadProgress {
+  readTo: number;
+  servedBy?: string | undefined;
+}
+
 /** A step of a range read that did not come in time. */
 class ReadStepTimeout extends Error {}
 
@@ -160,14 +169,30 @@ export class JetStreamRecordStore {
    * reset) is tried again without end. So `maxInitialReset` is set to 0 (a public field of the
    * class: the first refusal rejects the fetch), each step (the consumer, a page, a record) has a
    * deadline of `readStepMs`, and a consumer that cannot be created, a step that does not come in
-   * time and a page that ends early all end the read (never another fetch, which could start that
-   * endless loop): the caller reads the rest from the leader by position.
+   * time and a page that ends early all end that consumer's read (never another fetch on it, which
+   * could start that endless loop); a read that made progress goes on with a new consumer
+   * (READ_ATTEMPTS in all), then the caller reads the rest from the leader by position.
    */
   async *range(fromSequence: number, toSequence: number): AsyncIterable<EngineRecord> {
     const started = Date.now();
-    let readTo = fromSequence - 1;
-    let servedBy: string | undefined;
+    const at: ReadProgress = { readTo: fromSequence - 1 };
     let stoppedBy: string | undefined;
+    try {
+      // A read that stopped after some progress (a page late or short) goes on from where it
+      // stopped with a new consumer, a few times. One that got nothing (its consumer refused, or
+      // not created in time: during an election the engine cannot) leaves the rest to the leader.
+      for (let attempt = 1; attempt <= READ_ATTEMPTS; attempt++) {
+        const before = at.readTo;
+        stoppedBy = yield* this.readOnce(at.readTo + 1, toSequence, at);
+        if (stoppedBy === undefined || at.readTo === before) return;
+      }
+    } finally {
+      if (at.readTo < toSequence && this.logger) await this.logShortRead(at.readTo, toSequence, at.servedBy, stoppedBy, Date.now() - started);
+    }
+  }
+
+  /** One ordered consumer's read: undefined when it ended (at `toSequence` or the end it serves), else why it stopped. */
+  private async *readOnce(fromSequence: number, toSequence: number, at: ReadProgress): AsyncGenerator<EngineRecord, string | undefined> {
     let consumer: Awaited<ReturnType<JetStreamClient['consumers']['get']>> | undefined;
     let page: Awaited<ReturnType<NonNullable<typeof consumer>['fetch']>> | undefined;
     try {
@@ -181,7 +206,7 @@ export class JetStreamRecordStore {
           void reader.delete().catch(() => undefined);
         });
         // Cached: the fetch just set its consumer (an uncached or reset one would be created again).
-        servedBy ??= await within(reader.info(true), this.readStepMs, 'the read consumer').then((info) => info.cluster?.leader, () => undefined);
+        at.servedBy ??= await within(reader.info(true), this.readStepMs, 'the read consumer').then((info) => info.cluster?.leader, () => undefined);
         const messages = page[Symbol.asyncIterator]();
         let got = 0;
         for (;;) {
@@ -189,21 +214,21 @@ export class JetStreamRecordStore {
           if (next.done) break;
           const message = next.value;
           got += 1;
-          if (message.seq > toSequence) return;
-          readTo = message.seq;
+          if (message.seq > toSequence) return undefined;
+          at.readTo = message.seq;
           yield { sequence: message.seq, bytes: message.data };
-          if (message.seq === toSequence || message.info.pending === 0) return;
+          if (message.seq === toSequence || message.info.pending === 0) return undefined;
         }
+        if (got === 0) return undefined;
         // A page that ended before it was full and before the end: the engine ran out of time or
         // the consumer was reset after a gap. Fetching again could retry without end (above).
-        if (got < PAGE) return;
+        if (got < PAGE) return 'a page ended early';
       }
     } catch (error) {
-      stoppedBy = (error as Error).message;
+      return (error as Error).message;
     } finally {
       page?.stop();
       if (consumer) await within(consumer.delete(), this.readStepMs, 'deleting the read consumer').catch(() => undefined);
-      if (readTo < toSequence && this.logger) await this.logShortRead(readTo, toSequence, servedBy, stoppedBy, Date.now() - started);
     }
   }
 
