@@ -247,8 +247,7 @@ export class ValidationService {
       correlationId: result.decisionId,
       causationId: null,
       schemaVersion: 1,
-      data: {
-        ...result,
+      data: eventData(result, {
         tool: request.tool,
         decisionKey: answer.key ?? null,
         // Who gave the ruling this answer rests on (an expert's agent id), or null for the policy's own answers.
@@ -257,12 +256,46 @@ export class ValidationService {
         // Whose evidence it is: the expert who ruled, or the agent whose call the policy answered
         // (the model lets policy answers only tighten, and caps each agent's share of rulings).
         training: trainable && answer.features ? { features: answer.features, source: answer.tier, agent: (answer.tier === 'expert' ? answer.ruledBy : null) ?? actor.agent } : null,
-      },
+      }),
     };
   }
 }
 
 const round = (ms: number) => Math.round(ms * 1000) / 1000;
+
+type EventExtras = {
+  tool: string;
+  decisionKey: string | null;
+  ruledBy: string | null;
+  training: { features: string[]; source: Tier; agent: string } | null;
+};
+
+/**
+ * The event's data: the answer, then what the journal adds, keys in the order `{ ...result, ...extras }`
+ * gives. An answer without `ruledBy` or `reservation` (the policy's own, most memory hits) is
+ * written out as one literal, which is several times cheaper than the spread it equals.
+ */
+export function eventData(result: ValidationResult, extras: EventExtras): NewEvent['data'] {
+  if ('ruledBy' in result || 'reservation' in result) return { ...result, ...extras };
+  // Typed with every key of the answer required, so a field added to the contract cannot be left out here.
+  const data: Required<Omit<ValidationResult, 'ruledBy' | 'reservation'>> & EventExtras = {
+    decisionId: result.decisionId,
+    decision: result.decision,
+    tier: result.tier,
+    ruleId: result.ruleId,
+    reason: result.reason,
+    confidence: result.confidence,
+    delegationId: result.delegationId,
+    latencyMs: result.latencyMs,
+    basis: result.basis,
+    effects: result.effects,
+    tool: extras.tool,
+    decisionKey: extras.decisionKey,
+    ruledBy: extras.ruledBy,
+    training: extras.training,
+  };
+  return data;
+}
 
 /** A remembered answer, on the basis it was first given (a rule's, an expert's, or no risk seen). */
 function fromCache(hit: CachedDecision, key: string): Answer {
