@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect } from 'nats';
+import { connect, StorageType } from 'nats';
 import { ensureBinary, freePort, spawnOwned, waitFor, type OwnedProcess } from './processes';
 
 /** One server of a local NATS cluster. */
@@ -76,7 +76,7 @@ export async function startNatsCluster(size = 3): Promise<NatsCluster> {
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    await waitFor(() => jetStreamReady(url), 30_000, `a ${size}-node JetStream cluster with a meta leader`);
+    await waitFor(() => jetStreamReady(url, size), 30_000, `a ${size}-node JetStream cluster that can place a ${size}-replica stream`);
   } catch (error) {
     await stop();
     throw error;
@@ -94,12 +94,20 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
-async function jetStreamReady(url: string): Promise<boolean> {
+/**
+ * Ready when a stream of `replicas` replicas can be placed (then removed): a meta leader alone is
+ * not enough, since right after start the leader may not yet count every peer, and a suite's first
+ * stream would fail with "no suitable peers for placement".
+ */
+async function jetStreamReady(url: string, replicas: number): Promise<boolean> {
   try {
     const nc = await connect({ servers: url.split(','), timeout: 1000, reconnect: false });
     try {
       const jsm = await nc.jetstreamManager({ timeout: 2000 });
       await jsm.getAccountInfo();
+      const name = `LH_READY_PROBE_${process.pid}_${Date.now()}`;
+      await jsm.streams.add({ name, subjects: [`lh.ready.probe.${name}`], num_replicas: replicas, storage: StorageType.Memory });
+      await jsm.streams.delete(name);
       return true;
     } finally {
       await nc.close();
