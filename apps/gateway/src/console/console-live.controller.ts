@@ -23,6 +23,8 @@ const MAX_PENDING_EVENTS = 5000;
 const MAX_BUFFERED_BYTES = 1024 * 1024;
 /** Most events a page reads back for one gap (it keeps no more than this many in its timeline). */
 const MAX_GAP_EVENTS = 2000;
+/** At most this many store pages (one bus frame each) in one gap reply. */
+const MAX_GAP_PAGES = 4;
 
 /** What a console page starts from. */
 export interface ConsoleSnapshot {
@@ -66,7 +68,7 @@ export class ConsoleLiveController {
 
   /**
    * `GET /console/api/events?from=&to=`: the committed events of a range (a gap the stream reported),
-   * the newest {@link MAX_GAP_EVENTS} of it at most.
+   * the newest {@link MAX_GAP_EVENTS} of it at most, within {@link MAX_GAP_PAGES} store pages.
    */
   @Get('events')
   async range(@Query('from') fromText: string, @Query('to') toText: string): Promise<{ events: EventEnvelope[]; fromSequence: number; toSequence: number }> {
@@ -74,13 +76,23 @@ export class ConsoleLiveController {
     const to = Number(toText);
     if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from < 1 || to < from) throw new LighthouseError('VALIDATION_FAILED', 'from and to are sequences, from ≤ to');
     const start = Math.max(from, to - MAX_GAP_EVENTS + 1);
-    const events: EventEnvelope[] = [];
+    // Each store page fits one bus frame; only the newest MAX_GAP_PAGES are kept, so the reply
+    // stays bounded in bytes however large the events (the page counts what it did not get).
+    const pages: EventEnvelope[][] = [];
+    let dropped = false;
     for (let next: number | null = start; next !== null && next <= to; ) {
       const page = await this.store.read({ fromSequence: next, limit: Math.min(1000, to - next + 1) });
-      events.push(...page.events.filter((e) => e.sequence <= to));
+      const events = page.events.filter((e) => e.sequence <= to);
+      if (events.length > 0) pages.push(events);
+      if (pages.length > MAX_GAP_PAGES) {
+        pages.shift();
+        dropped = true;
+      }
       next = page.events.length === 0 ? null : page.nextSequence;
     }
-    return { events, fromSequence: start, toSequence: to };
+    const events = pages.flat();
+    const fromSequence = dropped ? (events[0]?.sequence ?? start) : start;
+    return { events, fromSequence, toSequence: to };
   }
 
   @Get('delegations')
