@@ -59,7 +59,7 @@ describe('a router restarted after a snapshot', () => {
     let count = 0;
     for (let from = sequence + 1; ; ) {
       const page = await events.read({ fromSequence: from, limit: 500 });
-      count += page.events.filter((e) => ROUTER_CHANNELS.has(eventChannelOf(e.type))).length;
+      count += page.events.filter((e) => ROUTER_CHANNELS.has(eventChannelOf(e))).length;
       if (page.nextSequence === null || page.events.length === 0) return count;
       from = page.nextSequence;
     }

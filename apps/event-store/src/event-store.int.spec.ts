@@ -131,6 +131,40 @@ describe('event-store service over a real NATS', () => {
     await observer.close();
   });
 
+  it('publishes decisions that teach nothing on the verdict channel: the speed layer (validation) is not handed them, and they are no gap to it', async () => {
+    const followerBus = await NatsBus.connect({ servers: nats.url, name: 'validation-follower' });
+    const observer = await NatsBus.connect({ servers: nats.url, name: 'verdict-observer' });
+    const verdicts: number[] = [];
+    const tap = observer.subscribe(BUS_EVENTS.committed, (message) => verdicts.push(...message.events.map((e) => e.data['n'] as number)), { suffix: 'verdict' });
+    await observer.flush();
+    const seen: EventEnvelope[] = [];
+    const gaps: Array<{ from: number; to: number }> = [];
+    const reads: number[] = [];
+    const counting = { read: (query: Parameters<EventStoreClient['read']>[0]) => (reads.push(query?.fromSequence ?? 1), client.read(query)) };
+    const follower = new EventFollower(followerBus, counting, { channels: ['validation'], onEvent: (e) => void seen.push(e), onGap: (gap) => gaps.push(gap) });
+    await follower.start();
+    const readsAtStart = reads.length;
+    const teaching = (n: number) => event('decisions', { n, decision: 'allow', training: { features: ['git'], source: 'policy', agent: 'agent-1' } }, 'validation.decided');
+    const hit = (n: number) => event('decisions', { n, decision: 'allow', training: null }, 'validation.decided');
+    // Given memory hits around and between first-hand decisions, in one append and in several
+    await client.append({ events: [hit(1), teaching(2), hit(3), hit(4)] });
+    await client.append({ events: [hit(5)] });
+    await client.append({ events: [teaching(6), hit(7)] });
+    await waitUntil(() => seen.length === 2 && verdicts.length === 5);
+    await follower.idle();
+    // Then the speed layer's follower got the two that teach, in order, and none of the hits
+    expect(seen.map((e) => e.data['n'])).toEqual([2, 6]);
+    // and the hits it never received were no gap to it (nothing read from the store past its catch-up)
+    expect(gaps).toEqual([]);
+    expect(reads.length).toBe(readsAtStart);
+    // while the hits went out on the verdict subject (the console's and public mounts')
+    expect(verdicts).toEqual([1, 3, 4, 5, 7]);
+    tap.unsubscribe();
+    follower.stop();
+    await followerBus.close();
+    await observer.close();
+  });
+
   it('lets a follower catch up, then follow live, filling a gap from the store', async () => {
     const stream = `s-${randomUUID()}`;
     await client.append({ events: [event(stream, { n: 1 })] });

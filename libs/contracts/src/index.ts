@@ -120,7 +120,7 @@ export { SUBJECT_SHAPE, defineRpc, defineEvent, parseReply, parseRequest, descri
 export type { RpcDefinition, EventDefinition, RpcRequest, RpcParsedRequest, RpcReply, RpcReplyInput, EventData } from './contract';
 export { RPC, SERVICE_HEALTH_RPCS, BUS_EVENTS, STORED_EVENTS, ALL_RPCS, DECLARED_SUBJECTS, rpcBySubject, perAgentSubject, committedSubject, decisionGroupSubject, EVENT_LOG_SUBJECT } from './contract-table';
 export { EVENT_CHANNELS, EventChannelSchema, eventChannelOf } from './event-channels';
-export type { EventChannel } from './event-channels';
+export type { ChannelledEvent, EventChannel } from './event-channels';
 export { CommittedEventsSchema, MAX_COMMITTED_EVENTS_PER_MESSAGE } from './events';
 export type { CommittedEvents } from './events';
 export { DELEGATION_EVENT_DATA, DELEGATION_STORED_EVENT_DATA, delegationStreamOf } from './delegation-events';

@@ -44,6 +44,9 @@ describe('NATS permissions derived from the contract table', () => {
     expect(router).not.toContain(committedSubject('validation'));
     expect(speed).toEqual(expect.arrayContaining([committedSubject('validation')]));
     expect(speed).not.toContain(committedSubject('delegation'));
+    // Decisions that teach nothing (most of them: memory hits) go to no service, the speed layer included
+    expect(speed).not.toContain(committedSubject('verdict'));
+    expect(router).not.toContain(committedSubject('verdict'));
     for (const user of Object.keys(NATS_SERVICE_CONTEXTS) as (keyof typeof NATS_SERVICE_CONTEXTS)[]) {
       const allowed = natsPermissions(user).subscribe.allow.filter((s) => s.startsWith(BUS_EVENTS.committed.subject as string));
       expect([user, allowed]).toEqual([user, FOLLOWED_CHANNELS[user].map(committedSubject)]);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventEnvelope } from '@lighthouse/contracts';
 import { CommittedRuns, halves, runsOf } from './committed-runs';
 
-const at = (sequence: number, type: string): EventEnvelope => ({
+const at = (sequence: number, type: string, data: Record<string, unknown> = type === 'validation.decided' ? TRAINING : {}): EventEnvelope => ({
   id: randomUUID(),
   type,
   stream: 's',
@@ -10,13 +10,30 @@ const at = (sequence: number, type: string): EventEnvelope => ({
   correlationId: 'c',
   causationId: null,
   schemaVersion: 1,
-  data: {},
+  data,
   sequence,
   streamVersion: sequence,
   time: new Date(0).toISOString(),
 });
 
+/** A decision that teaches the pattern model (first-hand): channel `validation`. */
+const TRAINING = { decision: 'allow', training: { features: ['git'], source: 'policy', agent: 'a' } };
+
 describe('committed events cut into per-channel messages', () => {
+  it('publishes decisions that teach nothing (a memory hit) apart from those that teach, without a gap between them', () => {
+    // Given a memory hit between two first-hand decisions, and one of an older layout without the field
+    const runs = new CommittedRuns(0);
+    const messages = runs.messagesOf([at(1, 'validation.decided'), at(2, 'validation.decided', { decision: 'allow', training: null }), at(3, 'validation.decided', { decision: 'deny' }), at(4, 'validation.decided')]);
+    // Then the hits go on the verdict channel, which the speed layer does not follow
+    expect(messages.map((m) => [m.channel, m.events.map((e) => e.sequence)])).toEqual([
+      ['validation', [1]],
+      ['verdict', [2, 3]],
+      ['validation', [4]],
+    ]);
+    // and the next teaching decision says the last one before it was 1: a follower at 2 has missed none
+    expect(messages[2]?.before).toMatchObject({ validation: 1, verdict: 3 });
+  });
+
   it('cuts runs of one channel with consecutive sequences', () => {
     const runs = runsOf([at(1, 'validation.decided'), at(2, 'validation.decided'), at(3, 'delegation.created'), at(5, 'delegation.claimed'), at(6, 'note.added')]);
     expect(runs.map((run) => [run.channel, run.events.map((e) => e.sequence)])).toEqual([

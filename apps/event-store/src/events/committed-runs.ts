@@ -86,7 +86,7 @@ export function runsOf(committed: readonly EventEnvelope[]): Array<{ channel: Ev
   const runs: Array<{ channel: EventChannel; events: EventEnvelope[] }> = [];
   let current: { channel: EventChannel; events: EventEnvelope[] } | undefined;
   for (const event of committed) {
-    const channel = eventChannelOf(event.type);
+    const channel = eventChannelOf(event);
     const previous = current?.events.at(-1);
     if (current && previous && current.channel === channel && event.sequence === previous.sequence + 1 && current.events.length < MAX_COMMITTED_EVENTS_PER_MESSAGE) {
       current.events.push(event);

@@ -33,7 +33,7 @@ const DEFAULT_PUBLIC_STREAMS = ['fs'];
  */
 export function mountedChannels(publicStreams: readonly string[]): EventChannel[] {
   const channels: EventChannel[] = ['fs', 'session', 'expert', 'agent', 'credential', 'delegation', 'reservation'];
-  if (isPublicStream('decisions', publicStreams)) channels.push('validation');
+  if (isPublicStream('decisions', publicStreams)) channels.push('validation', 'verdict');
   if (publicStreams.some((pattern) => pattern !== 'fs')) channels.push('message', 'other');
   return channels;
 }

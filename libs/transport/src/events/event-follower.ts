@@ -145,7 +145,7 @@ export class EventFollower {
     }
     for (const event of message.events) {
       // A message is one channel's; an event that is not of it is not the store's doing.
-      if (eventChannelOf(event.type) !== message.channel) continue;
+      if (eventChannelOf(event) !== message.channel) continue;
       await this.deliver(event);
     }
   }
@@ -163,7 +163,7 @@ export class EventFollower {
       const start = this.next;
       for (const event of page.events) {
         if (event.sequence > until) break;
-        if (this.channels.has(eventChannelOf(event.type))) await this.deliver(event);
+        if (this.channels.has(eventChannelOf(event))) await this.deliver(event);
         else if (event.sequence >= this.next) this.next = event.sequence + 1;
       }
       if (page.nextSequence === null || page.events.length === 0) return;
