@@ -74,6 +74,13 @@ describe('the built adapter', () => {
     expect(cliCode.length).toBeLessThan(40 * 1024);
   });
 
+  it('loads node:crypto in a hook only for a large body, and node:tls only for an https gateway (each costs every hook start its load)', () => {
+    const atTop = (name: string) => [...cliCode.matchAll(new RegExp(`=require\\("${name}"\\)`, 'g'))].length;
+    const anywhere = (name: string) => [...cliCode.matchAll(new RegExp(`require\\("${name}"\\)`, 'g'))].length;
+    expect([atTop('node:crypto'), anywhere('node:crypto')]).toEqual([0, 1]);
+    expect([atTop('node:tls'), anywhere('node:tls')]).toEqual([0, 1]);
+  });
+
   it('needs no node_modules: every package the MCP server uses is inside serve.js', () => {
     for (const text of [code, cliCode, serveCode]) {
       const required = [...text.matchAll(/\brequire\(["']([^"']+)["']\)/g)].map((m) => m[1] as string);

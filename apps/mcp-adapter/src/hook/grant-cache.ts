@@ -1,7 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, lstatSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SessionGrant } from '@lighthouse/contracts';
+import { randomBytesSync, sha256 } from './hook-sign';
 
 interface CachedGrant {
   gatewayUrl: string;
@@ -24,7 +24,7 @@ export class GrantCache {
     private readonly gatewayUrl: string,
     agentId: string,
   ) {
-    const tag = createHash('sha256').update(`${gatewayUrl}\n${agentId}`).digest('hex').slice(0, 16);
+    const tag = sha256(Buffer.from(`${gatewayUrl}\n${agentId}`, 'utf8')).toString('hex').slice(0, 16);
     this.file = join(dir, `hook-grant-${tag}.json`);
   }
 
@@ -43,7 +43,7 @@ export class GrantCache {
 
   /** Keeps the grant for the next hook run; a failure only costs the next run a new session. */
   save(grant: SessionGrant): void {
-    const tmp = join(this.dir, `.hook-grant-${randomBytes(6).toString('hex')}.tmp`);
+    const tmp = join(this.dir, `.hook-grant-${randomBytesSync(6).toString('hex')}.tmp`);
     try {
       if (!this.privateDir()) return;
       writeFileSync(tmp, JSON.stringify({ gatewayUrl: this.gatewayUrl, grant } satisfies CachedGrant), { mode: 0o600, flag: 'wx' });

@@ -1,8 +1,8 @@
 import { connect, isIP, type Socket } from 'node:net';
-import { signRequest } from '@lighthouse/auth';
 import type { ErrorCode, SessionGrant } from '@lighthouse/contracts';
 import { HookFailure } from './hook-failure';
 import { AnswerReader, requestBytes, type RawAnswer } from './hook-http';
+import { signHookRequest } from './hook-sign';
 
 /**
  * The few gateway calls a hook makes (open a session, refresh its token, one signed POST), each
@@ -31,7 +31,7 @@ export class HookGateway {
   /** A signed agent `POST`: bearer token and request signature under the session key. */
   signedPost(grant: SessionGrant, path: string, body: unknown, timeoutMs: number): Promise<unknown> {
     const text = body === undefined ? undefined : JSON.stringify(body);
-    const headers = { authorization: `Bearer ${grant.token}`, ...signRequest(grant.sessionKey, { method: 'POST', path, body: text }) };
+    const headers = { authorization: `Bearer ${grant.token}`, ...signHookRequest(grant.sessionKey, { method: 'POST', path, body: text }) };
     return this.post(path, text, headers, timeoutMs);
   }
 

@@ -1,6 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, lstatSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { randomBytesSync, sha256 } from '../hook/hook-sign';
 
 /**
  * What the adapter wants the model to hear at its next step: unread urgent messages, receipts of
@@ -39,7 +39,7 @@ export class DigestFiles {
     gatewayUrl: string,
     readonly agentId: string,
   ) {
-    const tag = createHash('sha256').update(`${gatewayUrl}\n${agentId}`).digest('hex').slice(0, 16);
+    const tag = sha256(Buffer.from(`${gatewayUrl}\n${agentId}`, 'utf8')).toString('hex').slice(0, 16);
     this.digest = join(dir, `context-${tag}.json`);
     this.delivered = join(dir, `context-${tag}.delivered.json`);
   }
@@ -75,7 +75,7 @@ export class DigestFiles {
 
   /** A new file renamed into place; a failure only costs the model a note it would have read. */
   private writePrivate(file: string, value: unknown): void {
-    const tmp = join(this.dir, `.context-${randomBytes(6).toString('hex')}.tmp`);
+    const tmp = join(this.dir, `.context-${randomBytesSync(6).toString('hex')}.tmp`);
     try {
       mkdirSync(this.dir, { recursive: true, mode: 0o700 });
       const info = lstatSync(this.dir);
