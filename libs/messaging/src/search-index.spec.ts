@@ -72,3 +72,43 @@ describe('searching', () => {
     expect(index.search(q({ q: 'lastdoc' }), () => true).hits).toEqual([]);
   });
 });
+
+describe('putting soon', () => {
+  it('given three changes of one delegation put soon, then it is indexed once, as it last stood, and a search before the delay already finds it', () => {
+    const index = new SearchIndex(100, 1024 * 1024, 60_000);
+    const made: string[] = [];
+    for (const text of ['queued: review the parser', 'claimed: review the parser', 'completed: parser approved']) {
+      index.putSoon('delegation', 'd1', () => {
+        made.push(text);
+        return doc('d1', 'parser review', text, undefined, 'delegation');
+      });
+    }
+    expect(made).toEqual([]);
+    expect(index.search(q({ q: 'approved' }), () => true).hits.map((h) => h.id)).toEqual(['d1']);
+    expect(made).toEqual(['completed: parser approved']);
+    expect(index.search(q({ q: 'claimed' }), () => true).hits).toEqual([]);
+    expect(index.size).toBe(1);
+  });
+
+  it('puts what is pending after the delay on its own, and into a snapshot taken before', async () => {
+    const index = new SearchIndex(100, 1024 * 1024, 20);
+    index.putSoon('delegation', 'd1', () => doc('d1', 'first', 'alpha', undefined, 'delegation'));
+    const copy = new SearchIndex();
+    copy.restore(index.snapshot());
+    expect(copy.search(q({ q: 'alpha' }), () => true).hits.map((h) => h.id)).toEqual(['d1']);
+    index.putSoon('delegation', 'd2', () => doc('d2', 'second', 'beta', undefined, 'delegation'));
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    // Read the inner index without flushing: the timer alone put it.
+    expect((index as unknown as { index: { documentCount: number } }).index.documentCount).toBe(2);
+  });
+
+  it('a put or remove of the same document drops what was pending for it (a later change is not undone)', () => {
+    const index = new SearchIndex(100, 1024 * 1024, 60_000);
+    index.putSoon('message', 'm1', () => doc('m1', 'old', 'stale words', ['ana']));
+    index.put(doc('m1', 'new', 'fresh words', ['ana']));
+    expect(index.search(q({ q: 'stale' }), () => true).hits).toEqual([]);
+    index.putSoon('message', 'm1', () => doc('m1', 'again', 'stale words', ['ana']));
+    index.remove('message', 'm1');
+    expect(index.size).toBe(0);
+  });
+});

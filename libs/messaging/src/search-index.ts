@@ -45,19 +45,52 @@ export class SearchIndex {
   /** Insertion order of the ids, oldest first (for eviction), with each one's estimated cost. */
   private order = new Map<string, number>();
   private heldBytes = 0;
+  /** Documents to put soon, by id, each as it last stood (see {@link putSoon}). */
+  private pending = new Map<string, () => SearchDocument>();
+  private flushTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly maxDocuments = 200_000,
     private readonly maxBytes = 128 * 1024 * 1024,
+    /** How long a {@link putSoon} may wait for the next change of the same document. */
+    private readonly putDelayMs = 250,
   ) {}
 
   get size(): number {
+    this.flush();
     return this.index.documentCount;
   }
 
   /** Estimated bytes held. */
   get bytes(): number {
+    this.flush();
     return this.heldBytes;
+  }
+
+  /**
+   * Puts the document of that kind and ref within `putDelayMs`, as `make` builds it then; a later
+   * putSoon of the same one before that replaces it. A delegation changes three times in a few
+   * milliseconds (created, claimed, completed): re-indexing it at each change was a tenth of the
+   * router's CPU per delegation (issue 16); now it is indexed once. Whatever reads the index
+   * (search, snapshot, size) puts what is pending first, so no reader sees it stale.
+   */
+  putSoon(kind: SearchKind, ref: string, make: () => SearchDocument): void {
+    this.pending.set(`${kind}:${ref}`, make);
+    if (this.flushTimer) return;
+    this.flushTimer = setTimeout(() => this.flush(), this.putDelayMs);
+    this.flushTimer.unref();
+  }
+
+  /** Puts every pending document now. */
+  flush(): void {
+    if (this.flushTimer) {
+      clearTimeout(this.flushTimer);
+      this.flushTimer = undefined;
+    }
+    if (this.pending.size === 0) return;
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    for (const make of pending) this.putNow(make());
   }
 
   /**
@@ -65,6 +98,7 @@ export class SearchIndex {
    * re-tokenising on restore) and the eviction order with each document's cost.
    */
   snapshot(): { index: unknown; order: [string, number][] } {
+    this.flush();
     return { index: this.index.toJSON(), order: [...this.order] };
   }
 
@@ -75,6 +109,8 @@ export class SearchIndex {
     if (index === null || typeof index !== 'object' || !entries) throw new Error('not a search index');
     const restored = MiniSearch.loadJS<Stored>(index as Parameters<typeof MiniSearch.loadJS>[0], INDEX_OPTIONS);
     if (restored.documentCount !== entries.length || !entries.every(([id]) => restored.has(id))) throw new Error('search index and its order disagree');
+    // What was pending belonged to the state replaced.
+    this.pending.clear();
     this.index = restored;
     this.order = new Map(entries);
     this.heldBytes = entries.reduce((sum, [, cost]) => sum + cost, 0);
@@ -82,6 +118,11 @@ export class SearchIndex {
 
   /** Adds a document, or replaces the one of the same kind and ref (a delegation that changed). */
   put(document: SearchDocument): void {
+    this.pending.delete(`${document.kind}:${document.ref}`);
+    this.putNow(document);
+  }
+
+  private putNow(document: SearchDocument): void {
     const id = `${document.kind}:${document.ref}`;
     const stored: Stored = { ...document, id, text: document.text.slice(0, MAX_INDEXED_CHARS) };
     this.discard(id);
@@ -97,6 +138,7 @@ export class SearchIndex {
 
   /** Drops the document of that kind and ref, if held (a message that left the book's memory). */
   remove(kind: SearchKind, ref: string): void {
+    this.pending.delete(`${kind}:${ref}`);
     this.discard(`${kind}:${ref}`);
   }
 
@@ -109,6 +151,7 @@ export class SearchIndex {
 
   /** A page of the hits `visible` lets through, best first. */
   search(query: SearchQuery, visible: (document: SearchDocument) => boolean): SearchResult {
+    this.flush();
     const terms = query.q.split(/\s+/).filter(Boolean).slice(0, SEARCH_LIMITS.queryTerms);
     const offset = query.cursor === undefined ? 0 : Number(query.cursor);
     const kinds = new Set(query.kinds);

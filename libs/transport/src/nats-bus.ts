@@ -192,6 +192,15 @@ export class NatsBus implements MessageBus {
   }
 
   /**
+   * As {@link publish} on `subject` (an event's subject, or one under it such as
+   * `perAgentSubject`), with the data already msgpack-encoded by `codec.encodeValue`: one payload
+   * published to many subjects (a notice to each agent it concerns) is encoded once.
+   */
+  publishEncoded(subject: string, data: Uint8Array): void {
+    this.connection.publish(subject, this.codec.encodeMapOf([['pattern', this.codec.encodeValue(subject)], ['data', data]]), { headers: traceHeaders() });
+  }
+
+  /**
    * Delivers the payload of every message published on `subject` (by {@link publish}) that
    * decodes and, when a schema is given, matches it; anything else is dropped, never thrown.
    */

@@ -11,15 +11,16 @@ export const NOTICE_STREAM = JETSTREAM_STREAMS.delegationNotices;
  * an agent's event stream can replay what the agent missed (Last-Event-ID); they are hints, the
  * event store stays the record. So they are published without waiting for JetStream's
  * acknowledgement (the stream stores what arrives on its subjects): a lost notice was only ever
- * logged, and a round trip per notice (five per delegation) is not spent on the hot path.
+ * logged, and a round trip per notice is not spent on the hot path. A change's notice is encoded
+ * once, whoever it goes to.
  */
 export class DelegationNotifier {
   private constructor(
-    private readonly bus: Pick<NatsBus, 'publish'>,
+    private readonly bus: Pick<NatsBus, 'publishEncoded' | 'codec'>,
     private readonly logger: Logger,
   ) {}
 
-  static async create(bus: Pick<NatsBus, 'publish' | 'streams'>, logger: Logger): Promise<DelegationNotifier> {
+  static async create(bus: Pick<NatsBus, 'publishEncoded' | 'codec' | 'streams'>, logger: Logger): Promise<DelegationNotifier> {
     const streams: BusStreams = bus.streams;
     // Message notices share the stream, so an agent's one ordered feed carries both (see MessageNotifier).
     const subjects = [perAgentSubject(BUS_EVENTS.delegationChanged, '>'), perAgentSubject(BUS_EVENTS.messageNoticed, '>')];
@@ -27,17 +28,32 @@ export class DelegationNotifier {
     return new DelegationNotifier(bus, logger);
   }
 
+  /** Tells every party of the delegation (and `also`) of `change`. */
   notify(delegation: Delegation, change: string, also: readonly string[] = []): void {
-    // The agent a delegation is addressed to by name hears of it too: it is waiting for that agent.
-    const addressee = 'agent' in delegation.target ? [delegation.target.agent] : [];
-    const agents = new Set([delegation.requester, ...(delegation.assignee ? [delegation.assignee] : []), ...addressee, ...also]);
-    for (const agent of agents) {
+    this.tell(delegation, change, [...partiesOf(delegation), ...also]);
+  }
+
+  /** Tells `agents` (each once) of `change`: the notice is encoded once for all of them. */
+  tell(delegation: Delegation, change: string, agents: Iterable<string>): void {
+    let data: Uint8Array;
+    try {
       const notice: DelegationChanged = { delegation, change };
+      data = this.bus.codec.encodeValue(notice);
+    } catch (error) {
+      this.logger.warn({ err: error, delegation: delegation.id }, 'could not encode a delegation notice');
+      return;
+    }
+    for (const agent of new Set(agents)) {
       try {
-        this.bus.publish(perAgentSubject(BUS_EVENTS.delegationChanged, agent), notice);
+        this.bus.publishEncoded(perAgentSubject(BUS_EVENTS.delegationChanged, agent), data);
       } catch (error) {
         this.logger.warn({ err: error, agent }, 'could not publish a delegation notice');
       }
     }
   }
+}
+
+/** Whom a delegation's changes concern: its requester, its assignee, and the agent it is addressed to by name (it is waiting for that agent). */
+export function partiesOf(delegation: Delegation): string[] {
+  return [delegation.requester, ...(delegation.assignee ? [delegation.assignee] : []), ...('agent' in delegation.target ? [delegation.target.agent] : [])];
 }

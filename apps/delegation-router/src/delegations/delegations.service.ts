@@ -4,7 +4,7 @@ import { LighthouseError, type Actor, type CreateDelegation, type Delegation, ty
 import { DELEGATION_ROUTER_CONFIG, type DelegationRouterConfig } from '../delegation-router.config';
 import { AssignmentBoard, canSee, decide, evolve, isTerminal, type Decision, type LeaseSettings, type Rejection } from '@lighthouse/delegation';
 import { delegationIdOf } from './delegation-id';
-import { DelegationNotifier } from './delegation.notifier';
+import { DelegationNotifier, partiesOf } from './delegation.notifier';
 import { listDelegations, type ListingPage, type ListingQuery } from './delegation.listing';
 import { DelegationRepository } from './delegation.repository';
 import { KeyedSerializer } from './keyed-serializer';
@@ -86,8 +86,15 @@ export class DelegationsService implements OnApplicationShutdown {
     });
     if (!appended) throw new LighthouseError('CONFLICT', `delegation ${id} already exists: this request was made before`);
     const delegation = this.current(id);
-    this.notifier.notify(handover ? queued : delegation, 'created');
-    if (handover) this.notifier.notify(delegation, 'claimed');
+    if (!handover) {
+      this.notifier.notify(delegation, 'created');
+    } else {
+      // Created and claimed in one append: one notice to each party, as it now stands (the
+      // requester hears of its creation, the expert of its claim), not one per event.
+      const expert = handover.expert.agent;
+      this.notifier.tell(delegation, 'created', partiesOf(delegation).filter((agent) => agent !== expert));
+      this.notifier.tell(delegation, 'claimed', [expert]);
+    }
     return delegation;
   }
 

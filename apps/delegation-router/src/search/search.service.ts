@@ -29,7 +29,8 @@ export class SearchService implements OnModuleInit {
 
   onModuleInit(): void {
     for (const { delegation } of this.delegations.projection.all()) this.index.put(documentOfDelegation(delegation));
-    this.delegations.projection.on('change', (delegation: Delegation) => this.index.put(documentOfDelegation(delegation)));
+    // Indexed once it has stopped changing for a moment (a round trip changes it three times), not at every change.
+    this.delegations.projection.on('change', (delegation: Delegation) => this.index.putSoon('delegation', delegation.id, () => documentOfDelegation(delegation)));
   }
 
   search(actor: Actor, query: SearchQuery): SearchResult {
