@@ -71,6 +71,21 @@ describe('searching', () => {
     index.remove('event', 'e599');
     expect(index.search(q({ q: 'lastdoc' }), () => true).hits).toEqual([]);
   });
+
+  it('given a document held as it is, when it is refreshed, then nothing moves; a changed one is indexed again as the newest', () => {
+    const index = new SearchIndex(2);
+    index.put(doc('d1', 'review', 'the parser', undefined, 'delegation'));
+    index.put(doc('d2', 'review', 'the lexer', undefined, 'delegation'));
+    index.refresh(doc('d1', 'review', 'the parser', undefined, 'delegation'));
+    index.put(doc('d3', 'review', 'the printer', undefined, 'delegation'));
+    // d1 was not moved to the newest by its refresh: it went first.
+    expect(index.search(q({ q: 'parser' }), () => true).hits).toEqual([]);
+    index.refresh(doc('d2', 'review', 'the lexer: done', undefined, 'delegation'));
+    index.put(doc('d4', 'review', 'the linker', undefined, 'delegation'));
+    // d2 changed: indexed again (its new words found), and now newer than d3.
+    expect(index.search(q({ q: 'done' }), () => true).hits.map((h) => h.id)).toEqual(['d2']);
+    expect(index.search(q({ q: 'printer' }), () => true).hits).toEqual([]);
+  });
 });
 
 describe('putting soon', () => {

@@ -136,6 +136,17 @@ export class SearchIndex {
     }
   }
 
+  /**
+   * As {@link put}, unless the index already holds this very document (every stored field the
+   * same, so the same terms): then nothing is done, not even moving it to the newest. A replica
+   * restored from a snapshot puts back every delegation it holds, and most are indexed already.
+   */
+  refresh(document: SearchDocument): void {
+    const held = this.index.getStoredFields(`${document.kind}:${document.ref}`) as Partial<Stored> | undefined;
+    if (held && sameDocument(held, document)) return;
+    this.put(document);
+  }
+
   /** Drops the document of that kind and ref, if held (a message that left the book's memory). */
   remove(kind: SearchKind, ref: string): void {
     this.pending.delete(`${kind}:${ref}`);
@@ -166,6 +177,23 @@ export class SearchIndex {
     });
     return { hits, nextCursor: end < found.length && end < SEARCH_LIMITS.depth ? String(end) : null };
   }
+}
+
+/** Whether a held document's stored fields are those `document` would store. */
+function sameDocument(held: Partial<Stored>, document: SearchDocument): boolean {
+  const sameList = (a: readonly string[] | undefined, b: readonly string[] | undefined) => a === b || (a !== undefined && b !== undefined && a.length === b.length && a.every((v, i) => v === b[i]));
+  return (
+    held.kind === document.kind &&
+    held.ref === document.ref &&
+    held.title === document.title &&
+    held.text === document.text.slice(0, MAX_INDEXED_CHARS) &&
+    held.agent === document.agent &&
+    held.stream === document.stream &&
+    held.at === document.at &&
+    sameList(held.audience, document.audience) &&
+    held.data === undefined &&
+    document.data === undefined
+  );
 }
 
 const clip = (text: string) => (text.length > SEARCH_LIMITS.snippetChars ? `${text.slice(0, SEARCH_LIMITS.snippetChars - 1)}…` : text);

@@ -30,6 +30,16 @@ export interface ResumePoint {
   refused?: SnapshotRefusal;
 }
 
+/** Where the last {@link FollowerSnapshots.resume} spent its time (ms), the steps it took only; `bytes` read from the store. */
+export interface ResumePhases {
+  load?: number;
+  open?: number;
+  decode?: number;
+  anchor?: number;
+  restore?: number;
+  bytes?: number;
+}
+
 export interface FollowerSnapshotsOptions {
   /** The snapshot's key in the store: the follower kind (every replica of a kind shares it). */
   kind: string;
@@ -58,6 +68,7 @@ export class FollowerSnapshots {
   private readonly now: () => number;
   private lastSaved = 0;
   private saving?: Promise<number | null>;
+  private resumed: ResumePhases = {};
 
   constructor(
     private readonly store: SnapshotStore,
@@ -66,6 +77,11 @@ export class FollowerSnapshots {
   ) {
     this.now = options.now ?? Date.now;
     this.schedule = new SnapshotSchedule(options.schedule, this.now());
+  }
+
+  /** Where the last resume spent its time. */
+  get resumePhases(): Readonly<ResumePhases> {
+    return this.resumed;
   }
 
   /** The sequence of the last snapshot loaded or saved (0: none). */
@@ -79,17 +95,33 @@ export class FollowerSnapshots {
    * replays from sequence 1. A store that cannot be read is not fatal either: replaying is.
    */
   async resume(lastSequence: number, holds: AnchorCheck = () => Promise.resolve(true)): Promise<ResumePoint> {
+    const phases: ResumePhases = {};
+    this.resumed = phases;
+    let last = performance.now();
+    const lap = (phase: Exclude<keyof ResumePhases, 'bytes'>) => {
+      const now = performance.now();
+      phases[phase] = Math.round(now - last);
+      last = now;
+    };
+    return this.resumeTimed(lastSequence, holds, lap, phases);
+  }
+
+  private async resumeTimed(lastSequence: number, holds: AnchorCheck, lap: (phase: Exclude<keyof ResumePhases, 'bytes'>) => void, phases: ResumePhases): Promise<ResumePoint> {
     let bytes: Uint8Array | null;
     try {
       bytes = await this.store.load(this.options.kind);
     } catch (error) {
       return { fromSequence: 1, snapshotSequence: null, reason: `snapshot store unreadable: ${(error as Error).message}` };
     }
+    lap('load');
     if (!bytes) return { fromSequence: 1, snapshotSequence: null, reason: 'no snapshot saved' };
+    phases.bytes = bytes.length;
     // Whoever can write the bucket could plant any state: nothing is read from a snapshot whose MAC does not check.
     const opened = openSnapshot(this.options.keys, this.options.kind, bytes);
+    lap('open');
     if (!opened.ok) return { fromSequence: 1, snapshotSequence: null, reason: opened.reason, refused: opened.refusal };
     const decoded = decodeSnapshot(opened.body, { kind: this.options.kind, stateVersion: this.projection.stateVersion, lastSequence });
+    lap('decode');
     if (!decoded.ok) return { fromSequence: 1, snapshotSequence: null, reason: decoded.reason };
     if (decoded.header.sequence !== opened.sequence) return { fromSequence: 1, snapshotSequence: null, reason: `snapshot refused: signed for sequence ${opened.sequence}, says ${decoded.header.sequence}`, refused: 'bad_mac' };
     const { anchor } = decoded.header;
@@ -98,11 +130,13 @@ export class FollowerSnapshots {
     } catch (error) {
       return { fromSequence: 1, snapshotSequence: null, reason: `could not check the snapshot against the log: ${(error as Error).message}` };
     }
+    lap('anchor');
     try {
       this.projection.restore(decoded.state);
     } catch (error) {
       return { fromSequence: 1, snapshotSequence: null, reason: `snapshot state rejected: ${(error as Error).message}` };
     }
+    lap('restore');
     this.lastSaved = decoded.header.sequence;
     return { fromSequence: decoded.header.sequence + 1, snapshotSequence: decoded.header.sequence, ...(anchor ? { anchor } : {}) };
   }

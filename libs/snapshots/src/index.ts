@@ -5,7 +5,7 @@ export type { SnapshotStore } from './snapshot-store';
 export { SnapshotSchedule } from './snapshot-schedule';
 export type { SnapshotScheduleOptions } from './snapshot-schedule';
 export { FollowerSnapshots } from './follower-snapshots';
-export type { AnchorCheck, AtRest, FollowerSnapshotsOptions, ResumePoint, Snapshottable } from './follower-snapshots';
+export type { AnchorCheck, AtRest, FollowerSnapshotsOptions, ResumePhases, ResumePoint, Snapshottable } from './follower-snapshots';
 export { CompositeSnapshot } from './composite-snapshot';
 export type { SnapshotPart } from './composite-snapshot';
 export { SnapshotKeyring, openSnapshot, sealSnapshot } from './snapshot-seal';

@@ -1,11 +1,33 @@
 import { createHash } from 'node:crypto';
 import { Packr } from 'msgpackr';
 
-/** The envelope format this code writes and reads; another one is ignored, never guessed at. */
-export const SNAPSHOT_FORMAT = 1;
+/**
+ * The envelope format this code writes: 2, the state's objects with named fields as msgpackr
+ * records. It reads 1 (every object a map) as well; another one is ignored, never guessed at.
+ */
+export const SNAPSHOT_FORMAT = 2;
+const READABLE_FORMATS: readonly number[] = [1, SNAPSHOT_FORMAT];
 
-// Plain maps and arrays, no records, no extensions: a snapshot decodes without any state of its own.
+// The envelope: plain maps and arrays, no records, no extensions. It reads the state of either format.
 const packr = new Packr({ useRecords: false, mapsAsObjects: true, moreTypes: false, int64AsType: 'number', variableMapSize: true });
+
+/**
+ * Whether an object is written as a record (its keys once per snapshot, where the same keys come
+ * again: a projection's rows) or a map: objects keyed by data (ids, numbers: a search index's
+ * postings and documents) stay maps, or every one of them would be a new record layout.
+ */
+function hasNamedFields(value: object): boolean {
+  let keys = 0;
+  for (const key in value) {
+    const first = key.charCodeAt(0);
+    if ((first >= 48 && first <= 57) || ++keys > 64) return false;
+  }
+  return true;
+}
+
+// The state: objects with named fields as records, defined inside each snapshot (no shared
+// structures, so a snapshot decodes alone); written in format 2, read by `packr` above.
+const statePackr = new Packr({ useRecords: hasNamedFields, mapsAsObjects: true, moreTypes: false, int64AsType: 'number', variableMapSize: true });
 
 /** What a snapshot says about itself. */
 export interface SnapshotHeader {
@@ -50,7 +72,7 @@ const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes)
 /** One snapshot as bytes: the header and the packed state, the state's digest in the header. */
 export function encodeSnapshot(input: { kind: string; stateVersion: number; sequence: number; state: unknown; takenAt?: Date; anchor?: SnapshotAnchor | null }): Uint8Array {
   if (!Number.isSafeInteger(input.sequence) || input.sequence < 0) throw new RangeError(`snapshot sequence must be a whole number ≥ 0, got ${input.sequence}`);
-  const state = packr.pack(input.state);
+  const state = statePackr.pack(input.state);
   const header: SnapshotHeader = {
     format: SNAPSHOT_FORMAT,
     kind: input.kind,
@@ -78,7 +100,7 @@ export function decodeSnapshot(bytes: Uint8Array, expect: SnapshotExpectation): 
   }
   const header = headerOf(outer);
   if (!header) return { ok: false, reason: 'not a snapshot (no header)' };
-  if (header.format !== SNAPSHOT_FORMAT) return { ok: false, reason: `snapshot format ${header.format}, this follower reads ${SNAPSHOT_FORMAT}` };
+  if (!READABLE_FORMATS.includes(header.format)) return { ok: false, reason: `snapshot format ${header.format}, this follower reads ${READABLE_FORMATS.join(' and ')}` };
   if (header.kind !== expect.kind) return { ok: false, reason: `snapshot of ${header.kind}, not ${expect.kind}` };
   if (header.stateVersion !== expect.stateVersion) return { ok: false, reason: `snapshot state version ${header.stateVersion}, this follower reads ${expect.stateVersion}` };
   if (header.sequence > expect.lastSequence) return { ok: false, reason: `snapshot at sequence ${header.sequence} is ahead of the log (last ${expect.lastSequence})` };

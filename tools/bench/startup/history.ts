@@ -50,28 +50,39 @@ function message(n: number, atMs: number): NewEvent {
 }
 
 /**
- * Writes a history of about `count` events straight into a log directory with the file engine (no
- * gateway, no store service): per ten events, six validation decisions, one delegation's life
- * (three events; one in ten left claimed), and an agent's own note or (one in five) a message.
+ * A history of about `count` events, in appends (one list per append): per ten events, six
+ * validation decisions, one delegation's life (three events; one in ten left claimed), and an
+ * agent's own note or (one in five) a message.
  */
+export function* history(count: number): Generator<NewEvent[]> {
+  for (let cycle = 0, written = 0; written < count; cycle++) {
+    const atMs = T0 + cycle * 1000;
+    const at = new Date(atMs).toISOString();
+    const appends = [
+      ...Array.from({ length: 6 }, (_, i) => [decision(cycle * 6 + i, at)]),
+      delegation(cycle, atMs),
+      [cycle % 5 === 0 ? message(cycle, atMs) : event('note.recorded', `agent:${agentOf(cycle)}`, agentOf(cycle), { text: `finished step ${cycle} of the migration`, at })],
+    ];
+    for (const events of appends) {
+      written += events.length;
+      yield events;
+    }
+  }
+}
+
+/** Writes {@link history} straight into a log directory with the file engine (no gateway, no store service). */
 export async function writeHistory(dir: string, secret: Buffer, count: number, progress: (written: number) => void): Promise<number> {
   const log = await EventLog.open({ dir, keyring: { keys: [{ id: 1, secret }], activeKeyId: 1 } });
   const inflight = new Set<Promise<unknown>>();
   let written = 0;
-  const append = async (events: NewEvent[]) => {
+  for (const events of history(count)) {
     const pending = log.append({ events });
     inflight.add(pending);
     void pending.finally(() => inflight.delete(pending));
+    const before = written;
     written += events.length;
     if (inflight.size >= 2000) await Promise.race(inflight);
-  };
-  for (let cycle = 0; written < count; cycle++) {
-    const atMs = T0 + cycle * 1000;
-    const at = new Date(atMs).toISOString();
-    for (let i = 0; i < 6; i++) await append([decision(cycle * 6 + i, at)]);
-    await append(delegation(cycle, atMs));
-    await append([cycle % 5 === 0 ? message(cycle, atMs) : event('note.recorded', `agent:${agentOf(cycle)}`, agentOf(cycle), { text: `finished step ${cycle} of the migration`, at })]);
-    if (cycle % 10_000 === 0) progress(written);
+    if (Math.floor(written / 100_000) > Math.floor(before / 100_000)) progress(written);
   }
   await Promise.all(inflight);
   await log.close();

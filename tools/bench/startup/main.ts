@@ -27,14 +27,29 @@ interface Follower {
   env: NodeJS.ProcessEnv;
 }
 
-/** Spawn → health answered, and what its metrics say it replayed. */
-async function startTimed(services: BuiltServices, follower: Follower, client: NatsBus, env: NodeJS.ProcessEnv): Promise<{ ms: number; replayed: number; process: ServiceProcess; opsPort: number }> {
+/** What each follower of the process logged of its start (`caught up ...`): where its time went. */
+function startupPhases(output: string): Record<string, unknown> {
+  const phases: Record<string, unknown> = {};
+  for (const line of output.split('\n')) {
+    if (!line.includes('caught up from')) continue;
+    try {
+      const entry = JSON.parse(line) as { follower?: string; ms?: number; replayed?: number; phases?: unknown };
+      if (entry.follower) phases[entry.follower] = { ms: entry.ms, replayed: entry.replayed, ...(entry.phases as object) };
+    } catch {
+      // not a log line of ours
+    }
+  }
+  return phases;
+}
+
+/** Spawn → health answered, what its metrics say it replayed, and where its followers' start went. */
+async function startTimed(services: BuiltServices, follower: Follower, client: NatsBus, env: NodeJS.ProcessEnv): Promise<{ ms: number; replayed: number; process: ServiceProcess; opsPort: number; phases: Record<string, unknown> }> {
   const opsPort = await freePort();
   const started = performance.now();
   const process = await startService({
     name: follower.app,
     main: services.main(follower.app),
-    env: { ...env, ...follower.env, LH_OPS_PORT: String(opsPort), LH_LOG_LEVEL: 'warn' },
+    env: { ...env, ...follower.env, LH_OPS_PORT: String(opsPort), LH_LOG_LEVEL: 'info' },
     ready: () => client.request(follower.health, {}, { timeoutMs: 1000 }).then(() => true),
     readyTimeoutMs: 1_800_000,
   });
@@ -44,7 +59,7 @@ async function startTimed(services: BuiltServices, follower: Follower, client: N
     .split('\n')
     .filter((line) => line.startsWith('lh_follower_applied_events_total{') && line.includes('phase="startup"'))
     .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
-  return { ms, replayed, process, opsPort };
+  return { ms, replayed, process, opsPort, phases: startupPhases(process.output()) };
 }
 
 /** Waits until every snapshot of the follower covers at least `sequence`; answers their sizes. */
@@ -98,7 +113,7 @@ async function main() {
       { app: 'delegation-router', kinds: ['delegation-router', 'delegation-router-reservations'], health: RPC.delegation.health, env: {} },
       { app: 'speed-layer', kinds: ['speed-layer'], health: RPC.speed.health, env: {} },
     ];
-    const results: Record<string, { replay_from_1_ms: number; replayed_from_1: number; from_snapshot_ms: number; replayed_from_snapshot: number; snapshot_bytes: number }> = {};
+    const results: Record<string, { replay_from_1_ms: number; replayed_from_1: number; from_snapshot_ms: number; replayed_from_snapshot: number; snapshot_bytes: number; from_snapshot_phases: Record<string, unknown> }> = {};
     for (const follower of followers) {
       log(`${follower.app}: start with no snapshot (replays from sequence 1)`);
       const cold = await startTimed(services, follower, client, env);
@@ -109,9 +124,9 @@ async function main() {
       log(`${follower.app}: start from its snapshot (${bytes} bytes)`);
       const warm = await startTimed(services, follower, client, env);
       running.push(warm.process);
-      log(`${follower.app}: ready in ${warm.ms} ms, replayed ${warm.replayed}`);
+      log(`${follower.app}: ready in ${warm.ms} ms, replayed ${warm.replayed}; ${JSON.stringify(warm.phases)}`);
       await warm.process.stop();
-      results[follower.app.replace('-', '_')] = { replay_from_1_ms: cold.ms, replayed_from_1: cold.replayed, from_snapshot_ms: warm.ms, replayed_from_snapshot: warm.replayed, snapshot_bytes: bytes };
+      results[follower.app.replace('-', '_')] = { replay_from_1_ms: cold.ms, replayed_from_1: cold.replayed, from_snapshot_ms: warm.ms, replayed_from_snapshot: warm.replayed, snapshot_bytes: bytes, from_snapshot_phases: warm.phases };
     }
     const router = results['delegation_router'] as (typeof results)[string];
     const speed = results['speed_layer'] as (typeof results)[string];

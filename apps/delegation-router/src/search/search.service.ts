@@ -28,7 +28,8 @@ export class SearchService implements OnModuleInit {
   }
 
   onModuleInit(): void {
-    for (const { delegation } of this.delegations.projection.all()) this.index.put(documentOfDelegation(delegation));
+    // Restored from a snapshot, the index holds most of them as they are: only the others are indexed again.
+    for (const { delegation } of this.delegations.projection.all()) this.index.refresh(documentOfDelegation(delegation));
     // Indexed once it has stopped changing for a moment (a round trip changes it three times), not at every change.
     this.delegations.projection.on('change', (delegation: Delegation) => this.index.putSoon('delegation', delegation.id, () => documentOfDelegation(delegation)));
   }

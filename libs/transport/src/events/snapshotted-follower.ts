@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FollowerSnapshotConfig } from '@lighthouse/config';
 import type { ServiceMetrics } from '@lighthouse/observability';
-import { FollowerSnapshots, MemorySnapshotStore, SnapshotKeyring, type SnapshotKeys, type Snapshottable, type SnapshotStore } from '@lighthouse/snapshots';
+import { FollowerSnapshots, MemorySnapshotStore, SnapshotKeyring, type ResumePhases, type SnapshotKeys, type Snapshottable, type SnapshotStore } from '@lighthouse/snapshots';
 import type { BusStreams } from '../bus-streams';
 import { ObjectSnapshotStore } from './object-snapshot.store';
 import type { NatsBus } from '../nats-bus';
@@ -38,6 +38,8 @@ export interface StartupReport {
   /** The next sequence expected once caught up. */
   position: number;
   ms: number;
+  /** Where the time went (ms): the store's head, each step of loading the snapshot, and the catch-up after it. */
+  phases: ResumePhases & { head: number; catchUp: number };
 }
 
 /**
@@ -80,6 +82,7 @@ export class SnapshottedFollower {
   async start(): Promise<StartupReport> {
     const started = Date.now();
     const head = await this.store.head();
+    const headMs = Date.now() - started;
     const resumed = await this.snapshots.resume(head.lastSequence, async (anchor) => {
       const page = await this.store.read({ fromSequence: anchor.sequence, limit: 1 });
       return page.events[0]?.sequence === anchor.sequence && page.events[0].id === anchor.id;
@@ -98,6 +101,7 @@ export class SnapshottedFollower {
         this.options.metrics?.followerAppliedEvents.inc({ follower: this.options.kind, phase: this.phase });
       },
     });
+    const catchUpStarted = Date.now();
     await this.inner.start();
     this.phase = 'live';
     this.startup = {
@@ -107,6 +111,7 @@ export class SnapshottedFollower {
       replayed: this.appliedCount,
       position: this.inner.position,
       ms: Date.now() - started,
+      phases: { head: headMs, ...this.snapshots.resumePhases, catchUp: Date.now() - catchUpStarted },
     };
     const checkMs = this.options.checkMs ?? Math.min(1000, this.options.everyMs || 1000);
     this.timer = setInterval(() => void this.saveIfDue(), checkMs);
