@@ -13,7 +13,7 @@
 import { transformFile } from '@swc/core';
 import { build } from 'esbuild';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -173,6 +173,10 @@ export async function buildEntry(entry, outfile, { selfContained = SELF_CONTAINE
   });
   // A self-contained bundle with a #! line (kept from its entry) is a command of its own.
   if (selfContained) chmodSync(join(root, outfile), 0o755);
+  // A command's own package scope, so that Node, which looks for the package.json nearest the main
+  // file at every start (to tell CommonJS from ESM), stops beside it instead of reading and parsing
+  // the workspace's: a hook starts once per tool call.
+  if (selfContained && options.launcher) writeFileSync(join(root, dirname(outfile), 'package.json'), `${JSON.stringify({ type: 'commonjs', private: true })}\n`);
   if (WEB_ASSETS.has(entry)) await buildWebAssets(WEB_ASSETS.get(entry), outfile);
   const companions = Object.entries(options.companions ?? {});
   await Promise.all(companions.map(([name, source]) => buildEntry(source, join(dirname(outfile), name), { selfContained })));

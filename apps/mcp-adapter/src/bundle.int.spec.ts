@@ -64,6 +64,10 @@ describe('the built adapter', () => {
     }
   });
 
+  it('is a CommonJS package of its own, so Node does not read the workspace package.json at every start', () => {
+    expect(JSON.parse(readFileSync(join(repo, out, '..', 'package.json'), 'utf8'))).toMatchObject({ type: 'commonjs' });
+  });
+
   it('holds in main.js only the loader of cli.js', () => {
     expect(launcherSources.filter((s) => !/apps\/mcp-adapter\/src\/(main|hook\/code-cache)\.ts$/.test(s))).toEqual([]);
   });
