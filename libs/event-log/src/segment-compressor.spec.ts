@@ -1,8 +1,9 @@
 import { readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { KeyringInput } from './keyring';
 import { EventLog } from './event-log';
+import { nodeFileSystem, type FileSystemPort } from './fs-port';
 import { verifyLog } from './verify';
 import { makeEvent, makeTempDir, recordingLogger, removeDir, segmentNames, testKeyring } from './testing/log-test-kit';
 
@@ -133,6 +134,44 @@ describe('segment rotation and compression', () => {
     expect(events.map((event) => event.id)).toEqual(ids);
     expect(names.slice(0, 2)).toEqual([`${seg(1)}.gz`, `${seg(2)}.gz`]);
     expect(names.some((name) => name.endsWith('.tmp'))).toBe(false);
+    expect(await verifyLog(dir, keyring)).toMatchObject({ ok: true, problems: [] });
+  });
+
+  it.each([
+    ['inflates to other bytes', (plain: Buffer) => gzipSync(Buffer.concat([plain.subarray(0, 100), Buffer.from([plain[100]! ^ 1]), plain.subarray(101)]))],
+    ['inflates to one byte less', (plain: Buffer) => gzipSync(plain.subarray(0, -1))],
+    ['inflates to one byte more', (plain: Buffer) => gzipSync(Buffer.concat([plain, Buffer.from([0])]))],
+    ['is not gzip', () => Buffer.from('not gzip at all')],
+  ])('keeps the plain segment when its compressed copy %s', async (_, forge: (plain: Buffer) => Buffer) => {
+    // given: the copy read back for the check is not the one the segment deflates to
+    const logger = recordingLogger();
+    const readBack: FileSystemPort = {
+      ...nodeFileSystem,
+      readFile: async (path) => (path.endsWith(`${seg(1)}.gz`) ? forge(await readFile(join(dir, seg(1)))) : nodeFileSystem.readFile(path)),
+    };
+    const store = await EventLog.open({ dir, keyring, segmentBytes: 2048, logger, fs: readBack });
+    const ids: string[] = [];
+
+    // when
+    for (let i = 0; i < 20; i++) {
+      const event = makeEvent({ data: { i, pad: 'p'.repeat(100) } });
+      ids.push(event.id);
+      await store.append({ events: [event] });
+    }
+    await store.close();
+    const names = await segmentNames(dir);
+
+    // then
+    expect(logger.errors).toContain('segment compression failed');
+    expect(names).toContain(seg(1));
+    expect(names).not.toContain(`${seg(1)}.gz`);
+    expect(names).toContain(`${seg(2)}.gz`);
+    const reopened = await open();
+    expect((await reopened.read({ limit: 1000 })).events.map((event) => event.id)).toEqual(ids);
+    await reopened.close();
+    log = undefined;
+    // Reopened on an honest file system, the plain segment is compressed again.
+    expect(await segmentNames(dir)).toContain(`${seg(1)}.gz`);
     expect(await verifyLog(dir, keyring)).toMatchObject({ ok: true, problems: [] });
   });
 
