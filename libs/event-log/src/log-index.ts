@@ -1,3 +1,4 @@
+import { IdTable } from './id-table';
 import { GENESIS_HMAC } from './record-codec';
 
 /** Where a record lives. */
@@ -17,19 +18,22 @@ export interface IndexEntry extends RecordLocation {
 
 /**
  * In-memory indexes of the committed log, rebuilt at open: sequence → location, stream →
- * sequences, event id → sequence. Columns are plain arrays indexed by `sequence - 1`.
+ * sequences, event id → sequence. Columns are typed arrays indexed by `sequence - 1` (grown by
+ * doubling), and ids live in an {@link IdTable}: the garbage collector has no object per
+ * committed event to trace or copy, however long the log.
  */
 export class LogIndex {
-  private readonly segments: number[] = [];
-  private readonly offsets: number[] = [];
-  private readonly sizes: number[] = [];
-  private readonly versions: number[] = [];
+  private segments = new Uint32Array(INITIAL_CAPACITY);
+  private offsets = new Uint32Array(INITIAL_CAPACITY);
+  private sizes = new Uint32Array(INITIAL_CAPACITY);
+  private versions = new Float64Array(INITIAL_CAPACITY);
+  private count = 0;
   private readonly streams = new Map<string, number[]>();
-  private readonly ids = new Map<string, number>();
+  private readonly ids = new IdTable();
   private head: Buffer = GENESIS_HMAC;
 
   get lastSequence(): number {
-    return this.segments.length;
+    return this.count;
   }
 
   /** HMAC of the last committed record (32 zero bytes for an empty log). */
@@ -39,13 +43,19 @@ export class LogIndex {
 
   /** Appends the next record; sequences must arrive gapless and in order. */
   add(entry: IndexEntry, hmac: Buffer): void {
-    if (entry.sequence !== this.lastSequence + 1) {
-      throw new Error(`index expects sequence ${this.lastSequence + 1}, got ${entry.sequence}`);
+    if (entry.sequence !== this.count + 1) {
+      throw new Error(`index expects sequence ${this.count + 1}, got ${entry.sequence}`);
     }
-    this.segments.push(entry.segment);
-    this.offsets.push(entry.offset);
-    this.sizes.push(entry.size);
-    this.versions.push(entry.streamVersion);
+    if (entry.segment > MAX_U32 || entry.offset > MAX_U32 || entry.size > MAX_U32) {
+      throw new Error(`record ${entry.sequence} lies beyond what the index can hold (segment ${entry.segment}, offset ${entry.offset}, size ${entry.size})`);
+    }
+    if (this.count === this.segments.length) this.grow();
+    const at = this.count;
+    this.segments[at] = entry.segment;
+    this.offsets[at] = entry.offset;
+    this.sizes[at] = entry.size;
+    this.versions[at] = entry.streamVersion;
+    this.count = at + 1;
     const sequences = this.streams.get(entry.stream);
     if (sequences) sequences.push(entry.sequence);
     else this.streams.set(entry.stream, [entry.sequence]);
@@ -54,9 +64,9 @@ export class LogIndex {
   }
 
   location(sequence: number): RecordLocation | undefined {
-    const segment = this.segments[sequence - 1];
-    if (segment === undefined) return undefined;
-    return { segment, offset: this.offsets[sequence - 1] ?? 0, size: this.sizes[sequence - 1] ?? 0 };
+    if (!(sequence >= 1 && sequence <= this.count)) return undefined;
+    const at = sequence - 1;
+    return { segment: this.segments[at] as number, offset: this.offsets[at] as number, size: this.sizes[at] as number };
   }
 
   sequenceOfId(id: string): number | undefined {
@@ -65,7 +75,7 @@ export class LogIndex {
 
   /** Stream version of the record at `sequence` (0 when out of range). */
   versionAt(sequence: number): number {
-    return this.versions[sequence - 1] ?? 0;
+    return sequence >= 1 && sequence <= this.count ? (this.versions[sequence - 1] as number) : 0;
   }
 
   /** Current version of `stream`: how many events it holds (0 for an unknown stream). */
@@ -77,4 +87,20 @@ export class LogIndex {
   streamSequences(stream: string): readonly number[] {
     return this.streams.get(stream) ?? [];
   }
+
+  private grow(): void {
+    const capacity = this.segments.length * 2;
+    this.segments = grown(new Uint32Array(capacity), this.segments);
+    this.offsets = grown(new Uint32Array(capacity), this.offsets);
+    this.sizes = grown(new Uint32Array(capacity), this.sizes);
+    this.versions = grown(new Float64Array(capacity), this.versions);
+  }
+}
+
+const INITIAL_CAPACITY = 1024;
+const MAX_U32 = 0xffffffff;
+
+function grown<T extends Uint32Array | Float64Array>(into: T, from: T): T {
+  into.set(from);
+  return into;
 }
