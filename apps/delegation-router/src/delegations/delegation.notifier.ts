@@ -5,6 +5,9 @@ import type { BusStreams, NatsBus } from '@lighthouse/transport';
 /** JetStream stream that keeps a day of per-agent change notices, so a reconnecting agent can resume. */
 export const NOTICE_STREAM = JETSTREAM_STREAMS.delegationNotices;
 
+/** How long a notice may wait, at most, to leave with the router's next store request. */
+export const NOTICE_DELAY_MS = 20;
+
 /**
  * Tells each agent a change concerns (requester, assignee, the agent it is addressed to, and an expert that lost its claim) on
  * `lh.delegation.evt.changed.v1.<agent>`. Notices go through JetStream so that a gateway serving
@@ -15,17 +18,26 @@ export const NOTICE_STREAM = JETSTREAM_STREAMS.delegationNotices;
  * once, whoever it goes to.
  */
 export class DelegationNotifier {
+  /** Notices encoded and not yet handed to the connection, in order: subject and data. */
+  private queued: Array<[string, Uint8Array]> = [];
+  private timer?: NodeJS.Timeout;
+
   private constructor(
     private readonly bus: Pick<NatsBus, 'publishEncoded' | 'codec'>,
     private readonly logger: Logger,
+    private readonly delayMs: number,
   ) {}
 
-  static async create(bus: Pick<NatsBus, 'publishEncoded' | 'codec' | 'streams'>, logger: Logger): Promise<DelegationNotifier> {
+  /**
+   * `delayMs`: how long a notice may wait for the router's next store request, so that both leave
+   * in one socket write (see {@link flush}).
+   */
+  static async create(bus: Pick<NatsBus, 'publishEncoded' | 'codec' | 'streams'>, logger: Logger, delayMs = NOTICE_DELAY_MS): Promise<DelegationNotifier> {
     const streams: BusStreams = bus.streams;
     // Message notices share the stream, so an agent's one ordered feed carries both (see MessageNotifier).
     const subjects = [perAgentSubject(BUS_EVENTS.delegationChanged, '>'), perAgentSubject(BUS_EVENTS.messageNoticed, '>')];
     await streams.ensure({ name: NOTICE_STREAM, subjects, retention: 'limits', maxAgeMs: 24 * 3600 * 1000 });
-    return new DelegationNotifier(bus, logger);
+    return new DelegationNotifier(bus, logger, delayMs);
   }
 
   /** Tells every party of the delegation (and `also`) of `change`. */
@@ -43,11 +55,32 @@ export class DelegationNotifier {
       this.logger.warn({ err: error, delegation: delegation.id }, 'could not encode a delegation notice');
       return;
     }
-    for (const agent of new Set(agents)) {
+    for (const agent of new Set(agents)) this.queued.push([perAgentSubject(BUS_EVENTS.delegationChanged, agent), data]);
+    if (this.delayMs <= 0) return this.flush();
+    if (this.timer) return;
+    this.timer = setTimeout(() => this.flush(), this.delayMs);
+    this.timer.unref();
+  }
+
+  /**
+   * Hands every queued notice to the connection, in order. The router calls it just before each
+   * store request (and the timer at the latest `delayMs` after a notice): the notices then leave
+   * in the same socket write as the request, where they cost a write of their own after every
+   * change (two per delegation; a write is among the dearest things the router does per delegation).
+   */
+  flush(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    if (this.queued.length === 0) return;
+    const queued = this.queued;
+    this.queued = [];
+    for (const [subject, data] of queued) {
       try {
-        this.bus.publishEncoded(perAgentSubject(BUS_EVENTS.delegationChanged, agent), data);
+        this.bus.publishEncoded(subject, data);
       } catch (error) {
-        this.logger.warn({ err: error, agent }, 'could not publish a delegation notice');
+        this.logger.warn({ err: error, subject }, 'could not publish a delegation notice');
       }
     }
   }

@@ -12,6 +12,8 @@ export class DelegationRepository {
   constructor(
     private readonly store: EventStoreClient,
     readonly projection: DelegationProjection,
+    /** Called just before each append goes out (what it publishes leaves in the same write). */
+    private readonly beforeAppend: () => void = () => undefined,
   ) {}
 
   /** The delegation as of the store (projection first; the store when this replica has not seen it yet). */
@@ -33,6 +35,7 @@ export class DelegationRepository {
     const at = now.toISOString();
     const ids = events.map(() => randomUUID());
     const correlationId = base?.delegation.correlationId ?? (events[0] as Extract<DelegationEvent, { type: 'delegation.created' }>).data.correlationId;
+    this.beforeAppend();
     const result = await this.store.append({
       expectedVersion: base?.version ?? 0,
       events: events.map((event, i) => ({

@@ -70,13 +70,13 @@ export class DelegationsModule {
       providers: [
         DelegationsService,
         DelegationHousekeeper,
-        { provide: DelegationRepository, useValue: new DelegationRepository(store, projection) },
+        { provide: DelegationRepository, useValue: new DelegationRepository(store, projection, () => notifier.flush()) },
         { provide: DelegationNotifier, useValue: notifier },
         { provide: DELEGATION_ROUTER_CONFIG, useValue: config },
         { provide: NatsBus, useValue: bus },
         { provide: LOGGER, useValue: logger },
         { provide: SnapshottedFollower, useValue: follower },
-        { provide: 'FOLLOWER_STOPPER', useValue: new FollowerStopper(follower, bus) },
+        { provide: 'FOLLOWER_STOPPER', useValue: new FollowerStopper(follower, bus, notifier) },
       ],
       exports: [DelegationsService, DelegationRepository, SnapshottedFollower],
     };
@@ -88,10 +88,12 @@ class FollowerStopper implements OnApplicationShutdown {
   constructor(
     private readonly follower: SnapshottedFollower,
     private readonly bus: NatsBus,
+    private readonly notifier: DelegationNotifier,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
     this.follower.stop();
+    this.notifier.flush();
     await this.bus.close().catch(() => undefined);
   }
 }
