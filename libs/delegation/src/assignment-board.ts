@@ -27,7 +27,8 @@ type Queued = Pick<Delegation, 'id' | 'createdAt'>;
 export class AssignmentBoard<T> {
   private readonly queues = new Map<string, Queued[]>();
   private readonly queuedIds = new Map<string, Delegation>();
-  private readonly waiting = new Map<string, Array<WaitingExpert<T>>>();
+  /** Each line's waiting experts by ticket, longest waiting first (a Map keeps insertion order; leaving it is O(1)). */
+  private readonly waiting = new Map<string, Map<T, WaitingExpert<T>>>();
   /** The lines (keys of `waiting`) each waiting expert stands in. */
   private readonly linesOf = new Map<T, string[]>();
   private readonly held = new Map<string, Set<string>>();
@@ -47,8 +48,13 @@ export class AssignmentBoard<T> {
   offer(id: string): Pairing<T> | undefined {
     const d = this.queuedIds.get(id);
     if (!d) return undefined;
-    const list = this.waiting.get(targetKey(d)) ?? [];
-    const expert = list.find((w) => canTake(d, w.actor) && this.hasRoom(w.actor));
+    let expert: WaitingExpert<T> | undefined;
+    for (const w of this.waiting.get(targetKey(d))?.values() ?? []) {
+      if (canTake(d, w.actor) && this.hasRoom(w.actor)) {
+        expert = w;
+        break;
+      }
+    }
     if (!expert) return undefined;
     this.stopWaiting(expert.ticket);
     this.reserve(d, expert.actor.agent);
@@ -82,19 +88,19 @@ export class AssignmentBoard<T> {
     const keys = keysOf(expert.actor);
     this.linesOf.set(expert.ticket, keys);
     for (const key of keys) {
-      const list = this.waiting.get(key) ?? [];
-      list.push(expert);
-      this.waiting.set(key, list);
+      const line = this.waiting.get(key) ?? new Map<T, WaitingExpert<T>>();
+      line.delete(expert.ticket);
+      line.set(expert.ticket, expert);
+      this.waiting.set(key, line);
     }
   }
 
   /** Takes an expert out of line (answered, timed out, or gone): only the lines it stands in. */
   stopWaiting(ticket: T): void {
     for (const key of this.linesOf.get(ticket) ?? []) {
-      const list = this.waiting.get(key) ?? [];
-      const kept = list.filter((w) => w.ticket !== ticket);
-      if (kept.length === 0) this.waiting.delete(key);
-      else this.waiting.set(key, kept);
+      const line = this.waiting.get(key);
+      line?.delete(ticket);
+      if (line?.size === 0) this.waiting.delete(key);
     }
     this.linesOf.delete(ticket);
   }
