@@ -7,5 +7,5 @@ export type { SendQuotaRule } from './send-quota';
 export { AgentDirectory } from './agent-directory';
 export type { DirectoryEvent } from './agent-directory';
 export { SearchIndex, MAX_INDEXED_CHARS } from './search-index';
-export type { SearchDocument } from './search-index';
+export type { CompactIndex, SearchDocument } from './search-index';
 export type { BookState } from './message-book';

@@ -94,26 +94,77 @@ export class SearchIndex {
   }
 
   /**
-   * The whole index as plain data (a follower snapshot): MiniSearch's own serialised form (no
-   * re-tokenising on restore) and the eviction order with each document's cost.
+   * The whole index as plain data (a follower snapshot), as {@link CompactIndex}: MiniSearch's
+   * own tables (no re-tokenising on restore) with the postings and the per-document numbers as
+   * u32 columns, and the eviction order with each document's cost.
    */
-  snapshot(): { index: unknown; order: [string, number][] } {
+  snapshot(): CompactIndex | { index: unknown; order: [string, number][] } {
     this.flush();
-    return { index: this.index.toJSON(), order: [...this.order] };
+    const inner = internalsOf(this.index);
+    // Short ids past u32 (4 billion documents indexed in one process): MiniSearch's own form.
+    if (inner._nextId > MAX_U32) return { index: this.index.toJSON(), order: [...this.order] };
+    const fields = Object.keys(inner._fieldIds).length;
+    const count = inner._documentIds.size;
+    const shortIds = new Uint32Array(count);
+    const ids: string[] = new Array<string>(count);
+    const lengths = new Uint32Array(count * fields);
+    const stored: Array<Record<string, unknown> | null> = new Array<Record<string, unknown> | null>(count);
+    const position = new Map<string, number>();
+    let at = 0;
+    for (const [shortId, id] of inner._documentIds) {
+      shortIds[at] = shortId;
+      ids[at] = id;
+      position.set(id, at);
+      const fieldLength = inner._fieldLength.get(shortId) ?? [];
+      for (let f = 0; f < fields; f++) lengths[at * fields + f] = fieldLength[f] ?? MISSING;
+      stored[at] = inner._storedFields.get(shortId) ?? null;
+      at++;
+    }
+    const terms: string[] = [];
+    const postings: number[] = [];
+    for (const [term, fieldIndex] of inner._index) {
+      terms.push(term);
+      postings.push(fieldIndex.size);
+      for (const [fieldId, freqs] of fieldIndex) {
+        postings.push(fieldId, freqs.size);
+        for (const [shortId, freq] of freqs) postings.push(shortId, freq);
+      }
+    }
+    const order = new Uint32Array(this.order.size * 2);
+    at = 0;
+    for (const [id, cost] of this.order) {
+      order[at++] = position.get(id) ?? MISSING;
+      order[at++] = Math.min(cost, MAX_U32);
+    }
+    return {
+      layout: COMPACT_LAYOUT,
+      documentCount: inner._documentCount,
+      nextId: inner._nextId,
+      fieldIds: inner._fieldIds,
+      averageFieldLength: inner._avgFieldLength,
+      dirtCount: inner._dirtCount,
+      ids,
+      shortIds: u32Bytes(shortIds),
+      fieldLength: u32Bytes(lengths),
+      stored,
+      terms,
+      postings: u32Bytes(Uint32Array.from(postings)),
+      order: u32Bytes(order),
+    };
   }
 
-  /** Replaces the whole index with a {@link snapshot}'s; throws, changing nothing, on anything else. */
+  /**
+   * Replaces the whole index with a {@link snapshot}'s (either layout); throws, changing nothing,
+   * on anything else. The compact one fills MiniSearch's tables at once, term by term, without
+   * going through its serialised form (objects keyed by numbers, parsed back one key at a time).
+   */
   restore(state: unknown): void {
-    const { index, order } = (state ?? {}) as { index?: unknown; order?: unknown };
-    const entries = Array.isArray(order) && order.every((e) => Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'number') ? (order as [string, number][]) : undefined;
-    if (index === null || typeof index !== 'object' || !entries) throw new Error('not a search index');
-    const restored = MiniSearch.loadJS<Stored>(index as Parameters<typeof MiniSearch.loadJS>[0], INDEX_OPTIONS);
-    if (restored.documentCount !== entries.length || !entries.every(([id]) => restored.has(id))) throw new Error('search index and its order disagree');
+    const { index, order, heldBytes } = (state as Partial<CompactIndex> | null)?.layout === COMPACT_LAYOUT ? restoreCompact(state as CompactIndex) : restoreSerialised(state);
     // What was pending belonged to the state replaced.
     this.pending.clear();
-    this.index = restored;
-    this.order = new Map(entries);
-    this.heldBytes = entries.reduce((sum, [, cost]) => sum + cost, 0);
+    this.index = index;
+    this.order = order;
+    this.heldBytes = heldBytes;
   }
 
   /** Adds a document, or replaces the one of the same kind and ref (a delegation that changed). */
@@ -194,6 +245,152 @@ function sameDocument(held: Partial<Stored>, document: SearchDocument): boolean 
     held.data === undefined &&
     document.data === undefined
   );
+}
+
+/** The layout of {@link SearchIndex.snapshot}: MiniSearch's tables, numbers as u32 columns (little-endian bytes). */
+export interface CompactIndex {
+  layout: typeof COMPACT_LAYOUT;
+  documentCount: number;
+  nextId: number;
+  fieldIds: Record<string, number>;
+  averageFieldLength: number[];
+  dirtCount: number;
+  /** The documents held, by position: MiniSearch's id, its short id, its indexed length per field, its stored fields. */
+  ids: string[];
+  shortIds: Uint8Array;
+  fieldLength: Uint8Array;
+  stored: Array<Record<string, unknown> | null>;
+  /** Every term, and for each in turn in `postings`: its field count, then per field its id, its document count, and (short id, frequency) per document. */
+  terms: string[];
+  postings: Uint8Array;
+  /** Eviction order, oldest first: (position in `ids`, estimated cost) pairs. */
+  order: Uint8Array;
+}
+
+const COMPACT_LAYOUT = 2 as const;
+const MAX_U32 = 0xffff_ffff;
+/** A field a document has no length for. */
+const MISSING = MAX_U32;
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/** The u32 values as little-endian bytes. */
+function u32Bytes(values: Uint32Array): Uint8Array {
+  if (LITTLE_ENDIAN) return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+  const bytes = new Uint8Array(values.length * 4);
+  const view = new DataView(bytes.buffer);
+  values.forEach((value, i) => view.setUint32(i * 4, value, true));
+  return bytes;
+}
+
+/** Little-endian bytes back as u32 values (copied: the bytes may sit anywhere in the snapshot). */
+function u32Of(bytes: unknown, what: string): Uint32Array {
+  if (!(bytes instanceof Uint8Array) || bytes.length % 4 !== 0) throw new Error(`the search index's ${what} are not u32 values`);
+  const copy = new Uint8Array(bytes);
+  if (LITTLE_ENDIAN) return new Uint32Array(copy.buffer, 0, copy.length / 4);
+  const view = new DataView(copy.buffer);
+  return Uint32Array.from({ length: copy.length / 4 }, (_, i) => view.getUint32(i * 4, true));
+}
+
+/** MiniSearch's tables (7.x): what {@link SearchIndex.snapshot} reads and a compact restore fills. */
+interface MiniSearchTables {
+  _index: Iterable<[string, Map<number, Map<number, number>>]> & { set(term: string, data: Map<number, Map<number, number>>): unknown };
+  _documentCount: number;
+  _documentIds: Map<number, string>;
+  _idToShortId: Map<string, number>;
+  _fieldIds: Record<string, number>;
+  _fieldLength: Map<number, number[]>;
+  _avgFieldLength: number[];
+  _nextId: number;
+  _storedFields: Map<number, Record<string, unknown>>;
+  _dirtCount: number;
+}
+
+/** MiniSearch's tables, checked to be what this code reads (another MiniSearch version: the snapshot is refused and the log replayed). */
+function internalsOf(index: MiniSearch<Stored>): MiniSearchTables {
+  const inner = index as unknown as Partial<MiniSearchTables>;
+  const maps = [inner._documentIds, inner._idToShortId, inner._fieldLength, inner._storedFields];
+  if (!maps.every((m) => m instanceof Map) || typeof inner._index?.set !== 'function' || typeof inner._nextId !== 'number' || typeof inner._documentCount !== 'number' || !Array.isArray(inner._avgFieldLength)) {
+    throw new Error('this MiniSearch keeps its tables otherwise than the search snapshot expects');
+  }
+  return inner as MiniSearchTables;
+}
+
+interface Restored {
+  index: MiniSearch<Stored>;
+  order: Map<string, number>;
+  heldBytes: number;
+}
+
+function restoreCompact(state: CompactIndex): Restored {
+  const { documentCount, nextId, fieldIds, averageFieldLength, dirtCount, ids, stored, terms } = state;
+  const whole = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
+  const fieldCount = fieldIds !== null && typeof fieldIds === 'object' ? Object.keys(fieldIds).length : -1;
+  if (!whole(documentCount) || !whole(nextId) || !whole(dirtCount) || fieldCount !== INDEX_OPTIONS.fields.length || !Array.isArray(averageFieldLength) || !Array.isArray(ids) || !Array.isArray(stored) || !Array.isArray(terms)) {
+    throw new Error('not a search index');
+  }
+  const shortIds = u32Of(state.shortIds, 'short ids');
+  const lengths = u32Of(state.fieldLength, 'field lengths');
+  const postings = u32Of(state.postings, 'postings');
+  const order = u32Of(state.order, 'eviction order');
+  if (ids.length !== documentCount || shortIds.length !== ids.length || stored.length !== ids.length || lengths.length !== ids.length * fieldCount || order.length !== ids.length * 2) {
+    throw new Error('search index and its order disagree');
+  }
+  const index = MiniSearch.loadJS<Stored>({ documentCount, nextId, documentIds: {}, fieldIds, fieldLength: {}, averageFieldLength, storedFields: {}, dirtCount, index: [], serializationVersion: 2 }, INDEX_OPTIONS);
+  const inner = internalsOf(index);
+  for (let at = 0; at < ids.length; at++) {
+    const id = ids[at];
+    const shortId = shortIds[at] as number;
+    if (typeof id !== 'string' || inner._idToShortId.has(id)) throw new Error('a search document id is missing or repeated');
+    inner._documentIds.set(shortId, id);
+    inner._idToShortId.set(id, shortId);
+    const fieldLength: number[] = [];
+    for (let f = 0; f < fieldCount; f++) {
+      const length = lengths[at * fieldCount + f] as number;
+      if (length !== MISSING) fieldLength[f] = length;
+    }
+    inner._fieldLength.set(shortId, fieldLength);
+    const fields = stored[at];
+    if (fields !== null && fields !== undefined) {
+      if (typeof fields !== 'object') throw new Error('stored search fields are not an object');
+      inner._storedFields.set(shortId, fields);
+    }
+  }
+  let at = 0;
+  const next = (): number => {
+    if (at >= postings.length) throw new Error('the search postings are cut short');
+    return postings[at++] as number;
+  };
+  for (const term of terms) {
+    if (typeof term !== 'string') throw new Error('a search term is not a string');
+    const data = new Map<number, Map<number, number>>();
+    for (let fields = next(); fields > 0; fields--) {
+      const fieldId = next();
+      const freqs = new Map<number, number>();
+      for (let docs = next(); docs > 0; docs--) freqs.set(next(), next());
+      data.set(fieldId, freqs);
+    }
+    inner._index.set(term, data);
+  }
+  if (at !== postings.length) throw new Error('the search postings run past their terms');
+  const evictions = new Map<string, number>();
+  let heldBytes = 0;
+  for (let i = 0; i < order.length; i += 2) {
+    const id = ids[order[i] as number];
+    if (id === undefined || evictions.has(id)) throw new Error('search index and its order disagree');
+    evictions.set(id, order[i + 1] as number);
+    heldBytes += order[i + 1] as number;
+  }
+  return { index, order: evictions, heldBytes };
+}
+
+/** MiniSearch's serialised form and the order as entries (what snapshots held before the compact layout). */
+function restoreSerialised(state: unknown): Restored {
+  const { index, order } = (state ?? {}) as { index?: unknown; order?: unknown };
+  const entries = Array.isArray(order) && order.every((e) => Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'number') ? (order as [string, number][]) : undefined;
+  if (index === null || typeof index !== 'object' || !entries) throw new Error('not a search index');
+  const restored = MiniSearch.loadJS<Stored>(index as Parameters<typeof MiniSearch.loadJS>[0], INDEX_OPTIONS);
+  if (restored.documentCount !== entries.length || !entries.every(([id]) => restored.has(id))) throw new Error('search index and its order disagree');
+  return { index: restored, order: new Map(entries), heldBytes: entries.reduce((sum, [, cost]) => sum + cost, 0) };
 }
 
 const clip = (text: string) => (text.length > SEARCH_LIMITS.snippetChars ? `${text.slice(0, SEARCH_LIMITS.snippetChars - 1)}…` : text);

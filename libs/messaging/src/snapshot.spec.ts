@@ -2,7 +2,8 @@ import { SearchQuerySchema, SendMessageSchema, type Actor, type MessageEvent } f
 import { Packr } from 'msgpackr';
 import { MessageBook, type MessageRecord } from './message-book';
 import { decideAcknowledge, decideRead, decideSend } from './message.decider';
-import { SearchIndex } from './search-index';
+import type MiniSearch from 'minisearch';
+import { SearchIndex, type CompactIndex } from './search-index';
 
 // Snapshots travel as msgpack (plain maps and arrays): the same round trip here.
 const packr = new Packr({ useRecords: false, mapsAsObjects: true, moreTypes: false });
@@ -82,9 +83,60 @@ describe('search index snapshots', () => {
     copy.put(next);
     expect(copy.search(q('signing'), all)).toEqual(index.search(q('signing'), all));
     expect(copy.size).toBe(3);
-    expect(() => copy.restore({ index: index.snapshot().index, order: [['x', 1]] })).toThrow('disagree');
-    expect(() => copy.restore({ index: index.snapshot().index, order: ['x'] })).toThrow('not a search index');
+    const snapshot = index.snapshot() as CompactIndex;
+    expect(() => copy.restore({ ...snapshot, ids: [...snapshot.ids, 'x'] })).toThrow('disagree');
+    expect(() => copy.restore({ ...snapshot, order: Buffer.concat([snapshot.order, snapshot.order.subarray(0, 8)]) })).toThrow('disagree');
+    expect(() => copy.restore({ ...snapshot, postings: snapshot.postings.subarray(0, snapshot.postings.length - 4) })).toThrow('cut short');
+    expect(() => copy.restore({ ...snapshot, postings: Buffer.concat([snapshot.postings, Buffer.alloc(4)]) })).toThrow('run past');
+    expect(() => copy.restore({ ...snapshot, shortIds: 'x' })).toThrow('not u32');
+    expect(() => copy.restore({ ...snapshot, fieldIds: { title: 0 } })).toThrow('not a search index');
     expect(() => copy.restore(null)).toThrow();
     expect(copy.search(q('final'), all).hits).toHaveLength(1);
+  });
+
+  /** An index with history: documents replaced and removed (MiniSearch keeps their postings as dirt until it vacuums), one with no text, some with data. */
+  const busy = () => {
+    const index = new SearchIndex(500);
+    for (let n = 0; n < 300; n++) {
+      const kind = n % 3 === 0 ? 'event' : n % 3 === 1 ? 'message' : 'delegation';
+      index.put({ kind, ref: `r${n}`, title: `step ${n} of the migration`, text: n % 50 === 0 ? '' : `finished step ${n}: the build of change ${n % 17} is green, rotate key ${n % 5}`, agent: `agent-${n % 7}`, stream: `s${n % 4}`, at: `2026-12-07T12:00:${String(n % 60).padStart(2, '0')}.000Z`, ...(kind === 'message' ? { audience: [`agent-${n % 7}`, 'ana'] } : {}), ...(kind === 'event' ? { data: { audience: ['bo'] } } : {}) });
+    }
+    for (let n = 0; n < 300; n += 4) index.put({ kind: 'delegation', ref: `r${n}`, title: `review ${n}`, text: `completed: approve ${n}`, agent: 'ana', stream: 'd', at: '2026-12-07T13:00:00.000Z' });
+    for (let n = 1; n < 300; n += 9) index.remove('message', `r${n}`);
+    return index;
+  };
+  // Hits of equal score may come in another order once restored (MiniSearch's tree is rebuilt term by term, with either layout).
+  const found = (index: SearchIndex, text: string) => {
+    const result = index.search(SearchQuerySchema.parse({ q: text, limit: 50 }), all);
+    return { ...result, hits: [...result.hits].sort((a, b) => b.score - a.score || a.id.localeCompare(b.id)) };
+  };
+  const queries = ['migration', 'step 12', 'green', 'rotat', 'approve', 'complted', 'key 3', 'review'];
+
+  it('the compact layout, through msgpack, answers every query as the original, and both go on alike', () => {
+    const index = busy();
+    const copy = new SearchIndex(500);
+    copy.restore(roundTrip(index.snapshot()));
+    expect([copy.size, copy.bytes]).toEqual([index.size, index.bytes]);
+    for (const text of queries) expect(found(copy, text)).toEqual(found(index, text));
+    for (let n = 0; n < 400; n++) {
+      const doc = { kind: 'event' as const, ref: `late${n}`, title: `late ${n}`, text: `after the snapshot ${n % 13}`, agent: 'cy', stream: 's', at: '2026-12-07T14:00:00.000Z' };
+      index.put(doc);
+      copy.put(doc);
+    }
+    index.remove('delegation', 'r8');
+    copy.remove('delegation', 'r8');
+    expect([copy.size, copy.bytes]).toEqual([index.size, index.bytes]);
+    for (const text of [...queries, 'snapshot 4', 'late']) expect(found(copy, text)).toEqual(found(index, text));
+  });
+
+  it('still restores a snapshot of MiniSearch\'s own serialised form (written before the compact layout)', () => {
+    const index = busy();
+    const inner = index as unknown as { index: MiniSearch; order: Map<string, number> };
+    const copy = new SearchIndex(500);
+    copy.restore(roundTrip({ index: inner.index.toJSON(), order: [...inner.order] }));
+    expect([copy.size, copy.bytes]).toEqual([index.size, index.bytes]);
+    for (const text of queries) expect(found(copy, text)).toEqual(found(index, text));
+    expect(() => copy.restore({ index: inner.index.toJSON(), order: [['x', 1]] })).toThrow('disagree');
+    expect(() => copy.restore({ index: inner.index.toJSON(), order: ['x'] })).toThrow('not a search index');
   });
 });
