@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppendRequestSchema, EventEnvelopeSchema, NewEventSchema } from './events';
+import { AppendRequestSchema, CommittedEventsSchema, EventEnvelopeSchema, LogHeadSchema, NewEventSchema } from './events';
 import { LighthouseError, toWireError } from './errors';
 
 const newEvent = () => ({
@@ -54,5 +54,22 @@ describe('wire errors', () => {
     const error = LighthouseError.fromWire({ code: 'NOT_FOUND', message: 'no such delegation' });
     expect(error).toBeInstanceOf(LighthouseError);
     expect(error.code).toBe('NOT_FOUND');
+  });
+});
+
+describe('per-channel bounds across versions', () => {
+  const envelope = () => ({ ...newEvent(), sequence: 7, streamVersion: 1, time: new Date(0).toISOString() });
+
+  it('takes a committed message and a head whose bounds lack a channel or name one this version does not know', () => {
+    // Given a store of an older version (no verdict bound) and one of a newer version (a channel added since)
+    const older = { channel: 'session', events: [envelope()], before: { session: 6, validation: 3 } };
+    const newer = { channel: 'session', events: [envelope()], before: { session: 6, validation: 3, verdict: 5, 'added-later': 4 } };
+    // Then a follower of this version understands both (a missing bound reads as unknown: it reads the store)
+    expect(CommittedEventsSchema.safeParse(older).success).toBe(true);
+    expect(CommittedEventsSchema.safeParse(newer).success).toBe(true);
+    expect(LogHeadSchema.safeParse({ lastSequence: 7, chainHead: 'x', channels: { session: 7, 'added-later': 2 } }).success).toBe(true);
+    // while a bound that is not a sequence is still refused
+    expect(CommittedEventsSchema.safeParse({ ...older, before: { session: -1 } }).success).toBe(false);
+    expect(CommittedEventsSchema.safeParse({ ...older, channel: 'added-later' }).success).toBe(false);
   });
 });

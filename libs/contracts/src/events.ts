@@ -75,6 +75,16 @@ export const ReadResultSchema = z.strictObject({
 });
 export type ReadResult = z.infer<typeof ReadResultSchema>;
 
+/**
+ * Per-channel bounds (`before`, the head's `channels`), keyed by channel name. Not every channel
+ * need be there, and a name this version does not know is let through: a follower reads a
+ * missing bound of a channel it follows as "unknown" (it reads the store), and ignores the rest.
+ * So a store and its followers of different versions (a channel added, as `verdict` was) keep
+ * understanding each other during a rolling upgrade; a record keyed by the channel enum would
+ * have refused every message and head of the other version (zod's enum-keyed records are exhaustive).
+ */
+const ChannelBoundsSchema = z.record(z.string().min(1).max(64), z.number().int().min(0));
+
 export const LogHeadSchema = z.strictObject({
   lastSequence: z.number().int().min(0),
   chainHead: z.string(),
@@ -82,7 +92,7 @@ export const LogHeadSchema = z.strictObject({
    * Per channel, a sequence at or after its last event (see {@link CommittedEventsSchema}): a
    * follower knows from it whether it lacks anything, without reading the other channels' events.
    */
-  channels: z.record(EventChannelSchema, z.number().int().min(0)).optional(),
+  channels: ChannelBoundsSchema.optional(),
 });
 export type LogHead = z.infer<typeof LogHeadSchema>;
 
@@ -99,6 +109,7 @@ export const MAX_COMMITTED_EVENTS_PER_MESSAGE = 1000;
 export const CommittedEventsSchema = z.strictObject({
   channel: EventChannelSchema,
   events: z.array(EventEnvelopeSchema).min(1).max(MAX_COMMITTED_EVENTS_PER_MESSAGE),
-  before: z.record(EventChannelSchema, z.number().int().min(0)),
+  before: ChannelBoundsSchema,
 });
+
 export type CommittedEvents = z.infer<typeof CommittedEventsSchema>;
