@@ -10,7 +10,6 @@ import { DelegationProjection, DEFAULT_RETENTION } from '@lighthouse/delegation'
 import { AgentDirectory, MessageBook, SearchIndex, type SearchDocument } from '@lighthouse/messaging';
 import { CompositeSnapshot, SnapshotKeyring, decodeSnapshot, encodeSnapshot, openSnapshot, sealSnapshot, type SnapshotPart } from '@lighthouse/snapshots';
 import { EventStoreClient, type NatsBus } from '@lighthouse/transport';
-import { Packr } from 'msgpackr';
 import { MessageRepository } from '../../../apps/delegation-router/src/messages/message.repository';
 import { MessagesConfigSchema } from '../../../apps/delegation-router/src/messages/messages.config';
 import { documentOfDelegation, documentOfEvent } from '../../../apps/delegation-router/src/search/search-documents';
@@ -20,7 +19,6 @@ const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 1_000_000);
 const KIND = 'delegation-router';
 const FOLLOWED = new Set(['delegation', 'message', 'credential', 'agent', 'other']);
 const log = (line: string) => process.stderr.write(`[bench router-snapshot] ${line}\n`);
-const packr = new Packr({ useRecords: false, mapsAsObjects: true, moreTypes: false, int64AsType: 'number', variableMapSize: true });
 
 function timed<T>(what: string, into: Record<string, number>, run: () => T): T {
   const started = performance.now();
@@ -72,7 +70,7 @@ function main() {
   const state = timed('capture_ms', save, () => source.composite.snapshot());
   const body = timed('encode_ms', save, () => encodeSnapshot({ kind: KIND, stateVersion: 1, sequence, state }));
   const sealed = timed('seal_ms', save, () => sealSnapshot(keys, KIND, sequence, body));
-  const parts = Object.fromEntries(Object.entries(state).map(([name, value]) => [name, packr.pack(value).length]));
+  const parts = Object.fromEntries(Object.entries(state).map(([name, value]) => [name, encodeSnapshot({ kind: KIND, stateVersion: 1, sequence, state: value }).length]));
 
   const load: Record<string, number> = {};
   const opened = timed('open_hmac_ms', load, () => openSnapshot(keys, KIND, sealed));
