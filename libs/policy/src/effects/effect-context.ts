@@ -4,6 +4,8 @@ import type { Effect, EffectKind } from './effect.schema';
 import { globReaches, isHistoryPath, isSecretPath, locationOf, under, type Location } from './path-classes';
 
 const GLOB_CHARS = /[*?[]/;
+/** A `..` segment anywhere in a path as written. */
+const DOT_DOT_SEGMENT = /(?:^|\/)\.\.(?:\/|$)/;
 
 /** What one shell line has done so far, as seen by the commands after it. */
 export interface LineState {
@@ -52,7 +54,7 @@ export class CommandScope {
     const resolved = resolvePath(arg, { cwd: this.command.cwd ?? this.env.cwd ?? this.env.workspaceRoot, home: this.env.homeDir });
     if (!resolved.ok) return { location: 'unknown' };
     const linked = this.throughLinks(resolved.path);
-    const via = linked !== resolved.path ? 'symlink' : arg.split('/').includes('..') ? '..' : undefined;
+    const via = linked !== resolved.path ? 'symlink' : DOT_DOT_SEGMENT.test(arg) ? '..' : undefined;
     return { path: linked, location: locationOf(linked, this.env), ...(via ? { via } : {}) };
   }
 

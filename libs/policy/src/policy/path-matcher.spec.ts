@@ -63,4 +63,40 @@ describe('PathMatcher', () => {
     }
     expect(checked).toBeGreaterThan(globs.length * 0.8);
   });
+
+  it('given a resolved path holding none of the literals, when checked on it alone, then it is rejected; a literal that may overlap a token turns the check off', () => {
+    const m = matcher(['/etc/**', '~/.ssh/**']);
+    expect(m.rejectsResolved('/workspace/app/src/index.ts')).toBe(true);
+    expect(m.rejectsResolved('/home/agent/.ssh/id_rsa')).toBe(false);
+    // `${home}` alone needs the home token: only the spelling shows it, so the resolved path cannot rule it out.
+    expect(matcher(['${home}/**']).rejectsResolved('/home/agent/notes')).toBe(false);
+    // `*W/**` matches the workspace spelling through the token's letter; no resolved-path shortcut for it.
+    const overlapping = matcher(['*W/**']);
+    expect(overlapping.test(`${PATH_TOKENS.workspace}/src`)).toBe(true);
+    expect(overlapping.rejectsResolved('/workspace/app/src')).toBe(false);
+  });
+
+  it('given the default policy and paths in every location, when a resolved path is rejected, then none of its spellings matches', () => {
+    const paths = ['/workspace/app/.env', '/workspace/app/src/index.ts', '/home/agent/.ssh/id_rsa', '/home/agent/.bashrc', '/tmp/x/y', '/etc/shadow', '/workspace/app', '/home/agent', '/tmp', '/var/log/syslog', '/workspace/app/.git/hooks/pre-commit'];
+    const spellingsOf = (path: string): string[] => {
+      const out = [path];
+      for (const [root, token] of [['/workspace/app', PATH_TOKENS.workspace], ['/home/agent', PATH_TOKENS.home], ['/tmp', PATH_TOKENS.tmp]] as const) {
+        if (path === root) out.push(token);
+        else if (path.startsWith(`${root}/`)) out.push(token + path.slice(root.length));
+      }
+      return out;
+    };
+    let rejected = 0;
+    for (const rule of loadDefaultPolicy().rules) {
+      for (const condition of [rule.when.paths, rule.when.writes, rule.when.truncates]) {
+        if (!condition) continue;
+        for (const path of paths) {
+          if (!condition.match.rejectsResolved(path)) continue;
+          rejected += 1;
+          expect({ rule: rule.id, path, matched: spellingsOf(path).some((spelling) => condition.match.test(spelling)) }).toEqual({ rule: rule.id, path, matched: false });
+        }
+      }
+    }
+    expect(rejected).toBeGreaterThan(50);
+  });
 });

@@ -47,6 +47,7 @@ function pathMatches(condition: CompiledPath, refs: readonly PathRef[], options:
 
 function refMatches(condition: CompiledPath, ref: PathRef, options: MatchOptions): boolean {
   if (ref.resolved === undefined) return condition.unresolved;
+  if (condition.match.rejectsResolved(ref.resolved)) return false;
   if (!anySpelling(condition.match, ref.spellings)) return false;
   if (condition.except && anySpelling(condition.except, ref.spellings)) return false;
   return !condition.existing || options.pathExists?.(ref.resolved) === true;

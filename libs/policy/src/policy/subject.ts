@@ -160,13 +160,33 @@ function flagValues(command: NormalisedCommand, names: readonly string[]): strin
   });
 }
 
+const UNRESOLVED: PathRef = Object.freeze({ spellings: Object.freeze([]) as readonly string[] });
+
 /** Resolves one argument; anything computed at run time (`$…`) or relative to an unknown cwd is unresolved. */
 export function pathRef(arg: string, cwd: string | undefined, env: NormalisedEnv): PathRef {
   const relative = !arg.startsWith('/') && !arg.startsWith('~');
-  if (arg.includes('$') || (relative && cwd === undefined)) return { spellings: [] };
+  if (arg.includes('$') || (relative && cwd === undefined)) return UNRESOLVED;
   const resolved = resolvePath(arg, { cwd: cwd ?? env.cwd ?? env.workspaceRoot, home: env.homeDir });
-  if (!resolved.ok) return { spellings: [] };
-  return { resolved: resolved.path, spellings: spellings(resolved.path, env) };
+  if (!resolved.ok) return UNRESOLVED;
+  return new ResolvedRef(resolved.path, env);
+}
+
+/**
+ * A resolved path whose spellings are spelled out on first use: most paths of a cold call are
+ * turned away by a matcher's literal prefilter on the resolved path alone (see
+ * `PathMatcher.rejectsResolved`), and never need the placeholder spellings.
+ */
+class ResolvedRef implements PathRef {
+  private spellingsMemo?: readonly string[];
+
+  constructor(
+    readonly resolved: string,
+    private readonly env: NormalisedEnv,
+  ) {}
+
+  get spellings(): readonly string[] {
+    return (this.spellingsMemo ??= spellings(this.resolved, this.env));
+  }
 }
 
 function spellings(path: string, env: NormalisedEnv): string[] {
