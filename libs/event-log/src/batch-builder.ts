@@ -3,7 +3,7 @@ import type { AppendInput, AppendOutcome } from './append-types';
 import type { Keyring } from './keyring';
 import type { IndexEntry, LogIndex } from './log-index';
 import { EventTooLargeError } from './errors/event-too-large.error';
-import { chainHmac, encodePayload, RECORD_HEADER_BYTES, writeRecord } from './record-codec';
+import { encodePayload, HMAC_BYTES, HMAC_OFFSET, RECORD_HEADER_BYTES, writeRecordHeader } from './record-codec';
 
 /** Size limits a batch enforces. */
 export interface BatchLimits {
@@ -18,11 +18,14 @@ export interface BatchPlacement {
   time: string;
 }
 
-/** What happened to one append offered to the batch. */
-export type BatchAdmission =
-  | { kind: 'added'; outcome: AppendOutcome }
-  | { kind: 'full' }
-  | { kind: 'rejected'; error: Error };
+/** Answer of {@link BatchBuilder.admit} when the append must wait for the next batch. */
+export const BATCH_FULL = 'full';
+
+/**
+ * What happened to one append offered to the batch: its outcome (committed once the batch is
+ * durable, a conflict, or a retry of stored ids), {@link BATCH_FULL}, or the error it is rejected with.
+ */
+export type BatchAdmission = AppendOutcome | typeof BATCH_FULL | Error;
 
 const INITIAL_BATCH_BUFFER_BYTES = 256 * 1024;
 
@@ -31,29 +34,32 @@ interface Known {
   streamVersion: number;
 }
 
-interface Prepared {
-  envelope: EventEnvelope;
-  payload: Buffer;
-}
-
 /**
  * Turns queued appends into the records of one group commit. It sees the committed index plus
  * what it already took into this batch, so versions, conflicts and duplicate ids account for
- * appends queued ahead. Nothing here touches the index: that happens only after fsync.
+ * appends queued ahead. Nothing here touches the index: {@link addToIndex} does, after fsync.
+ *
+ * Per record it keeps only what the answer needs anyway (the envelope) and two numbers: the
+ * HMAC is computed straight into the batch buffer and chained from there, no index entry object
+ * or HMAC Buffer is made per record, so little survives the young generation while the batch
+ * waits for its fsync.
  */
 export class BatchBuilder {
-  /** Index entries of the records taken, in order, and their HMACs (the same positions). */
-  readonly entries: IndexEntry[] = [];
-  readonly hmacs: Buffer[] = [];
+  /** The envelopes of the records taken, in order (sequence `firstSequence + i`). */
+  readonly records: EventEnvelope[] = [];
+  /** Offset of each record in the batch, and the batch's end after the last. */
+  private readonly ends: number[] = [];
   /** The records are written straight into one growing buffer: no per-record buffer, no concat. */
   private buffer = Buffer.allocUnsafe(INITIAL_BATCH_BUFFER_BYTES);
   private bytes = 0;
   private readonly firstSequence: number;
   private nextSequence: number;
-  private head: Buffer;
+  /** HMAC of the last record taken: the committed head, then a latin1 string of its 32 bytes. */
+  private head: Buffer | string;
   private readonly versions = new Map<string, number>();
   /** Event id → sequence, for ids taken into this batch. */
   private readonly pendingIds = new Map<string, number>();
+  private readonly keyId: number;
 
   constructor(
     private readonly index: LogIndex,
@@ -64,6 +70,7 @@ export class BatchBuilder {
     this.nextSequence = index.lastSequence + 1;
     this.firstSequence = this.nextSequence;
     this.head = index.chainHead;
+    this.keyId = keyring.activeKeyId;
   }
 
   /** The batch's bytes, ready for one write. */
@@ -72,12 +79,57 @@ export class BatchBuilder {
   }
 
   get recordCount(): number {
-    return this.entries.length;
+    return this.records.length;
+  }
+
+  /** Offset of record `i` within the batch. */
+  offsetOf(i: number): number {
+    return i === 0 ? 0 : (this.ends[i - 1] as number);
+  }
+
+  /** Stored size of record `i` (header and payload). */
+  sizeOf(i: number): number {
+    return (this.ends[i] as number) - this.offsetOf(i);
+  }
+
+  /** HMAC of record `i`, copied out of the batch. */
+  hmacOf(i: number): Buffer {
+    const at = this.offsetOf(i) + HMAC_OFFSET;
+    return Buffer.from(this.buffer.subarray(at, at + HMAC_BYTES));
+  }
+
+  /** The index entry of record `i`. */
+  entryOf(i: number): IndexEntry {
+    const envelope = this.records[i] as EventEnvelope;
+    return {
+      sequence: envelope.sequence,
+      id: envelope.id,
+      stream: envelope.stream,
+      streamVersion: envelope.streamVersion,
+      segment: this.placement.segment,
+      offset: this.placement.offset + this.offsetOf(i),
+      size: this.sizeOf(i),
+    };
+  }
+
+  /** Adds every record of the batch to `index` (once the batch is durable). */
+  addToIndex(index: LogIndex): void {
+    const { records, placement } = this;
+    if (records.length === 0) return;
+    let offset = placement.offset;
+    for (let i = 0; i < records.length; i++) {
+      const envelope = records[i] as EventEnvelope;
+      const end = placement.offset + (this.ends[i] as number);
+      index.addRecord(envelope.sequence, envelope.id, envelope.stream, envelope.streamVersion, placement.segment, offset, end - offset);
+      offset = end;
+    }
+    index.advanceHead(this.hmacOf(records.length - 1));
   }
 
   /** Takes `input` into the batch, or says it must wait for the next one, or rejects it. */
   admit(input: AppendInput): BatchAdmission {
     const { events } = input;
+    if (events.length === 1) return this.admitOne(events[0] as NewEvent, input.expectedVersion);
     // One index lookup per id; `known` is only allocated when an id is stored already (a retry).
     let known: Array<Known | undefined> | undefined;
     let knownCount = 0;
@@ -87,36 +139,45 @@ export class BatchBuilder {
       (known ??= new Array<Known | undefined>(events.length))[position] = entry;
       knownCount++;
     }
-    if (known && knownCount === events.length) return { kind: 'added', outcome: this.replay(known as Known[]) };
+    if (known && knownCount === events.length) return this.replay(known as Known[]);
     const stream = events[0]?.stream ?? '';
     const current = this.versionOf(stream);
-    if (input.expectedVersion !== undefined && input.expectedVersion !== current) {
-      return { kind: 'added', outcome: conflict(input.expectedVersion, current) };
-    }
+    if (input.expectedVersion !== undefined && input.expectedVersion !== current) return conflict(input.expectedVersion, current);
     const fresh = known ? events.filter((_, position) => known[position] === undefined) : events;
-    const prepared = this.prepare(fresh, current);
-    const rejection = this.checkSize(prepared);
-    if (rejection) return rejection;
-    this.take(prepared, stream);
+    const envelopes = fresh.map((event, position) => this.envelopeOf(event, this.nextSequence + position, current + position + 1));
+    const payloads = envelopes.map(encodePayload);
+    const refusal = this.refusal(envelopes, payloads);
+    if (refusal !== undefined) return refusal;
+    for (let i = 0; i < envelopes.length; i++) this.take(envelopes[i] as EventEnvelope, payloads[i] as Buffer);
+    this.versions.set(stream, current + envelopes.length);
     const sequences = new Array<number>(events.length);
-    const committed = new Array<EventEnvelope>(prepared.length);
     let next = 0;
     for (let position = 0; position < events.length; position++) {
       const stored = known?.[position];
-      if (stored) {
-        sequences[position] = stored.sequence;
-        continue;
-      }
-      const envelope = (prepared[next] as Prepared).envelope;
-      committed[next++] = envelope;
-      sequences[position] = envelope.sequence;
+      sequences[position] = stored ? stored.sequence : (envelopes[next++] as EventEnvelope).sequence;
     }
-    return { kind: 'added', outcome: { result: { status: 'committed', sequences, streamVersion: this.versionOf(stream) }, committed } };
+    return { result: { status: 'committed', sequences, streamVersion: current + envelopes.length }, committed: envelopes };
+  }
+
+  /** The common append of one event, without the arrays of the general case. */
+  private admitOne(event: NewEvent, expectedVersion: number | undefined): BatchAdmission {
+    const stored = this.lookup(event.id);
+    if (stored !== undefined) return { result: { status: 'committed', sequences: [stored.sequence], streamVersion: stored.streamVersion }, committed: [] };
+    const { stream } = event;
+    const current = this.versionOf(stream);
+    if (expectedVersion !== undefined && expectedVersion !== current) return conflict(expectedVersion, current);
+    const envelope = this.envelopeOf(event, this.nextSequence, current + 1);
+    const payload = encodePayload(envelope);
+    const refusal = this.refusal([envelope], [payload]);
+    if (refusal !== undefined) return refusal;
+    this.take(envelope, payload);
+    this.versions.set(stream, current + 1);
+    return { result: { status: 'committed', sequences: [envelope.sequence], streamVersion: current + 1 }, committed: [envelope] };
   }
 
   private lookup(id: string): Known | undefined {
-    const pending = this.pendingIds.get(id);
-    if (pending !== undefined) return { sequence: pending, streamVersion: (this.entries[pending - this.firstSequence] as IndexEntry).streamVersion };
+    const pending = this.pendingIds.size === 0 ? undefined : this.pendingIds.get(id);
+    if (pending !== undefined) return { sequence: pending, streamVersion: (this.records[pending - this.firstSequence] as EventEnvelope).streamVersion };
     const sequence = this.index.sequenceOfId(id);
     return sequence === undefined ? undefined : { sequence, streamVersion: this.index.versionAt(sequence) };
   }
@@ -131,64 +192,51 @@ export class BatchBuilder {
     return { result: { status: 'committed', sequences: known.map((entry) => entry.sequence), streamVersion }, committed: [] };
   }
 
-  private prepare(events: NewEvent[], current: number): Prepared[] {
-    return events.map((event, position) => {
-      // Spelled out rather than spread: fixes the stored key order and is much faster.
-      const envelope: EventEnvelope = {
-        id: event.id,
-        type: event.type,
-        stream: event.stream,
-        agent: event.agent,
-        correlationId: event.correlationId,
-        causationId: event.causationId,
-        schemaVersion: event.schemaVersion,
-        data: event.data,
-        sequence: this.nextSequence + position,
-        streamVersion: current + position + 1,
-        time: this.placement.time,
-      };
-      return { envelope, payload: encodePayload(envelope) };
-    });
+  private envelopeOf(event: NewEvent, sequence: number, streamVersion: number): EventEnvelope {
+    // Spelled out rather than spread: fixes the stored key order and is much faster.
+    return {
+      id: event.id,
+      type: event.type,
+      stream: event.stream,
+      agent: event.agent,
+      correlationId: event.correlationId,
+      causationId: event.causationId,
+      schemaVersion: event.schemaVersion,
+      data: event.data,
+      sequence,
+      streamVersion,
+      time: this.placement.time,
+    };
   }
 
-  private checkSize(prepared: Prepared[]): BatchAdmission | undefined {
-    const oversized = prepared.find((item) => item.payload.length > this.limits.maxEventBytes);
-    if (oversized) {
-      const message = `event ${oversized.envelope.id} encodes to ${oversized.payload.length} bytes, over the ${this.limits.maxEventBytes}-byte limit`;
-      return { kind: 'rejected', error: new EventTooLargeError(message) };
+  /** Why the append cannot join: an event or the append too large, or this batch full. */
+  private refusal(envelopes: readonly EventEnvelope[], payloads: readonly Buffer[]): typeof BATCH_FULL | Error | undefined {
+    let size = 0;
+    for (let i = 0; i < payloads.length; i++) {
+      const payload = payloads[i] as Buffer;
+      if (payload.length > this.limits.maxEventBytes) {
+        return new EventTooLargeError(`event ${(envelopes[i] as EventEnvelope).id} encodes to ${payload.length} bytes, over the ${this.limits.maxEventBytes}-byte limit`);
+      }
+      size += RECORD_HEADER_BYTES + payload.length;
     }
-    const size = prepared.reduce((sum, item) => sum + RECORD_HEADER_BYTES + item.payload.length, 0);
-    if (size > this.limits.maxBatchBytes) {
-      return { kind: 'rejected', error: new EventTooLargeError(`append of ${size} bytes exceeds the ${this.limits.maxBatchBytes}-byte batch limit`) };
-    }
-    if (this.entries.length > 0 && this.bytes + size > this.limits.maxBatchBytes) return { kind: 'full' };
+    if (size > this.limits.maxBatchBytes) return new EventTooLargeError(`append of ${size} bytes exceeds the ${this.limits.maxBatchBytes}-byte batch limit`);
+    if (this.records.length > 0 && this.bytes + size > this.limits.maxBatchBytes) return BATCH_FULL;
     return undefined;
   }
 
-  private take(prepared: Prepared[], stream: string): void {
-    const keyId = this.keyring.activeKeyId;
-    for (const { envelope, payload } of prepared) {
-      const hmac = chainHmac(this.keyring, keyId, this.head, envelope.sequence, payload) as Buffer;
-      const offset = this.bytes;
-      const size = RECORD_HEADER_BYTES + payload.length;
-      this.reserve(size);
-      writeRecord(this.buffer, offset, keyId, hmac, payload);
-      this.entries.push({
-        sequence: envelope.sequence,
-        id: envelope.id,
-        stream,
-        streamVersion: envelope.streamVersion,
-        segment: this.placement.segment,
-        offset: this.placement.offset + offset,
-        size,
-      });
-      this.hmacs.push(hmac);
-      this.pendingIds.set(envelope.id, envelope.sequence);
-      this.bytes += size;
-      this.head = hmac;
-      this.nextSequence += 1;
-    }
-    this.versions.set(stream, this.versionOf(stream) + prepared.length);
+  private take(envelope: EventEnvelope, payload: Buffer): void {
+    const mac = this.keyring.link(this.keyId, this.head, envelope.sequence, payload) as string;
+    const offset = this.bytes;
+    const size = RECORD_HEADER_BYTES + payload.length;
+    this.reserve(size);
+    writeRecordHeader(this.buffer, offset, payload.length, this.keyId, mac);
+    this.buffer.set(payload, offset + RECORD_HEADER_BYTES);
+    this.records.push(envelope);
+    this.bytes = offset + size;
+    this.ends.push(this.bytes);
+    this.pendingIds.set(envelope.id, envelope.sequence);
+    this.head = mac;
+    this.nextSequence += 1;
   }
 
   private reserve(size: number): void {

@@ -3,20 +3,17 @@ import type { CheckpointFile } from './checkpoint';
 import type { EventLogLogger } from './event-log-logger';
 import type { FaultHook } from './fault-point';
 import type { Keyring } from './keyring';
-import type { IndexEntry, LogIndex } from './log-index';
+import type { LogIndex } from './log-index';
 import type { SegmentWriter } from './segment-writer';
-import { BatchBuilder, type BatchLimits } from './batch-builder';
+import { BATCH_FULL, BatchBuilder, type BatchLimits } from './batch-builder';
 import { StoreHaltedError } from './errors/store-halted.error';
 
 interface Pending {
   input: AppendInput;
   resolve(outcome: AppendOutcome): void;
   reject(error: unknown): void;
-}
-
-interface Member {
-  pending: Pending;
-  outcome: AppendOutcome;
+  /** Set when a batch admits the append: what its promise settles with once the batch is durable. */
+  outcome?: AppendOutcome;
 }
 
 /** What the committer drives. */
@@ -96,38 +93,41 @@ export class GroupCommitter {
       await this.commit(builder, members);
     } catch (error) {
       // Settled promises ignore this; it only frees callers an unexpected failure left waiting.
-      for (const member of members) member.pending.reject(error);
+      for (const member of members) member.reject(error);
       throw error;
     }
   }
 
-  private async commit(builder: BatchBuilder, members: Member[]): Promise<void> {
+  private async commit(builder: BatchBuilder, members: Pending[]): Promise<void> {
     if (builder.recordCount === 0) return settle(members);
     try {
       await this.parts.writer.append(builder.bytesToWrite);
     } catch (error) {
       if (error instanceof StoreHaltedError) this.halt(error);
-      for (const member of members) member.pending.reject(error);
+      for (const member of members) member.reject(error);
       return;
     }
     this.parts.hook?.('after-fsync-before-ack');
-    const { entries, hmacs } = builder;
-    for (let i = 0; i < entries.length; i++) this.parts.index.add(entries[i] as IndexEntry, hmacs[i] as Buffer);
+    builder.addToIndex(this.parts.index);
     settle(members);
     await this.afterBatch();
   }
 
-  private admit(builder: BatchBuilder): Member[] {
-    const members: Member[] = [];
+  private admit(builder: BatchBuilder): Pending[] {
+    const members: Pending[] = [];
     const { queue } = this;
     // Consumed by index and removed in one splice: a shift() per append moves the whole queue.
     let taken = 0;
     for (; taken < queue.length; taken++) {
       const pending = queue[taken] as Pending;
       const admission = builder.admit(pending.input);
-      if (admission.kind === 'full') break;
-      if (admission.kind === 'rejected') pending.reject(admission.error);
-      else members.push({ pending, outcome: admission.outcome });
+      if (admission === BATCH_FULL) break;
+      if (admission instanceof Error) {
+        pending.reject(admission);
+        continue;
+      }
+      pending.outcome = admission;
+      members.push(pending);
     }
     queue.splice(0, taken);
     return members;
@@ -173,6 +173,6 @@ export class GroupCommitter {
   }
 }
 
-function settle(members: Member[]): void {
-  for (const { pending, outcome } of members) pending.resolve(outcome);
+function settle(members: Pending[]): void {
+  for (const member of members) member.resolve(member.outcome as AppendOutcome);
 }

@@ -33,6 +33,33 @@ describe('HmacSha256', () => {
     ]);
   });
 
+  it.each([
+    ['a Buffer', false],
+    ['a latin1 string', true],
+  ])('computes a chain link over previous HMAC (%s), u64 sequence and payload as createHmac does, for small and large payloads', (_, asString) => {
+    // given
+    const secret = randomBytes(32);
+    const hmac = new HmacSha256(secret);
+    const cases = [
+      { previous: randomBytes(32), sequence: 1, payload: randomBytes(300) },
+      { previous: randomBytes(32), sequence: 2 ** 40 + 7, payload: randomBytes(200_000) },
+      { previous: Buffer.alloc(32, 0xff), sequence: Number.MAX_SAFE_INTEGER, payload: randomBytes(1) },
+    ];
+
+    // when
+    const links = cases.map(({ previous, sequence, payload }) => hmac.link(asString ? previous.toString('latin1') : previous, sequence, payload));
+
+    // then
+    expect(links.map((link) => Buffer.from(link, 'latin1').toString('hex'))).toEqual(
+      cases.map(({ previous, sequence, payload }) => {
+        const sequenceBytes = Buffer.alloc(8);
+        sequenceBytes.writeBigUInt64BE(BigInt(sequence));
+        return createHmac('sha256', secret).update(previous).update(sequenceBytes).update(payload).digest('hex');
+      }),
+    );
+    expect(links.every((link) => link.length === 32)).toBe(true);
+  });
+
   it('matches the RFC 4231 test case 2', () => {
     // given
     const hmac = new HmacSha256(Buffer.from('Jefe'));

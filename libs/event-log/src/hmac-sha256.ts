@@ -4,6 +4,15 @@ const BLOCK_BYTES = 64;
 const DIGEST_BYTES = 32;
 // Parts up to this size are hashed from one reused scratch buffer; larger ones get their own.
 const SCRATCH_BYTES = 64 * 1024;
+/** Previous HMAC and u64 sequence, ahead of the payload in a chain link. */
+const LINK_PREFIX_BYTES = DIGEST_BYTES + 8;
+
+function sequenceBytes(sequence: number): Buffer {
+  const bytes = Buffer.alloc(8);
+  bytes.writeUInt32BE(Math.floor(sequence / 0x1_0000_0000), 0);
+  bytes.writeUInt32BE(sequence >>> 0, 4);
+  return bytes;
+}
 
 /**
  * HMAC-SHA256 (RFC 2104) computed as SHA256((K ^ opad) || SHA256((K ^ ipad) || message)) with
@@ -14,7 +23,7 @@ const SCRATCH_BYTES = 64 * 1024;
 export class HmacSha256 {
   private readonly innerPad: Buffer;
   private readonly outerPad: Buffer;
-  private scratch: Buffer;
+  private readonly scratch: Buffer;
 
   constructor(private readonly secret: Buffer) {
     const key = Buffer.alloc(BLOCK_BYTES);
@@ -40,6 +49,26 @@ export class HmacSha256 {
     const inner = crypto.hash('sha256', message.subarray(0, length), 'binary');
     this.outerPad.write(inner, BLOCK_BYTES, 'binary');
     return Buffer.from(crypto.hash('sha256', this.outerPad, 'binary'), 'binary');
+  }
+
+  /**
+   * One link of the log's chain, HMAC(previous || u64 sequence || payload), as the 32 bytes in a
+   * latin1 string: the batch writes it straight into its buffer, so no Buffer is made per record,
+   * and passes it back as `previous` for the next record. Same bytes as {@link digest}.
+   */
+  link(previous: Uint8Array | string, sequence: number, payload: Uint8Array): string {
+    if (typeof crypto.hash !== 'function') return this.viaCreateHmac([typeof previous === 'string' ? Buffer.from(previous, 'latin1') : previous, sequenceBytes(sequence), payload]).toString('latin1');
+    const length = BLOCK_BYTES + LINK_PREFIX_BYTES + payload.length;
+    const message = length <= SCRATCH_BYTES ? this.scratch : Buffer.concat([this.innerPad], length);
+    if (typeof previous === 'string') message.write(previous, BLOCK_BYTES, DIGEST_BYTES, 'latin1');
+    else message.set(previous, BLOCK_BYTES);
+    // Sequences stay below 2^53, so two u32 halves encode the u64 without a BigInt.
+    message.writeUInt32BE(Math.floor(sequence / 0x1_0000_0000), BLOCK_BYTES + DIGEST_BYTES);
+    message.writeUInt32BE(sequence >>> 0, BLOCK_BYTES + DIGEST_BYTES + 4);
+    message.set(payload, BLOCK_BYTES + LINK_PREFIX_BYTES);
+    const inner = crypto.hash('sha256', message.subarray(0, length), 'binary');
+    this.outerPad.write(inner, BLOCK_BYTES, DIGEST_BYTES, 'latin1');
+    return crypto.hash('sha256', this.outerPad, 'binary');
   }
 
   /** Node before 20.12 has no `crypto.hash`. */

@@ -47,6 +47,11 @@ export class Keyring {
     return this.macs.get(keyId)?.digest(parts);
   }
 
+  /** A chain link with key `keyId` as a latin1 string of its 32 bytes (see {@link HmacSha256.link}), or undefined when the key is unknown. */
+  link(keyId: number, previous: Uint8Array | string, sequence: number, payload: Uint8Array): string | undefined {
+    return this.macs.get(keyId)?.link(previous, sequence, payload);
+  }
+
   /** The raw secrets, for handing to the verification worker thread only. */
   secretsForWorker(): Array<[number, Buffer]> {
     return [...this.secrets];

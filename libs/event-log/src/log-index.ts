@@ -43,23 +43,33 @@ export class LogIndex {
 
   /** Appends the next record; sequences must arrive gapless and in order. */
   add(entry: IndexEntry, hmac: Buffer): void {
-    if (entry.sequence !== this.count + 1) {
-      throw new Error(`index expects sequence ${this.count + 1}, got ${entry.sequence}`);
+    this.addRecord(entry.sequence, entry.id, entry.stream, entry.streamVersion, entry.segment, entry.offset, entry.size);
+    this.head = hmac;
+  }
+
+  /** {@link add} without an entry object and without moving the chain head (see {@link advanceHead}). */
+  addRecord(sequence: number, id: string, stream: string, streamVersion: number, segment: number, offset: number, size: number): void {
+    if (sequence !== this.count + 1) {
+      throw new Error(`index expects sequence ${this.count + 1}, got ${sequence}`);
     }
-    if (entry.segment > MAX_U32 || entry.offset > MAX_U32 || entry.size > MAX_U32) {
-      throw new Error(`record ${entry.sequence} lies beyond what the index can hold (segment ${entry.segment}, offset ${entry.offset}, size ${entry.size})`);
+    if (segment > MAX_U32 || offset > MAX_U32 || size > MAX_U32) {
+      throw new Error(`record ${sequence} lies beyond what the index can hold (segment ${segment}, offset ${offset}, size ${size})`);
     }
     if (this.count === this.segments.length) this.grow();
     const at = this.count;
-    this.segments[at] = entry.segment;
-    this.offsets[at] = entry.offset;
-    this.sizes[at] = entry.size;
-    this.versions[at] = entry.streamVersion;
+    this.segments[at] = segment;
+    this.offsets[at] = offset;
+    this.sizes[at] = size;
+    this.versions[at] = streamVersion;
     this.count = at + 1;
-    const sequences = this.streams.get(entry.stream);
-    if (sequences) sequences.push(entry.sequence);
-    else this.streams.set(entry.stream, [entry.sequence]);
-    this.ids.set(entry.id, entry.sequence);
+    const sequences = this.streams.get(stream);
+    if (sequences) sequences.push(sequence);
+    else this.streams.set(stream, [sequence]);
+    this.ids.set(id, sequence);
+  }
+
+  /** Sets the chain head to the HMAC of the last record added. */
+  advanceHead(hmac: Buffer): void {
     this.head = hmac;
   }
 

@@ -64,6 +64,13 @@ export function writeRecord(target: Buffer, offset: number, keyId: number, hmac:
   return RECORD_HEADER_BYTES + payload.length;
 }
 
+/** Writes a record's header at `offset` of `target`, its HMAC given as a latin1 string of 32 bytes; the payload follows it. */
+export function writeRecordHeader(target: Buffer, offset: number, payloadLength: number, keyId: number, hmac: string): void {
+  target.writeUInt32BE(payloadLength, offset);
+  target.writeUInt16BE(keyId, offset + 4);
+  if (target.write(hmac, offset + HMAC_OFFSET, HMAC_BYTES, 'latin1') !== HMAC_BYTES) throw new Error('an HMAC is 32 bytes');
+}
+
 /** What sits at an offset of a segment. */
 export type ParsedRecord =
   | { kind: 'record'; keyId: number; hmac: Buffer; payload: Buffer; size: number }

@@ -1,10 +1,9 @@
 import type { AppendInput, AppendOutcome } from '../append-types';
 import type { EventLogLogger } from '../event-log-logger';
 import type { Keyring } from '../keyring';
-import type { IndexEntry } from '../log-index';
 import type { RecordStore, RecordToAppend } from './record-store.port';
 import type { ReplicatedState } from './replicated-state';
-import { BatchBuilder, type BatchLimits } from '../batch-builder';
+import { BATCH_FULL, BatchBuilder, type BatchLimits } from '../batch-builder';
 import { encodeCheckpoint } from '../checkpoint';
 import { AppendFailedError } from '../errors/append-failed.error';
 import { LogCorruptedError } from '../errors/log-corrupted.error';
@@ -112,14 +111,14 @@ export class ReplicatedCommitter {
     for (; taken < this.queue.length; taken++) {
       const pending = this.queue[taken] as Pending;
       const admission = builder.admit(pending.input);
-      if (admission.kind === 'full') break;
-      if (admission.kind === 'rejected') pending.reject(admission.error);
-      else members.push({ pending, outcome: admission.outcome });
+      if (admission === BATCH_FULL) break;
+      if (admission instanceof Error) pending.reject(admission);
+      else members.push({ pending, outcome: admission });
     }
     this.queue.splice(0, taken);
     if (builder.recordCount > 0) {
       try {
-        await store.append(splitRecords(builder.bytesToWrite, builder.entries, builder.hmacs), { sequence: state.index.lastSequence, id: recordId(state.index.lastSequence, state.index.chainHead) });
+        await store.append(splitRecords(builder), { sequence: state.index.lastSequence, id: recordId(state.index.lastSequence, state.index.chainHead) });
       } catch (error) {
         // Unknown outcome: some records may have landed. Read the store, then offer them again.
         this.parts.logger.warn({ error: (error as Error).message, records: builder.recordCount }, 'replicated append failed; reading the store before retrying');
@@ -128,7 +127,7 @@ export class ReplicatedCommitter {
         this.expire(error);
         return;
       }
-      builder.entries.forEach((entry, i) => state.addEntry(entry, builder.hmacs[i] as Buffer));
+      for (let i = 0; i < builder.recordCount; i++) state.addEntry(builder.entryOf(i), builder.hmacOf(i));
     } else if (members.some(({ outcome }) => outcome.result.status === 'conflict') && !(await this.stillCurrent())) {
       // A conflict judged on a state another writer has moved past may be false: judge it again.
       this.stale = true;
@@ -183,13 +182,13 @@ export class ReplicatedCommitter {
 }
 
 /** The batch's bytes cut into its records, each with its id. */
-function splitRecords(bytes: Buffer, entries: readonly IndexEntry[], hmacs: readonly Buffer[]): RecordToAppend[] {
+function splitRecords(builder: BatchBuilder): RecordToAppend[] {
+  const bytes = builder.bytesToWrite;
   const records: RecordToAppend[] = [];
-  let offset = 0;
-  entries.forEach((entry, i) => {
-    records.push({ id: (hmacs[i] as Buffer).toString('hex'), bytes: Buffer.from(bytes.subarray(offset, offset + entry.size)) });
-    offset += entry.size;
-  });
+  for (let i = 0; i < builder.recordCount; i++) {
+    const offset = builder.offsetOf(i);
+    records.push({ id: builder.hmacOf(i).toString('hex'), bytes: Buffer.from(bytes.subarray(offset, offset + builder.sizeOf(i))) });
+  }
   return records;
 }
 
