@@ -23,6 +23,12 @@ export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The MCP server's node flags: interpreter only, a 1 MB young generation (an idle adapter is about 3 MB smaller). */
 export const MCP_SERVER_NODE_FLAGS = '--jitless --no-expose-wasm --max-semi-space-size=1';
 
+/** @noble/hashes' node:crypto loader (`@noble/hashes/crypto` on Node), replaced in the adapter's bundles. */
+const NOBLE_WITHOUT_NODE_CRYPTO = {
+  '@noble/hashes/esm/cryptoNode.js': 'apps/mcp-adapter/src/hook/noble-no-webcrypto.ts',
+  '@noble/hashes/cryptoNode.js': 'apps/mcp-adapter/src/hook/noble-no-webcrypto.ts',
+};
+
 /**
  * Entries bundled with their dependencies (see the head of this file), and modules of those
  * dependencies the entry replaces with a smaller stand-in of its own (each explains why).
@@ -44,13 +50,15 @@ const SELF_CONTAINED = new Map([
   ],
   [
     // Our libs are side-effect free here, so only the modules the hook uses are in (no zod, no SDK).
+    // @noble/hashes signs the hook's requests; its `crypto` module, which would load node:crypto
+    // at every start for a `randomBytes` the hook never calls, is left out (see the stand-in).
     'apps/mcp-adapter/src/cli.ts',
-    { sideEffectFreeLibs: true },
+    { sideEffectFreeLibs: true, substitutes: NOBLE_WITHOUT_NODE_CRYPTO },
   ],
   [
     'apps/mcp-adapter/src/serve.ts',
     {
-      substitutes: { '@modelcontextprotocol/sdk/dist/esm/validation/ajv-provider.js': 'apps/mcp-adapter/src/server/no-json-schema-validator.ts' },
+      substitutes: { ...NOBLE_WITHOUT_NODE_CRYPTO, '@modelcontextprotocol/sdk/dist/esm/validation/ajv-provider.js': 'apps/mcp-adapter/src/server/no-json-schema-validator.ts' },
       // The tool definitions (JSON Schemas from the zod contracts) and their hash, fixed in the bundle.
       constants: { LIGHTHOUSE_TOOL_DEFINITIONS: 'apps/mcp-adapter/src/tools/tool-definitions.ts#computeToolDefinitions' },
     },
@@ -114,8 +122,9 @@ const sideEffectFreeLibs = () => ({
 const substitutes = (replacements = {}) => ({
   name: 'substitutes',
   setup(b) {
-    b.onResolve({ filter: /\.js$/ }, async (args) => {
-      if (args.pluginData === 'substituted' || !args.importer.includes('node_modules')) return undefined;
+    // Every import from a package (`@noble/hashes/crypto` names no file), resolved first.
+    b.onResolve({ filter: /.*/ }, async (args) => {
+      if (args.pluginData === 'substituted' || !args.importer.includes('node_modules') || args.path.startsWith('node:')) return undefined;
       const resolved = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: 'substituted' });
       const match = Object.keys(replacements).find((suffix) => resolved.path.endsWith(join('node_modules', suffix)));
       return match ? { path: join(root, replacements[match]) } : resolved;
