@@ -62,10 +62,26 @@ function scriptText(command: CommandScope['command']): string {
   return words.join(' ').replace(/\\n/g, '\n').replace(/\\t/g, '\t');
 }
 
+/** Programs that read their source operands and only write the last one (when no `-t DIR` names the destination). */
+const COPIES = new Set(['cp', 'mv', 'install', 'rsync', 'ditto']);
+
+/**
+ * Index among the positionals of the destination of a copy (`cp a b` → 1): written, not read.
+ * Undefined for anything else, for a single operand, and under `-t`/`--target-directory`
+ * (every positional is a source then).
+ */
+export function copyDestination(command: CommandScope['command']): number | undefined {
+  if (!COPIES.has(command.program) || command.positionals.length < 2) return undefined;
+  if (command.flags.some((flag) => flag.startsWith('-t=') || flag.startsWith('--target-directory=') || flag === '-t' || flag === '--target-directory')) return undefined;
+  return command.positionals.length - 1;
+}
+
 function readOperands(scope: CommandScope): string[] {
   const { command } = scope;
   const out: string[] = [];
-  for (const arg of command.positionals) {
+  const destination = copyDestination(command);
+  for (const [index, arg] of command.positionals.entries()) {
+    if (index === destination) continue;
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(arg)) continue;
     out.push(arg.startsWith('@') && arg.length > 1 ? arg.slice(1) : arg.replace(/^[A-Za-z_][\w.-]*=(?=[/~.])/, ''));
   }

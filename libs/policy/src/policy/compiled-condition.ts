@@ -25,6 +25,7 @@ export interface CompiledCondition {
   readonly flagsAll?: readonly TextMatcher[];
   readonly globalFlags?: TextMatcher;
   readonly paths?: CompiledPath;
+  readonly reads?: CompiledPath;
   readonly writes?: CompiledPath;
   readonly truncates?: CompiledPath;
   readonly pipedTo?: TextMatcher;

@@ -37,6 +37,7 @@ export class ConditionCompiler {
       flagsAll: when.flagsAll && this.expand(when.flagsAll, 'flagsAll').map((flag) => this.flagMatcher(flagTexts([flag], 'flagsAll'), 'flagsAll')),
       globalFlags: when.globalFlags && this.flagMatcher(this.expand(when.globalFlags, 'globalFlags'), 'globalFlags'),
       paths: when.paths && this.path(when.paths, 'paths'),
+      reads: when.reads && this.path(when.reads, 'reads'),
       writes: when.writes && this.path(when.writes, 'writes'),
       truncates: when.truncates && this.path(when.truncates, 'truncates'),
       pipedTo: when.pipedTo && this.text(this.expand(when.pipedTo, 'pipedTo'), 'pipedTo'),

@@ -66,6 +66,7 @@ function checkConditions(rule: Rule, at: Report): void {
   const used = COMMAND_ONLY_KEYS.filter((key) => when[key] !== undefined);
   if (used.length > 0 && !kinds.has('shell')) at('.when', `can never match: ${used.join(', ')} only apply to Bash commands`);
   if (when.paths && !kinds.has('shell') && !kinds.has('read') && !kinds.has('write')) at('.when.paths', 'can never match: the listed tools touch no paths');
+  if (when.reads && !kinds.has('shell') && !kinds.has('read') && !kinds.has('write')) at('.when.reads', 'can never match: the listed tools read no files');
   if (when.writes && !kinds.has('shell') && !kinds.has('write')) at('.when.writes', 'can never match: the listed tools write no files');
 }
 

@@ -46,6 +46,8 @@ export const WhenSchema = z.strictObject({
   globalFlags: GlobList.optional(),
   /** Any path the call touches: file tools' path, commands' path arguments and redirections. */
   paths: PathConditionSchema.optional(),
+  /** Any path the call reads: like `paths`, less what a command only writes (the destination of `cp`/`mv`/`install`/`rsync`/`ditto`). */
+  reads: PathConditionSchema.optional(),
   /** Any path the call writes: file writes, `>`/`>>`, tee, cp/mv targets, dd `of=`, … */
   writes: PathConditionSchema.optional(),
   /** Any path emptied by a truncating redirection (`>`, `&>`, `>|`). */

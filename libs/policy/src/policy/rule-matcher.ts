@@ -13,6 +13,7 @@ export function conditionMatches(when: CompiledCondition, subject: Subject, opti
   if (when.environment && !when.environment.has(subject.environment)) return false;
   if (when.commandOnly && !commandMatches(when, subject)) return false;
   if (when.paths && !pathMatches(when.paths, subject.paths, options)) return false;
+  if (when.reads && !pathMatches(when.reads, subject.reads, options)) return false;
   if (when.writes && !pathMatches(when.writes, subject.writes, options)) return false;
   if (when.truncates && !pathMatches(when.truncates, subject.truncates, options)) return false;
   if (when.content && !when.content.test(subject.content)) return false;

@@ -1,5 +1,6 @@
 import { effectsOf } from '../effects/effect-model';
 import { effectTag, type Effect } from '../effects/effect.schema';
+import { copyDestination } from '../effects/file-effects';
 import type { NormalisedCommand, NormalisedEnv, NormalisedToolCall } from '../normalised.schema';
 import { isTruncatingRedirect, isWriteRedirect } from '../shell/redirect-evaluator';
 import { resolvePath } from '../tool/path-resolver';
@@ -16,6 +17,8 @@ export interface Subject {
   readonly tool: string;
   readonly command?: NormalisedCommand;
   readonly paths: readonly PathRef[];
+  /** The paths it reads: `paths` less what a command only writes (a copy's destination). */
+  readonly reads: readonly PathRef[];
   readonly writes: readonly PathRef[];
   readonly truncates: readonly PathRef[];
   readonly content: string;
@@ -46,9 +49,9 @@ export function subjectsOf(call: NormalisedToolCall, modelEffects = true): Subje
   if (call.file) {
     const ref = pathRef(call.file.path, call.env.cwd ?? call.env.workspaceRoot, call.env);
     const writes = call.file.access === 'write' ? [ref] : [];
-    return [withEffects({ ...base, paths: [ref], writes, content: call.file.content ?? '', label: `${call.tool} ${call.file.path}` }, effects[0])];
+    return [withEffects({ ...base, paths: [ref], reads: [ref], writes, content: call.file.content ?? '', label: `${call.tool} ${call.file.path}` }, effects[0])];
   }
-  return [withEffects({ ...base, paths: [], writes: [], content: call.content ?? '', label: call.tool }, effects[0])];
+  return [withEffects({ ...base, paths: [], reads: [], writes: [], content: call.content ?? '', label: call.tool }, effects[0])];
 }
 
 /** Completes a freshly built subject with its effects in place (one pass, no copy: it runs for every command of every call). */
@@ -77,6 +80,7 @@ class CommandSubject implements Omit<Subject, 'effects' | 'effectTags' | 'riskyT
   readonly environment: string;
   readonly label: string;
   private pathsMemo?: readonly PathRef[];
+  private readsMemo?: readonly PathRef[];
   private writesMemo?: readonly PathRef[];
   private truncatesMemo?: readonly PathRef[];
   private contentMemo?: string;
@@ -92,6 +96,10 @@ class CommandSubject implements Omit<Subject, 'effects' | 'effectTags' | 'riskyT
 
   get paths(): readonly PathRef[] {
     return (this.pathsMemo ??= pathArgs(this.command).map((arg) => this.ref(arg)));
+  }
+
+  get reads(): readonly PathRef[] {
+    return (this.readsMemo ??= copyDestination(this.command) === undefined ? this.paths : pathArgs(this.command, true).map((arg) => this.ref(arg)));
   }
 
   get writes(): readonly PathRef[] {
@@ -112,9 +120,11 @@ class CommandSubject implements Omit<Subject, 'effects' | 'effectTags' | 'riskyT
   }
 }
 
-function pathArgs(command: NormalisedCommand): string[] {
+/** `skipDestination`: leave out the positional a copy only writes (see {@link copyDestination}). */
+function pathArgs(command: NormalisedCommand, skipDestination = false): string[] {
   const out: string[] = [];
-  if (!TEXT_ARGS.has(command.program)) for (const arg of command.positionals) pushWithDerived(out, arg);
+  const skipped = skipDestination ? copyDestination(command) : undefined;
+  if (!TEXT_ARGS.has(command.program)) command.positionals.forEach((arg, index) => index === skipped || pushWithDerived(out, arg));
   for (const list of [command.flags, command.globalFlags]) {
     for (const flag of list) {
       const eq = flag.indexOf('=');
