@@ -95,28 +95,36 @@ class CommandSubject implements Omit<Subject, 'effects' | 'effectTags' | 'riskyT
   }
 
   get paths(): readonly PathRef[] {
-    return (this.pathsMemo ??= pathArgs(this.command).map((arg) => this.ref(arg)));
+    return (this.pathsMemo ??= this.refs(pathArgs(this.command)));
   }
 
   get reads(): readonly PathRef[] {
-    return (this.readsMemo ??= copyDestination(this.command) === undefined ? this.paths : pathArgs(this.command, true).map((arg) => this.ref(arg)));
+    return (this.readsMemo ??= copyDestination(this.command) === undefined ? this.paths : this.refs(pathArgs(this.command, true)));
   }
 
   get writes(): readonly PathRef[] {
-    return (this.writesMemo ??= writtenArgs(this.command).map((arg) => this.ref(arg)));
+    return (this.writesMemo ??= this.refs(writtenArgs(this.command)));
   }
 
   get truncates(): readonly PathRef[] {
-    return (this.truncatesMemo ??= this.command.redirects.filter(isTruncatingRedirect).map((redirect) => this.ref(redirect.target)));
+    const { redirects } = this.command;
+    return (this.truncatesMemo ??= redirects.length === 0 ? NO_REFS : this.refs(redirects.filter(isTruncatingRedirect).map((redirect) => redirect.target)));
   }
 
   get content(): string {
     const { command } = this;
-    return (this.contentMemo ??= [...command.assigns.map((assign) => `${assign.name}=${assign.value}`), command.text, command.stdin ?? ''].join('\n'));
+    if (this.contentMemo !== undefined) return this.contentMemo;
+    // The assignments, the command line and its stdin, one per line (built without intermediate arrays: this runs for most commands of a cold call).
+    let text = '';
+    for (const assign of command.assigns) text += `${assign.name}=${assign.value}\n`;
+    return (this.contentMemo = `${text}${command.text}\n${command.stdin ?? ''}`);
   }
 
-  private ref(arg: string): PathRef {
-    return pathRef(arg, this.command.cwd, this.call.env);
+  private refs(args: readonly string[]): readonly PathRef[] {
+    if (args.length === 0) return NO_REFS;
+    const { cwd } = this.command;
+    const { env } = this.call;
+    return args.map((arg) => pathRef(arg, cwd, env));
   }
 }
 
@@ -148,7 +156,8 @@ function pushWithDerived(out: string[], arg: string): void {
 }
 
 function writtenArgs(command: NormalisedCommand): string[] {
-  const out = command.redirects.filter(isWriteRedirect).map((redirect) => redirect.target);
+  const out: string[] = [];
+  for (const redirect of command.redirects) if (isWriteRedirect(redirect)) out.push(redirect.target);
   const { program, positionals } = command;
   if (WRITES_OPERANDS.has(program)) out.push(...positionals);
   if (program === 'curl' || program === 'wget') out.push(...flagValues(command, ['--output', '--output-document']));
@@ -170,6 +179,7 @@ function flagValues(command: NormalisedCommand, names: readonly string[]): strin
   });
 }
 
+const NO_REFS: readonly PathRef[] = Object.freeze([]);
 const UNRESOLVED: PathRef = Object.freeze({ spellings: Object.freeze([]) as readonly string[] });
 
 /** Resolves one argument; anything computed at run time (`$…`) or relative to an unknown cwd is unresolved. */

@@ -32,6 +32,9 @@ const SPECIAL_PARAM = /^[@*#?$!-]$/;
 const TILDE = /^~([A-Za-z0-9_.-]*)(?=\/|$)/;
 /** `*`, `?` or a closed `[…]` not escaped by a backslash (a lone `[` is the test command). */
 const UNESCAPED_GLOB = /(^|[^\\])([*?]|\[[^\]]*\])/;
+/** Shared, frozen lists of a plain literal word (its readers only read them; a write would throw). */
+const NO_VARIABLES = Object.freeze([]) as unknown as string[];
+const NO_SUBSTITUTIONS = Object.freeze([]) as unknown as Substitution[];
 /** A literal word holding none of these is its own single field: no tilde, escape, brace list or pattern. */
 const PLAIN_LITERAL_STOP = /[~\\{*?[]|^$/;
 
@@ -49,7 +52,7 @@ export class WordEvaluator {
   evaluate(word: ShWord): EvaluatedWord {
     const only = word.parts.length === 1 ? word.parts[0] : undefined;
     // Most words are one plain unquoted literal (`git`, `-n`, `src/app.ts`): nothing to expand.
-    if (only?.type === 'Lit' && !PLAIN_LITERAL_STOP.test(only.value)) return { fields: [only.value], unresolved: false, glob: false, variables: [], substitutions: [] };
+    if (only?.type === 'Lit' && !PLAIN_LITERAL_STOP.test(only.value)) return { fields: [only.value], unresolved: false, glob: false, variables: NO_VARIABLES, substitutions: NO_SUBSTITUTIONS };
     const braced = this.braceExpanded(word);
     if (braced) return braced;
     const state = new FieldState();
