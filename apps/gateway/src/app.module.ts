@@ -8,13 +8,14 @@ import { AuthGuard } from './auth/auth.guard';
 import { ConsoleAuth } from './console/console-auth';
 import { OperatorCredentials } from './console/operator-credentials';
 import { ConsoleModule } from './console/console.module';
+import { RequestGate } from './auth/request-gate';
 import { RevocationsService } from './auth/revocations.service';
 import { DelegationsModule } from './delegations/delegations.module';
-import { ValidationModule } from './validation/validation.module';
 import { EventsModule } from './events/events.module';
 import { ExpertsModule } from './experts/experts.module';
 import { GATEWAY_CONFIG, type GatewayConfig } from './gateway.config';
 import { GatewayHealthModule } from './health/health.module';
+import { HotRoutesModule } from './hot/hot-routes.module';
 import { MessagesModule } from './messages/messages.module';
 import { MetricsController } from './metrics/metrics.controller';
 import { OpenApiController } from './openapi/openapi.controller';
@@ -37,16 +38,17 @@ export class AppModule {
         { provide: LOGGER, useValue: logger },
         { provide: BusCloser, useFactory: () => new BusCloser(bus) },
         RevocationsService,
+        RequestGate,
         RegistryClient,
         ConsoleAuth,
         OperatorCredentials,
         { provide: APP_GUARD, useClass: AuthGuard },
       ],
-      exports: [GATEWAY_CONFIG, ServiceMetrics, MESSAGE_BUS, NatsBus, LOGGER, RevocationsService, RegistryClient, ConsoleAuth, OperatorCredentials],
+      exports: [GATEWAY_CONFIG, ServiceMetrics, MESSAGE_BUS, NatsBus, LOGGER, RevocationsService, RequestGate, RegistryClient, ConsoleAuth, OperatorCredentials],
     };
     return {
       ...shared,
-      imports: [GatewayHealthModule, SessionsModule, ExpertsModule, AdminModule, DelegationsModule, ValidationModule, EventsModule, ConsoleModule, MessagesModule, ReservationsModule],
+      imports: [GatewayHealthModule, SessionsModule, ExpertsModule, AdminModule, DelegationsModule, HotRoutesModule, EventsModule, ConsoleModule, MessagesModule, ReservationsModule],
       controllers: [MetricsController, OpenApiController],
     };
   }

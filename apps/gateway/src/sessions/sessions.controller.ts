@@ -1,16 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
-import {
-  CreateSessionRequestSchema,
-  RPC,
-  SessionIdSchema,
-  type CreateSessionRequest,
-  type EndSessionResult,
-  type HeartbeatResult,
-  type SessionGrant,
-  type WhoAmI,
-} from '@lighthouse/contracts';
+import { RPC, SessionIdSchema, type EndSessionResult, type SessionGrant, type WhoAmI } from '@lighthouse/contracts';
 import { ZodValidationPipe } from '@lighthouse/transport';
-import { Access } from '../auth/access.decorator';
 import type { AgentIdentity } from '../auth/authenticate';
 import { Caller, CorrelationId, signedProofOf } from '../auth/identity.decorators';
 import { RevocationsService } from '../auth/revocations.service';
@@ -18,6 +8,7 @@ import { RegistryClient } from '../registry/registry.client';
 import { EmptyBodySchema } from './empty-body';
 import { whoAmIOf } from './whoami';
 
+/** The session routes besides the hot ones (create and heartbeat: hot/hot-routes.ts). */
 @Controller()
 export class SessionsController {
   constructor(
@@ -25,22 +16,10 @@ export class SessionsController {
     @Inject(RevocationsService) private readonly revocations: RevocationsService,
   ) {}
 
-  @Post('sessions')
-  @Access('credential')
-  create(@Body(new ZodValidationPipe(CreateSessionRequestSchema)) body: CreateSessionRequest, @CorrelationId() correlationId: string): Promise<SessionGrant> {
-    return this.registry.send(RPC.session.create, { ...body, correlationId });
-  }
-
   @Post('sessions/refresh')
   @HttpCode(200)
   refresh(@Body(new ZodValidationPipe(EmptyBodySchema)) _body: unknown, @Caller() caller: AgentIdentity, @CorrelationId() correlationId: string): Promise<SessionGrant> {
     return this.registry.send(RPC.session.refresh, { auth: signedProofOf(caller), correlationId });
-  }
-
-  @Post('sessions/heartbeat')
-  @HttpCode(200)
-  heartbeat(@Body(new ZodValidationPipe(EmptyBodySchema)) _body: unknown, @Caller() caller: AgentIdentity, @CorrelationId() correlationId: string): Promise<HeartbeatResult> {
-    return this.registry.send(RPC.session.heartbeat, { auth: signedProofOf(caller), correlationId });
   }
 
   @Delete('sessions/:sessionId')
