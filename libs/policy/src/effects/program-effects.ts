@@ -34,14 +34,22 @@ export function dataClassOf(scope: CommandScope): string | undefined {
   })) return 'secret';
   // Shell history holds what was typed, secrets included: reading it is ordinary, sending it is not.
   if ((command.program === 'history' || (command.program === 'fc' && command.flags.includes('-l'))) && !command.flags.some((f) => /^-[cdw]/.test(f))) return 'secret';
-  const reads = scope.effects.filter((e) => e.kind === 'read');
-  if (reads.some((e) => e.class === 'secret' || e.class === 'history')) return 'secret';
-  const tainted = reads.map((e) => (e.target ? scope.line.tainted.get(e.target) : undefined)).find(Boolean);
+  // One pass over the command's effects (no intermediate lists: this runs for every command of a call).
+  let tainted: string | undefined;
+  let readsHome = false;
+  let readsSystemFile = false;
+  for (const e of scope.effects) {
+    if (e.kind !== 'read') continue;
+    if (e.class === 'secret' || e.class === 'history') return 'secret';
+    tainted ||= e.target ? scope.line.tainted.get(e.target) : undefined;
+    readsHome ||= e.class === 'home' || e.class === 'root';
+    readsSystemFile ||= e.class === 'system' && /^\/etc\/(passwd|group|hosts)$/.test(e.target ?? '');
+  }
   if (tainted) return tainted;
-  if (ARCHIVERS.has(command.program) && reads.some((e) => e.class === 'home' || e.class === 'root')) return 'home';
+  if (ARCHIVERS.has(command.program) && readsHome) return 'home';
   // A database dump is the data itself: on its way to the network it is exfiltration, not a backup.
   if (DUMPERS.test(command.program) || (command.program === 'sqlite3' && command.positionals.some((p) => /^\.dump\b/.test(p)))) return 'database';
-  if (reads.some((e) => e.class === 'system' && /^\/etc\/(passwd|group|hosts)$/.test(e.target ?? '')) && command.program !== 'ls') return 'system';
+  if (readsSystemFile && command.program !== 'ls') return 'system';
   return undefined;
 }
 
@@ -190,8 +198,8 @@ function embeddedShell(scope: CommandScope): void {
     scripts.push(...flagValues(command, ['--to-command', '--use-compress-program', '-I', '--info-script', '--new-volume-script', '-F', '--rsh-command']));
     for (const action of flagValues(command, ['--checkpoint-action'])) if (action.startsWith('exec=')) scripts.push(action.slice(5));
   }
-  const makefiles = [...flagValues(command, ['-f', '--file', '--makefile']), ...(command.flags.includes('-f') ? command.positionals : [])];
-  if (/^(make|gmake)$/.test(command.program) && makefiles.some((f) => f === '-' || f === '/dev/stdin' || f === '/proc/self/fd/0' || f.startsWith('/dev/fd/'))) {
+  const makefiles = (): string[] => [...flagValues(command, ['-f', '--file', '--makefile']), ...(command.flags.includes('-f') ? command.positionals : [])];
+  if (/^(make|gmake)$/.test(command.program) && makefiles().some((f) => f === '-' || f === '/dev/stdin' || f === '/proc/self/fd/0' || f.startsWith('/dev/fd/'))) {
     scope.add('exec', 'stdin', true, { detail: 'make reads its recipes from stdin' });
   }
   for (const script of scripts) {

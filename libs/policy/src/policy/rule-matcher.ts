@@ -41,8 +41,9 @@ function commandMatches(when: CompiledCondition, subject: Subject): boolean {
   return true;
 }
 
+// Indexed loops: the lists come in several array shapes (frozen empties among them), where for…of left an iterator behind per call.
 function pathMatches(condition: CompiledPath, refs: readonly PathRef[], options: MatchOptions): boolean {
-  for (const ref of refs) if (refMatches(condition, ref, options)) return true;
+  for (let i = 0; i < refs.length; i++) if (refMatches(condition, refs[i] as PathRef, options)) return true;
   return false;
 }
 
@@ -55,6 +56,6 @@ function refMatches(condition: CompiledPath, ref: PathRef, options: MatchOptions
 }
 
 function anySpelling(matcher: PathMatcher, spellings: readonly string[]): boolean {
-  for (const spelling of spellings) if (matcher.test(spelling)) return true;
+  for (let i = 0; i < spellings.length; i++) if (matcher.test(spellings[i] as string)) return true;
   return false;
 }
