@@ -159,7 +159,16 @@ export class ShellNormaliser {
     const assigns = assignWords.map((assign) => ({ name: assign.name, value: words.evaluateJoined(assign.value ?? { parts: [] }) }));
     const substitutions: Substitution[] = assigns.flatMap((assign) => assign.value.substitutions);
     const evaluated = args.map((word) => words.evaluate(word));
-    const fields = evaluated.flatMap((word) => word.fields.map((text) => ({ text, unresolved: word.unresolved, glob: word.glob })));
+    // Fields, variables and the arguments' substitutions in one pass (no per-word lists: this runs for every simple command).
+    const fields: Field[] = [];
+    const wordVariables: string[] = [];
+    const argSubstitutions: Substitution[] = [];
+    for (let i = 0; i < evaluated.length; i++) {
+      const word = evaluated[i] as (typeof evaluated)[number];
+      for (const text of word.fields) fields.push({ text, unresolved: word.unresolved, glob: word.glob });
+      for (const name of word.variables) wordVariables.push(name);
+      if (i > 0) for (const substitution of word.substitutions) argSubstitutions.push(substitution);
+    }
     const redirects = evaluateRedirects(stmt.redirs, words);
     if (fields.length === 0) {
       assigns.forEach((assign) => frame.scope.assign(assign.name, assign.value.unresolved ? undefined : assign.value.text));
@@ -170,12 +179,11 @@ export class ShellNormaliser {
       fields,
       assigns: assigns.map((assign) => ({ name: assign.name, value: assign.value.text })),
       redirects,
-      variables: [...evaluated.flatMap((word) => word.variables), ...redirects.variables],
+      variables: redirects.variables.length > 0 ? [...wordVariables, ...redirects.variables] : wordVariables,
     };
     const consumer = this.dispatch(pending, frame);
-    const [commandWord, ...argWords] = evaluated;
-    this.substitutions(commandWord?.substitutions ?? [], fields[0]?.unresolved ? 'sh' : consumer, frame);
-    this.substitutions([...substitutions, ...argWords.flatMap((word) => word.substitutions), ...redirects.substitutions], consumer, frame);
+    this.substitutions(evaluated[0]?.substitutions ?? [], fields[0]?.unresolved ? 'sh' : consumer, frame);
+    this.substitutions([...substitutions, ...argSubstitutions, ...redirects.substitutions], consumer, frame);
   }
 
   /** Peels wrappers, parses nested scripts, emits the command; returns who consumes its arguments. */
