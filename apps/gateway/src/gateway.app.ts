@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { fastify } from 'fastify';
 import { PinoNestLogger, ServiceMetrics, type Logger } from '@lighthouse/observability';
 import { NatsBus } from '@lighthouse/transport';
 import { AppModule } from './app.module';
@@ -21,7 +22,13 @@ export async function createGateway(config: GatewayConfig, logger: Logger, metri
     maxFrameBytes: config.LH_MAX_FRAME_BYTES,
     metrics,
   });
-  const adapter = new FastifyAdapter({ bodyLimit: config.LH_MAX_BODY_BYTES, genReqId: requestIdOf, trustProxy: trustProxyOf(config.LH_TRUST_PROXY) });
+  // Our own Fastify (the workspace's version) rather than the one @nestjs/platform-fastify pins for
+  // itself: that one wraps every body's parse callback with AsyncResource.bind(), which on Node 20
+  // defines two deprecated accessors per request; the newer one keeps the async context without.
+  // (A hop count is a trustProxy Fastify takes, though its typings leave numbers out.)
+  const trustProxy = trustProxyOf(config.LH_TRUST_PROXY) as boolean | string[];
+  const instance = fastify({ bodyLimit: config.LH_MAX_BODY_BYTES, genReqId: requestIdOf, trustProxy });
+  const adapter = new FastifyAdapter(instance as unknown as ConstructorParameters<typeof FastifyAdapter>[0]);
   adapter.getInstance().addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
