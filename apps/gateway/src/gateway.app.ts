@@ -29,12 +29,15 @@ export async function createGateway(config: GatewayConfig, logger: Logger, metri
   const trustProxy = trustProxyOf(config.LH_TRUST_PROXY) as boolean | string[];
   const instance = fastify({ bodyLimit: config.LH_MAX_BODY_BYTES, genReqId: requestIdOf, trustProxy });
   const adapter = new FastifyAdapter(instance as unknown as ConstructorParameters<typeof FastifyAdapter>[0]);
-  adapter.getInstance().addHook('onSend', async (request, reply) => {
+  // Callback hooks rather than async ones: no promise per hook per request.
+  instance.addHook('onSend', (request, reply, payload, done) => {
     void reply.header('x-request-id', request.id);
+    done(null, payload);
   });
-  adapter.getInstance().addHook('onResponse', async (request, reply) => {
+  instance.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.httpRequestSeconds.observe({ route, method: request.method, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    done();
   });
   // rawBody: the signature of a request covers the body bytes exactly as they were sent.
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, metrics, bus, logger), adapter, {
