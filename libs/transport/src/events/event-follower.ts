@@ -1,5 +1,6 @@
 import { BUS_EVENTS, eventChannelOf, type CommittedEvents, type EventChannel, type EventEnvelope, type LogHead } from '@lighthouse/contracts';
 import type { NatsBus } from '../nats-bus';
+import { isCommittedEventsShape } from './committed-events-shape';
 import type { EventStoreClient } from './event-store.client';
 
 export interface FollowOptions {
@@ -53,9 +54,12 @@ export class EventFollower {
 
   /** Subscribes first (so nothing committed meanwhile is missed), then catches up. */
   async start(): Promise<void> {
-    // The bus drops what does not decode or match the committed-events contract.
+    // The bus drops what does not decode or have the committed-events shape. Only the event store
+    // may publish on these subjects (nats-permissions), and it validated every event at append:
+    // the full schema again (UUID, name and timestamp formats of every event) would be paid by
+    // every follower for every event, so the follower checks only the shape it relies on.
     this.subscriptions = [...this.channels].map((channel) =>
-      this.bus.subscribe(BUS_EVENTS.committed, (message) => this.enqueue(() => this.onLive(message)), { suffix: channel }),
+      this.bus.subscribe(BUS_EVENTS.committed, (message) => this.enqueue(() => this.onLive(message)), { suffix: channel, check: isCommittedEventsShape }),
     );
     // The first catch-up must succeed (a service should not start on a partial view).
     const first = this.chain.then(() => this.catchUp(Number.POSITIVE_INFINITY));
