@@ -6,18 +6,27 @@
 // Each figure is the latency of one request while all agents send theirs at the same moment,
 // measured against the same burst of GET /health/live (no auth, no fan-out) in the same run;
 // per_s is the rate at which a burst was answered. Client and bridge share the machine.
+// `uncontended`: the same paths one request at a time, with each service's CPU µs and wake-ups
+// (voluntary context switches, all threads) per request, read from /proc around each block.
 import 'reflect-metadata';
 import { join } from 'node:path';
-import { findOrStartRedis } from '@lighthouse/testing';
+import { childPids, findOrStartRedis } from '@lighthouse/testing';
 import { AgentClient, issueCredential, prepare, send, type Answer } from '../../e2e/agent-client';
 import { startE2eStack } from '../../e2e/e2e-stack';
 import { profilingEnv } from '../bridge';
 import { latencySummary } from '../stats';
+import { measured, perRequest, type SchedTotals } from './sched-meter';
 
 const AGENTS = Number(process.env['BENCH_AGENTS'] ?? 1000);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
-/** Sequential requests of one agent per path, for the uncontended figures (kept under its rate limit). */
-const SOLO = Number(process.env['BENCH_SOLO'] ?? 20);
+/**
+ * Sequential requests per path for the uncontended figures, after SOLO_WARMUP each unmeasured.
+ * 20 made a p50 that swung by a millisecond from run to run; 300 make it a stable estimate.
+ */
+const SOLO = Number(process.env['BENCH_SOLO'] ?? 300);
+const SOLO_WARMUP = Number(process.env['BENCH_SOLO_WARMUP'] ?? 30);
+const SOLO_BLOCK = 20;
+const SOLO_AGENTS = Math.min(AGENTS, 10);
 /** BENCH_PROFILE=1 writes a CPU profile of every service when the stack stops (into BENCH_PROFILE_DIR). */
 const PROFILE = process.env['BENCH_PROFILE'] === '1';
 // dist/tools/bench/sessions.js → the repository root
@@ -81,25 +90,55 @@ async function main(): Promise<void> {
       rounds.heartbeat.push(await burst(agents.map((a) => () => a.change('POST', '/sessions/heartbeat'))));
       log(`round ${round + 1}/${ROUNDS} done`);
     }
-    // The same requests from one agent at a time: the cost of each path without queueing.
-    const solo = agents[0] as AgentClient;
-    const alone = { baseline: [] as number[], create: [] as number[], whoami: [] as number[], heartbeat: [] as number[] };
-    const timed = async (samples: number[], request: () => Promise<unknown>) => {
-      const started = process.hrtime.bigint();
-      await request();
-      samples.push(Number(process.hrtime.bigint() - started));
+    // The same requests one at a time: the cost of each path without queueing. In blocks of
+    // SOLO_BLOCK per path, the paths interleaved so drift hits all alike, each block measured on
+    // every service's own CPU time and wake-ups. The requests rotate over SOLO_AGENTS agents so
+    // that SOLO of them stay under each agent's rate limit; each agent's credential was checked
+    // in the warm-up, as a lone agent's is between two sessions.
+    const pids: Record<string, number> = { ...stack.pids };
+    const nats = childPids('nats-server')[0];
+    if (nats !== undefined) pids['nats'] = nats;
+    const soloAgents = agents.slice(0, SOLO_AGENTS);
+    const paths = {
+      baseline: () => live(),
+      create_session: (a: AgentClient) => a.start(),
+      whoami: (a: AgentClient) => a.get('/whoami'),
+      heartbeat: (a: AgentClient) => a.change('POST', '/sessions/heartbeat'),
     };
-    for (let i = 0; i < SOLO; i++) {
-      await timed(alone.baseline, live);
-      await timed(alone.create, () => solo.start());
-      await timed(alone.whoami, () => solo.get('/whoami'));
-      await timed(alone.heartbeat, () => solo.change('POST', '/sessions/heartbeat'));
+    type Path = keyof typeof paths;
+    const names = Object.keys(paths) as Path[];
+    const alone = Object.fromEntries(names.map((name) => [name, { samples: [] as number[], sched: {} as SchedTotals, statuses: {} as Record<string, number> }])) as Record<Path, { samples: number[]; sched: SchedTotals; statuses: Record<string, number> }>;
+    let turn = 0;
+    const soloBlock = async (name: Path, count: number, record: boolean) => {
+      const into = alone[name];
+      const run = async () => {
+        for (let i = 0; i < count; i++) {
+          const agent = soloAgents[turn++ % soloAgents.length] as AgentClient;
+          const started = process.hrtime.bigint();
+          const answer = await paths[name](agent);
+          if (!record) continue;
+          into.samples.push(Number(process.hrtime.bigint() - started));
+          into.statuses[answer.status] = (into.statuses[answer.status] ?? 0) + 1;
+        }
+      };
+      await (record ? measured(pids, into.sched, run) : run());
+    };
+    for (const name of names) await soloBlock(name, SOLO_WARMUP, false);
+    for (let done = 0; done < SOLO; done += SOLO_BLOCK) {
+      for (const name of names) await soloBlock(name, Math.min(SOLO_BLOCK, SOLO - done), true);
     }
-    const p = (samples: number[]) => {
-      const { p50_us, p99_us } = latencySummary(samples);
-      return { p50_us, p99_us };
+    const p = (name: Path) => {
+      const { p50_us, p95_us, p99_us } = latencySummary(alone[name].samples);
+      return { p50_us, p95_us, p99_us, statuses: alone[name].statuses, per_request: perRequest(alone[name].sched, alone[name].samples.length) };
     };
-    const uncontended = { requests: SOLO, create_session: p(alone.create), whoami: p(alone.whoami), heartbeat: p(alone.heartbeat), baseline: p(alone.baseline) };
+    const uncontended = {
+      requests: SOLO,
+      warmup: SOLO_WARMUP,
+      create_session: p('create_session'),
+      whoami: p('whoami'),
+      heartbeat: p('heartbeat'),
+      baseline: p('baseline'),
+    };
     const baseline = collect(rounds.baseline);
     const figures = { create_session: collect(rounds.create), whoami: collect(rounds.whoami), heartbeat: collect(rounds.heartbeat) };
     const ratio = (f: { p50_us: number }) => Math.round((f.p50_us / baseline.p50_us) * 100) / 100;
