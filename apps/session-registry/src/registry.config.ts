@@ -13,6 +13,11 @@ export const registryConfigShape = {
   LH_SESSION_IDLE_S: z.coerce.number().int().min(10).max(7 * 86_400).default(1_800),
   /** A session ends this long after it started, however active. */
   LH_SESSION_TTL_S: z.coerce.number().int().min(10).max(90 * 86_400).default(86_400),
+  /**
+   * An agent's presence `alive` goes out at most this often from one replica (0: on every
+   * heartbeat and signed change). Keep it well under the router's shortest lease.
+   */
+  LH_PRESENCE_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
 };
 
 /** The whole configuration: the shared NATS variables (runNatsService adds them) and the registry's. */

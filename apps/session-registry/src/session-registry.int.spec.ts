@@ -7,6 +7,7 @@ import {
   HeartbeatResultSchema,
   IssuedCredentialSchema,
   NewEventSchema,
+  PresenceSchema,
   RevocationSchema,
   SUBJECTS,
   SessionGrantSchema,
@@ -272,6 +273,32 @@ describe('session-registry over a real NATS and Redis', () => {
     expect(await keysOf('agent:{mallory}:session:*')).toEqual([`${prefix}agent:{mallory}:session:${grant.sessionId}`]);
     expect(await redis.exists(`${prefix}agent:{mallory}:expert`)).toBe(0);
     expect(await redis.exists(`${prefix}agent:{mallory-2}:credential`)).toBe(0);
+  });
+
+  it("publishes an agent's presence alive at most once per interval, a gone at once, and the next alive after a gone at once; every heartbeat still spends its nonce", async () => {
+    const heard: Array<{ agent: string; status: string }> = [];
+    const sub = client.subscribe(SUBJECTS.session.presence, PresenceSchema, (p) => heard.push(p));
+    const of = (agent: string) => heard.filter((p) => p.agent === agent).map((p) => p.status);
+    try {
+      const kim = await start('kim');
+      await call(SUBJECTS.session.registerExpert, { auth: signed(kim), expert: { role: 'reviewer' }, correlationId: 't' });
+      const replayed = signed(kim);
+      for (const auth of [replayed, signed(kim), signed(kim)]) HeartbeatResultSchema.parse(await call(SUBJECTS.session.heartbeat, { auth, correlationId: 't' }));
+      await expect(call(SUBJECTS.session.heartbeat, { auth: replayed, correlationId: 't' })).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+      // The expert registration's signed change and three heartbeats, all within the second: one alive.
+      await waitUntil(() => of('kim').length >= 1);
+      await sleep(100);
+      expect(of('kim')).toEqual(['alive']);
+
+      // Ending the expert's session says gone at once; a new session's first heartbeat says alive at once.
+      await call(SUBJECTS.session.end, { auth: signed(kim), sessionId: kim.sessionId, correlationId: 't' });
+      const again = await start('kim');
+      HeartbeatResultSchema.parse(await call(SUBJECTS.session.heartbeat, { auth: signed(again), correlationId: 't' }));
+      await waitUntil(() => of('kim').length >= 3);
+      expect(of('kim')).toEqual(['alive', 'gone', 'alive']);
+    } finally {
+      sub.unsubscribe();
+    }
   });
 
   it('ends a session after its idle timeout, unless heartbeats keep it alive', async () => {

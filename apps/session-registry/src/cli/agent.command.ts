@@ -40,7 +40,7 @@ export async function runAgentCommand(command: 'issue-credential' | 'revoke-agen
   try {
     const recorder = new SessionEventsRecorder(new EventStoreClient(bus, config.LH_REQUEST_TIMEOUT_MS), createLogger('session-registry-cli', 'silent'));
     // The running registries' caches of verified credentials do not hear of this; their session-start script still refuses a replaced credential.
-    const agents = new AgentsService(new RegistryStore(redis, config.LH_REDIS_PREFIX), recorder, new RevocationsPublisher(bus), new PresencePublisher(bus), new VerifiedCredentials({ ttlMs: 0, maxEntries: 0 }));
+    const agents = new AgentsService(new RegistryStore(redis, config.LH_REDIS_PREFIX), recorder, new RevocationsPublisher(bus), new PresencePublisher(bus, { LH_PRESENCE_INTERVAL_MS: 0 }), new VerifiedCredentials({ ttlMs: 0, maxEntries: 0 }));
     const request = { agentId: parsed.agentId, via: 'cli' as const, correlationId: `cli-${randomUUID()}` };
     const result = command === 'issue-credential' ? await agents.issueCredential({ ...request, roles: parsed.roles }) : await agents.revoke(request);
     process.stdout.write(`${JSON.stringify(result)}\n`);
