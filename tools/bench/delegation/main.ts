@@ -10,8 +10,12 @@
 // the client's clock: one machine, one clock):
 //   baseline  first, on the idle bridge: a raw `nats` request to an echo responder process, the
 //             payload the size of a delegation, at BENCH_RATE; and raw fdatasync of 4 KiB on the
-//             disk the event store writes to (three fsync'd appends lie on a round trip's path);
-//   solo      BENCH_SOLO (20) delegations one after another: the floor without queueing;
+//             disk the event store writes to (two fsync'd appends lie on a round trip's path:
+//             created and claimed in one, completed);
+//   solo      BENCH_SOLO_WARMUP (10) delegations one after another, not counted, then BENCH_SOLO
+//             (100) more: the floor without queueing, with the CPU each process spent per
+//             delegation (a p50 of 20 swung by 5 ms between idle runs; 100 after a warm-up do not);
+//             BENCH_SOLO_ONLY=1 stops after it (for before/after runs of the path alone);
 //   steps     BENCH_STEPS (10,25,50,100 delegations/s) for BENCH_STEP_SECONDS (8) each, stopping
 //             at the first whose p99 reaches the limit (TARGETS, 50 ms unless BENCH_P99_LIMIT_MS), that falls short of its rate, or errs;
 //   fixed     BENCH_RATE (100/s) for BENCH_SECONDS (30): p50/p99, achieved rate, phases.
@@ -42,8 +46,10 @@ const BASELINE_SECONDS = Number(process.env['BENCH_BASELINE_SECONDS'] ?? 10);
 /** How long an expert's GET /delegations/next waits (also how long stopping the experts may take). */
 const NEXT_WAIT_MS = Number(process.env['BENCH_NEXT_WAIT_MS'] ?? 5000);
 const WAIT_MS = 30_000;
-/** Sequential delegations for the uncontended figures. */
-const SOLO = Number(process.env['BENCH_SOLO'] ?? 20);
+/** Sequential delegations for the uncontended figures, after SOLO_WARMUP not counted. */
+const SOLO = Number(process.env['BENCH_SOLO'] ?? 100);
+const SOLO_WARMUP = Number(process.env['BENCH_SOLO_WARMUP'] ?? 10);
+const SOLO_ONLY = process.env['BENCH_SOLO_ONLY'] === '1';
 /** A requester gives up (and cancels) this long after its delegation was due. */
 const GIVE_UP_S = Number(process.env['BENCH_GIVE_UP_S'] ?? 20);
 const ROLE = 'code_reviewer';
@@ -214,15 +220,22 @@ async function main(): Promise<void> {
     await openLoop(Math.min(RATE, 10), WARMUP_SECONDS, offer);
 
     // One delegation at a time, every expert idle: the floor of a round trip without queueing.
-    log(`uncontended: ${SOLO} sequential delegations`);
+    log(`uncontended: ${SOLO_WARMUP} sequential delegations not counted, then ${SOLO}`);
+    for (let i = 0; i < SOLO_WARMUP; i++) await delegate(requesters[i % requesters.length] as AgentClient, n++, traces, wallMs());
     traces.clear();
     const soloNs: number[] = [];
+    const soloMeter = cpuMeter(pids);
     for (let i = 0; i < SOLO; i++) {
       const started = process.hrtime.bigint();
       await delegate(requesters[i % requesters.length] as AgentClient, n++, traces, wallMs());
       soloNs.push(Number(process.hrtime.bigint() - started));
     }
-    const uncontended = { delegations: SOLO, ...pick(msSummary(soloNs)), ...phases([...traces.values()]) };
+    const soloCpu = soloMeter();
+    const uncontended = { delegations: SOLO, warmup: SOLO_WARMUP, ...pick(msSummary(soloNs)), cpu_us_per_delegation: cpuPerCall(soloCpu, SOLO), ...phases([...traces.values()]) };
+    if (SOLO_ONLY) {
+      process.stdout.write(`${JSON.stringify({ bench: 'delegation', solo_only: true, solo_p50: { p50_ms: uncontended.p50_ms, under: TARGETS.delegationSoloP50Ms, met: uncontended.p50_ms < TARGETS.delegationSoloP50Ms }, uncontended })}\n`);
+      return;
+    }
 
     const steps: Array<Record<string, unknown>> = [];
     let held: number | null = null;
@@ -287,8 +300,8 @@ async function main(): Promise<void> {
       ratio_p99_vs_nats: ratio(e2e.p99_ms, base.p99_ms),
       baseline: {
         nats_request: { payload_bytes: payloadBytes, offered_per_s: RATE, achieved_per_s: raw.achievedPerS, ...pick(base), errors: errorsOf(raw) },
-        // Three fsync'd appends lie on a round trip's path, one after another: created, claimed (handed over by the long poll), completed.
-        fdatasync_4k: { ...fsync, appends_on_the_path: 3 },
+        // Two fsync'd appends lie on a round trip's path, one after another: created and claimed (one append; the long poll hands it over claimed), completed.
+        fdatasync_4k: { ...fsync, appends_on_the_path: 2 },
       },
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
