@@ -1,8 +1,11 @@
-import { BUS_EVENTS, type Delegation, type DelegationChanged } from '@lighthouse/contracts';
+import { BUS_EVENTS, CreateDelegationSchema, RPC, type Delegation, type DelegationChanged } from '@lighthouse/contracts';
+import { decide, DelegationProjection } from '@lighthouse/delegation';
 import { createLogger } from '@lighthouse/observability';
 import { startNats, type NatsHandle } from '@lighthouse/testing';
-import { NatsBus } from '@lighthouse/transport';
+import { EventStoreClient, FrameCodec, NatsBus } from '@lighthouse/transport';
+import { connect } from 'nats';
 import { DelegationNotifier } from './delegation.notifier';
+import { DelegationRepository } from './delegation.repository';
 
 // Notices over a real NATS (JetStream): queued until the router's next store request or a short
 // timer, so they leave in the same socket write as that request instead of one of their own.
@@ -86,5 +89,32 @@ describe('delegation notices', () => {
     }
     expect(ana.notices.map((n) => n.change)).toEqual(['created']);
     ana.subscription.unsubscribe();
+  });
+
+  it('given notices waiting, when the repository appends, then the append request reaches the server before them', async () => {
+    // A stand-in for the event store over the real server, on one connection that also hears the
+    // notices: NATS keeps one publisher's order, so this sees what the server routed first.
+    const codec = new FrameCodec();
+    const store = await connect({ servers: nats.url, name: 'store-stand-in' });
+    const order: string[] = [];
+    store.subscribe(RPC.events.append.subject, {
+      callback: (_error, msg) => {
+        order.push('append');
+        msg.respond(codec.encode({ id: codec.decodeRequest(msg.data).id, response: { status: 'committed', sequences: [1], streamVersion: 1 }, isDisposed: true }));
+      },
+    });
+    store.subscribe(`${BUS_EVENTS.delegationChanged.subject}.>`, { callback: () => order.push('notice') });
+    await store.flush();
+    const notifier = await DelegationNotifier.create(bus, logger, 60_000);
+    const repository = new DelegationRepository(new EventStoreClient(bus), new DelegationProjection(), () => notifier.flush());
+    notifier.notify(delegation('completed', 'bo'), 'completed');
+    const { id } = delegation('queued', null);
+    const ana = { agent: 'ana', roles: [], operator: false, capacity: 4 };
+    const created = decide({ type: 'create', actor: ana, request: CreateDelegationSchema.parse({ target: { role: 'reviewer' }, title: 'review' }), id, correlationId: 'c-1' }, null);
+    if (!created.ok) throw new Error(created.message);
+    await expect(repository.append(id, undefined, created.events, 'ana', new Date())).resolves.toBe(true);
+    await store.flush();
+    expect(order).toEqual(['append', 'notice', 'notice']);
+    await store.close();
   });
 });

@@ -30,7 +30,7 @@ export class DelegationNotifier {
 
   /**
    * `delayMs`: how long a notice may wait for the router's next store request, so that both leave
-   * in one socket write (see {@link flush}).
+   * in one socket write, the request first (see {@link flush}).
    */
   static async create(bus: Pick<NatsBus, 'publishEncoded' | 'codec' | 'streams'>, logger: Logger, delayMs = NOTICE_DELAY_MS): Promise<DelegationNotifier> {
     const streams: BusStreams = bus.streams;
@@ -63,10 +63,11 @@ export class DelegationNotifier {
   }
 
   /**
-   * Hands every queued notice to the connection, in order. The router calls it just before each
-   * store request (and the timer at the latest `delayMs` after a notice): the notices then leave
-   * in the same socket write as the request, where they cost a write of their own after every
-   * change (two per delegation; a write is among the dearest things the router does per delegation).
+   * Hands every queued notice to the connection, in order. The router calls it just after each
+   * store request is queued (and the timer at the latest `delayMs` after a notice): the notices
+   * then leave in the same socket write as the request, behind it, where they cost a write of
+   * their own after every change (two per delegation; a write is among the dearest things the
+   * router does per delegation), and the server routes the append before them.
    */
   flush(): void {
     if (this.timer) {

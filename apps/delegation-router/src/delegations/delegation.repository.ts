@@ -12,8 +12,12 @@ export class DelegationRepository {
   constructor(
     private readonly store: EventStoreClient,
     readonly projection: DelegationProjection,
-    /** Called just before each append goes out (what it publishes leaves in the same write). */
-    private readonly beforeAppend: () => void = () => undefined,
+    /**
+     * Called as soon as each append request is queued on the connection, before its answer: what
+     * it publishes leaves in the same socket write, behind the request, so the server routes the
+     * append (on the round trip's path) before the notices (hints nobody waits for).
+     */
+    private readonly afterRequest: () => void = () => undefined,
   ) {}
 
   /** The delegation as of the store (projection first; the store when this replica has not seen it yet). */
@@ -35,8 +39,7 @@ export class DelegationRepository {
     const at = now.toISOString();
     const ids = events.map(() => randomUUID());
     const correlationId = base?.delegation.correlationId ?? (events[0] as Extract<DelegationEvent, { type: 'delegation.created' }>).data.correlationId;
-    this.beforeAppend();
-    const result = await this.store.append({
+    const request = this.store.append({
       expectedVersion: base?.version ?? 0,
       events: events.map((event, i) => ({
         id: ids[i] as string,
@@ -49,6 +52,8 @@ export class DelegationRepository {
         data: { ...event.data, at },
       })),
     });
+    this.afterRequest();
+    const result = await request;
     if (result.status === 'conflict') {
       const fresh = await this.fold(id);
       if (fresh) this.projection.reset(id, fresh);

@@ -51,11 +51,20 @@ export class StreamLeases implements OnApplicationShutdown {
   async during<T>(caller: AgentIdentity, gone: { once(event: 'close', listener: () => void): unknown }, work: () => Promise<T>): Promise<T> {
     const lease = this.acquire(caller);
     gone.once('close', () => lease.end('the client went away'));
-    const refused = lease.ended.then((reason) => Promise.reject(new LighthouseError('UNAUTHENTICATED', reason)));
+    // The error is made only for a lease that ends before the answer: capturing its stack at
+    // every answered long poll (two on each delegation's round trip) was the gateway's dearest
+    // function after its socket writes under the delegation bench.
+    let answered = false;
+    const refused = new Promise<never>((_, reject) =>
+      lease.onEnd(() => {
+        if (!answered) reject(new LighthouseError('UNAUTHENTICATED', lease.endReason ?? 'the lease ended'));
+      }),
+    );
     refused.catch(() => undefined); // handled: when the work answers first, nobody awaits this
     try {
       return await Promise.race([work(), refused]);
     } finally {
+      answered = true;
       lease.end('answered');
     }
   }
