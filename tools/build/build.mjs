@@ -44,8 +44,11 @@ const SELF_CONTAINED = new Map([
       // Under the entry's `#!/bin/sh`, the line that picks node's flags: `":"` is a no-op command
       // to the shell and a string (then a comment) to JavaScript. A hook runs without V8 flags (any
       // flag makes Node compile its own modules again instead of using their code cache); the
-      // long-lived MCP server with the small-footprint ones. `exec` fails as exit 127: never 0.
-      launcher: `":" //; [ "$1" = hook ] && exec node "$0" "$@"; exec node ${MCP_SERVER_NODE_FLAGS} "$0" "$@"`,
+      // long-lived MCP server with the small-footprint ones. Without node on the PATH the shell
+      // would answer 127, which Claude Code takes as "run the call": the launcher answers as the
+      // hook would (pre-tool-use blocks with exit 2, a context hook says nothing), the server 127.
+      // `command -v` is the shell's own (no process).
+      launcher: `":" //; command -v node >/dev/null || { [ "$1" = hook ] || exit 127; [ "$2" = pre-tool-use ] || exit 0; echo "the Lighthouse hook failed, so the call is blocked: node is not on the PATH" >&2; exit 2; }; [ "$1" = hook ] && exec node "$0" "$@"; exec node ${MCP_SERVER_NODE_FLAGS} "$0" "$@"`,
     },
   ],
   [

@@ -219,6 +219,22 @@ describe('the built adapter', () => {
       }
     });
 
+    // Claude Code runs the call on any exit but 2: a launcher that cannot find node (the shell's
+    // exit 127) would let every tool call through unvalidated.
+    it('given no node on the PATH, blocks pre-tool-use (exit 2) and says why, is silent in a context hook (exit 0), and never lets the shell answer 127 for a hook', () => {
+      const empty = mkdtempSync(join(tmpdir(), 'lh-hook-nonode-'));
+      try {
+        const run = (args: string[]) => spawnSync(join(repo, out), args, { env: { PATH: empty }, input: bash, encoding: 'utf8', timeout: 20_000 });
+        const pre = run(['hook', 'pre-tool-use']);
+        expect(pre.status).toBe(2);
+        expect(pre.stderr).toContain('the Lighthouse hook failed, so the call is blocked: node is not on the PATH');
+        expect(run(['hook', 'session-start']).status).toBe(0);
+        expect(run(['serve']).status).toBe(127);
+      } finally {
+        rmSync(empty, { recursive: true, force: true });
+      }
+    });
+
     it.each(['post-everything', 'toString', '__proto__'])('given an unknown hook event (%s), refuses with usage (exit 64) and names the supported ones', (name) => {
       const run = spawnSync(join(repo, out), ['hook', name], { input: '{}', encoding: 'utf8', timeout: 20_000 });
       expect(run.status).toBe(64);
