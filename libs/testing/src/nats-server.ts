@@ -11,6 +11,8 @@ export interface NatsHandle {
   observer?: NatsLogin;
   /** True when we started it (and stop() stops it); false when it was already running. */
   owned: boolean;
+  /** A server we started: its monitoring endpoint (`/varz`, `/connz`, `/jsz`), on loopback. */
+  monitorUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -74,12 +76,14 @@ class PortTakenError extends Error {}
 async function startNatsOnce(options: StartNatsOptions): Promise<NatsHandle> {
   const binary = ensureBinary('nats-server', 'nats-server', options.log);
   const port = await freePort();
+  const monitorPort = await freePort();
   const serverName = `lh-test-${process.pid}-${port}-${Math.random().toString(36).slice(2, 8)}`;
   const dir = await mkdtemp(join(tmpdir(), 'lh-nats-'));
   const observer = options.auth?.observer;
   const config = [
     `server_name: ${JSON.stringify(serverName)}`,
     `listen: "127.0.0.1:${port}"`,
+    `http: "127.0.0.1:${monitorPort}"`,
     `jetstream { store_dir: ${JSON.stringify(options.storeDir ?? join(dir, 'js'))} }`,
     options.maxPayloadBytes ? `max_payload: ${options.maxPayloadBytes}` : '',
     options.auth?.config ?? '',
@@ -99,6 +103,7 @@ async function startNatsOnce(options: StartNatsOptions): Promise<NatsHandle> {
     url,
     observer,
     owned: true,
+    monitorUrl: `http://127.0.0.1:${monitorPort}`,
     async stop() {
       await proc.stop();
       await rm(dir, { recursive: true, force: true });

@@ -7,6 +7,7 @@ import type { LoadOptions } from './cli';
 import { ConsoleWatch, type ConsoleFigures } from './console-watch';
 import { EventStoreMetrics } from './event-store-metrics';
 import { GatewayClient } from './gateway-client';
+import { natsCounters, trafficBetween, type NatsCounters } from './nats-traffic';
 import { startLocalStack, type LocalStack } from './local-stack';
 import { childrenNamed, idleCpu, ProcSampler } from '@lighthouse/testing';
 import { Recorder } from './recorder';
@@ -76,6 +77,7 @@ async function drive(options: LoadOptions, scenario: Scenario, context: RunConte
   await store?.start().catch((error: Error) => context.log(`event store metrics not readable (${error.message}): append target n/a`));
   const watch = options.browsers > 0 ? await ConsoleWatch.start({ gatewayUrl, adminSecret, browsers: options.browsers, client, runId }) : undefined;
   if (watch) context.log(`${options.browsers} console page(s) open on the timeline`);
+  const natsBefore = await readNats(stack, context);
   sampler.start();
   const loop = monitorEventLoopDelay({ resolution: 1 });
   loop.enable();
@@ -99,6 +101,7 @@ async function drive(options: LoadOptions, scenario: Scenario, context: RunConte
     sampler.stop();
     loop.disable();
   }
+  const natsAfter = natsBefore ? await readNats(stack, context) : undefined;
   const appends = await store?.stop();
   return summarize({
     scenario: run.scenario,
@@ -121,7 +124,17 @@ async function drive(options: LoadOptions, scenario: Scenario, context: RunConte
     ...(appends && store ? { appends: { histogram: appends, series: store.points } } : {}),
     processes: sampler.series,
     idleCpuPct: idle,
+    ...(natsBefore && natsAfter ? { nats: trafficBetween(natsBefore, natsAfter) } : {}),
     driver: { loopDelayP50Ms: ns2ms(loop.percentile(50)), loopDelayP99Ms: ns2ms(loop.percentile(99)), loopDelayMaxMs: ns2ms(loop.max) },
+  });
+}
+
+/** The private NATS's counters by connection, when the stack is ours and its monitoring answers. */
+async function readNats(stack: LocalStack | undefined, context: RunContext): Promise<Map<string, NatsCounters> | undefined> {
+  if (!stack?.natsMonitorUrl) return undefined;
+  return natsCounters(stack.natsMonitorUrl).catch((error: Error) => {
+    context.log(`NATS monitoring not readable (${error.message}): messages per request n/a`);
+    return undefined;
   });
 }
 

@@ -2,7 +2,7 @@ import type { LoadResult, OperationResult } from './result';
 import { targetOperations, type Scenario } from './scenario';
 import { NINES_TICKS, PALETTE, esc, lineChart, ninesX } from './svg-chart';
 import { fmtMs } from './format';
-import { contentionNote, costLine, driverLine } from './text-table';
+import { contentionNote, costLine, driverLine, natsLine } from './text-table';
 
 /**
  * The report as one self-contained HTML page: inline CSS and SVG, no script, nothing fetched.
@@ -88,7 +88,7 @@ function overviewChart(result: LoadResult): string {
 }
 
 function costSection(result: LoadResult): string {
-  const lines = [costLine(result), driverLine(result)].filter((l) => l !== '');
+  const lines = [costLine(result), natsLine(result), driverLine(result)].filter((l) => l !== '');
   return lines.length ? `<p class="cost">${lines.map(esc).join('<br>')}</p>` : '';
 }
 

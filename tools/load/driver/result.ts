@@ -107,6 +107,19 @@ export const LoadResultSchema = z.object({
       projectedMaxPerSecond: z.number(),
     })
     .nullable(),
+  /**
+   * NATS messages per request of the agents over the run, from the private NATS's /connz: what the
+   * clients published and what was delivered to them (each subscriber once), by connection name.
+   */
+  nats: z
+    .object({
+      publishedPerRequest: z.number(),
+      deliveredPerRequest: z.number(),
+      bytesPerRequest: z.number(),
+      byConnection: z.record(z.string(), z.object({ published: z.number(), delivered: z.number() })),
+    })
+    .nullable()
+    .optional(),
   /** The load driver's own event-loop delay: when high, its latencies include the client's wait. */
   driver: z.object({ loopDelayP50Ms: z.number(), loopDelayP99Ms: z.number(), loopDelayMaxMs: z.number() }).nullable(),
   targets: z.array(TargetResultSchema),

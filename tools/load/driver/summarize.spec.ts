@@ -89,8 +89,22 @@ describe('summarize', () => {
     ];
     const result = summarize(facts(samples('heartbeat', 10, () => 1), { processes, idleCpuPct: { gateway: 4 } }));
     expect(result.stack).toEqual({ peakRssMiB: 800, meanCpuPct: 20 });
-    // 10 s at 10 % of a core is 1 CPU-second; the gateway's 4 % idle share is not the requests' doing.
-    expect(result.cost).toMatchObject({ requests: 10, byProcess: { gateway: 60, 'event-store': 100 }, cpuMsPerRequest: 160, projectedMaxPerSecond: 13 });
+    // 3 s sampled at 10 % of a core is 0.3 CPU-second; the gateway's 4 % idle share is not the requests' doing.
+    expect(result.cost).toMatchObject({ requests: 10, byProcess: { gateway: 18, 'event-store': 30 }, cpuMsPerRequest: 48, projectedMaxPerSecond: 42 });
     expect(target(result, 'stack_memory')).toMatchObject({ pass: false, detail: 'over: event-store 600/512 MiB' });
+  });
+
+  it('counts CPU over the span sampled, not the nominal duration, and leaves out the driver, a shared Redis and the baseline probe', () => {
+    // Sampled every second for 12 s of a 10 s run (the tail of the last answers); 50 % of a core throughout.
+    const points = Array.from({ length: 12 }, (_, i) => ({ t: 500 + i * 1000, cpuPct: 50, rssMiB: 10 }));
+    const processes = [
+      { name: 'nats-server', pid: 1, points },
+      { name: 'redis-server (shared)', pid: 2, points },
+      { name: 'load-driver', pid: 3, points },
+    ];
+    const result = summarize(facts([...samples('validate.repeat', 60, () => 1), ...samples('baseline.live', 50, () => 1)], { processes }));
+    // 6 CPU-seconds over the 60 requests of the mix.
+    expect(result.cost).toMatchObject({ requests: 60, byProcess: { 'nats-server': 100 }, cpuMsPerRequest: 100 });
+    expect(result.stack).toEqual({ peakRssMiB: 10, meanCpuPct: 50 });
   });
 });

@@ -1,7 +1,8 @@
 import { percentile } from '../../bench/stats';
 import { fmtMs } from './format';
 import { histogramCount, histogramQuantileMs, shareWithinMs, type Histogram } from './histogram';
-import type { ProcSeries } from '@lighthouse/testing';
+import type { ProcPoint, ProcSeries } from '@lighthouse/testing';
+import type { NatsCounters } from './nats-traffic';
 import type { Sample } from './recorder';
 import type { ErrorRow, LoadResult, OperationResult, ProcessResult, TargetResult } from './result';
 import { targetOperations, type Scenario, type Target } from './scenario';
@@ -20,6 +21,8 @@ export interface RunFacts {
   processes: ProcSeries[];
   /** Each process's CPU (% of a core) while idle just before the run, subtracted from its cost. */
   idleCpuPct?: Record<string, number>;
+  /** What each NATS connection published and was delivered over the run (a private NATS only). */
+  nats?: Record<string, NatsCounters>;
   /** The driver's event-loop delay over the run, when measured. */
   driver?: LoadResult['driver'];
 }
@@ -40,6 +43,7 @@ export function summarize(facts: RunFacts): LoadResult {
   const errors = errorRows(facts.samples, facts.expected);
   const processes = facts.processes.map((p) => processResult(p, facts.scenario.memoryLimitsMiB[p.name] ?? null));
   const eventStore = facts.appends ? appendFigures(facts.appends) : null;
+  const cost = costFigures(facts);
   const partial: Omit<LoadResult, 'targets'> = {
     tool: 'lighthouse-load',
     version: 1,
@@ -57,7 +61,8 @@ export function summarize(facts: RunFacts): LoadResult {
     eventStore,
     processes,
     stack: stackFigures(facts.processes),
-    cost: costFigures(facts),
+    cost,
+    nats: natsFigures(facts, cost),
     driver: facts.driver ?? null,
   };
   return { ...partial, targets: facts.scenario.targets.map((t) => evaluate(t, partial, facts)) };
@@ -134,7 +139,7 @@ function processResult(p: ProcSeries, limitMiB: number | null): ProcessResult {
 
 /** The whole stack's peak RSS (summed sample by sample) and mean CPU, the load driver left out. */
 function stackFigures(processes: ProcSeries[]): LoadResult['stack'] {
-  const stack = processes.filter((p) => p.name !== 'load-driver');
+  const stack = processes.filter(isStackProcess);
   if (stack.length === 0 || stack.every((p) => p.points.length === 0)) return null;
   const samples = Math.max(...stack.map((p) => p.points.length));
   let peak = 0;
@@ -143,14 +148,33 @@ function stackFigures(processes: ProcSeries[]): LoadResult['stack'] {
   return { peakRssMiB: r1(peak), meanCpuPct: r1(meanCpu) };
 }
 
-/** CPU-seconds of each process above its idle use (mean share × duration), over the requests answered. */
+/**
+ * A process of the stack, whose CPU is the bridge's: not the driver, and not a server other
+ * users share (a Redis found running serves other programs too: its CPU is shown, not counted).
+ */
+const isStackProcess = (p: ProcSeries): boolean => p.name !== 'load-driver' && !p.name.endsWith('(shared)');
+
+/**
+ * CPU-seconds of each process above its idle use over the span it was sampled (the sampler runs
+ * from before the first agent to after the last answer, longer than the nominal duration), over
+ * the agents' requests (the baseline probe is the driver's instrument, not a request of the mix).
+ */
 function costFigures(facts: RunFacts): LoadResult['cost'] {
-  const stack = facts.processes.filter((p) => p.name !== 'load-driver' && p.points.length > 0);
-  const requests = facts.samples.filter((s) => s.op !== 'delegation.round_trip').length;
+  const stack = facts.processes.filter((p) => isStackProcess(p) && p.points.length > 0);
+  const requests = facts.samples.filter((s) => s.op !== 'delegation.round_trip' && s.op !== 'baseline.live').length;
   if (stack.length === 0 || requests === 0) return null;
   const idle = facts.idleCpuPct ?? {};
-  const mean = (p: ProcSeries) => p.points.reduce((a, x) => a + x.cpuPct, 0) / p.points.length;
-  const seconds = (p: ProcSeries) => (Math.max(0, mean(p) - (idle[p.name] ?? 0)) / 100) * facts.run.durationS;
+  const seconds = (p: ProcSeries) => {
+    let cpu = 0;
+    let span = 0;
+    p.points.forEach((x, i) => {
+      // The first point covers one sampling interval (the sampler's first reading has no point).
+      const dt = i === 0 ? (p.points.length > 1 ? ((p.points[1] as ProcPoint).t - x.t) / 1000 : facts.run.durationS) : (x.t - (p.points[i - 1] as ProcPoint).t) / 1000;
+      cpu += (x.cpuPct / 100) * dt;
+      span += dt;
+    });
+    return Math.max(0, cpu - ((idle[p.name] ?? 0) / 100) * span);
+  };
   const byProcess = Object.fromEntries(stack.map((p) => [p.name, r3((seconds(p) * 1000) / requests)]));
   const stackCpuSeconds = stack.reduce((sum, p) => sum + seconds(p), 0);
   const cpuMsPerRequest = (stackCpuSeconds * 1000) / requests;
@@ -161,6 +185,20 @@ function costFigures(facts: RunFacts): LoadResult['cost'] {
     byProcess,
     idleCpuPct: idle,
     projectedMaxPerSecond: Math.round((facts.run.machine.cpus * 1000) / cpuMsPerRequest),
+  };
+}
+
+/** NATS messages per request of the agents: published, delivered, bytes both ways; by connection. */
+function natsFigures(facts: RunFacts, cost: LoadResult['cost']): LoadResult['nats'] {
+  if (!facts.nats || !cost) return null;
+  const per = (x: number) => r3(x / cost.requests);
+  const all = Object.values(facts.nats);
+  const sum = (f: (c: NatsCounters) => number) => all.reduce((a, c) => a + f(c), 0);
+  return {
+    publishedPerRequest: per(sum((c) => c.inMsgs)),
+    deliveredPerRequest: per(sum((c) => c.outMsgs)),
+    bytesPerRequest: Math.round(sum((c) => c.inBytes + c.outBytes) / cost.requests),
+    byConnection: Object.fromEntries(Object.entries(facts.nats).map(([name, c]) => [name, { published: per(c.inMsgs), delivered: per(c.outMsgs) }])),
   };
 }
 

@@ -27,8 +27,8 @@ export function printable(result: LoadResult): string {
     : '';
   const { run } = result;
   const head = `Lighthouse load: ${run.agents} agents (${run.experts} experts), ${run.durationS} s against ${run.gatewayUrl}; load average ${run.machine.loadAvgStart.map((x) => x.toFixed(1)).join(' ')} → ${run.machine.loadAvgEnd.map((x) => x.toFixed(1)).join(' ')} on ${run.machine.cpus} CPUs`;
-  const stack = result.stack ? `stack (driver left out): peak RSS ${result.stack.peakRssMiB} MiB, mean CPU ${result.stack.meanCpuPct} % of a core` : '';
-  return [head, contentionNote(result), '', targets, '', ops, '', procs, stack, costLine(result), driverLine(result)].filter((s, i, all) => s !== '' || all[i - 1] !== '').join('\n');
+  const stack = result.stack ? `stack (driver and shared servers left out): peak RSS ${result.stack.peakRssMiB} MiB, mean CPU ${result.stack.meanCpuPct} % of a core` : '';
+  return [head, contentionNote(result), '', targets, '', ops, '', procs, stack, costLine(result), natsLine(result), driverLine(result)].filter((s, i, all) => s !== '' || all[i - 1] !== '').join('\n');
 }
 
 /** The noise-resistant figures: CPU per request and what it projects to. */
@@ -40,6 +40,17 @@ export function costLine(result: LoadResult): string {
     .map(([name, ms]) => `${name} ${fmtMs(ms)}`)
     .join(', ');
   return `stack CPU per request: ${fmtMs(cost.cpuMsPerRequest)} ms above idle (${by}); ${cost.requests} requests in ${result.run.durationS} s; projected ceiling with all ${result.run.machine.cpus} cores to the stack: ≈${cost.projectedMaxPerSecond} requests/s`;
+}
+
+/** NATS messages per request of the agents (a private NATS only), the busiest connections first. */
+export function natsLine(result: LoadResult): string {
+  const nats = result.nats;
+  if (!nats) return '';
+  const by = Object.entries(nats.byConnection)
+    .sort(([, a], [, b]) => b.published + b.delivered - (a.published + a.delivered))
+    .map(([name, c]) => `${name} ${c.published}/${c.delivered}`)
+    .join(', ');
+  return `NATS per request: ${nats.publishedPerRequest} messages published, ${nats.deliveredPerRequest} delivered, ${nats.bytesPerRequest} bytes (published/delivered by connection: ${by})`;
 }
 
 export function driverLine(result: LoadResult): string {

@@ -60,6 +60,8 @@ export interface StackProcess extends ServiceProcess {
 export interface Stack {
   gatewayUrl: string;
   natsUrl: string;
+  /** The monitoring endpoint of a NATS the stack started (`/varz`, `/connz`), for counting its traffic. */
+  natsMonitorUrl?: string;
   /** How the harness connects to NATS (`servers`, and on a NATS with users its own observer login). */
   natsObserver: { servers: string } & Partial<NatsLogin>;
   /** A service's NATS_USER / NATS_PASSWORD (empty on a NATS without users), e.g. for its CLI. */
@@ -158,6 +160,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     return {
       gatewayUrl: `http://127.0.0.1:${gatewayPort}`,
       natsUrl: nats.url,
+      ...(nats.monitorUrl ? { natsMonitorUrl: nats.monitorUrl } : {}),
       natsObserver: { servers: nats.url, ...nats.observer },
       natsEnvOf,
       redisUrl: redis.url,
