@@ -3,6 +3,9 @@ import { parseRequest, type RpcDefinition, type RpcParsedRequest, type RpcReplyI
 
 type Handler<R extends RpcDefinition> = (request: RpcParsedRequest<R>, ...rest: never[]) => RpcReplyInput<R> | Promise<RpcReplyInput<R>>;
 
+/** The rpc each parsing handler {@link HandlesRpc} made answers (what the lean dispatch looks for). */
+const rpcOfHandler = new WeakMap<object, RpcDefinition>();
+
 /**
  * Declares a Nest message handler for an rpc of the contract table: it listens on the rpc's
  * subject, and its first argument is the request parsed against the rpc's schema (defaults
@@ -16,8 +19,14 @@ export function HandlesRpc<R extends RpcDefinition>(rpc: R) {
       return handler.call(this, parseRequest(rpc, request), ...rest);
     };
     Object.defineProperty(parsing, 'name', { value: handler.name });
+    rpcOfHandler.set(parsing, rpc);
     descriptor.value = parsing as unknown as T;
     MessagePattern(rpc.subject)(target, key, descriptor);
     return descriptor;
   };
+}
+
+/** The rpc a method declared with {@link HandlesRpc} answers (undefined for any other function). */
+export function rpcHandledBy(method: unknown): RpcDefinition | undefined {
+  return typeof method === 'function' ? rpcOfHandler.get(method) : undefined;
 }

@@ -1,11 +1,12 @@
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { ServerNats, type NatsContext } from '@nestjs/microservices';
 import type { Msg, NatsConnection } from 'nats';
-import type { ServiceMetrics } from '@lighthouse/observability';
-import { natsInboxPrefix, toWireError } from '@lighthouse/contracts';
+import type { Logger, ServiceMetrics } from '@lighthouse/observability';
+import { LighthouseError, natsInboxPrefix, toWireError } from '@lighthouse/contracts';
 import { coalesceWrites } from './coalesced-writes';
 import { natsServers } from './nats-servers';
-import { FrameCodec } from './frame-codec';
+import { FrameCodec, type RequestFrame } from './frame-codec';
+import type { LeanRoute } from './lean-rpc-routes';
 import { NatsMsgpackDeserializer } from './nats-msgpack.deserializer';
 import { NatsMsgpackSerializer } from './nats-msgpack.serializer';
 import { contextFromHeaders } from './trace-headers';
@@ -21,6 +22,8 @@ export interface LighthouseNatsServerOptions {
   /** The service's NATS user and password (unset: a bus without users). */
   user?: string;
   pass?: string;
+  /** The service's logger: an unexpected error in a handler on the lean path is logged here, as the WireErrorFilter does. */
+  logger?: Logger;
 }
 
 const tracer = trace.getTracer('lighthouse-transport');
@@ -33,6 +36,9 @@ const tracer = trace.getTracer('lighthouse-transport');
 export class LighthouseNatsServer extends ServerNats {
   private readonly codec: FrameCodec;
   private readonly metrics?: ServiceMetrics;
+  private readonly serviceLogger?: Logger;
+  /** Subjects answered without Nest's per-message pipeline (see {@link useLeanRoutes}). */
+  private leanRoutes = new Map<string, LeanRoute>();
 
   constructor(options: LighthouseNatsServerOptions) {
     const codec = new FrameCodec(options.maxFrameBytes);
@@ -48,6 +54,25 @@ export class LighthouseNatsServer extends ServerNats {
     });
     this.codec = codec;
     this.metrics = options.metrics;
+    this.serviceLogger = options.logger;
+  }
+
+  /**
+   * Handlers (from `findLeanRoutes`) whose requests go straight from the subscription to the
+   * method: decode, call, encode, respond, with the replies, errors, metrics and span the Nest
+   * path gives them. Set before `listen`; the subscriptions (queue groups) are Nest's as before.
+   */
+  useLeanRoutes(routes: ReadonlyMap<string, LeanRoute>): void {
+    this.leanRoutes = new Map(routes);
+  }
+
+  override getMessageHandler(channel: string): (error: unknown, message: Msg) => unknown {
+    const route = this.leanRoutes.get(channel);
+    if (!route) return super.getMessageHandler(channel) as (error: unknown, message: Msg) => unknown;
+    return (error: unknown, message: Msg) => {
+      if (error) return this.logger.error(error);
+      return this.handleLean(channel, message, route);
+    };
   }
 
   /** The connection the subscriptions were made on (Nest keeps its own private). */
@@ -74,6 +99,61 @@ export class LighthouseNatsServer extends ServerNats {
         (flushError: unknown) => callback(flushError),
       );
     });
+  }
+
+  /**
+   * One request on a lean route, answered as Nest's pipeline with the WireErrorFilter answers it:
+   * `{ response, isDisposed, id }` or `{ err: { code, message }, isDisposed, id }`, sent the moment
+   * the handler's value (or promise) settles instead of from an rxjs stream and a nextTick.
+   */
+  private handleLean(channel: string, natsMsg: Msg, route: LeanRoute): void {
+    const started = performance.now();
+    let frame: RequestFrame;
+    try {
+      frame = this.codec.decodeRequest(natsMsg.data);
+    } catch {
+      // Undecodable: the Nest path's answer (a typed error, counted as a rejected frame).
+      void this.handleMessage(channel, natsMsg);
+      return;
+    }
+    // No id: an event on an rpc subject, which Nest's path handles (no reply).
+    if (frame.id === undefined) return void this.handleMessage(channel, natsMsg);
+    const id = frame.id;
+    const parent = natsMsg.headers ? contextFromHeaders(natsMsg.headers) : context.active();
+    const span = tracer.startSpan(channel, { kind: SpanKind.SERVER }, parent);
+    const finish = (packet: Record<string, unknown>) => {
+      this.respondLean(natsMsg, packet, id);
+      span.end();
+      this.metrics?.natsHandleSeconds.observe({ subject: channel, outcome: 'ok' }, (performance.now() - started) / 1000);
+    };
+    const fail = (error: unknown) => finish({ err: this.wireErrorOf(error), isDisposed: true, id });
+    let result: unknown;
+    try {
+      result = context.with(trace.setSpan(parent, span), route, undefined, frame.data);
+    } catch (error) {
+      return fail(error);
+    }
+    if (isThenable(result)) result.then((value) => finish({ response: value, isDisposed: true, id }), fail);
+    else finish({ response: result, isDisposed: true, id });
+  }
+
+  /** What the WireErrorFilter makes of a handler's error (logging the unexpected ones). */
+  private wireErrorOf(error: unknown): unknown {
+    if (!(error instanceof LighthouseError)) {
+      if (this.serviceLogger) this.serviceLogger.error({ err: error }, 'unexpected error in handler');
+      else this.logger.error(`unexpected error in handler: ${String(error)}`);
+    }
+    return toWireError(error);
+  }
+
+  /** Sends a lean route's reply; a reply the codec refuses becomes a typed error, as in {@link getPublisher}. */
+  private respondLean(natsMsg: Msg, packet: Record<string, unknown>, id: string): void {
+    if (!natsMsg.reply) return;
+    try {
+      natsMsg.respond(this.codec.encode(packet));
+    } catch (error) {
+      this.refusedReply(natsMsg, error, id);
+    }
   }
 
   override async handleMessage(channel: string, natsMsg: Msg): Promise<void> {
@@ -116,13 +196,17 @@ export class LighthouseNatsServer extends ServerNats {
       try {
         return publish(response);
       } catch (error) {
-        const wire = toWireError(error);
-        this.metrics?.rejectedFrames.inc({ reason: `reply_${wire.code}` });
-        this.logger.error(`reply on ${natsMsg.subject} refused: ${wire.code} ${wire.message}`);
-        this.replyError(natsMsg, wire, id);
+        this.refusedReply(natsMsg, error, id);
         return undefined;
       }
     };
+  }
+
+  private refusedReply(natsMsg: Msg, error: unknown, id: string): void {
+    const wire = toWireError(error);
+    this.metrics?.rejectedFrames.inc({ reason: `reply_${wire.code}` });
+    this.logger.error(`reply on ${natsMsg.subject} refused: ${wire.code} ${wire.message}`);
+    this.replyError(natsMsg, wire, id);
   }
 
   private replyError(natsMsg: Msg, err: unknown, id: string | null = null): void {
@@ -133,4 +217,8 @@ export class LighthouseNatsServer extends ServerNats {
       this.logger.error(`could not send error reply: ${String(error)}`);
     }
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
