@@ -1,5 +1,5 @@
 import { Controller, Module, UseGuards, type INestMicroservice } from '@nestjs/common';
-import { APP_INTERCEPTOR, ModulesContainer, NestFactory } from '@nestjs/core';
+import { APP_INTERCEPTOR, ModulesContainer, NestFactory, type IEntryNestModule } from '@nestjs/core';
 import { context, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
@@ -114,7 +114,7 @@ class PassThroughInterceptor {
 }
 
 /** The lean routes Nest's container yields for a module (no NATS involved). */
-async function leanSubjectsOf(module: object): Promise<string[]> {
+async function leanSubjectsOf(module: IEntryNestModule): Promise<string[]> {
   const app = await NestFactory.createApplicationContext(module, { logger: false });
   try {
     return [...findLeanRoutes(app.get(ModulesContainer)).keys()].sort();

@@ -7,7 +7,7 @@
 // (the same for both paths, and most of a loaded machine's noise) is left out.
 import 'reflect-metadata';
 import { createHook } from 'node:async_hooks';
-import { Controller, Module, type INestMicroservice } from '@nestjs/common';
+import { Controller, Module, type INestMicroservice, type Type } from '@nestjs/common';
 import { defineRpc } from '@lighthouse/contracts';
 import { createLogger } from '@lighthouse/observability';
 import { findOrStartNats } from '@lighthouse/testing';
@@ -25,7 +25,7 @@ const beatOf = (prefix: string) =>
     reply: z.strictObject({ ok: z.literal(true), expiresAt: z.number().int() }),
   });
 
-function moduleFor(prefix: string): object {
+function moduleFor(prefix: string): Type<unknown> {
   const beat = beatOf(prefix);
   @Controller()
   class BeatController {
