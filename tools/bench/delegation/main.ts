@@ -13,8 +13,8 @@
 //             disk the event store writes to (two fsync'd appends lie on a round trip's path:
 //             created and claimed in one, completed);
 //   solo      BENCH_SOLO_WARMUP (10) delegations one after another, not counted, then BENCH_SOLO
-//             (100) more: the floor without queueing, with the CPU each process spent per
-//             delegation (a p50 of 20 swung by 5 ms between idle runs; 100 after a warm-up do not);
+//             (100) more: the floor without queueing, with the CPU µs and wake-ups each process
+//             spent per delegation (a p50 of 20 swung by 5 ms between idle runs);
 //             BENCH_SOLO_ONLY=1 stops after it (for before/after runs of the path alone);
 //   steps     BENCH_STEPS (10,25,50,100 delegations/s) for BENCH_STEP_SECONDS (8) each, stopping
 //             at the first whose p99 reaches the limit (TARGETS, 50 ms unless BENCH_P99_LIMIT_MS), that falls short of its rate, or errs;
@@ -31,6 +31,7 @@ import { connect } from 'nats';
 import type { AgentClient, Answer } from '../../e2e/agent-client';
 import { startE2eStack } from '../../e2e/e2e-stack';
 import { log as logFor, profilingEnv, msSummary, msValues, openAgents, ratio, sendLag, startNatsEcho, stopOnCrash, wallMs } from '../bridge';
+import { measured, perRequest, type SchedTotals } from '../sessions/sched-meter';
 import { limitFromEnv, p99UnderKey, TARGETS } from '../targets';
 
 const AGENTS = Number(process.env['BENCH_AGENTS'] ?? 1000);
@@ -224,14 +225,17 @@ async function main(): Promise<void> {
     for (let i = 0; i < SOLO_WARMUP; i++) await delegate(requesters[i % requesters.length] as AgentClient, n++, traces, wallMs());
     traces.clear();
     const soloNs: number[] = [];
-    const soloMeter = cpuMeter(pids);
-    for (let i = 0; i < SOLO; i++) {
-      const started = process.hrtime.bigint();
-      await delegate(requesters[i % requesters.length] as AgentClient, n++, traces, wallMs());
-      soloNs.push(Number(process.hrtime.bigint() - started));
-    }
-    const soloCpu = soloMeter();
-    const uncontended = { delegations: SOLO, warmup: SOLO_WARMUP, ...pick(msSummary(soloNs)), cpu_us_per_delegation: cpuPerCall(soloCpu, SOLO), ...phases([...traces.values()]) };
+    const soloSched: SchedTotals = {};
+    await measured({ ...pids, load_generator: process.pid }, soloSched, async () => {
+      for (let i = 0; i < SOLO; i++) {
+        const started = process.hrtime.bigint();
+        await delegate(requesters[i % requesters.length] as AgentClient, n++, traces, wallMs());
+        soloNs.push(Number(process.hrtime.bigint() - started));
+      }
+    });
+    // CPU µs and wake-ups (voluntary context switches, all threads) of each process per delegation, from
+    // /proc: what a change to the path saves shows here on a loaded machine, where wall time is direction only.
+    const uncontended = { delegations: SOLO, warmup: SOLO_WARMUP, ...pick(msSummary(soloNs)), per_delegation: perRequest(soloSched, SOLO), ...phases([...traces.values()]) };
     if (SOLO_ONLY) {
       process.stdout.write(`${JSON.stringify({ bench: 'delegation', solo_only: true, solo_p50: { p50_ms: uncontended.p50_ms, under: TARGETS.delegationSoloP50Ms, met: uncontended.p50_ms < TARGETS.delegationSoloP50Ms }, uncontended })}\n`);
       return;
