@@ -3,7 +3,7 @@
 // for the baseline. The stack, the open-loop generator and the /proc CPU meter are the stack
 // kit's (libs/testing).
 import { Agent, request as httpRequest } from 'node:http';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startService, type OpenLoopRun, type ServiceProcess } from '@lighthouse/testing';
 import { AgentClient, issueCredential, type Prepared } from '../e2e/agent-client';
@@ -223,4 +223,67 @@ export function profilingEnv(dir: string): NodeJS.ProcessEnv {
   const hook = join(dir, 'cpu-profile-hook.cjs');
   writeFileSync(hook, PROFILE_HOOK);
   return { NODE_OPTIONS: `--require ${hook}`, BENCH_PROFILE_OUT: dir };
+}
+
+// Preloaded into every service (NODE_OPTIONS=--require; Node refuses --trace-gc there): each GC
+// pause and each event-loop stall (a 10 ms timer firing more than 3 ms late) with its wall-clock
+// time, as JSON lines in <dir>/<app>-<pid>.diag.jsonl (flushed every 500 ms and at exit), so a
+// bench can line a slow answer up with what each process was doing then.
+const DIAG_HOOK = `
+const { PerformanceObserver, performance } = require('node:perf_hooks');
+const fs = require('node:fs');
+const path = require('node:path');
+const app = path.basename(path.dirname(process.argv[1] || 'node'));
+const file = path.join(process.env.BENCH_DIAG_OUT, app + '-' + process.pid + '.diag.jsonl');
+const origin = performance.timeOrigin;
+let lines = [];
+const flush = () => {
+  if (lines.length === 0) return;
+  fs.appendFileSync(file, lines.join(''));
+  lines = [];
+};
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) lines.push(JSON.stringify({ t: origin + e.startTime, gc: e.duration, kind: e.detail ? e.detail.kind : 0 }) + '\\n');
+}).observe({ entryTypes: ['gc'] });
+let last = performance.now();
+setInterval(() => {
+  const now = performance.now();
+  const late = now - last - 10;
+  if (late > 3) lines.push(JSON.stringify({ t: origin + last + 10, stall: late }) + '\\n');
+  last = now;
+}, 10).unref();
+setInterval(flush, 500).unref();
+process.on('exit', flush);
+`;
+
+/** Environment that makes every service log its GC pauses and event-loop stalls into `dir` (see {@link diagnosticsOf}). */
+export function diagnosticsEnv(dir: string): NodeJS.ProcessEnv {
+  mkdirSync(dir, { recursive: true });
+  const hook = join(dir, 'diag-hook.cjs');
+  writeFileSync(hook, DIAG_HOOK);
+  return { NODE_OPTIONS: `--require ${hook}`, BENCH_DIAG_OUT: dir };
+}
+
+/** Per service, the GC pauses and event-loop stalls logged between two wall-clock times (ms). */
+export function diagnosticsOf(dir: string, fromMs: number, toMs: number): Record<string, { gc_n: number; gc_total_ms: number; gc_max_ms: number; stalls_n: number; stall_max_ms: number }> {
+  const out: Record<string, { gc_n: number; gc_total_ms: number; gc_max_ms: number; stalls_n: number; stall_max_ms: number }> = {};
+  const r = (x: number) => Math.round(x * 100) / 100;
+  for (const name of readdirSync(dir).filter((f) => f.endsWith('.diag.jsonl'))) {
+    const app = name.replace(/-\d+\.diag\.jsonl$/, '');
+    const s = (out[app] ??= { gc_n: 0, gc_total_ms: 0, gc_max_ms: 0, stalls_n: 0, stall_max_ms: 0 });
+    for (const line of readFileSync(join(dir, name), 'utf8').split('\n')) {
+      if (!line) continue;
+      const e = JSON.parse(line) as { t: number; gc?: number; stall?: number };
+      if (e.t < fromMs || e.t > toMs) continue;
+      if (e.gc !== undefined) {
+        s.gc_n++;
+        s.gc_total_ms = r(s.gc_total_ms + e.gc);
+        s.gc_max_ms = r(Math.max(s.gc_max_ms, e.gc));
+      } else if (e.stall !== undefined) {
+        s.stalls_n++;
+        s.stall_max_ms = r(Math.max(s.stall_max_ms, e.stall));
+      }
+    }
+  }
+  return out;
 }

@@ -46,6 +46,8 @@ export interface E2eOptions {
   log?: (line: string) => void;
   /** Redis to use (default: the one the test setup found, or the default port). */
   redisUrl?: string;
+  /** Where the stack keeps its state and the services' logs (kept after it stops); a temporary directory, removed at stop, by default. */
+  stateDir?: string;
 }
 
 export async function startE2eStack(options: E2eOptions): Promise<E2eStack> {
@@ -54,6 +56,7 @@ export async function startE2eStack(options: E2eOptions): Promise<E2eStack> {
     services,
     redisUrl: options.redisUrl ?? testRedisUrl(),
     removeBuild: true,
+    stateDir: options.stateDir,
     log: options.log,
     env: { LH_LOG_LEVEL: 'warn', ...options.env },
   }).catch((error: Error) => {

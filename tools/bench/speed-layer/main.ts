@@ -24,15 +24,23 @@
 // BENCH_PARTS (policy,hook,gateway) picks parts; without `gateway` only the first two run, and
 // `policy` alone starts no stack.
 // BENCH_PROFILE=1 writes a CPU profile of every service when the stack stops (into BENCH_PROFILE_DIR).
+// For the tail (issue 16) every step reports how many validations went over the limit and how many
+// of those spent most of it inside the speed layer (its own latencyMs: decision and journal
+// acknowledgement), and the generator's own GC pauses; BENCH_DIAG=1 adds each service's GC pauses
+// and event-loop stalls during the step; BENCH_SLOW_FILE=<file> appends every validation slower
+// than BENCH_SLOW_MS (8) as a JSON line (wall time sent, round trip, in-service ms), to line up with
+// those logs; BENCH_STATE_DIR keeps the stack's state and service logs.
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { childPids, cpuMeter, cpuPerCall, errorsOf, findOrStartRedis, openLoop, type OpenLoopRun } from '@lighthouse/testing';
 import { connect } from 'nats';
 import { SUBJECTS, type ValidationResult } from '@lighthouse/contracts';
 import { prepare, type AgentClient } from '../../e2e/agent-client';
 import { startE2eStack } from '../../e2e/e2e-stack';
-import { HttpPool, log as logFor, profilingEnv, msSummary, msValues, openAgents, ratio, sendLag, startNatsEcho, stopOnCrash } from '../bridge';
+import { diagnosticsEnv, diagnosticsOf, HttpPool, log as logFor, profilingEnv, msSummary, msValues, openAgents, ratio, sendLag, startNatsEcho, stopOnCrash } from '../bridge';
 import { limitFromEnv, p99UnderKey, TARGETS } from '../targets';
 import { MemoryTier } from '@lighthouse/policy';
 import { RequestKeyCache } from '../../../apps/speed-layer/src/validation/decision-cache';
@@ -59,6 +67,13 @@ const PARTS = new Set((process.env['BENCH_PARTS'] ?? 'policy,hook,gateway').spli
 const POLICY_CALLS = Number(process.env['BENCH_POLICY_CALLS'] ?? 5000);
 const HOOK_RUNS = Number(process.env['BENCH_HOOK_RUNS'] ?? 100);
 const log = logFor('speed-layer');
+/** BENCH_DIAG=1: every service logs its GC pauses and event-loop stalls; each step reports them per service (into BENCH_DIAG_DIR). */
+const DIAG = process.env['BENCH_DIAG'] === '1';
+/** Keep the stack's state and the services' logs in this directory (a temporary one, removed, otherwise). */
+const STATE_DIR = process.env['BENCH_STATE_DIR'];
+/** Write every step's validations slower than BENCH_SLOW_MS (8) into this file: wall time sent, ms end to end and in the service, one JSON line each. */
+const SLOW_FILE = process.env['BENCH_SLOW_FILE'];
+const SLOW_MS = Number(process.env['BENCH_SLOW_MS'] ?? 8);
 
 /** One validation's outcome as the bench keeps it. */
 interface Seen {
@@ -66,6 +81,9 @@ interface Seen {
   tier: string;
   decision: string;
   serviceMs: number;
+  /** Wall clock (ms) when it went out, and ms from there to its answer. */
+  sentAt: number;
+  roundTripMs: number;
 }
 
 async function main(): Promise<void> {
@@ -78,6 +96,7 @@ async function main(): Promise<void> {
   const mix = checkMix();
   log(`command mix checked with the default policy: ${mix.allow} allowed, ${mix.deny} denied forms, none escalates`);
   const profileDir = process.env['BENCH_PROFILE_DIR'] ?? join(repo, 'dist', 'profiles', `speed-layer-${process.pid}`);
+  const diagDir = process.env['BENCH_DIAG_DIR'] ?? join(repo, 'dist', 'diag', `speed-layer-${process.pid}`);
   const redis = await findOrStartRedis();
   const stack = await startE2eStack({
     repo,
@@ -87,7 +106,9 @@ async function main(): Promise<void> {
       // Nothing in the mix escalates; should something, fail closed in 2 s rather than hold 30 s.
       LH_SPEED_ESCALATION_TIMEOUT_MS: '2000',
       ...(PROFILE ? profilingEnv(profileDir) : {}),
+      ...(DIAG ? { ...diagnosticsEnv(diagDir), NODE_OPTIONS: [PROFILE ? profilingEnv(profileDir)['NODE_OPTIONS'] : '', diagnosticsEnv(diagDir)['NODE_OPTIONS']].join(' ').trim() } : {}),
     },
+    ...(STATE_DIR ? { stateDir: STATE_DIR } : {}),
   });
   const hook = PARTS.has('hook') ? await hookProcess(join(stack.root, 'dist', 'apps', 'mcp-adapter', 'main.js'), stack.gatewayUrl, stack.adminSecret, HOOK_RUNS).catch(async (error: unknown) => {
     await stack.stop();
@@ -121,10 +142,17 @@ async function main(): Promise<void> {
     const validate = async (i: number, due?: number): Promise<string> => {
       const agent = agents[i % agents.length] as AgentClient;
       const { category, command } = commandAt(sequence++);
-      const answer = await pool.send<ValidationResult>(() => agent.prepareChange('POST', '/validate', { tool: 'Bash', input: { command }, cwd: CWD }), due);
+      let sentAt = 0;
+      let sent = 0;
+      const answer = await pool.send<ValidationResult>(() => {
+        sentAt = Date.now();
+        sent = performance.now();
+        return agent.prepareChange('POST', '/validate', { tool: 'Bash', input: { command }, cwd: CWD });
+      }, due);
+      const roundTripMs = performance.now() - sent;
       if (answer.status !== 200) throw new Error(`HTTP ${answer.status} ${JSON.stringify(answer.body).slice(0, 80)}`);
       const { tier, decision, latencyMs } = answer.body;
-      seen.push({ category, tier, decision, serviceMs: latencyMs });
+      seen.push({ category, tier, decision, serviceMs: latencyMs, sentAt, roundTripMs });
       return `${category}:${tier}`;
     };
     const live = async (_i: number, due?: number) => {
@@ -175,12 +203,21 @@ async function main(): Promise<void> {
       log(`step: ${rate}/s for ${STEP_SECONDS} s`);
       seen = [];
       const meter = cpuMeter(pids);
+      const pauses = gcPauses();
+      const stepFrom = Date.now();
       const run = await openLoop(rate, STEP_SECONDS, validate);
+      const stepTo = Date.now();
+      if (DIAG) await new Promise((resolve) => setTimeout(resolve, 700)); // the services write their logs every 500 ms
       const cpu = meter();
+      const generatorGc = pauses.stop();
       const s = msSummary(run.all);
       const good = run.errors.size === 0 && s.p99_ms <= P99_LIMIT_MS && run.achievedPerS >= 0.95 * rate;
       const memory = msValues(seen.filter((x) => x.tier === 'memory').map((x) => x.serviceMs));
       const policy = msValues(seen.filter((x) => x.tier === 'policy').map((x) => x.serviceMs));
+      if (SLOW_FILE) {
+        const slow = seen.filter((x) => x.roundTripMs > SLOW_MS).map((x) => JSON.stringify({ rate, at: x.sentAt, rtt: +x.roundTripMs.toFixed(3), svc: x.serviceMs, tier: x.tier }));
+        appendFileSync(SLOW_FILE, slow.map((line) => `${line}\n`).join(''));
+      }
       steps.push({
         offered_per_s: rate,
         achieved_per_s: run.achievedPerS,
@@ -191,6 +228,9 @@ async function main(): Promise<void> {
         memory_in_service_p99_ms: memory.p99_ms,
         policy_in_service_p50_ms: policy.p50_ms,
         send_lag_p99_ms: sendLag(run).p99_ms,
+        over_limit: overLimit(seen, P99_LIMIT_MS),
+        generator_gc: generatorGc,
+        ...(DIAG ? { services_gc_and_stalls: diagnosticsOf(diagDir, stepFrom, stepTo) } : {}),
         cpu_us_per_validation: cpuPerCall(cpu, Math.max(1, run.completed)),
         held: good,
       });
@@ -284,6 +324,39 @@ function memoryProbe() {
       clearInterval(timer);
       const s = msValues(samples);
       return { p50_ms: s.p50_ms, p99_ms: s.p99_ms, max_ms: s.max_ms, n: s.n };
+    },
+  };
+}
+
+/**
+ * Where the validations slower than `limitMs` (from when they went out) spent it: mostly inside the
+ * speed layer (its own latencyMs: decision and journal acknowledgement) or outside (generator,
+ * gateway, NATS hops, scheduling).
+ */
+function overLimit(seen: Seen[], limitMs: number) {
+  const slow = seen.filter((x) => x.roundTripMs > limitMs);
+  return { n: slow.length, mostly_in_service: slow.filter((x) => x.serviceMs > x.roundTripMs / 2).length };
+}
+
+const GC_KINDS: Record<number, string> = { 1: 'minor', 2: 'major', 4: 'incremental', 8: 'weak_callbacks' };
+
+/** This process's GC pauses while a step runs (every one of them delays the answers the generator is timing). */
+function gcPauses() {
+  const pauses: number[] = [];
+  const kinds: Record<string, number> = {};
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      pauses.push(entry.duration);
+      const kind = GC_KINDS[(entry as unknown as { detail?: { kind?: number } | null }).detail?.kind ?? 0] ?? 'other';
+      kinds[kind] = (kinds[kind] ?? 0) + 1;
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return {
+    stop: () => {
+      observer.disconnect();
+      const r = (x: number) => Math.round(x * 1000) / 1000;
+      return { n: pauses.length, kinds, total_ms: r(pauses.reduce((a, b) => a + b, 0)), max_ms: r(pauses.reduce((a, b) => Math.max(a, b), 0)) };
     },
   };
 }
