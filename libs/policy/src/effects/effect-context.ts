@@ -105,12 +105,26 @@ export function target(ref: ResolvedArg): { target?: string; via?: string } {
 
 /** Flag values by canonical name (`--output=x` → x). */
 export function flagValues(command: NormalisedCommand, names: readonly string[]): string[] {
-  return command.flags.flatMap((flag) => {
+  // A loop without per-flag slices or arrays: it runs several times for every command of a call.
+  const out: string[] = [];
+  for (const flag of command.flags) {
     const eq = flag.indexOf('=');
-    return eq > 0 && names.includes(flag.slice(0, eq)) ? [flag.slice(eq + 1)] : [];
-  });
+    if (eq > 0 && namedBefore(flag, eq, names)) out.push(flag.slice(eq + 1));
+  }
+  return out;
 }
 
 export function hasFlag(command: NormalisedCommand, names: readonly string[]): boolean {
-  return command.flags.some((flag) => names.includes(flag) || names.includes(flag.split('=')[0] ?? ''));
+  for (const flag of command.flags) {
+    if (names.includes(flag)) return true;
+    const eq = flag.indexOf('=');
+    if (eq >= 0 && namedBefore(flag, eq, names)) return true;
+  }
+  return false;
+}
+
+/** `flag.slice(0, end)` is one of `names`, without making that slice. */
+function namedBefore(flag: string, end: number, names: readonly string[]): boolean {
+  for (const name of names) if (name.length === end && flag.startsWith(name)) return true;
+  return false;
 }

@@ -11,16 +11,24 @@ export type ShellAnalyser = (script: string, scope: CommandScope) => void;
 
 /** The language of an interpreter program, or undefined. */
 export function languageOf(program: string): 'js' | 'python' | 'perl' | 'ruby' | 'php' | 'awk' | 'powershell' | 'lua' | 'other' | undefined {
-  if (/^(pwsh|powershell)(\.exe)?$/i.test(program)) return 'powershell';
-  if (/^(node|nodejs|deno|bun)$/.test(program)) return 'js';
-  if (/^(python[0-9.]*|pypy[0-9]*)$/.test(program)) return 'python';
-  if (/^perl[0-9.]*$/.test(program)) return 'perl';
-  if (/^ruby[0-9.]*$/.test(program)) return 'ruby';
-  if (/^php[0-9.]*$/.test(program)) return 'php';
-  if (/^(awk|gawk|mawk|nawk|busybox-awk)$/.test(program)) return 'awk';
-  if (/^(lua[0-9.]*|luajit)$/.test(program)) return 'lua';
+  for (let i = 0; i < LANGUAGES.length; i++) {
+    const [pattern, language] = LANGUAGES[i] as (typeof LANGUAGES)[number];
+    if (pattern.test(program)) return language;
+  }
   return isInterpreter(program) ? 'other' : undefined;
 }
+
+/** In the order they are tried (made once: a regex literal in a function is a new object per call). */
+const LANGUAGES: readonly (readonly [RegExp, 'js' | 'python' | 'perl' | 'ruby' | 'php' | 'awk' | 'powershell' | 'lua'])[] = [
+  [/^(pwsh|powershell)(\.exe)?$/i, 'powershell'],
+  [/^(node|nodejs|deno|bun)$/, 'js'],
+  [/^(python[0-9.]*|pypy[0-9]*)$/, 'python'],
+  [/^perl[0-9.]*$/, 'perl'],
+  [/^ruby[0-9.]*$/, 'ruby'],
+  [/^php[0-9.]*$/, 'php'],
+  [/^(awk|gawk|mawk|nawk|busybox-awk)$/, 'awk'],
+  [/^(lua[0-9.]*|luajit)$/, 'lua'],
+];
 
 /** The inline code of an interpreter call (`-c`, `-e`, `--eval`, `-r`, awk's program, a here-document), if any. */
 export function inlineCodeOf(command: NormalisedCommand, language: string): string | undefined {

@@ -14,6 +14,7 @@ const DUMPERS = /^(mysqldump|mariadb-dump|pg_dump|pg_dumpall|mongodump|mongoexpo
 /** Programs that look a name up: data spelled into the name leaves through DNS. */
 const RESOLVERS = new Set(['nslookup', 'dig', 'host', 'drill', 'ping', 'ping6', 'traceroute', 'resolvectl', 'getent']);
 const SECRET_VARIABLE = /(key|token|secret|passw|credential|auth|cookie|session|private)/i;
+const CONTAINER_CLIS = /^(docker|podman|nerdctl)$/;
 const LOCAL_HOST = /^(https?:\/\/)?(localhost|127\.\d+\.\d+\.\d+|\[?::1\]?|0\.0\.0\.0|host\.docker\.internal)([:/]|$)/i;
 
 export const isShell = (program: string) => SHELLS.has(program);
@@ -26,7 +27,7 @@ export function dataClassOf(scope: CommandScope): string | undefined {
   if (command.program === 'cat' && command.positionals.some((arg) => /^\/proc\/[^/]+\/environ$/.test(arg))) return 'secret';
   // `ps eww` prints every process's environment; `docker inspect` a container's, secrets included.
   if (command.program === 'ps' && command.positionals.some((p) => /^[a-zA-Z]*e[a-zA-Z]*$/.test(p))) return 'env';
-  if (/^(docker|podman|nerdctl)$/.test(command.program) && (command.subcommand === 'inspect' || (command.subcommand === 'container' && command.positionals[0] === 'inspect'))) return 'env';
+  if (CONTAINER_CLIS.test(command.program) && (command.subcommand === 'inspect' || (command.subcommand === 'container' && command.positionals[0] === 'inspect'))) return 'env';
   // `find /home -name '*.pem'`: the names it prints are keys (and `xargs cat` reads them).
   if (command.program === 'find' && flagValues(command, ['-name', '-iname', '-path', '-ipath', '-regex']).some((name) => {
     const sample = name.replace(/[*?]/g, 'x').replace(/^.*\//, '');
@@ -117,13 +118,14 @@ function someIn(set: ReadonlySet<string>, test: (value: string) => boolean): boo
   return false;
 }
 
+const URL_RUNNERS = /^(deno|bun|bunx|npx|pnpx)$/;
+
 /** Execution: of something fetched or written earlier in the line, of stdin, of a socket. */
 export function execEffects(scope: CommandScope): void {
   const { command, line } = scope;
   const program = command.program;
   const runner = isShell(program) || isInterpreter(program);
-  const network = command.pipedFrom.filter((from) => NETWORK.has(from));
-  if (runner && network.length > 0) scope.add('exec', 'fetched', true, { via: 'pipe', detail: `input from ${network.join(', ')}` });
+  if (runner && command.pipedFrom.some((from) => NETWORK.has(from))) scope.add('exec', 'fetched', true, { via: 'pipe', detail: `input from ${command.pipedFrom.filter((from) => NETWORK.has(from)).join(', ')}` });
   if (isShell(program) && !command.flags.some((f) => f.startsWith('-c')) && command.pipedTo.some((to) => NETWORK.has(to))) scope.add('exec', 'remote', true, { detail: 'shell output goes to the network' });
   if (DOWNLOADERS.has(program) && command.pipedTo.some((to) => isShell(to) || isInterpreter(to))) scope.add('exec', 'fetched', true, { via: 'pipe' });
   // The file run is checked only against what the line fetched, wrote or scripted earlier: with none of those (most lines), resolving it would be spent for nothing.
@@ -148,7 +150,7 @@ export function execEffects(scope: CommandScope): void {
   }
   if (DOWNLOADERS.has(program)) recordDownload(scope);
   // `deno run -A https://…`, `npx https://…/pkg.tgz`, `bun x https://…`: code fetched and run in one step.
-  if (/^(deno|bun|bunx|npx|pnpx)$/.test(program) && command.positionals.slice(0, 2).some((p) => /^https?:\/\//i.test(p))) scope.add('exec', 'fetched', true, { via: 'url', detail: `${program} runs code from a URL` });
+  if (URL_RUNNERS.test(program) && command.positionals.slice(0, 2).some((p) => /^https?:\/\//i.test(p))) scope.add('exec', 'fetched', true, { via: 'url', detail: `${program} runs code from a URL` });
   if (program === 'ln' && hasFlag(command, ['--symbolic', '-s'])) recordLink(scope);
   if (program === 'mv') recordMove(scope);
   envDumpEffects(scope);
@@ -170,6 +172,11 @@ function copiedProgram(scope: CommandScope): void {
   if (dest.path) scope.line.written.add(dest.path);
 }
 
+const VIM = /^(vim?|nvim|view|ex|gvim)$/;
+const PAGERS = /^(less|more|man)$/;
+const MAKE = /^(make|gmake)$/;
+const makefilesOf = (command: NormalisedCommand): string[] => [...flagValues(command, ['-f', '--file', '--makefile']), ...(command.flags.includes('-f') ? command.positionals : [])];
+
 /**
  * Shell text handed to a program that runs it: `ssh -o ProxyCommand=…`, `vim -c ':!…'`, `less +'!…'`,
  * `tar --to-command=…`/`--checkpoint-action=exec=…`/`--use-compress-program=…`, `make -f /dev/stdin`.
@@ -183,14 +190,14 @@ function embeddedShell(scope: CommandScope): void {
       if (m?.[1] && !/^none$/i.test(m[1])) scripts.push(m[1]);
     }
   }
-  if (/^(vim?|nvim|view|ex|gvim)$/.test(command.program)) {
+  if (VIM.test(command.program)) {
     // The flag parser does not know vim's `-c` takes a value: the commands are among the operands.
     for (const c of [...flagValues(command, ['-c', '--cmd']), ...command.args, ...command.positionals]) {
       const m = /^\+?:?\s*!(.+)$/.exec(c) ?? /^\+?:?\s*(?:silent\s+)?!?(?:call\s+)?system\(\s*['"](.+)['"]\s*\)/.exec(c);
       if (m?.[1]) scripts.push(m[1]);
     }
   }
-  if (/^(less|more|man)$/.test(command.program)) for (const a of command.args) {
+  if (PAGERS.test(command.program)) for (const a of command.args) {
     const m = /^\+!(.+)$/.exec(a);
     if (m?.[1]) scripts.push(m[1]);
   }
@@ -198,8 +205,7 @@ function embeddedShell(scope: CommandScope): void {
     scripts.push(...flagValues(command, ['--to-command', '--use-compress-program', '-I', '--info-script', '--new-volume-script', '-F', '--rsh-command']));
     for (const action of flagValues(command, ['--checkpoint-action'])) if (action.startsWith('exec=')) scripts.push(action.slice(5));
   }
-  const makefiles = (): string[] => [...flagValues(command, ['-f', '--file', '--makefile']), ...(command.flags.includes('-f') ? command.positionals : [])];
-  if (/^(make|gmake)$/.test(command.program) && makefiles().some((f) => f === '-' || f === '/dev/stdin' || f === '/proc/self/fd/0' || f.startsWith('/dev/fd/'))) {
+  if (MAKE.test(command.program) && makefilesOf(command).some((f) => f === '-' || f === '/dev/stdin' || f === '/proc/self/fd/0' || f.startsWith('/dev/fd/'))) {
     scope.add('exec', 'stdin', true, { detail: 'make reads its recipes from stdin' });
   }
   for (const script of scripts) {
@@ -208,17 +214,22 @@ function embeddedShell(scope: CommandScope): void {
   }
 }
 
+const PIP = /^(pip[0-9.]*|uv|pipx|poetry)$/;
+const PYTHON = /^python[0-9.]*$/;
+const NODE_INSTALLERS = /^(npm|pnpm|yarn|bun)$/;
+const INSTALL_VERBS = /^(install|i|add|update|upgrade)$/;
+
 /**
  * `pip install https://…/pkg.tar.gz`, `pip install -i http://203.0.113.9/simple x`, `npm i git+https://…`:
  * a package from outside the registry runs its install code unreviewed. Registry installs stay allowed.
  */
 function offRegistryInstall(scope: CommandScope): void {
   const { command } = scope;
-  const pip = /^(pip[0-9.]*|uv|pipx|poetry)$/.test(command.program) || (/^python[0-9.]*$/.test(command.program) && flagValues(command, ['-m']).some((m) => m === 'pip'));
-  const node = /^(npm|pnpm|yarn|bun)$/.test(command.program);
+  const pip = PIP.test(command.program) || (PYTHON.test(command.program) && flagValues(command, ['-m']).some((m) => m === 'pip'));
+  const node = NODE_INSTALLERS.test(command.program);
   if (!pip && !node) return;
   const words = [command.subcommand ?? '', ...command.positionals];
-  if (!words.slice(0, 3).some((word) => /^(install|i|add|update|upgrade)$/.test(word))) return;
+  if (!words.slice(0, 3).some((word) => INSTALL_VERBS.test(word))) return;
   const url = command.positionals.find((p) => /^(https?:|git\+|git:|ssh:|file:\/\/\/(?!code))/i.test(p));
   const index = flagValues(command, ['--index-url', '-i', '--extra-index-url', '--registry', '--trusted-host', '-f', '--find-links']).find((value) => !/^https:\/\/(pypi\.org|registry\.npmjs\.org|registry\.yarnpkg\.com)\b/.test(value));
   const from = url ?? index;
@@ -250,6 +261,8 @@ function gitRemoteEffects(scope: CommandScope): void {
 /** A registry on this machine: `localhost:5000/app`, `127.0.0.1:5000/app`, `registry.localhost/app`. */
 const LOCAL_REGISTRY = /^(localhost|127(\.\d{1,3}){3}|\[::1\]|[\w.-]+\.(localhost|local))(:\d+)?$/i;
 
+const IMAGE_BUILDERS = /^(docker|podman|nerdctl|buildah)$/;
+
 /**
  * `docker push registry.example/app`, `podman push app docker://host/app`, `docker buildx build --push -t host/app .`:
  * an image (the workspace built into it) goes to a registry off this machine; a registry on
@@ -257,7 +270,7 @@ const LOCAL_REGISTRY = /^(localhost|127(\.\d{1,3}){3}|\[::1\]|[\w.-]+\.(localhos
  */
 function imagePushEffects(scope: CommandScope): void {
   const { command } = scope;
-  if (!/^(docker|podman|nerdctl|buildah)$/.test(command.program)) return;
+  if (!IMAGE_BUILDERS.test(command.program)) return;
   const sub = command.subcommand ?? '';
   const pos = command.positionals;
   let images: string[] = [];
@@ -337,12 +350,16 @@ function kubectlSecretRead(command: NormalisedCommand): boolean {
   return command.positionals.some((p) => p.split(',').some((kind) => /^secrets?(\/|$)/i.test(kind)));
 }
 
+const PHP = /^php[0-9.]*$/;
+const RUBY = /^ruby[0-9.]*$/;
+const FILE_SERVERS = /^(http-server|serve|live-server|updog|miniserve|darkhttpd)$/;
+
 /** `python3 -m http.server --directory ~`, `php -S 0.0.0.0:80 -t /`: a file server on home or the system hands it to the network. */
 export function fileServerEffects(scope: CommandScope): void {
   const { command } = scope;
-  const python = /^python[0-9.]*$/.test(command.program) && flagValues(command, ['-m']).some((m) => /^(http\.server|SimpleHTTPServer|uploadserver|RangeHTTPServer)$/.test(m));
-  const php = /^php[0-9.]*$/.test(command.program) && hasFlag(command, ['-S']);
-  const other = /^(http-server|serve|live-server|updog|miniserve|darkhttpd)$/.test(command.program) || (command.program === 'busybox' && command.positionals[0] === 'httpd') || (/^ruby[0-9.]*$/.test(command.program) && /-run\b.*httpd|httpd\b/.test(command.args.join(' ')));
+  const python = PYTHON.test(command.program) && flagValues(command, ['-m']).some((m) => /^(http\.server|SimpleHTTPServer|uploadserver|RangeHTTPServer)$/.test(m));
+  const php = PHP.test(command.program) && hasFlag(command, ['-S']);
+  const other = FILE_SERVERS.test(command.program) || (command.program === 'busybox' && command.positionals[0] === 'httpd') || (RUBY.test(command.program) && /-run\b.*httpd|httpd\b/.test(command.args.join(' ')));
   if (!python && !php && !other) return;
   const dirs = [...flagValues(command, ['--directory', '-d', '-t', '--dir', '--root']), ...command.positionals.filter((p) => !/^\d+$/.test(p) && p !== 'httpd' && !/^[\w.-]*:\d+$/.test(p))];
   for (const dir of dirs.length > 0 ? dirs : ['.']) {
