@@ -24,12 +24,20 @@ function goType(value: unknown): GoType | undefined {
   return type;
 }
 
+/** Short names by GopherJS type string (`*syntax.CallExpr` → `CallExpr`): a few dozen node types, named once rather than sliced per node. */
+const SHORT_NAMES = new Map<string, string>();
+
 /** The syntax node type name (`CallExpr`, `Lit`, …) or 'nil'. */
 export function nodeType(value: unknown): string {
   const type = goType(value);
   if (!type) return 'nil';
   const name = type.string as string;
-  return name.slice(name.lastIndexOf('.') + 1);
+  let short = SHORT_NAMES.get(name);
+  if (short === undefined) {
+    short = name.slice(name.lastIndexOf('.') + 1);
+    if (SHORT_NAMES.size < 1024) SHORT_NAMES.set(name, short);
+  }
+  return short;
 }
 
 /** The node when it is a non-nil Go pointer, else undefined. */
@@ -51,6 +59,19 @@ export function items(node: GoNode, field: string): GoNode[] {
   for (let i = 0; i < slice.$length; i++) {
     const item = asNode(slice.$array[offset + i]);
     if (item) out.push(item);
+  }
+  return out;
+}
+
+/** `items(node, field).map(convert)` in one array (the adapter converts every slice of the tree). */
+export function mapItems<T>(node: GoNode, field: string, convert: (item: GoNode) => T): T[] {
+  const slice = node[field] as { $array?: unknown[]; $offset?: number; $length?: number } | undefined;
+  if (!slice || !Array.isArray(slice.$array) || typeof slice.$length !== 'number') return [];
+  const out: T[] = [];
+  const offset = slice.$offset ?? 0;
+  for (let i = 0; i < slice.$length; i++) {
+    const item = asNode(slice.$array[offset + i]);
+    if (item) out.push(convert(item));
   }
   return out;
 }

@@ -1,4 +1,4 @@
-import { bool, child, children, items, litValue, nodeType, num, str, type GoNode } from './gopher-value';
+import { bool, child, children, items, litValue, mapItems, nodeType, num, str, type GoNode } from './gopher-value';
 import type { ShAssign, ShCommand, ShRedirOp, ShRedirect, ShStmt, ShWord, ShWordPart } from './shell-ast';
 
 // Operator numbers of mvdan.cc/sh/v3/syntax (token.go), pinned with the package version.
@@ -16,14 +16,14 @@ export function adaptFile(file: GoNode): ShStmt[] {
 }
 
 function stmts(node: GoNode, field: string): ShStmt[] {
-  return items(node, field).map(stmt);
+  return mapItems(node, field, stmt);
 }
 
 function stmt(node: GoNode): ShStmt {
   const cmd = child(node, 'Cmd');
   return {
     cmd: cmd ? command(cmd) : undefined,
-    redirs: items(node, 'Redirs').map(redirect),
+    redirs: mapItems(node, 'Redirs', redirect),
     background: bool(node, 'Background'),
   };
 }
@@ -32,14 +32,14 @@ function command(node: GoNode): ShCommand {
   const type = nodeType(node);
   switch (type) {
     case 'CallExpr':
-      return { type: 'Call', assigns: items(node, 'Assigns').map(assign), args: items(node, 'Args').map(word) };
+      return { type: 'Call', assigns: mapItems(node, 'Assigns', assign), args: mapItems(node, 'Args', word) };
     case 'BinaryCmd':
       return binary(node);
     case 'Subshell':
     case 'Block':
       return { type: 'Block', stmts: stmts(node, 'Stmts'), subshell: type === 'Subshell' };
     case 'DeclClause':
-      return { type: 'Decl', variant: litValue(node, 'Variant'), assigns: items(node, 'Args').map(assign) };
+      return { type: 'Decl', variant: litValue(node, 'Variant'), assigns: mapItems(node, 'Args', assign) };
     case 'TimeClause':
       return { type: 'Time', stmt: optionalStmt(node, 'Stmt') };
     case 'ForClause':
@@ -65,7 +65,7 @@ function optionalStmt(node: GoNode, field: string): ShStmt | undefined {
 function forClause(node: GoNode): ShCommand {
   const loop = child(node, 'Loop');
   if (loop && nodeType(loop) === 'WordIter') {
-    return { type: 'Loop', variable: litValue(loop, 'Name'), items: items(loop, 'Items').map(word), bodies: [stmts(node, 'Do')] };
+    return { type: 'Loop', variable: litValue(loop, 'Name'), items: mapItems(loop, 'Items', word), bodies: [stmts(node, 'Do')] };
   }
   return { type: 'Compound', kind: 'for', words: [], bodies: [stmts(node, 'Do')], nested: loop ? nestedIn(loop) : [] };
 }
@@ -102,14 +102,14 @@ function caseClause(node: GoNode): ShCommand {
   return {
     type: 'Compound',
     kind: 'case',
-    words: [...(subject ? [word(subject)] : []), ...caseItems.flatMap((item) => items(item, 'Patterns').map(word))],
+    words: [...(subject ? [word(subject)] : []), ...caseItems.flatMap((item) => mapItems(item, 'Patterns', word))],
     bodies: caseItems.map((item) => stmts(item, 'Stmts')),
     nested: [],
   };
 }
 
 function word(node: GoNode): ShWord {
-  return { parts: items(node, 'Parts').map(wordPart) };
+  return { parts: mapItems(node, 'Parts', wordPart) };
 }
 
 function wordPart(node: GoNode): ShWordPart {
@@ -120,7 +120,7 @@ function wordPart(node: GoNode): ShWordPart {
     case 'SglQuoted':
       return { type: 'SglQuoted', value: str(node, 'Value'), dollar: bool(node, 'Dollar') };
     case 'DblQuoted':
-      return { type: 'DblQuoted', parts: items(node, 'Parts').map(wordPart) };
+      return { type: 'DblQuoted', parts: mapItems(node, 'Parts', wordPart) };
     case 'ParamExp':
       return paramExp(node);
     case 'CmdSubst':
@@ -133,7 +133,7 @@ function wordPart(node: GoNode): ShWordPart {
 }
 
 function paramExp(node: GoNode): ShWordPart {
-  const modifiers = ['Index', 'Slice', 'Repl', 'Exp'].some((field) => child(node, field) !== undefined);
+  const modifiers = child(node, 'Index') !== undefined || child(node, 'Slice') !== undefined || child(node, 'Repl') !== undefined || child(node, 'Exp') !== undefined;
   const flags = bool(node, 'Excl') || bool(node, 'Length') || bool(node, 'Width') || num(node, 'Names') > 0;
   const plain = !modifiers && !flags;
   return { type: 'ParamExp', name: litValue(node, 'Param'), plain, nested: plain ? [] : nestedIn(node) };
