@@ -5,12 +5,15 @@
 // messages in (its publishes) and out (deliveries to it). Experts answer delegations and
 // escalations only in the phases that make them, and their requests count in that type.
 // Figures are per request: published messages by subject, deliveries by connection, bytes.
-// The quiet background (timers, pull requests) is measured first and taken off each phase.
+// Each process's CPU µs per request (scheduler ns from /proc, the settle time included) too.
+// The idle phase, first, gives the quiet background per second (timers, pull requests); its CPU
+// is taken off the later phases' (their messages are not: they are few, and shown by subject).
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { connect, type NatsConnection } from 'nats';
-import { findOrStartRedis } from '@lighthouse/testing';
+import { childrenNamed, findOrStartRedis } from '@lighthouse/testing';
+import { measured, perRequest, type SchedTotals } from '../sessions/sched-meter';
 import { natsCounters, trafficBetween } from '../../load/driver/nats-traffic';
 import { loadScenario, fillTemplate, type ToolCall } from '../../load/driver/scenario';
 import { AgentClient, issueCredential, type Answer } from '../../e2e/agent-client';
@@ -20,6 +23,11 @@ import { log as benchLog } from '../bridge';
 const REQUESTS = Number(process.env['BENCH_REQUESTS'] ?? 40);
 const AGENTS = 8;
 const QUIET_MS = Number(process.env['BENCH_QUIET_MS'] ?? 1500);
+/**
+ * BENCH_SUBJECTS=0: no observer on `>` (no messages by subject), so nats-server's CPU per request
+ * is not inflated by delivering every message once more to the observer.
+ */
+const SUBJECTS = process.env['BENCH_SUBJECTS'] !== '0';
 const repo = process.env['BENCH_REPO'] ?? join(__dirname, '..', '..', '..');
 const log = benchLog('traffic');
 
@@ -80,10 +88,15 @@ async function main(): Promise<void> {
     log(`bridge up; ${AGENTS} agents and ${experts.length} experts with sessions`);
     observer = await connect({ ...stack.natsObserver, name: 'traffic-observer' });
     const tally = new Tally();
-    const sub = observer.subscribe('>');
-    void (async () => {
-      for await (const m of sub) tally.add(m.subject, m.data.length);
-    })();
+    if (SUBJECTS) {
+      const sub = observer.subscribe('>');
+      void (async () => {
+        for await (const m of sub) tally.add(m.subject, m.data.length);
+      })();
+    }
+    // Every service and the NATS and Redis the stack started (a shared Redis is not the requests' alone).
+    const pids: Record<string, number> = { ...stack.pids };
+    for (const p of childrenNamed(process.pid, ['nats-server', 'redis-server'])) pids[p.name] = p.pid;
     await sleep(QUIET_MS);
     let seq = 0;
     const unique = () => `${Date.now().toString(36)}-${++seq}`;
@@ -111,6 +124,7 @@ async function main(): Promise<void> {
     };
     const gone: string[] = [];
     const phases: Array<{ name: string; experts?: boolean; run: (agent: AgentClient, i: number) => Promise<Answer<unknown>> }> = [
+      { name: 'idle (per second)', run: async () => ({ status: 200, body: {} }) as Answer<unknown> },
       { name: 'heartbeat', run: (a) => a.change('POST', '/sessions/heartbeat') },
       { name: 'session.create', run: (a) => a.start() },
       { name: 'validate.repeat', run: (a, i) => validate(a, 'repeat', i) },
@@ -131,9 +145,10 @@ async function main(): Promise<void> {
       { name: 'list_experts', run: (a, i) => a.get(`/experts?role=${roles[i % roles.length]}&limit=20`) },
       { name: 'list_delegations', run: (a) => a.get('/delegations?scope=mine&limit=20') },
       { name: 'get_gone_delegation', run: (a) => a.get(`/delegations/${randomUUID()}`) },
-      { name: 'idle (per second)', run: async () => ({ status: 200, body: {} }) as Answer<unknown> },
     ];
     const results: Record<string, unknown> = {};
+    /** Each process's CPU ns per second at rest (the idle phase), taken off the phases after it. */
+    let idleNsPerS: Record<string, number> = {};
     for (const phase of phases) {
       const idle = phase.name.startsWith('idle');
       if (phase.experts) {
@@ -146,20 +161,27 @@ async function main(): Promise<void> {
       const before = await natsCounters(monitorUrl);
       const began = performance.now();
       const statuses: Record<string, number> = {};
-      if (idle) await sleep(5000);
-      else
-        for (let i = 0; i < REQUESTS; i++) {
-          const answer = await phase.run(agents[i % AGENTS] as AgentClient, i);
-          statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
-        }
-      answering = false;
-      await Promise.all(loops);
-      // Until nothing more has been published for a while (appends, followers, journal).
-      // (at most 5 s: a timer's steady traffic is the idle phase's figure).
-      const settleBy = performance.now() + 5000;
-      while (performance.now() - tally.last < QUIET_MS && performance.now() < settleBy) await sleep(100);
+      const cpu: SchedTotals = {};
+      await measured(pids, cpu, async () => {
+        if (idle) await sleep(5000);
+        else
+          for (let i = 0; i < REQUESTS; i++) {
+            const answer = await phase.run(agents[i % AGENTS] as AgentClient, i);
+            statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
+          }
+        answering = false;
+        await Promise.all(loops);
+        // Until nothing more has been published for a while (appends, followers, journal),
+        // at most 5 s: a timer's steady traffic is the idle phase's figure.
+        const settleBy = performance.now() + 5000;
+        if (!SUBJECTS) await sleep(QUIET_MS);
+        while (performance.now() - tally.last < QUIET_MS && performance.now() < settleBy) await sleep(100);
+      });
       const after = await natsCounters(monitorUrl);
-      const per = idle ? (performance.now() - began) / 1000 : REQUESTS;
+      const elapsedS = (performance.now() - began) / 1000;
+      const per = idle ? elapsedS : REQUESTS;
+      if (idle) idleNsPerS = Object.fromEntries(Object.entries(cpu).map(([name, t]) => [name, t.cpuNs / elapsedS]));
+      else for (const [name, t] of Object.entries(cpu)) t.cpuNs = Math.max(0, t.cpuNs - (idleNsPerS[name] ?? 0) * elapsedS);
       const deliveries: Record<string, number> = {};
       const published: Record<string, number> = {};
       let inMsgs = 0;
@@ -182,7 +204,8 @@ async function main(): Promise<void> {
         bytes_per_request: Math.round(bytes / per),
         published_by_connection: published,
         delivered_to_connection: deliveries,
-        by_subject: bySubject,
+        cpu_us_per_request: Object.fromEntries(Object.entries(perRequest(cpu, per)).map(([name, x]) => [name, x.cpu_us])),
+        ...(SUBJECTS ? { by_subject: bySubject } : {}),
       };
       log(`${phase.name}: ${JSON.stringify(results[phase.name])}`);
     }
