@@ -34,7 +34,9 @@ export function buildCommand(invocation: Invocation): NormalisedCommand {
   if (invocation.stdinArgs) args.push(STDIN_ARG);
   const parsed = canonicalArgs(program, program === 'find' ? collapseFindExec(args) : args);
   const operands = program === 'dd' ? ddOperands(parsed.positionals) : [];
-  const canonical = renderArgs(parsed);
+  const flags = sortedUnique(parsed.flags);
+  const globalFlags = sortedUnique(parsed.globalFlags);
+  const canonical = renderArgs(parsed, flags, globalFlags);
   // Built key by key in the canonical key order (replies and decision keys serialise it); no spread copies on the hot path.
   const cmd = { program } as { -readonly [K in keyof NormalisedCommand]: NormalisedCommand[K] };
   if (word.includes('/') && !dynamicProgram) cmd.programPath = word;
@@ -42,8 +44,8 @@ export function buildCommand(invocation: Invocation): NormalisedCommand {
   if (parsed.subcommand !== undefined) cmd.subcommand = parsed.subcommand;
   cmd.args = canonical;
   cmd.positionals = parsed.positionals;
-  cmd.flags = sortedUnique(parsed.flags);
-  cmd.globalFlags = sortedUnique(parsed.globalFlags);
+  cmd.flags = flags;
+  cmd.globalFlags = globalFlags;
   cmd.redirects = operands.length > 0 ? [...invocation.redirects, ...operands] : invocation.redirects.slice();
   cmd.pipedFrom = [];
   cmd.pipedTo = [];
@@ -131,10 +133,11 @@ function ddOperands(positionals: readonly string[]): Redirect[] {
   });
 }
 
-function renderArgs(parsed: ParsedArgs): string[] {
-  const out = sortedUnique(parsed.globalFlags);
+/** Global flags, subcommand, flags, positionals; `flags` and `globalFlags` already sorted and de-duplicated (and not changed here). */
+function renderArgs(parsed: ParsedArgs, flags: readonly string[], globalFlags: readonly string[]): string[] {
+  const out = globalFlags.slice();
   if (parsed.subcommand !== undefined) out.push(parsed.subcommand);
-  for (const flag of sortedUnique(parsed.flags)) out.push(flag);
+  for (const flag of flags) out.push(flag);
   for (const positional of parsed.positionals) out.push(positional);
   return out;
 }
