@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KNOWN_LH_VARIABLES } from '@lighthouse/config';
+import { KNOWN_LH_VARIABLES, SERVICE_NODE_FLAGS } from '@lighthouse/config';
 import { root } from './manifests';
 
 // No docker engine in CI: the Dockerfile is checked as text. It must build each app with the
@@ -65,6 +65,13 @@ describe('deploy/docker/Dockerfile', () => {
     expect(lines.filter((l) => l.startsWith('USER ')).at(-1)).toBe('USER node');
     expect(lines.some((l) => /^HEALTHCHECK .*healthcheck\.js/.test(l))).toBe(true);
     expect(lines.some((l) => l.startsWith('ENTRYPOINT ["node"'))).toBe(true);
+  });
+
+  it.each(['service', 'fuse-mounter'])('starts the %s image with the V8 flags every service starts with (as npm start does)', (name) => {
+    const entry = lineage(name).flatMap((s) => s.lines).filter((l) => l.startsWith('ENTRYPOINT ')).at(-1) ?? '';
+    const argv = JSON.parse(entry.slice('ENTRYPOINT '.length)) as string[];
+    expect(argv.slice(0, -1)).toEqual(expect.arrayContaining([...SERVICE_NODE_FLAGS]));
+    expect(argv.at(-1)).toBe('/app/main.js');
   });
 
   it('gives the fuse-mounter what FUSE needs, and only the fuse-mounter', () => {

@@ -46,7 +46,7 @@ import { MemoryTier } from '@lighthouse/policy';
 import { RequestKeyCache } from '../../../apps/speed-layer/src/validation/decision-cache';
 import { CWD, REPEATS, checkMix, commandAt, MIX, type Category } from './commands';
 import { hookProcess } from './hook-process';
-import { policyTierCold } from './policy-tier';
+import { POLICY_CHILD_ENV, policyTierCold, policyTierInServiceProcess } from './policy-tier';
 
 const AGENTS = Number(process.env['BENCH_AGENTS'] ?? 1000);
 const RATE = Number(process.env['BENCH_RATE'] ?? 5000);
@@ -87,7 +87,12 @@ interface Seen {
 }
 
 async function main(): Promise<void> {
-  const policyTier = PARTS.has('policy') ? policyTierCold(POLICY_CALLS) : null;
+  const childCalls = process.env[POLICY_CHILD_ENV];
+  if (childCalls) {
+    process.stdout.write(`${JSON.stringify(policyTierCold(Number(childCalls)))}\n`);
+    return;
+  }
+  const policyTier = PARTS.has('policy') ? policyTierInServiceProcess(POLICY_CALLS) : null;
   if (policyTier) log(`policy tier, cold: ${JSON.stringify(policyTier)}`);
   if (!PARTS.has('hook') && !PARTS.has('gateway')) {
     process.stdout.write(`${JSON.stringify({ bench: 'speed-layer', parts: [...PARTS], policy_tier_cold: policyTier, hook_process: null, baseline: { parse_only: policyTier?.['baseline_parse_only'] ?? null, node_e_0: null } })}\n`);

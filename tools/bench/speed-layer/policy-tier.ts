@@ -3,6 +3,8 @@
 // same run's cost of parsing the same kind of text alone with mvdan-sh (the floor no policy can
 // go under). Five everyday shapes of line take turns, each with its paths, names and numbers
 // drawn from `i`, so neither the text nor most of its words repeat from one call to the next.
+import { spawnSync } from 'node:child_process';
+import { SERVICE_NODE_FLAGS } from '@lighthouse/config';
 import { decide, loadDefaultPolicy } from '@lighthouse/policy';
 import { parseShell } from '../../../libs/policy/src/shell/shell-parser';
 import { msValues, ratio } from '../bridge';
@@ -64,4 +66,25 @@ export function policyTierCold(calls: number): Record<string, unknown> {
     ratio_p50_vs_parse: ratio(cold.p50_ms, floor.p50_ms),
     ratio_p99_vs_parse: ratio(cold.p99_ms, floor.p99_ms),
   };
+}
+
+/** Set in the child process that times the tier (see {@link policyTierInServiceProcess}). */
+export const POLICY_CHILD_ENV = 'BENCH_POLICY_CHILD';
+
+/**
+ * Times the tier in a child process started with the V8 flags the speed layer (which runs the
+ * tier) starts with, not in the bench's own process: a young generation's size decides how
+ * often a cold decision pays for a scavenge, so the tail is only the service's with its flags.
+ * The child is this bench again, with {@link POLICY_CHILD_ENV} set: it prints the figures as its
+ * last line.
+ */
+export function policyTierInServiceProcess(calls: number): Record<string, unknown> {
+  const child = spawnSync(process.execPath, ['--enable-source-maps', ...SERVICE_NODE_FLAGS, __filename], {
+    env: { ...process.env, [POLICY_CHILD_ENV]: String(calls) },
+    encoding: 'utf8',
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const last = child.stdout.trim().split('\n').at(-1) ?? '';
+  if (child.status !== 0 || !last.startsWith('{')) throw new Error(`the policy tier's process failed (exit ${String(child.status)}): ${child.stderr.slice(-2000)}`);
+  return { node_flags: SERVICE_NODE_FLAGS, ...(JSON.parse(last) as Record<string, unknown>) };
 }

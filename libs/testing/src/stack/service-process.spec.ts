@@ -1,4 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SERVICE_NODE_FLAGS } from '@lighthouse/config';
 import { spawnService, startService, stopPid } from './service-process';
 
 // Real child processes (no mocks): the kit must stop what ignores SIGTERM, and report at once a
@@ -37,5 +40,20 @@ describe('the stack kit waiting for a service', () => {
     expect(service.exit()).toBeUndefined();
     await service.stop();
     expect(service.exit()).toBe('SIGTERM');
+  });
+});
+
+describe('the stack kit starting a Node.js entry point', () => {
+  it('given node flags, when a main is spawned, then the process starts with them and with source maps', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lh-service-flags-'));
+    try {
+      const main = join(dir, 'main.js');
+      writeFileSync(main, 'console.log(JSON.stringify(process.execArgv));');
+      const child = spawnService({ name: 'flags', main, nodeFlags: [...SERVICE_NODE_FLAGS] });
+      await new Promise((resolve) => child.child.once('exit', resolve));
+      expect(JSON.parse(child.output().trim())).toEqual(['--enable-source-maps', ...SERVICE_NODE_FLAGS]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

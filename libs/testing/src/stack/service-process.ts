@@ -20,6 +20,8 @@ export interface SpawnServiceOptions {
   name: string;
   /** A Node.js entry point (run with source maps); or `command` for anything else. */
   main?: string;
+  /** Node/V8 flags before `main` (e.g. the services' SERVICE_NODE_FLAGS). */
+  nodeFlags?: readonly string[];
   command?: string;
   args?: readonly string[];
   /** Laid over this process's environment. */
@@ -42,7 +44,7 @@ const KEPT_OUTPUT = 20_000;
 /** Starts a process without waiting for it; see {@link startService}. */
 export function spawnService(options: SpawnServiceOptions): ServiceProcess {
   const command = options.main ? process.execPath : (options.command ?? process.execPath);
-  const args = options.main ? ['--enable-source-maps', options.main, ...(options.args ?? [])] : [...(options.args ?? [])];
+  const args = options.main ? ['--enable-source-maps', ...(options.nodeFlags ?? []), options.main, ...(options.args ?? [])] : [...(options.args ?? [])];
   const child = spawn(command, args, { env: { ...process.env, ...options.env }, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-KEPT_OUTPUT));

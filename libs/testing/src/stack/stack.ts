@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NATS_SERVICE_CONTEXTS, natsAuthorizationConfig, type NatsServiceUser, type NatsUserSecret } from '@lighthouse/contracts';
+import { SERVICE_NODE_FLAGS } from '@lighthouse/config';
 import { findOrStartNats, NATS_OBSERVER_USER, startNats, type NatsHandle, type NatsLogin, type StartNatsOptions } from '../nats-server';
 import { freePort } from '../processes';
 import { waitFor } from '../wait-for';
@@ -144,6 +145,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       const child = spawnService({
         name,
         main: options.services.main(app),
+        nodeFlags: SERVICE_NODE_FLAGS,
         env: { ...env, ...natsEnvOf(app), ...(isGateway ? { LH_GATEWAY_PORT: String(port) } : { LH_OPS_PORT: String(port) }), ...extra },
         logFile: join(stateDir, 'logs', `${name}.log`),
       });
