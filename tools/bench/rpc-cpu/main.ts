@@ -7,36 +7,17 @@
 // BENCH_PROFILE_DIR=<dir> writes a CPU profile of each service there.
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { Controller, Module } from '@nestjs/common';
-import { defineRpc } from '@lighthouse/contracts';
 import { createLogger } from '@lighthouse/observability';
 import { cpuSecondsOf, findOrStartNats } from '@lighthouse/testing';
-import { HandlesRpc, NatsBus, startNatsService } from '@lighthouse/transport';
-import { z } from 'zod';
+import { NatsBus, startNatsService } from '@lighthouse/transport';
+import { beatModuleFor, beatOf } from '../rpc-path/beat-service';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 10);
 const PER_ROUND = Number(process.env['BENCH_PER_ROUND'] ?? 5000);
 const WINDOW = Number(process.env['BENCH_WINDOW'] ?? 16);
 
-const beatOf = (prefix: string) =>
-  defineRpc({
-    subject: `lh.${prefix}.cmd.heartbeat.v1`,
-    request: z.strictObject({ sessionId: z.string().min(1).max(64), nonce: z.string().min(8).max(64), at: z.number().int().optional() }),
-    reply: z.strictObject({ ok: z.literal(true), expiresAt: z.number().int() }),
-  });
-
 async function serve(natsUrl: string, prefix: string, lean: boolean): Promise<void> {
-  const beat = beatOf(prefix);
-  @Controller()
-  class BeatController {
-    @HandlesRpc(beat)
-    heartbeat(command: { sessionId: string }): { ok: true; expiresAt: number } {
-      return { ok: true, expiresAt: command.sessionId.length + 60_000 };
-    }
-  }
-  @Module({ controllers: [BeatController] })
-  class BeatModule {}
-  await startNatsService(BeatModule, { service: `rpc-cpu-${prefix}`, natsUrl, logger: createLogger('rpc-cpu', 'warn'), leanRpc: lean });
+  await startNatsService(beatModuleFor(prefix), { service: `rpc-cpu-${prefix}`, natsUrl, logger: createLogger('rpc-cpu', 'warn'), leanRpc: lean });
   // An orderly exit on SIGTERM, so a CPU profile (NODE_OPTIONS=--cpu-prof) gets written.
   process.once('SIGTERM', () => process.exit(0));
   process.stdout.write('ready\n');

@@ -7,37 +7,15 @@
 // (the same for both paths, and most of a loaded machine's noise) is left out.
 import 'reflect-metadata';
 import { createHook } from 'node:async_hooks';
-import { Controller, Module, type INestMicroservice, type Type } from '@nestjs/common';
-import { defineRpc } from '@lighthouse/contracts';
+import type { INestMicroservice } from '@nestjs/common';
 import { createLogger } from '@lighthouse/observability';
 import { findOrStartNats } from '@lighthouse/testing';
-import { FrameCodec, HandlesRpc, startNatsService } from '@lighthouse/transport';
+import { FrameCodec, startNatsService } from '@lighthouse/transport';
 import type { Msg } from 'nats';
-import { z } from 'zod';
+import { beatModuleFor, beatOf } from './beat-service';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 10);
 const PER_ROUND = Number(process.env['BENCH_PER_ROUND'] ?? 5000);
-
-const beatOf = (prefix: string) =>
-  defineRpc({
-    subject: `lh.${prefix}.cmd.heartbeat.v1`,
-    request: z.strictObject({ sessionId: z.string().min(1).max(64), nonce: z.string().min(8).max(64), at: z.number().int().optional() }),
-    reply: z.strictObject({ ok: z.literal(true), expiresAt: z.number().int() }),
-  });
-
-function moduleFor(prefix: string): Type<unknown> {
-  const beat = beatOf(prefix);
-  @Controller()
-  class BeatController {
-    @HandlesRpc(beat)
-    heartbeat(command: { sessionId: string }): { ok: true; expiresAt: number } {
-      return { ok: true, expiresAt: command.sessionId.length + 60_000 };
-    }
-  }
-  @Module({ controllers: [BeatController] })
-  class BeatModule {}
-  return BeatModule;
-}
 
 type Callback = (error: unknown, msg: Msg) => unknown;
 
@@ -78,7 +56,7 @@ async function main(): Promise<void> {
     paths.map(async (path) => {
       const prefix = `rpcpath${path}${process.pid}`;
       const subject = beatOf(prefix).subject;
-      const app = await startNatsService(moduleFor(prefix), { service: `rpc-path-${path}`, natsUrl: nats.url, logger, leanRpc: path === 'lean' });
+      const app = await startNatsService(beatModuleFor(prefix), { service: `rpc-path-${path}`, natsUrl: nats.url, logger, leanRpc: path === 'lean' });
       const frame = codec.encode({ pattern: subject, data: { sessionId: 's-123456', nonce: 'n-12345678' }, id: '1' });
       return { path, app, subject, frame, callback: callbackOf(app, subject), cpu: [] as number[], resources: 0 };
     }),
